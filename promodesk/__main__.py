@@ -1,0 +1,3 @@
+from promodesk.cli import main
+
+raise SystemExit(main())

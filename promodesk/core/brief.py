@@ -1,0 +1,207 @@
+"""The product brief: what the user wants a video of.
+
+A brief is read from TOML, JSON or plain text (the whole file is the copy). Image paths are
+relative to the brief file. :func:`validate_brief` returns one :class:`BriefProblem` per thing a
+person can fix; :func:`load_brief` reads and validates and raises :class:`BriefError` carrying all
+of them at once, so the user fixes everything in one go.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+
+from promodesk.core.timeline import ASPECTS
+
+LANGUAGES = ("auto", "zh", "en", "mixed")
+MIN_SECONDS, MAX_SECONDS = 5, 180
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_FIELDS = ("title", "text", "images", "language", "aspect", "seconds", "style", "price", "cta",
+           "brand_colors", "audience")
+
+
+@dataclass
+class Brief:
+    """A product brief. ``images`` are absolute paths; ``seconds`` is the wanted length;
+    ``style`` and ``language`` are "auto" unless the user chose; ``brand_colors`` are #rrggbb."""
+
+    text: str
+    title: str = ""
+    images: list[Path] = field(default_factory=list)
+    language: str = "auto"
+    aspect: str = "9:16"
+    seconds: float = 30
+    style: str = "auto"
+    price: str = ""
+    cta: str = ""
+    brand_colors: list[str] = field(default_factory=list)
+    audience: str = ""
+    source: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the brief (paths as strings), e.g. for JSON output or a recipe."""
+        return {"title": self.title, "text": self.text, "images": [str(p) for p in self.images],
+                "language": self.language, "aspect": self.aspect, "seconds": self.seconds,
+                "style": self.style, "price": self.price, "cta": self.cta,
+                "brand_colors": list(self.brand_colors), "audience": self.audience}
+
+
+@dataclass(frozen=True)
+class BriefProblem:
+    """One thing wrong with a brief: the field it concerns and what to do about it."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class BriefError(ValueError):
+    """A brief that cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[BriefProblem], source: Path | None = None):
+        self.problems, self.source = problems, source
+        where = f" in {source}" if source else ""
+        super().__init__(f"{len(problems)} problem(s){where}:\n"
+                         + "\n".join(f"  - {p}" for p in problems))
+
+
+def _as_list(v: Any) -> list:
+    if v is None:
+        return []
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief, list[BriefProblem]]:
+    """Build a Brief from a dict (TOML/JSON fields); returns it with the problems found while
+    reading (unknown fields, wrong types). Relative image paths are resolved against ``base``."""
+    problems: list[BriefProblem] = []
+    for key in d:
+        if key not in _FIELDS:
+            near = difflib.get_close_matches(key, _FIELDS, n=1)
+            hint = f" Did you mean '{near[0]}'?" if near else f" Known fields: {', '.join(_FIELDS)}."
+            problems.append(BriefProblem(key, f"unknown field.{hint}"))
+
+    def text(name: str, default: str = "") -> str:
+        v = d.get(name, default)
+        if v is None:
+            return default
+        if not isinstance(v, str):
+            problems.append(BriefProblem(name, f"must be text, not {v!r}"))
+            return default
+        return v
+
+    seconds: Any = d.get("seconds", 30)
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        problems.append(BriefProblem("seconds", f"must be a number of seconds, not {seconds!r}"))
+        seconds = 30
+    base = base or Path.cwd()
+    images = []
+    for item in _as_list(d.get("images")):
+        if isinstance(item, str) and item.strip():
+            p = Path(item).expanduser()
+            images.append(p if p.is_absolute() else (base / p).resolve())
+        else:
+            problems.append(BriefProblem("images", f"each image must be a file path, not {item!r}"))
+    colours = []
+    for c in _as_list(d.get("brand_colors")):
+        colours.append(c if isinstance(c, str) else repr(c))
+    brief = Brief(text=text("text"), title=text("title"), images=images,
+                  language=text("language", "auto") or "auto", aspect=text("aspect", "9:16"),
+                  seconds=seconds, style=text("style", "auto") or "auto", price=text("price"),
+                  cta=text("cta"), brand_colors=colours, audience=text("audience"))
+    return brief, problems
+
+
+def _check_image(path: Path) -> str | None:
+    """None if ``path`` is a photo Pillow can decode, else the reason it is not."""
+    if not path.exists():
+        return f"image file not found: {path}"
+    if not path.is_file():
+        return f"not a file: {path}"
+    try:
+        with Image.open(path) as im:
+            im.load()
+    except UnidentifiedImageError:
+        return f"not an image PromoDesk can read (use JPEG, PNG or WebP): {path}"
+    except (OSError, ValueError, SyntaxError) as err:
+        return f"the image is damaged or cut short ({err}): {path}"
+    except Image.DecompressionBombError:
+        return f"the image is too large to be safe to open: {path}"
+    return None
+
+
+def validate_brief(brief: Brief) -> list[BriefProblem]:
+    """Every problem with ``brief`` that stops a video being made, one per fixable thing."""
+    problems = []
+    if not brief.text.strip():
+        problems.append(BriefProblem("text", "the copy is empty; write a sentence or two about "
+                                             "the product"))
+    for path in brief.images:
+        reason = _check_image(Path(path))
+        if reason:
+            problems.append(BriefProblem("images", reason))
+    if brief.aspect not in ASPECTS:
+        problems.append(BriefProblem("aspect", f"'{brief.aspect}' is not a supported aspect; use "
+                                               f"one of {', '.join(ASPECTS)}"))
+    if not MIN_SECONDS <= brief.seconds <= MAX_SECONDS:
+        problems.append(BriefProblem("seconds", f"{brief.seconds:g} s is outside "
+                                                f"{MIN_SECONDS}..{MAX_SECONDS} seconds"))
+    if brief.language not in LANGUAGES:
+        problems.append(BriefProblem("language", f"'{brief.language}' is not one of "
+                                                 f"{', '.join(LANGUAGES)}"))
+    for c in brief.brand_colors:
+        if not _COLOUR.fullmatch(c):
+            problems.append(BriefProblem("brand_colors", f"'{c}' is not a colour like #7a2e1f"))
+    return problems
+
+
+def read_brief(path: Path) -> tuple[Brief, list[BriefProblem]]:
+    """Read a brief file (.toml, .json, anything else as plain text) without validating it.
+    Returns the brief and the problems met while reading. Raises BriefError if the file cannot
+    be read or parsed at all."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise BriefError([BriefProblem("file", f"cannot read the brief: {err.strerror or err}")],
+                         path) from None
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BriefError([BriefProblem("file", "the brief is not UTF-8 text; save it as UTF-8")],
+                         path) from None
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            data = tomllib.loads(content)
+        elif suffix == ".json":
+            data = json.loads(content)
+            if not isinstance(data, dict):
+                raise ValueError("the top level must be an object with fields")
+        else:
+            lines = [ln.strip() for ln in content.splitlines() if ln.strip()]
+            data = {"text": content.strip(), "title": lines[0][:40] if lines else ""}
+    except (tomllib.TOMLDecodeError, ValueError) as err:
+        kind = "TOML" if suffix == ".toml" else "JSON"
+        raise BriefError([BriefProblem("file", f"not valid {kind}: {err}")], path) from None
+    brief, problems = brief_from_dict(data, base=path.parent)
+    brief.source = path.resolve()
+    return brief, problems
+
+
+def load_brief(path: Path) -> Brief:
+    """Read and validate a brief file; raises BriefError listing every problem."""
+    brief, problems = read_brief(path)
+    problems += validate_brief(brief)
+    if problems:
+        raise BriefError(problems, Path(path))
+    return brief

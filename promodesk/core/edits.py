@@ -1,0 +1,463 @@
+"""Edits: one small command per change to a :class:`~promodesk.core.timeline.Project`.
+
+Every edit has ``apply(project)`` and ``revert(project)`` and keeps exactly what it needs to undo.
+An edit checks that it is allowed before it changes anything and raises :class:`EditError` (a
+message for the user) when it is not, so a refused edit leaves the project untouched. Successive
+edits of the same thing merge into one undo step through ``merge`` (a drag of 200 mouse moves is one
+step), as Shotcut's ``mergeWith`` does. :class:`History` is the undo stack for code without Qt; the
+editor wraps the same edits in a ``QUndoStack``.
+
+Times are integer microseconds throughout.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Iterable
+
+from promodesk.core.timeline import (
+    Clip,
+    Project,
+    Take,
+    Track,
+    TrackKind,
+    frame_start,
+    new_id,
+)
+
+
+class EditError(ValueError):
+    """An edit that cannot be made; the message says why in the user's words."""
+
+
+def min_clip_duration(project: Project) -> int:
+    """The shortest clip allowed: one frame at the project's rate, in microseconds."""
+    return frame_start(1, project.fps)
+
+
+def _check_span(project: Project, track: Track, clip: Clip, start: int, duration: int,
+                in_point: int) -> None:
+    """Raise EditError unless ``clip`` may occupy ``[start, start+duration)`` on ``track``."""
+    if start < 0:
+        raise EditError("A clip cannot start before 0:00.")
+    if duration < min_clip_duration(project):
+        raise EditError("A clip must be at least one frame long.")
+    src = clip.take.source_duration
+    if src is not None and (in_point < 0 or in_point + duration > src):
+        raise EditError("The clip cannot be longer than its source.")
+    if track.overlaps(start, start + duration, ignore=clip.id):
+        raise EditError(f"There is another clip in the way on track '{track.name}'.")
+
+
+class Edit:
+    """Base of all edits. ``label`` is what Edit > Undo shows."""
+
+    label = "Edit"
+
+    def apply(self, project: Project) -> None:
+        raise NotImplementedError
+
+    def revert(self, project: Project) -> None:
+        raise NotImplementedError
+
+    def merge(self, newer: Edit) -> bool:
+        """Fold the already-applied ``newer`` edit into this one; True when it did."""
+        return False
+
+
+class MoveClip(Edit):
+    """Move a clip to ``start`` (microseconds), optionally onto another track of the same kind.
+
+    Moves of the same clip with the same ``gesture`` (any hashable, e.g. one per mouse drag; None
+    by default) merge into one undo step.
+    """
+
+    label = "Move clip"
+
+    def __init__(self, clip_id: str, start: int, track_id: str | None = None, gesture=None):
+        self.clip_id, self.start, self.track_id, self.gesture = clip_id, int(start), track_id, gesture
+        self._old: tuple[str, int] | None = None
+
+    def apply(self, project: Project) -> None:
+        src, clip = project.find_clip(self.clip_id)
+        dst = project.track(self.track_id) if self.track_id else src
+        if dst.kind != src.kind:
+            raise EditError(f"A {src.kind.value} clip cannot go on a {dst.kind.value} track.")
+        _check_span(project, dst, clip, self.start, clip.duration, clip.in_point)
+        self._old = (src.id, clip.start)
+        self.track_id = dst.id  # resolved, so a merged drag redoes onto the track it ended on
+        src.clips.remove(clip)
+        clip.start = self.start
+        dst.clips.append(clip)
+        dst.sort()
+
+    def revert(self, project: Project) -> None:
+        assert self._old is not None
+        track_id, start = self._old
+        cur, clip = project.find_clip(self.clip_id)
+        cur.clips.remove(clip)
+        clip.start = start
+        dst = project.track(track_id)
+        dst.clips.append(clip)
+        dst.sort()
+
+    def merge(self, newer: Edit) -> bool:
+        if (isinstance(newer, MoveClip) and newer.clip_id == self.clip_id
+                and newer.gesture == self.gesture):
+            self.start, self.track_id = newer.start, newer.track_id
+            return True
+        return False
+
+
+class _ClipSpanEdit(Edit):
+    """Shared undo state for trims: the clip's (start, duration, in_point) before the edit.
+
+    The new span depends only on the span before and the target time, so a merged trim (the
+    whole drag) redoes correctly from the state the first trim started from."""
+
+    def __init__(self, clip_id: str, time: int, gesture=None):
+        self.clip_id, self.time, self.gesture = clip_id, int(time), gesture
+        self._old: tuple[int, int, int] | None = None
+
+    def _new_span(self, clip: Clip) -> tuple[int, int, int]:
+        raise NotImplementedError
+
+    def apply(self, project: Project) -> None:
+        track, clip = project.find_clip(self.clip_id)
+        start, duration, in_point = self._new_span(clip)
+        _check_span(project, track, clip, start, duration, in_point)
+        self._old = (clip.start, clip.duration, clip.in_point)
+        clip.start, clip.duration, clip.in_point = start, duration, in_point
+        track.sort()
+
+    def revert(self, project: Project) -> None:
+        assert self._old is not None
+        track, clip = project.find_clip(self.clip_id)
+        clip.start, clip.duration, clip.in_point = self._old
+        track.sort()
+
+    def merge(self, newer: Edit) -> bool:
+        if (type(newer) is type(self) and newer.clip_id == self.clip_id
+                and newer.gesture == self.gesture):
+            self.time = newer.time
+            return True
+        return False
+
+
+class TrimStart(_ClipSpanEdit):
+    """Move a clip's start edge to ``time``; its end stays put and its in-point follows."""
+
+    label = "Trim start"
+
+    def _new_span(self, clip: Clip) -> tuple[int, int, int]:
+        delta = self.time - clip.start
+        return self.time, clip.duration - delta, clip.in_point + delta
+
+
+class TrimEnd(_ClipSpanEdit):
+    """Move a clip's end edge to ``time``; its start and in-point stay put."""
+
+    label = "Trim end"
+
+    def _new_span(self, clip: Clip) -> tuple[int, int, int]:
+        return clip.start, self.time - clip.start, clip.in_point
+
+
+class SplitClip(Edit):
+    """Cut a clip in two at ``time``; the right part is a new clip continuing the same source."""
+
+    label = "Split"
+
+    def __init__(self, clip_id: str, time: int, new_clip_id: str | None = None):
+        self.clip_id, self.time = clip_id, int(time)
+        self.new_clip_id = new_clip_id or new_id()
+
+    def apply(self, project: Project) -> None:
+        track, clip = project.find_clip(self.clip_id)
+        shortest = min_clip_duration(project)
+        if not (clip.start + shortest <= self.time <= clip.end - shortest):
+            raise EditError("Put the playhead inside the clip, at least a frame from its edges.")
+        right = copy.deepcopy(clip)
+        right.id = self.new_clip_id
+        cut = self.time - clip.start
+        right.start, right.duration, right.in_point = self.time, clip.duration - cut, clip.in_point + cut
+        clip.duration = cut
+        track.clips.append(right)
+        track.sort()
+
+    def revert(self, project: Project) -> None:
+        track, right = project.find_clip(self.new_clip_id)
+        _, left = project.find_clip(self.clip_id)
+        track.clips.remove(right)
+        left.duration += right.duration
+
+
+class DeleteClip(Edit):
+    """Remove a clip. With ``ripple`` the later clips on its track close the gap."""
+
+    def __init__(self, clip_id: str, ripple: bool = False):
+        self.clip_id, self.ripple = clip_id, ripple
+        self.label = "Ripple delete" if ripple else "Delete"
+        self._removed: tuple[str, Clip] | None = None
+
+    def apply(self, project: Project) -> None:
+        track, clip = project.find_clip(self.clip_id)
+        track.clips.remove(clip)
+        if self.ripple:
+            for other in track.clips:
+                if other.start >= clip.end:
+                    other.start -= clip.duration
+        self._removed = (track.id, clip)
+
+    def revert(self, project: Project) -> None:
+        assert self._removed is not None
+        track_id, clip = self._removed
+        track = project.track(track_id)
+        if self.ripple:
+            for other in track.clips:
+                if other.start >= clip.start:
+                    other.start += clip.duration
+        track.clips.append(copy.deepcopy(clip))
+        track.sort()
+
+
+class AddClip(Edit):
+    """Place a new clip on a track (a dropped photo, a new caption)."""
+
+    label = "Add clip"
+
+    def __init__(self, track_id: str, clip: Clip):
+        self.track_id, self.clip = track_id, clip
+
+    def apply(self, project: Project) -> None:
+        track = project.track(self.track_id)
+        _check_span(project, track, self.clip, self.clip.start, self.clip.duration,
+                    self.clip.in_point)
+        track.clips.append(copy.deepcopy(self.clip))
+        track.sort()
+
+    def revert(self, project: Project) -> None:
+        track, clip = project.find_clip(self.clip.id)
+        track.clips.remove(clip)
+
+
+def _check_take_fits(clip: Clip, take: Take) -> None:
+    src = take.source_duration
+    if src is not None and clip.in_point + clip.duration > src:
+        raise EditError("That take is shorter than the clip; trim the clip first.")
+
+
+class AddTake(Edit):
+    """Append a regenerated take to a clip and (by default) select it."""
+
+    label = "New take"
+
+    def __init__(self, clip_id: str, take: Take, select: bool = True):
+        self.clip_id, self.take, self.select = clip_id, take, select
+        self._old_selected: int | None = None
+
+    def apply(self, project: Project) -> None:
+        _, clip = project.find_clip(self.clip_id)
+        if self.select:
+            _check_take_fits(clip, self.take)
+        self._old_selected = clip.selected
+        clip.takes.append(copy.deepcopy(self.take))
+        if self.select:
+            clip.selected = len(clip.takes) - 1
+
+    def revert(self, project: Project) -> None:
+        _, clip = project.find_clip(self.clip_id)
+        clip.takes.pop()
+        clip.selected = self._old_selected
+
+
+class SelectTake(Edit):
+    """Switch a clip to take number ``index``."""
+
+    label = "Switch take"
+
+    def __init__(self, clip_id: str, index: int):
+        self.clip_id, self.index = clip_id, index
+        self._old: int | None = None
+
+    def apply(self, project: Project) -> None:
+        _, clip = project.find_clip(self.clip_id)
+        if not 0 <= self.index < len(clip.takes):
+            raise EditError(f"This clip has no take {self.index + 1}.")
+        _check_take_fits(clip, clip.takes[self.index])
+        self._old = clip.selected
+        clip.selected = self.index
+
+    def revert(self, project: Project) -> None:
+        _, clip = project.find_clip(self.clip_id)
+        clip.selected = self._old
+
+
+class EditCaption(Edit):
+    """Change a caption clip's text (and optionally its style)."""
+
+    label = "Edit caption"
+
+    def __init__(self, clip_id: str, text: str, style: str | None = None):
+        self.clip_id, self.text, self.style = clip_id, text, style
+        self._old: tuple[str, str] | None = None
+
+    def apply(self, project: Project) -> None:
+        track, clip = project.find_clip(self.clip_id)
+        if track.kind != TrackKind.CAPTIONS or clip.cue is None:
+            raise EditError("Only caption clips have text to edit.")
+        if not self.text.strip():
+            raise EditError("A caption needs some text; delete the clip to remove it.")
+        self._old = (clip.cue.text, clip.cue.style)
+        clip.cue.text = self.text
+        if self.style is not None:
+            clip.cue.style = self.style
+
+    def revert(self, project: Project) -> None:
+        _, clip = project.find_clip(self.clip_id)
+        clip.cue.text, clip.cue.style = self._old
+
+
+class SetTrackGain(Edit):
+    """Set a track's gain in dB; successive changes on one track merge (a slider drag)."""
+
+    label = "Change gain"
+
+    def __init__(self, track_id: str, gain_db: float):
+        self.track_id, self.gain_db = track_id, float(gain_db)
+        self._old: float | None = None
+
+    def apply(self, project: Project) -> None:
+        track = project.track(self.track_id)
+        if not -60.0 <= self.gain_db <= 12.0:
+            raise EditError("Gain must be between -60 dB and +12 dB.")
+        self._old = track.gain_db
+        track.gain_db = self.gain_db
+
+    def revert(self, project: Project) -> None:
+        project.track(self.track_id).gain_db = self._old
+
+    def merge(self, newer: Edit) -> bool:
+        if isinstance(newer, SetTrackGain) and newer.track_id == self.track_id:
+            self.gain_db = newer.gain_db
+            return True
+        return False
+
+
+class SetTrackMute(Edit):
+    """Mute or unmute a track."""
+
+    label = "Mute"
+
+    def __init__(self, track_id: str, mute: bool):
+        self.track_id, self.mute = track_id, bool(mute)
+        self._old: bool | None = None
+
+    def apply(self, project: Project) -> None:
+        track = project.track(self.track_id)
+        self._old = track.mute
+        track.mute = self.mute
+
+    def revert(self, project: Project) -> None:
+        project.track(self.track_id).mute = self._old
+
+
+class History:
+    """An undo/redo stack of edits on one project, for code without Qt (CLI, tests).
+
+    ``push`` applies an edit (raising :class:`EditError` and changing nothing if it is refused)
+    and merges it into the previous step when the previous edit accepts it.
+    """
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.done: list[Edit] = []
+        self.undone: list[Edit] = []
+
+    def push(self, edit: Edit) -> None:
+        edit.apply(self.project)
+        self.undone.clear()
+        if self.done and self.done[-1].merge(edit):
+            return
+        self.done.append(edit)
+
+    def undo(self) -> bool:
+        if not self.done:
+            return False
+        edit = self.done.pop()
+        edit.revert(self.project)
+        self.undone.append(edit)
+        return True
+
+    def redo(self) -> bool:
+        if not self.undone:
+            return False
+        edit = self.undone.pop()
+        edit.apply(self.project)
+        self.done.append(edit)
+        return True
+
+
+# --- snapping ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SnapTarget:
+    """A time (microseconds) a dragged edge may snap to, and what it is (edge, playhead, marker,
+    beat, bar) for the snap indicator."""
+
+    time: int
+    kind: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Snap:
+    """Result of snapping: the time to use and the target it snapped to (None when it did not)."""
+
+    time: int
+    target: SnapTarget | None
+
+
+def snap(time: int, candidates: Iterable[SnapTarget], tolerance: int) -> Snap:
+    """Snap ``time`` to the nearest candidate no further than ``tolerance`` microseconds away.
+
+    Ties go to the earlier candidate time. Returns ``Snap(time, None)`` when nothing is in range.
+    """
+    best: SnapTarget | None = None
+    for cand in candidates:
+        dist = abs(cand.time - time)
+        if dist > tolerance:
+            continue
+        if best is None or (dist, cand.time) < (abs(best.time - time), best.time):
+            best = cand
+    return Snap(best.time, best) if best else Snap(time, None)
+
+
+def snap_span(start: int, duration: int, candidates: Iterable[SnapTarget],
+              tolerance: int) -> Snap:
+    """Snap a moving clip by whichever edge is nearer a candidate; returns the new start time."""
+    cands = list(candidates)
+    head = snap(start, cands, tolerance)
+    tail = snap(start + duration, cands, tolerance)
+    if tail.target and (not head.target or abs(tail.time - start - duration) < abs(head.time - start)):
+        return Snap(tail.time - duration, tail.target)
+    return head
+
+
+def snap_targets(project: Project, playhead: int | None = None,
+                 beats: Iterable[int] = (), bars: Iterable[int] = (),
+                 exclude_clip: str | None = None) -> list[SnapTarget]:
+    """Everything on ``project`` a drag can snap to: clip edges (except ``exclude_clip``'s),
+    the playhead, markers, and the given beat and bar times (microseconds)."""
+    out: list[SnapTarget] = []
+    for track in project.tracks:
+        for c in track.clips:
+            if c.id != exclude_clip:
+                out += [SnapTarget(c.start, "edge", c.name), SnapTarget(c.end, "edge", c.name)]
+    if playhead is not None:
+        out.append(SnapTarget(playhead, "playhead"))
+    out += [SnapTarget(m.time, "marker", m.name) for m in project.markers]
+    out += [SnapTarget(t, "bar") for t in bars]
+    out += [SnapTarget(t, "beat") for t in beats]
+    return out

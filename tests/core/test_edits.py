@@ -1,0 +1,274 @@
+"""Edits: apply/revert restore the project exactly; refused edits change nothing; invariants hold
+after any sequence (hypothesis)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from promodesk.core.edits import (
+    AddClip,
+    AddTake,
+    DeleteClip,
+    EditCaption,
+    EditError,
+    History,
+    MoveClip,
+    SelectTake,
+    SetTrackGain,
+    SetTrackMute,
+    SplitClip,
+    TrimEnd,
+    TrimStart,
+    min_clip_duration,
+)
+from promodesk.core.timeline import CaptionCue, Clip, Project, Recipe, Take, TrackKind
+
+S = 1_000_000
+
+
+def still(engine="shots", seed=0):
+    return Take(asset=None, recipe=Recipe(engine, {"kind": "hero"}, seed))
+
+
+def make_project() -> Project:
+    p = Project.for_aspect("9:16", "Test")
+    v1 = p.add_track(TrackKind.VIDEO, "V1")
+    v2 = p.add_track(TrackKind.VIDEO, "V2")
+    music = p.add_track(TrackKind.MUSIC, "Music")
+    caps = p.add_track(TrackKind.CAPTIONS, "Captions")
+    for i in range(4):
+        v1.clips.append(Clip(start=i * 3 * S, duration=3 * S, takes=[still(seed=i)], name=f"shot{i}"))
+    v2.clips.append(Clip(start=1 * S, duration=2 * S, takes=[still(seed=9)], name="overlay"))
+    music.clips.append(Clip(start=0, duration=12 * S, in_point=2 * S,
+                            takes=[Take("ab" * 8 + ".wav", Recipe("composer", {}, 1), 20 * S)]))
+    for i in range(3):
+        caps.clips.append(Clip(start=i * 4 * S, duration=3 * S, takes=[still("captions")],
+                               cue=CaptionCue(f"line {i}")))
+    return p
+
+
+def check_invariants(p: Project) -> None:
+    for t in p.tracks:
+        starts = [c.start for c in t.clips]
+        assert starts == sorted(starts)
+        for a, b in zip(t.clips, t.clips[1:]):
+            assert a.end <= b.start, f"overlap on {t.name}"
+        for c in t.clips:
+            assert c.duration >= min_clip_duration(p) > 0
+            assert c.start >= 0
+            src = c.take.source_duration
+            if src is not None:
+                assert 0 <= c.in_point and c.in_point + c.duration <= src
+
+
+def test_every_edit_apply_then_revert_restores_exactly():
+    p = make_project()
+    v1, v2, music, caps = p.tracks
+    edits = [
+        MoveClip(v2.clips[0].id, 20 * S),
+        MoveClip(v2.clips[0].id, 12 * S, track_id=v1.id),
+        TrimStart(music.clips[0].id, 1 * S),
+        TrimEnd(v1.clips[3].id, 14 * S),
+        SplitClip(v1.clips[1].id, 4 * S),
+        DeleteClip(v1.clips[1].id),
+        DeleteClip(v1.clips[1].id, ripple=True),
+        AddTake(v1.clips[0].id, still(seed=42)),
+        EditCaption(caps.clips[1].id, "新的字幕", style="boxed"),
+        SetTrackGain(music.id, -6.0),
+        SetTrackMute(music.id, True),
+        AddClip(v1.id, Clip(start=13 * S, duration=1 * S, takes=[still(seed=5)])),
+    ]
+    for edit in edits:
+        before = copy.deepcopy(p)
+        edit.apply(p)
+        assert p != before, f"{edit.label} changed nothing"
+        check_invariants(p)
+        edit.revert(p)
+        assert p == before, f"{edit.label} did not revert exactly"
+
+
+def test_select_take_and_revert():
+    p = make_project()
+    clip = p.tracks[0].clips[0]
+    AddTake(clip.id, still(seed=7)).apply(p)
+    assert clip.selected == 1 and clip.recipe.seed == 7
+    before = copy.deepcopy(p)
+    edit = SelectTake(clip.id, 0)
+    edit.apply(p)
+    assert clip.recipe.seed == 0
+    edit.revert(p)
+    assert p == before
+
+
+def test_ripple_delete_closes_the_gap_on_its_track_only():
+    p = make_project()
+    v1, v2 = p.tracks[0], p.tracks[1]
+    DeleteClip(v1.clips[1].id, ripple=True).apply(p)
+    assert [c.start for c in v1.clips] == [0, 3 * S, 6 * S]
+    assert v2.clips[0].start == 1 * S
+
+
+def test_delete_leaves_a_gap():
+    p = make_project()
+    v1 = p.tracks[0]
+    DeleteClip(v1.clips[1].id).apply(p)
+    assert [c.start for c in v1.clips] == [0, 6 * S, 9 * S]
+
+
+def test_split_continues_the_source():
+    p = make_project()
+    music = p.tracks[2]
+    right_id = "r" * 12
+    SplitClip(music.clips[0].id, 5 * S, new_clip_id=right_id).apply(p)
+    left, right = music.clips
+    assert (left.start, left.duration, left.in_point) == (0, 5 * S, 2 * S)
+    assert (right.id, right.start, right.duration, right.in_point) == (right_id, 5 * S, 7 * S, 7 * S)
+
+
+def test_refused_edits_change_nothing():
+    p = make_project()
+    v1, v2, music, caps = p.tracks
+    refused = [
+        MoveClip(v1.clips[0].id, 4 * S),                       # onto the next clip
+        MoveClip(v1.clips[0].id, -1),                          # before 0:00
+        MoveClip(v1.clips[0].id, 30 * S, track_id=music.id),   # video onto music
+        TrimEnd(music.clips[0].id, 19 * S),                    # past the end of its source
+        TrimStart(music.clips[0].id, -3 * S),                  # before 0:00
+        TrimEnd(v1.clips[0].id, 10),                           # shorter than a frame
+        SplitClip(v1.clips[0].id, 0),                          # at the edge
+        EditCaption(v1.clips[0].id, "not a caption"),
+        EditCaption(caps.clips[0].id, "   "),
+        SelectTake(v1.clips[0].id, 3),
+        AddTake(music.clips[0].id, Take("cd" * 8 + ".wav", Recipe("composer"), 5 * S)),
+        SetTrackGain(music.id, 40),
+    ]
+    for edit in refused:
+        before = copy.deepcopy(p)
+        with pytest.raises(EditError):
+            edit.apply(p)
+        assert p == before, f"refused {edit.label} changed the project"
+
+
+def test_move_across_tracks_of_the_same_kind():
+    p = make_project()
+    v1, v2 = p.tracks[0], p.tracks[1]
+    clip_id = v1.clips[0].id
+    h = History(p)
+    h.push(MoveClip(clip_id, 5 * S, track_id=v2.id))
+    assert p.find_clip(clip_id)[0] is v2 and p.find_clip(clip_id)[1].start == 5 * S
+    h.undo()
+    assert p.find_clip(clip_id)[0] is v1 and p.find_clip(clip_id)[1].start == 0
+
+
+def test_a_drag_of_many_moves_is_one_undo_step():
+    p = make_project()
+    original = copy.deepcopy(p)
+    clip_id = p.tracks[1].clips[0].id
+    h = History(p)
+    for x in range(1, 200):
+        h.push(MoveClip(clip_id, 1 * S + x * 1000, gesture="drag-1"))
+    assert len(h.done) == 1
+    assert p.find_clip(clip_id)[1].start == 1 * S + 199 * 1000
+    h.undo()
+    assert p == original
+    h.redo()
+    assert p.find_clip(clip_id)[1].start == 1 * S + 199 * 1000
+
+
+def test_a_drag_onto_another_track_redoes_onto_that_track():
+    p = make_project()
+    v1, v2 = p.tracks[0], p.tracks[1]
+    clip_id = v1.clips[0].id
+    h = History(p)
+    h.push(MoveClip(clip_id, 5 * S, track_id=v2.id, gesture="d"))
+    h.push(MoveClip(clip_id, 6 * S, gesture="d"))  # the mouse keeps moving along V2
+    assert len(h.done) == 1
+    h.undo()
+    h.redo()
+    assert p.find_clip(clip_id)[0] is v2 and p.find_clip(clip_id)[1].start == 6 * S
+
+
+def test_two_drags_are_two_steps_and_trims_merge_per_drag():
+    p = make_project()
+    clip_id = p.tracks[1].clips[0].id
+    h = History(p)
+    h.push(MoveClip(clip_id, 20 * S, gesture=1))
+    h.push(MoveClip(clip_id, 21 * S, gesture=2))
+    assert len(h.done) == 2
+    music_clip = p.tracks[2].clips[0]
+    for t in (11 * S, 10 * S, 9 * S):
+        h.push(TrimEnd(music_clip.id, t, gesture="trim"))
+    for t in (1 * S, 2 * S):
+        h.push(TrimStart(music_clip.id, t, gesture="trim-start"))
+    assert len(h.done) == 4
+    assert (music_clip.start, music_clip.duration, music_clip.in_point) == (2 * S, 7 * S, 4 * S)
+    h.undo()
+    assert (music_clip.start, music_clip.duration, music_clip.in_point) == (0, 9 * S, 2 * S)
+    h.redo()
+    assert (music_clip.start, music_clip.duration, music_clip.in_point) == (2 * S, 7 * S, 4 * S)
+
+
+# --- random sequences ----------------------------------------------------------------------------
+
+edit_steps = st.lists(
+    st.tuples(
+        st.sampled_from(["move", "move_track", "trim_start", "trim_end", "split", "delete",
+                         "ripple", "take", "select", "caption", "gain", "mute"]),
+        st.integers(0, 50),            # which clip / track
+        st.integers(-2 * S, 25 * S),   # a time
+        st.integers(0, 3),             # a small number (take index, gesture)
+    ),
+    max_size=30,
+)
+
+
+def _build_edit(p: Project, kind: str, which: int, time: int, small: int):
+    clips = [(t, c) for t in p.tracks for c in t.clips]
+    if not clips:
+        return None
+    track, clip = clips[which % len(clips)]
+    same_kind = [t for t in p.tracks if t.kind == track.kind]
+    return {
+        "move": lambda: MoveClip(clip.id, time, gesture=small),
+        "move_track": lambda: MoveClip(clip.id, time, track_id=same_kind[small % len(same_kind)].id,
+                                      gesture=small),
+        "trim_start": lambda: TrimStart(clip.id, time, gesture=small),
+        "trim_end": lambda: TrimEnd(clip.id, time, gesture=small),
+        "split": lambda: SplitClip(clip.id, time),
+        "delete": lambda: DeleteClip(clip.id),
+        "ripple": lambda: DeleteClip(clip.id, ripple=True),
+        "take": lambda: AddTake(clip.id, Take(None, Recipe("shots", {}, time))),
+        "select": lambda: SelectTake(clip.id, small),
+        "caption": lambda: EditCaption(clip.id, f"caption {time}"),
+        "gain": lambda: SetTrackGain(track.id, (time % 70) - 60),
+        "mute": lambda: SetTrackMute(track.id, bool(small % 2)),
+    }[kind]()
+
+
+@settings(max_examples=150, deadline=None)
+@given(edit_steps)
+def test_random_edit_sequences_undo_to_the_original(steps):
+    p = make_project()
+    original = copy.deepcopy(p)
+    h = History(p)
+    for step in steps:
+        edit = _build_edit(p, *step)
+        if edit is None:
+            continue
+        before = copy.deepcopy(p)
+        try:
+            h.push(edit)
+        except EditError:
+            assert p == before, "a refused edit changed the project"
+        check_invariants(p)
+    final = copy.deepcopy(p)
+    while h.undo():
+        check_invariants(p)
+    assert p == original
+    while h.redo():
+        check_invariants(p)
+    assert p == final
