@@ -78,3 +78,14 @@ class Engine(Protocol):
     def generate(self, request, progress: Progress = no_progress,
                  cancel: CancelToken | None = None):
         """Make an asset for ``request``; raises Cancelled, EngineUnavailable or GenerationError."""
+
+
+def stage(progress: Progress, start: float, end: float, name: str = "") -> Progress:
+    """A progress callback for one stage of a longer job: maps the stage's 0..1 onto
+    ``start..end`` of ``progress`` and prefixes messages with ``name``."""
+
+    def report(fraction: float, message: str = "") -> None:
+        text = f"{name}: {message}" if name and message else (name or message)
+        progress(start + (end - start) * min(max(fraction, 0.0), 1.0), text)
+
+    return report

@@ -1,0 +1,128 @@
+"""The final audio mix of a project: music and voice tracks with their gains, fades at clip
+edges, music ducked under the voice, normalised for social platforms (-14 LUFS integrated,
+true peak <= -1 dBTP). Output is float32 stereo at 48 kHz, as long as the project."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from promodesk.core.projectfile import asset_path
+from promodesk.core.timeline import Clip, Project, TrackKind
+
+SAMPLE_RATE = 48_000
+TARGET_LUFS = -14.0
+CEILING_DBTP = -1.0
+# Music under a voice sits this much lower, easing down just before the voice and back after.
+DUCK_DB = -10.0
+DUCK_ATTACK_US = 120_000
+DUCK_RELEASE_US = 400_000
+EDGE_FADE_US = 10_000      # against clicks where a clip starts or ends on its own boundary
+CUT_FADE_OUT_US = 1_000_000  # music cut short of its own ending fades out over this
+
+
+def samples(us: int, sr: int = SAMPLE_RATE) -> int:
+    """Microseconds -> whole samples at ``sr`` (rounded down)."""
+    return us * sr // 1_000_000
+
+
+@lru_cache(maxsize=16)
+def _read(path: str, mtime: float, sr: int) -> np.ndarray:
+    audio, file_sr = sf.read(path, dtype="float32", always_2d=True)
+    if audio.shape[1] == 1:
+        audio = np.repeat(audio, 2, axis=1)
+    audio = audio[:, :2]
+    if file_sr != sr:
+        from math import gcd
+
+        from scipy.signal import resample_poly
+
+        g = gcd(file_sr, sr)
+        audio = resample_poly(audio, sr // g, file_sr // g, axis=0).astype(np.float32)
+    audio.setflags(write=False)
+    return audio
+
+
+def read_audio(path: Path, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """An audio file as float32 stereo (n, 2) at ``sr`` (cached; do not modify the result)."""
+    path = Path(path)
+    return _read(str(path), path.stat().st_mtime, sr)
+
+
+def _fade(n: int, length: int, rising: bool) -> np.ndarray:
+    length = max(1, min(length, n))
+    ramp = np.sin(np.linspace(0.0, np.pi / 2, length, dtype=np.float32)) ** 2
+    return ramp if rising else ramp[::-1]
+
+
+def clip_audio(clip: Clip, folder: Path, kind: TrackKind, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """The samples a clip contributes, (n, 2) float32, with fades at its edges: short ones where
+    the clip starts/ends with its source, a longer fade-out where music is cut short."""
+    n = samples(clip.duration, sr)
+    out = np.zeros((n, 2), np.float32)
+    if not clip.asset:
+        return out
+    src = read_audio(asset_path(folder, clip.asset), sr)
+    start = samples(clip.in_point, sr)
+    piece = src[start:start + n]
+    out[:len(piece)] = piece
+    fade_in = EDGE_FADE_US if clip.in_point == 0 or kind == TrackKind.VOICE else 200_000
+    source_end = clip.take.source_duration
+    cut_short = source_end is not None and clip.in_point + clip.duration < source_end - EDGE_FADE_US
+    fade_out = CUT_FADE_OUT_US if cut_short and kind == TrackKind.MUSIC else EDGE_FADE_US
+    fi = samples(min(fade_in, clip.duration // 3), sr)
+    fo = samples(min(fade_out, clip.duration // 3), sr)
+    if fi:
+        out[:fi] *= _fade(n, fi, True)[:, None]
+    if fo:
+        out[n - fo:] *= _fade(n, fo, False)[:, None]
+    return out
+
+
+def duck_gain(project: Project, n: int, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """Per-sample linear gain for music: 1 where no voice speaks, DUCK_DB under the voice,
+    with smooth ramps (attack before the voice starts, release after it ends)."""
+    spans = [(c.start, c.end) for t in project.tracks_of(TrackKind.VOICE) if not t.mute
+             for c in t.clips if c.asset]
+    if not spans:
+        return np.ones(n, np.float32)
+    low = 10 ** (DUCK_DB / 20)
+    points: list[tuple[int, float]] = []
+    for a, b in sorted(spans):
+        points += [(a - DUCK_ATTACK_US, 1.0), (a, low), (b, low), (b + DUCK_RELEASE_US, 1.0)]
+    t = np.arange(n, dtype=np.float64) * (1_000_000 / sr)
+    gain = np.ones(n, np.float32)
+    for a, b in sorted(spans):  # each voice span pulls the gain down; overlaps take the lowest
+        env = np.interp(t, [a - DUCK_ATTACK_US, a, b, b + DUCK_RELEASE_US], [1.0, low, low, 1.0],
+                        left=1.0, right=1.0).astype(np.float32)
+        np.minimum(gain, env, out=gain)
+    return gain
+
+
+def mix_project(project: Project, folder: Path, sr: int = SAMPLE_RATE,
+                normalize: bool = True) -> tuple[np.ndarray, int]:
+    """Mix the project's music and voice tracks: returns (float32 (n, 2), sample rate) with n
+    covering the project's duration. Muted tracks are left out; track gains apply; music ducks
+    under voice; the result is normalised to -14 LUFS / -1 dBTP (silence stays silence)."""
+    n = samples(project.duration, sr) + (1 if project.duration * sr % 1_000_000 else 0)
+    buses = {TrackKind.MUSIC: np.zeros((n, 2), np.float32),
+             TrackKind.VOICE: np.zeros((n, 2), np.float32)}
+    for track in project.tracks:
+        if track.kind not in buses or track.mute:
+            continue
+        gain = np.float32(10 ** (track.gain_db / 20))
+        bus = buses[track.kind]
+        for clip in track.clips:
+            audio = clip_audio(clip, folder, track.kind, sr)
+            a = samples(clip.start, sr)
+            seg = bus[a:a + len(audio)]
+            seg += audio[:len(seg)] * gain
+    mix = buses[TrackKind.MUSIC] * duck_gain(project, n, sr)[:, None] + buses[TrackKind.VOICE]
+    if normalize and float(np.max(np.abs(mix), initial=0.0)) > 1e-5:
+        from promodesk.engines.mastering import normalize_loudness
+
+        mix = normalize_loudness(mix, sr, target_lufs=TARGET_LUFS, ceiling_dbtp=CEILING_DBTP)
+    return mix.astype(np.float32, copy=False), sr
