@@ -1,0 +1,273 @@
+"""The camera over a product photo: framing for any aspect, eased moves, one float warp per frame.
+
+A :class:`PhotoCamera` fills a region (the whole frame, or the photo half of a feature layout)
+with the photo. Framing follows one rule: the product's box (:func:`saliency.salient_box`) is never
+cut. When cropping the photo to fill the region keeps the whole box in view, the camera crops around
+it; when it would not, the whole box is shown and the uncovered bands get a backdrop: the photo
+blurred and dimmed, or a flat colour when the photo's edge is a plain studio background (or it is a
+cut-out with transparency), which reads as the photo simply extending.
+
+Each frame is placed by a display scale ``s`` (region pixels per photo pixel) and the photo point
+``(cx, cy)`` at the region's centre, both eased over the shot. The photo is cropped to what the
+move ever shows and pre-scaled once to the largest scale used, so each frame is one
+``cv2.warpAffine`` (bilinear, float matrix, no integer crops: sub-pixel smooth) at a scale of 0.85..1,
+then a copy of the backdrop into the bands, with the band's edge pixel blended by coverage.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import cv2
+import numpy as np
+
+MOVES = ("auto", "push_in", "pull_out", "pan_left", "pan_right", "pan_up", "pan_down", "still")
+ZOOM_PER_SECOND = 0.03     # push-in speed: 3% of scale per second ...
+ZOOM_RANGE = (0.04, 0.12)  # ... but at least 4% and at most 12% over a shot
+PAN_PER_SECOND = 0.22      # pan speed, in region widths (or heights) per second
+DETAIL_ZOOM = 1.35         # a detail shot looks this much closer than the filling crop
+
+
+def ease(u: float) -> float:
+    """Eased progress for camera moves: mostly smoothstep with a little linear, so the move starts
+    and ends gently but never stands still; ``u`` is clamped to 0..1."""
+    u = min(max(u, 0.0), 1.0)
+    return 0.3 * u + 0.7 * u * u * (3.0 - 2.0 * u)
+
+
+class PhotoCamera:
+    """Renders the photo into a ``region`` (w, h) pixel box for shot progress ``u`` (0..1).
+
+    ``photo``: uint8 RGB (h, w, 3) or RGBA (h, w, 4) array; ``salient``: the product box in photo
+    pixels; ``move``: one of :data:`MOVES`; ``close``: frame as a detail close-up (crops into the
+    product on purpose, and pans across it); ``seconds``: the shot's length (sets move distances);
+    ``flat_color``: backdrop colour for cut-outs and plain-background photos."""
+
+    def __init__(self, photo: np.ndarray, salient, region: tuple[int, int], move: str = "push_in",
+                 close: bool = False, seconds: float = 4.0, seed: int = 0,
+                 flat_color: tuple[int, int, int] | None = None) -> None:
+        if move not in MOVES:
+            raise ValueError(f"move must be one of {', '.join(MOVES)}, not {move!r}")
+        self.region = (int(region[0]), int(region[1]))
+        rgb, self.flat_color = _flatten(photo, flat_color)
+        self.photo_size = (rgb.shape[1], rgb.shape[0])
+        self.salient = tuple(float(v) for v in salient)
+        self.close = close
+        self.move = _auto_move(move, close, seed)
+        self._plan(seconds, random.Random(seed))
+        self._prepare_source(rgb)
+        self.backdrop = self._make_backdrop(rgb)
+
+    # --- framing and moves ----------------------------------------------------------------------
+
+    def _plan(self, seconds: float, rng: random.Random) -> None:
+        """Choose the start and end (scale, centre) of the move; see the module docstring."""
+        (rw, rh), (pw, ph) = self.region, self.photo_size
+        x0, y0, x1, y1 = self.salient
+        sw, sh = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+        cover = max(rw / pw, rh / ph)              # smallest scale that fills the region
+        fits = min(rw / sw, rh / sh)               # largest scale that keeps the product whole
+        amount = min(max(ZOOM_PER_SECOND * seconds, ZOOM_RANGE[0]), ZOOM_RANGE[1])
+        centre = ((x0 + x1) / 2, (y0 + y1) / 2)
+        if self.close:
+            base = cover * DETAIL_ZOOM
+        elif fits >= cover * (1 + amount / 2):
+            base = cover                            # crop around the product
+        else:
+            base = fits / (1 + amount)              # whole product, backdrop in the bands
+        self.mode = "crop" if base >= cover * 0.999 else "backdrop"
+        move = self.move
+        if move in ("push_in", "pull_out"):
+            top = base * (1 + amount) if self.close else min(base * (1 + amount), max(fits, base))
+            start, end = (base, top) if move == "push_in" else (top, base)
+            self.keys = ((start, centre), (end, centre))
+        elif move.startswith("pan_"):
+            scale = base if self.close else min(base * (1 + amount / 2), max(fits, base))
+            self.keys = self._pan_keys(move, scale, centre, seconds)
+        else:
+            self.keys = ((base, centre), (base, centre))
+        jitter = rng.uniform(-0.02, 0.02)  # seeds vary a take's framing a touch, never the rule
+        (s0, c0), (s1, c1) = self.keys
+        self.keys = ((s0, (c0[0] + jitter * sw, c0[1])), (s1, (c1[0] + jitter * sw, c1[1])))
+
+    def _pan_keys(self, move: str, scale: float, centre, seconds: float):
+        """Start and end keys of a pan at ``scale``: across the product for close-ups, else as far
+        as the product stays whole (at most :data:`PAN_PER_SECOND` region widths a second)."""
+        (rw, rh), (pw, ph) = self.region, self.photo_size
+        x0, y0, x1, y1 = self.salient
+        axis = 0 if move in ("pan_left", "pan_right") else 1
+        view = (rw if axis == 0 else rh) / scale                # window length in photo pixels
+        lo_s, hi_s = (x0, x1) if axis == 0 else (y0, y1)
+        extent = pw if axis == 0 else ph
+        if self.close:   # travel from one end of the product to the other (inside the photo)
+            lo, hi = lo_s + view / 2, hi_s - view / 2
+            if hi < lo:
+                lo, hi = hi, lo
+        else:            # keep the whole product in the window
+            lo, hi = hi_s - view / 2, lo_s + view / 2
+        if view < extent:
+            lo, hi = max(lo, view / 2), min(hi, extent - view / 2)
+        mid = centre[axis]
+        if hi <= lo:
+            lo = hi = mid
+        limit = PAN_PER_SECOND * seconds * view / 2
+        lo, hi = max(lo, mid - limit), min(hi, mid + limit)
+        lo, hi = min(lo, mid), max(hi, mid)
+        # pan_right / pan_down: the view travels right / down, so the photo slides left / up
+        start, end = (lo, hi) if move in ("pan_right", "pan_down") else (hi, lo)
+        a = (start, centre[1]) if axis == 0 else (centre[0], start)
+        b = (end, centre[1]) if axis == 0 else (centre[0], end)
+        return ((scale, a), (scale, b))
+
+    def place(self, u: float) -> tuple[float, float, float]:
+        """(scale, cx, cy) at progress ``u``: region pixels per photo pixel, and the photo point
+        (photo pixels) at the region's centre."""
+        e = ease(u)
+        (s0, (ax, ay)), (s1, (bx, by)) = self.keys
+        scale = s0 * (s1 / s0) ** e   # geometric, so a push-in looks even-paced
+        cx = _clamp_centre(ax + (bx - ax) * e, self.region[0], self.photo_size[0], scale)
+        cy = _clamp_centre(ay + (by - ay) * e, self.region[1], self.photo_size[1], scale)
+        return scale, cx, cy
+
+    def to_region(self, u: float, box) -> tuple[float, float, float, float]:
+        """A box in photo pixels mapped to region pixels at progress ``u``."""
+        scale, cx, cy = self.place(u)
+        rw, rh = self.region
+        return (scale * (box[0] - cx) + rw / 2, scale * (box[1] - cy) + rh / 2,
+                scale * (box[2] - cx) + rw / 2, scale * (box[3] - cy) + rh / 2)
+
+    def photo_rect(self, u: float) -> tuple[float, float, float, float]:
+        """Where the whole photo lies in region pixels at progress ``u`` (may exceed the region)."""
+        return self.to_region(u, (0.0, 0.0, *self.photo_size))
+
+    # --- pixels ---------------------------------------------------------------------------------
+
+    def _prepare_source(self, rgb: np.ndarray) -> None:
+        """Crop the photo to what any frame shows and pre-scale it to the largest scale used."""
+        rw, rh = self.region
+        left, top, right, bottom = math.inf, math.inf, -math.inf, -math.inf
+        for i in range(33):
+            scale, cx, cy = self.place(i / 32)
+            left, right = min(left, cx - rw / 2 / scale), max(right, cx + rw / 2 / scale)
+            top, bottom = min(top, cy - rh / 2 / scale), max(bottom, cy + rh / 2 / scale)
+        pw, ph = self.photo_size
+        self._crop = (max(0, math.floor(left) - 2), max(0, math.floor(top) - 2),
+                      min(pw, math.ceil(right) + 2), min(ph, math.ceil(bottom) + 2))
+        cx0, cy0, cx1, cy1 = self._crop
+        top_scale = max(self.keys[0][0], self.keys[1][0])
+        size = (max(1, round((cx1 - cx0) * top_scale)), max(1, round((cy1 - cy0) * top_scale)))
+        part = rgb[cy0:cy1, cx0:cx1]
+        shrink = size[0] < part.shape[1]
+        self._source = cv2.resize(part, size, interpolation=cv2.INTER_AREA if shrink
+                                  else cv2.INTER_CUBIC)
+        self._source_scale = (size[0] / (cx1 - cx0), size[1] / (cy1 - cy0))
+
+    def _make_backdrop(self, rgb: np.ndarray) -> np.ndarray | None:
+        """The region-sized backdrop for the bands (None when the photo always covers the region)."""
+        rw, rh = self.region
+        covered = all(_covers(self.photo_rect(i / 8), self.region) for i in range(9))
+        if covered:
+            return None
+        if self.flat_color is not None:
+            return np.full((rh, rw, 3), self.flat_color, np.uint8)
+        # the photo as placed at the start, mirrored beyond its edges and blurred: the bands read
+        # as the scene continuing out of focus, in the photo's own colours
+        small = (max(8, rw // 8), max(8, rh // 8))
+        scale, cx, cy = self.place(0.0)
+        scale /= 8
+        matrix = np.float32([[scale, 0, small[0] / 2 - scale * cx], [0, scale, small[1] / 2 - scale * cy]])
+        tiny = cv2.warpAffine(rgb, matrix, small, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REFLECT)
+        blurred = cv2.GaussianBlur(tiny, (0, 0), sigmaX=max(small) / 25)
+        dimmed = cv2.convertScaleAbs(blurred, alpha=0.6, beta=6)
+        return cv2.resize(dimmed, (rw, rh), interpolation=cv2.INTER_CUBIC)
+
+    def render(self, u: float) -> np.ndarray:
+        """The region's pixels at progress ``u``: uint8 RGB (h, w, 3)."""
+        scale, cx, cy = self.place(u)
+        rw, rh = self.region
+        # warp only the rows and columns the photo reaches; the backdrop fills the rest
+        left, top, right, bottom = self.photo_rect(u) if self.backdrop is not None else (0, 0, rw, rh)
+        ca, ra = max(0, math.floor(left)), max(0, math.floor(top))
+        cb, rb = min(rw, math.ceil(right)), min(rh, math.ceil(bottom))
+        k = scale / self._source_scale[0], scale / self._source_scale[1]
+        # photo point p lands at region x = rw/2 + scale * (p - cx); the source pixel i has its
+        # centre at crop coordinate (i + 0.5) / source scale, the region pixel j at j + 0.5
+        ox = rw / 2 - scale * (cx - self._crop[0]) + 0.5 * k[0] - 0.5 - ca
+        oy = rh / 2 - scale * (cy - self._crop[1]) + 0.5 * k[1] - 0.5 - ra
+        matrix = np.array([[k[0], 0.0, ox], [0.0, k[1], oy]])
+        photo = cv2.warpAffine(self._source, matrix, (cb - ca, rb - ra), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+        if self.backdrop is None:
+            return photo
+        out = np.empty((rh, rw, 3), np.uint8)
+        out[ra:rb, ca:cb] = photo
+        _fill_bands(out, self.backdrop, (left, top, right, bottom))
+        return out
+
+
+def _flatten(photo: np.ndarray, flat_color):
+    """RGB pixels and the flat backdrop colour: cut-outs are laid on ``flat_color`` (or light grey);
+    photos with a plain, even border extend with that border colour."""
+    if photo.ndim == 3 and photo.shape[2] == 4:
+        colour = tuple(flat_color) if flat_color is not None else (236, 236, 232)
+        alpha = photo[..., 3:4].astype(np.float32) / 255.0
+        rgb = photo[..., :3] * alpha + np.asarray(colour, np.float32) * (1 - alpha)
+        return np.ascontiguousarray(rgb.round().astype(np.uint8)), colour
+    rgb = np.ascontiguousarray(photo[..., :3])
+    ring = max(1, min(rgb.shape[:2]) // 40)
+    border = np.concatenate([rgb[:ring].reshape(-1, 3), rgb[-ring:].reshape(-1, 3),
+                             rgb[:, :ring].reshape(-1, 3), rgb[:, -ring:].reshape(-1, 3)])
+    if border.astype(np.float32).std(axis=0).max() < 6.0:  # a studio sweep: extend it
+        return rgb, tuple(int(v) for v in np.median(border, axis=0))
+    return rgb, None
+
+
+def _auto_move(move: str, close: bool, seed: int) -> str:
+    if move != "auto":
+        return move
+    if close:
+        return random.Random(seed).choice(["pan_left", "pan_right"])
+    return "push_in"
+
+
+def _clamp_centre(c: float, region: int, extent: int, scale: float) -> float:
+    """Keep the window inside the photo where the photo is larger than the region; centre the
+    photo where it is smaller (the backdrop fills the rest)."""
+    half = region / 2 / scale
+    if 2 * half >= extent:
+        return extent / 2
+    return min(max(c, half), extent - half)
+
+
+def _covers(rect, region) -> bool:
+    x0, y0, x1, y1 = rect
+    return x0 <= 0.01 and y0 <= 0.01 and x1 >= region[0] - 0.01 and y1 >= region[1] - 0.01
+
+
+def _fill_bands(out: np.ndarray, backdrop: np.ndarray, rect) -> None:
+    """Copy the backdrop where the photo does not reach; the pixel row or column cut by the photo's
+    edge is blended by how much of it the photo covers, so the edge glides instead of stepping."""
+    h, w = out.shape[:2]
+    x0, y0, x1, y1 = rect
+    _band(out, backdrop, 0.0, min(float(h), max(0.0, y0)), rows=True)
+    _band(out, backdrop, max(0.0, min(float(h), y1)), float(h), rows=True)
+    _band(out, backdrop, 0.0, min(float(w), max(0.0, x0)), rows=False)
+    _band(out, backdrop, max(0.0, min(float(w), x1)), float(w), rows=False)
+
+
+def _band(out: np.ndarray, backdrop: np.ndarray, start: float, end: float, rows: bool) -> None:
+    """Backdrop over [start, end) pixels along rows (or columns): whole pixels copied, a pixel the
+    interval covers in part blended by the part it covers."""
+    if end - start <= 1e-3:
+        return
+    dst = out if rows else out.transpose(1, 0, 2)
+    src = backdrop if rows else backdrop.transpose(1, 0, 2)
+    first, last = math.ceil(start), math.floor(end)
+    if last > first:
+        dst[first:last] = src[first:last]
+    for pixel in {math.floor(start), last}:
+        share = min(end, pixel + 1.0) - max(start, float(pixel))
+        if 0 <= pixel < dst.shape[0] and 1e-3 < share < 1.0 - 1e-3:
+            mixed = dst[pixel].astype(np.float32) * (1.0 - share) + src[pixel] * share
+            dst[pixel] = mixed.round().astype(np.uint8)
