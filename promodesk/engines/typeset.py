@@ -224,6 +224,13 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
     return [(t, s) for t, s, _ in raw]
 
 
+def text_pieces(text: str) -> list[str]:
+    """The unbreakable pieces of one line of ``text`` in order (words, single hanzi with the
+    punctuation glued to them), each with its leading space; joined they give the line back
+    (whitespace normalised). Karaoke captions highlight these piece by piece."""
+    return [(" " if space and i else "") + tok for i, (tok, space) in enumerate(_tokens(text))]
+
+
 def _greedy(tokens: list[tuple[str, bool]], max_width: float, size: int, weight: str) -> list[str]:
     lines: list[str] = []
     line = ""

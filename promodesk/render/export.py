@@ -1,0 +1,263 @@
+"""Export a project to MP4 (H.264 yuv420p + AAC 48 kHz, +faststart) with SRT and WebVTT beside it.
+
+Frames are rendered by a pool of worker threads (the heavy steps, OpenCV warps and numpy blends,
+release the GIL) while ffmpeg (imageio-ffmpeg's binary) encodes: the main thread hands finished
+frames to ffmpeg's stdin in order, so rendering and encoding overlap and every core works. A
+hardware H.264 encoder (NVENC, Quick Sync, VideoToolbox) is used when ffmpeg has one that really
+opens on this machine; otherwise, or when it fails, libx264. The MP4 is written to a temporary
+file in the target folder and renamed at the end: a cancelled or failed export leaves no file.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from promodesk.core.timeline import ASPECTS, Project, frame_start
+from promodesk.engines.base import CancelToken, Progress, no_progress
+from promodesk.render.frame import FrameRenderer
+from promodesk.render.subtitles import cues_from_project, write_srt, write_vtt
+
+CAPTION_MODES = ("burn", "soft", "both", "none")
+HARDWARE_ENCODERS = ("h264_nvenc", "h264_qsv", "h264_videotoolbox")
+SAMPLE_RATE = 48_000
+
+
+class ExportError(RuntimeError):
+    """An export that failed for a reason the user can act on; the message says what to do."""
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: the MP4, its subtitle files, the encoder used, the number of
+    frames, the wall time in seconds, and characters no bundled font could draw (left out)."""
+
+    path: Path
+    subtitles: list[Path] = field(default_factory=list)
+    encoder: str = "libx264"
+    frames: int = 0
+    seconds: float = 0.0
+    missing_glyphs: list[str] = field(default_factory=list)
+
+
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary shipped with imageio-ffmpeg."""
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@functools.lru_cache(maxsize=None)
+def working_hardware_encoders() -> tuple[str, ...]:
+    """The hardware H.264 encoders ffmpeg lists that also open and encode a test clip here."""
+    exe = ffmpeg_exe()
+    try:
+        listed = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True,
+                                text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    found = []
+    for name in HARDWARE_ENCODERS:
+        if f" {name} " not in listed:
+            continue
+        probe = [exe, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                 "color=c=gray:s=256x256:r=30", "-frames:v", "3", "-pix_fmt", "yuv420p",
+                 "-c:v", name, "-f", "null", "-"]
+        try:
+            if subprocess.run(probe, capture_output=True, timeout=20).returncode == 0:
+                found.append(name)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return tuple(found)
+
+
+def encoder_args(encoder: str, size: tuple[int, int], fps: float) -> list[str]:
+    """ffmpeg output options for ``encoder`` (H.264, yuv420p, BT.709 tagged) at ``size``/``fps``."""
+    w, h = size
+    common = ["-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries", "bt709",
+              "-color_trc", "bt709", "-color_range", "tv"]
+    if encoder == "libx264":
+        return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", *common]
+    if encoder == "h264_nvenc":
+        return ["-c:v", "h264_nvenc", "-preset", "p4", "-rc", "vbr", "-cq", "21", "-b:v", "0",
+                *common]
+    if encoder == "h264_qsv":
+        return ["-c:v", "h264_qsv", "-preset", "faster", "-global_quality", "21", *common]
+    bitrate = int(w * h * fps * 0.12)
+    return ["-c:v", encoder, "-b:v", str(bitrate), *common]
+
+
+def rgb_input_args(size: tuple[int, int], fps: str) -> list[str]:
+    """ffmpeg input options for raw RGB24 frames of ``size`` at ``fps`` on stdin, converted to
+    BT.709 limited-range YUV by ffmpeg's scaler."""
+    w, h = size
+    return ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", fps, "-i", "pipe:0"]
+
+
+COLOR_FILTER = ["-vf", "scale=out_color_matrix=bt709:out_range=tv"]
+
+
+def frame_count(project: Project) -> int:
+    """Number of frames an export of ``project`` has: enough to cover its duration."""
+    fps = project.fps
+    num = project.duration * fps.numerator
+    den = 1_000_000 * fps.denominator
+    return -(-num // den)
+
+
+def _temp(folder: Path, name: str, suffix: str) -> Path:
+    fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
+    os.close(fd)
+    return Path(path)
+
+
+def _readable(path: Path) -> Path:
+    """Give ``path`` the permissions a normally created file has (temp files start as 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+    return path
+
+
+def _audio(project: Project, folder: Path, path: Path) -> None:
+    import soundfile as sf
+
+    from promodesk.render.mix import mix_project
+
+    audio, sr = mix_project(project, folder)
+    sf.write(str(path), audio, sr, format="WAV", subtype="FLOAT")
+
+
+def export_video(project: Project, folder: Path, out_path: Path,
+                 size: tuple[int, int] | str | None = None, captions: str = "burn",
+                 progress: Progress = no_progress, cancel: CancelToken | None = None,
+                 encoder: str = "auto", workers: int | None = None) -> ExportResult:
+    """Render ``project`` (assets in ``folder``) to ``out_path`` (.mp4) at ``size`` (w, h pixels,
+    an aspect name such as "16:9", or None for the project's canvas), 30 fps unless the project
+    says otherwise. ``captions``: "burn" (drawn into the picture), "soft" (a mov_text subtitle
+    track), "both" or "none"; except for "none", .srt and .vtt files are written beside the MP4.
+    ``encoder``: "auto" (a working hardware encoder, else libx264) or an ffmpeg encoder name.
+    Returns an :class:`ExportResult`; raises Cancelled (nothing left behind) or ExportError."""
+    if captions not in CAPTION_MODES:
+        raise ValueError(f"captions must be one of {', '.join(CAPTION_MODES)}, not {captions!r}")
+    cancel = cancel or CancelToken()
+    size = ASPECTS[size] if isinstance(size, str) else tuple(size or (project.width, project.height))
+    if size[0] % 2 or size[1] % 2:
+        raise ExportError(f"The video size {size[0]}x{size[1]} must be even in both directions "
+                          "for H.264; choose a preset size.")
+    out_path = Path(out_path)
+    if project.duration <= 0:
+        raise ExportError("The timeline is empty: add a clip before exporting.")
+    if not out_path.parent.is_dir():
+        raise ExportError(f"The folder {out_path.parent} does not exist; choose another one.")
+    started = time.monotonic()
+    candidates = [encoder] if encoder != "auto" else [*working_hardware_encoders(), "libx264"]
+    cues = cues_from_project(project) if captions != "none" else []
+    renderer = FrameRenderer(project, Path(folder), size, captions=captions in ("burn", "both"))
+    temps: list[Path] = []
+    try:
+        progress(0.0, "mixing the audio")
+        wav = _temp(out_path.parent, out_path.stem, ".wav")
+        temps.append(wav)
+        _audio(project, Path(folder), wav)
+        srt = None
+        if captions in ("soft", "both") and cues:
+            srt = _temp(out_path.parent, out_path.stem, ".srt")
+            temps.append(srt)
+            write_srt(cues, srt)
+        cancel.check()
+        for i, name in enumerate(candidates):
+            video = _temp(out_path.parent, out_path.stem, ".mp4")
+            temps.append(video)
+            try:
+                frames = _encode(renderer, project, size, name, wav, srt, cues, video,
+                                 progress, cancel, workers)
+                break
+            except ExportError:
+                if i == len(candidates) - 1:
+                    raise
+        os.replace(_readable(video), out_path)
+        temps.remove(video)
+        subtitles = []
+        if captions != "none" and cues:
+            subtitles = [_readable(write_srt(cues, out_path.with_suffix(".srt"))),
+                         _readable(write_vtt(cues, out_path.with_suffix(".vtt")))]
+        progress(1.0, "done")
+        return ExportResult(out_path, subtitles, name, frames, time.monotonic() - started,
+                            renderer.missing_glyphs())
+    except OSError as err:
+        raise ExportError(f"Could not write the video to {out_path.parent} ({err.strerror or err})."
+                          " Free some disk space or choose another folder.") from None
+    finally:
+        for p in temps:
+            p.unlink(missing_ok=True)
+
+
+def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], encoder: str,
+            wav: Path, srt: Path | None, cues, video: Path, progress: Progress,
+            cancel: CancelToken, workers: int | None) -> int:
+    """Render every frame on a thread pool and pipe them, in order, into one ffmpeg process
+    writing ``video``. Returns the number of frames."""
+    fps = project.fps
+    n = frame_count(project)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+           *rgb_input_args(size, f"{fps.numerator}/{fps.denominator}"), "-i", str(wav)]
+    if srt is not None:
+        cmd += ["-i", str(srt)]
+    cmd += ["-map", "0:v", "-map", "1:a", *COLOR_FILTER, *encoder_args(encoder, size, float(fps)),
+            "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE)]
+    if srt is not None:
+        lang = "chi" if any("\u4e00" <= ch <= "\u9fff" for c in cues for ch in c.text) else "eng"
+        cmd += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={lang}"]
+    cmd += ["-t", f"{project.duration / 1_000_000:.6f}", "-movflags", "+faststart", str(video)]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    errors: deque[bytes] = deque(maxlen=40)
+    reader = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)
+    reader.start()
+    workers = workers or max(1, os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="render")
+    pending: deque = deque()
+    try:
+        nxt = 0
+        for i in range(n):
+            while nxt < n and len(pending) < 2 * workers + 2:
+                pending.append(pool.submit(renderer.frame, frame_start(nxt, fps)))
+                nxt += 1
+            frame = pending.popleft().result()
+            cancel.check()
+            try:
+                proc.stdin.write(memoryview(np.ascontiguousarray(frame)).cast("B"))
+            except BrokenPipeError:
+                break
+            if i % 10 == 0:
+                progress(0.05 + 0.93 * i / n, f"frame {i + 1} of {n} ({encoder})")
+        proc.stdin.close()
+        progress(0.98, "finishing the file")
+        rc = proc.wait()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        for f in pending:
+            f.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        reader.join(timeout=5)
+    if rc != 0:
+        tail = b"".join(errors).decode("utf-8", "replace").strip().splitlines()[-3:]
+        if any("No space left" in line for line in tail):
+            raise ExportError("The disk is full: free some space or export to another folder.")
+        raise ExportError(f"The video encoder {encoder} failed: {' / '.join(tail) or rc}. "
+                          "Try again; if it keeps failing, export with encoder libx264.")
+    return n

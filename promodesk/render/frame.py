@@ -1,0 +1,165 @@
+"""One frame of a project at a time: what the editor's preview shows and what export encodes.
+
+:class:`FrameRenderer` prepares each clip once (a shot renderer per clip and take, a caption
+sprite per cue) and then makes frames cheaply. Video tracks: later tracks draw over earlier ones
+(a shot covers the whole frame, so the topmost unmuted track with a clip at that time wins); a
+clip's ``transition_in`` blends the previous clip into it over ``[start - d/2, start + d/2)``.
+Captions tracks draw on top. Frames may be requested from several threads at once (the exporter
+does); preparing a clip takes a lock, drawing a frame does not.
+
+A project is rendered at whatever size is asked for: shots re-frame the photo for that aspect and
+captions re-layout in that aspect's safe area.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from promodesk.core.projectfile import asset_path
+from promodesk.core.timeline import Clip, Project, Track, TrackKind
+from promodesk.render.captions import Caption
+
+
+class FrameRenderer:
+    """Frames of ``project`` (assets in ``folder``) at ``size`` (w, h pixels; default the
+    project's canvas), with captions burned in unless ``captions`` is False.
+    ``frame(t_us)`` returns a new uint8 (h, w, 3) RGB array."""
+
+    def __init__(self, project: Project, folder: Path, size: tuple[int, int] | None = None,
+                 captions: bool = True, keep_shots: int = 8):
+        self.project, self.folder = project, Path(folder)
+        self.draw_captions = captions
+        self.size = tuple(size) if size else (project.width, project.height)
+        self._lock = threading.RLock()
+        self._shots: OrderedDict[tuple, object] = OrderedDict()
+        self._captions: dict[tuple, Caption] = {}
+        self._photos: dict[str, object] = {}
+        self._keep = keep_shots
+
+    # --- public --------------------------------------------------------------------------------
+
+    def frame(self, time_us: int) -> np.ndarray:
+        """The finished frame at ``time_us`` (microseconds): video tracks, then captions."""
+        img = self.video_frame(time_us)
+        if not self.draw_captions:
+            return img
+        for caption, start in self.captions_at(time_us):
+            caption.draw(img, time_us - start)
+        return img
+
+    def video_frame(self, time_us: int) -> np.ndarray:
+        """The frame at ``time_us`` without captions (a new, writable array)."""
+        w, h = self.size
+        for track in reversed(self.project.tracks_of(TrackKind.VIDEO)):
+            if track.mute:
+                continue
+            img = self._track_frame(track, time_us)
+            if img is not None:
+                return img
+        return np.zeros((h, w, 3), np.uint8)
+
+    def captions_at(self, time_us: int) -> list[tuple[Caption, int]]:
+        """(prepared caption, cue start in microseconds) of every cue showing at ``time_us``."""
+        out = []
+        for track in self.project.tracks_of(TrackKind.CAPTIONS):
+            if track.mute:
+                continue
+            clip = track.clip_at(time_us)
+            if clip is not None and clip.cue is not None and clip.cue.text.strip():
+                out.append((self.caption(clip), clip.start))
+        return out
+
+    def caption(self, clip: Clip) -> Caption:
+        """The prepared :class:`Caption` of caption ``clip`` at this renderer's size (cached)."""
+        key = (clip.id, clip.cue.text, clip.cue.style, clip.start, clip.duration)
+        found = self._captions.get(key)
+        if found is None:
+            with self._lock:
+                found = self._captions.get(key)
+                if found is None:
+                    found = Caption(clip.cue.text, clip.cue.style, self.size, clip.duration,
+                                    lambda u, s=clip.start: self.video_frame(s + u))
+                    self._captions[key] = found
+        return found
+
+    def missing_glyphs(self) -> list[str]:
+        """Characters in the project's captions that no bundled font can draw (left out)."""
+        from promodesk.engines.typeset import missing_glyphs
+
+        text = "".join(c.cue.text for t in self.project.tracks_of(TrackKind.CAPTIONS)
+                       for c in t.clips if c.cue is not None)
+        return missing_glyphs(text)
+
+    # --- video ---------------------------------------------------------------------------------
+
+    def _track_frame(self, track: Track, t: int) -> np.ndarray | None:
+        clips = track.clips
+        for i, clip in enumerate(clips):
+            d = _transition_us(clip)
+            prev = clips[i - 1] if i > 0 else None
+            if d and prev is not None and prev.end == clip.start \
+                    and clip.start - d // 2 <= t < clip.start + d - d // 2:
+                from promodesk.engines.transitions import blend
+
+                a = self._shot_frame(prev, t)
+                b = self._shot_frame(clip, t)
+                kind = clip.recipe.params.get("transition_in", {}).get("kind", "cut")
+                progress = (t - (clip.start - d // 2)) / d
+                return np.ascontiguousarray(blend(a, b, kind, progress), dtype=np.uint8)
+        clip = track.clip_at(t)
+        return None if clip is None else self._shot_frame(clip, t)
+
+    def _shot_frame(self, clip: Clip, t: int) -> np.ndarray:
+        frame = self._shot(clip).frame(t - clip.start)
+        # a renderer may hand back an array it keeps; captions draw in place, so own a copy
+        if not frame.flags.writeable or frame.base is not None:
+            frame = frame.copy()
+        return frame
+
+    def _shot(self, clip: Clip):
+        params = clip.recipe.params
+        key = (clip.id, clip.selected, clip.asset, clip.duration, clip.recipe.seed,
+               json.dumps(params, sort_keys=True, default=str))
+        with self._lock:
+            shot = self._shots.get(key)
+            if shot is not None:
+                self._shots.move_to_end(key)
+                return shot
+            from promodesk.engines.shots import ShotRenderer
+
+            shot = ShotRenderer(dict(params), self._photo(clip.asset), self.size, clip.duration,
+                                clip.recipe.seed)
+            self._shots[key] = shot
+            while len(self._shots) > self._keep:
+                self._shots.popitem(last=False)
+            return shot
+
+    def _photo(self, asset: str | None):
+        if asset is None:
+            return None
+        if asset not in self._photos:
+            from promodesk.engines.photos import load_photo
+
+            self._photos[asset] = load_photo(asset_path(self.folder, asset))
+        return self._photos[asset]
+
+
+def _transition_us(clip: Clip) -> int:
+    """Length in microseconds of the clip's incoming transition (0 for a cut)."""
+    tr = clip.recipe.params.get("transition_in") or {}
+    if tr.get("kind", "cut") == "cut":
+        return 0
+    return max(0, int(tr.get("duration_us", 0)))
+
+
+def render_frame(project: Project, time_us: int, size: tuple[int, int] | None = None,
+                 folder: Path | str = ".") -> np.ndarray:
+    """The frame of ``project`` at ``time_us`` microseconds, at ``size`` (w, h pixels; default
+    the project's canvas), as uint8 (h, w, 3) RGB. Assets are read from project ``folder``.
+    For many frames keep a :class:`FrameRenderer`, which prepares each clip only once."""
+    return FrameRenderer(project, Path(folder), size).frame(time_us)
