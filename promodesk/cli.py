@@ -7,10 +7,10 @@ import argparse
 
 from promodesk import __version__
 from promodesk.commands import EXIT_OK
-from promodesk.commands import brief
+from promodesk.commands import brief, render
 
 # One module per command, in the order --help lists them.
-COMMANDS = [brief]
+COMMANDS = [brief, render]
 
 
 def build_parser() -> argparse.ArgumentParser:
