@@ -125,6 +125,7 @@ class Caption:
         self.look = choose_look(self.style, samples, self.layout.size)
         sprite, (dx, dy) = ts.text_sprite(self.layout, self.look)
         # the sprite's own margin is at most the reserve; centre it in the reserved box
+        self.text_origin = (self.xy[0] + m, self.xy[1] + m)  # the layout box's top-left
         self._offset = (self.xy[0] + m + dx, self.xy[1] + m + dy)
         self.sprite = sprite
         self.highlight = None

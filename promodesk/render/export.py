@@ -146,7 +146,8 @@ def export_video(project: Project, folder: Path, out_path: Path,
     an aspect name such as "16:9", or None for the project's canvas), 30 fps unless the project
     says otherwise. ``captions``: "burn" (drawn into the picture), "soft" (a mov_text subtitle
     track), "both" or "none"; except for "none", .srt and .vtt files are written beside the MP4.
-    ``encoder``: "auto" (a working hardware encoder, else libx264) or an ffmpeg encoder name.
+    ``encoder``: "auto" (a working hardware encoder, else libx264) or an ffmpeg encoder name;
+    when it fails, libx264 takes over (``ExportResult.encoder`` says which one wrote the file).
     Returns an :class:`ExportResult`; raises Cancelled (nothing left behind) or ExportError."""
     if captions not in CAPTION_MODES:
         raise ValueError(f"captions must be one of {', '.join(CAPTION_MODES)}, not {captions!r}")
@@ -161,7 +162,9 @@ def export_video(project: Project, folder: Path, out_path: Path,
     if not out_path.parent.is_dir():
         raise ExportError(f"The folder {out_path.parent} does not exist; choose another one.")
     started = time.monotonic()
-    candidates = [encoder] if encoder != "auto" else [*working_hardware_encoders(), "libx264"]
+    # a hardware encoder that fails to open or dies mid-way hands over to libx264
+    candidates = [*working_hardware_encoders()] if encoder == "auto" else [encoder]
+    candidates += ["libx264"] if "libx264" not in candidates else []
     cues = cues_from_project(project) if captions != "none" else []
     renderer = FrameRenderer(project, Path(folder), size, captions=captions in ("burn", "both"))
     temps: list[Path] = []

@@ -1,0 +1,61 @@
+"""SRT and WebVTT: written from the captions track, parsed back to the same cues."""
+
+from __future__ import annotations
+
+import pytest
+
+from promodesk.core.timeline import CaptionCue, Clip, Project, Recipe, Take, TrackKind
+from promodesk.render.subtitles import (
+    Cue, SubtitleError, cues_from_project, parse_srt, parse_vtt, srt_text, vtt_text, write_srt,
+    write_vtt,
+)
+
+CUES = [Cue(0, 1_500_000, "每一个清晨，都值得一杯好咖啡。"),
+        Cue(1_500_000, 3_250_000, "Build it.\nLaunch it."),
+        Cue(3_723_456_000, 3_725_000_000, "一小时后 / an hour later")]
+
+
+def test_srt_round_trip(tmp_path):
+    path = write_srt(CUES, tmp_path / "a.srt")
+    text = path.read_text("utf-8")
+    assert text.startswith("1\n00:00:00,000 --> 00:00:01,500\n每一个清晨")
+    assert "3\n01:02:03,456 --> 01:02:05,000\n" in text
+    assert parse_srt(text) == CUES
+
+
+def test_vtt_round_trip(tmp_path):
+    path = write_vtt(CUES, tmp_path / "a.vtt")
+    text = path.read_text("utf-8")
+    assert text.startswith("WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n")
+    assert parse_vtt(text) == CUES
+
+
+def test_times_round_to_the_nearest_millisecond():
+    cues = parse_srt(srt_text([Cue(1_499, 2_500_600, "x")]))
+    assert (cues[0].start, cues[0].end) == (1_000, 2_501_000)
+
+
+def test_parsers_accept_crlf_bom_and_short_vtt_times():
+    srt = "\ufeff1\r\n00:00:01,000 --> 00:00:02,000\r\nHi\r\n\r\n"
+    assert parse_srt(srt) == [Cue(1_000_000, 2_000_000, "Hi")]
+    vtt = "WEBVTT\n\nNOTE a comment\n\n01:02.500 --> 01:03.000 align:center\nHo\n"
+    assert parse_vtt(vtt) == [Cue(62_500_000, 63_000_000, "Ho")]
+
+
+def test_parsers_reject_what_is_not_a_subtitle_file():
+    with pytest.raises(SubtitleError):
+        parse_vtt("00:00:01.000 --> 00:00:02.000\nno header\n")
+    with pytest.raises(SubtitleError, match="line 2"):
+        parse_srt("1\n00:00:05,000 --> 00:00:02,000\nbackwards\n")
+
+
+def test_cues_come_from_unmuted_caption_tracks_in_time_order():
+    p = Project.for_aspect("9:16")
+    a, b = p.add_track(TrackKind.CAPTIONS), p.add_track(TrackKind.CAPTIONS)
+    take = [Take(None, Recipe("captions"))]
+    a.clips = [Clip(2_000_000, 1_000_000, take, cue=CaptionCue("second")),
+               Clip(0, 1_000_000, take, cue=CaptionCue(" first "))]
+    b.clips = [Clip(500_000, 1_000_000, take, cue=CaptionCue("muted"))]
+    b.mute = True
+    assert cues_from_project(p) == [Cue(0, 1_000_000, "first"), Cue(2_000_000, 3_000_000, "second")]
+    assert vtt_text([]) == "WEBVTT\n"
