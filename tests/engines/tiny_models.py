@@ -1,0 +1,85 @@
+"""Tiny random-weight models for tests, built from configs and saved with ``save_pretrained``
+(safetensors) so the engines load them through their real loading code.
+
+Other tests reuse these (e.g. the editor's "regenerate with MusicGen"): call
+``tiny_musicgen(folder)`` and point ``MusicGenEngine(model=folder)`` at the folder.
+Building one takes well under a second; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# A handful of words so prompts tokenize to something; unknown words map to <unk>.
+_WORDS = ["▁", "▁warm", "▁bright", "▁calm", "▁upbeat", "▁music", "▁piano", "▁pop", "▁bpm",
+          "▁cinematic", "▁acoustic", "▁electronic", "▁a", "▁and", "▁with", "▁for", "▁product",
+          "▁video", "▁guitar", "▁drums", "▁in", "▁major", "▁minor", "▁key", "▁of", "▁0", "▁1",
+          "▁2", "▁5", "▁9", "▁C", "▁G", "▁D", "▁A", "▁E", ",", "."]
+
+
+def tiny_t5_tokenizer():
+    """A T5 tokenizer (Unigram) built in memory from a small word list."""
+    from transformers import T5Tokenizer
+
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [(w, -float(i + 1))
+                                                              for i, w in enumerate(_WORDS)]
+    return T5Tokenizer(vocab=vocab, extra_ids=0)
+
+
+def tiny_musicgen(folder: Path, seed: int = 0, sampling_rate: int = 32000) -> Path:
+    """Save a tiny random MusicGen (T5 text encoder, EnCodec at ``sampling_rate`` Hz and 50 codec
+    frames per second like the real one, 4 codebooks, 1-layer decoder) to ``folder``."""
+    import torch
+    from transformers import (EncodecConfig, EncodecFeatureExtractor, MusicgenConfig,
+                              MusicgenDecoderConfig, MusicgenForConditionalGeneration,
+                              MusicgenProcessor, T5Config)
+
+    torch.manual_seed(seed)
+    folder = Path(folder)
+    tokenizer = tiny_t5_tokenizer()
+    text = T5Config(vocab_size=len(tokenizer), d_model=16, d_kv=8, d_ff=32, num_layers=1,
+                    num_heads=2, relative_attention_num_buckets=8)
+    hop = 640  # 8*5*4*4, as in MusicGen's 32 kHz EnCodec: 50 frames per second
+    audio = EncodecConfig(sampling_rate=sampling_rate, audio_channels=1, hidden_size=8,
+                          num_filters=4, num_residual_layers=1, upsampling_ratios=[8, 5, 4, 4],
+                          codebook_size=64, num_lstm_layers=1,
+                          target_bandwidths=[4 * (sampling_rate / hop) * 6 / 1000],
+                          use_causal_conv=False, compress=2)
+    decoder = MusicgenDecoderConfig(vocab_size=64, max_position_embeddings=4096,
+                                    num_hidden_layers=1, ffn_dim=32, num_attention_heads=2,
+                                    hidden_size=16, num_codebooks=4, pad_token_id=64,
+                                    bos_token_id=64)
+    config = MusicgenConfig(text_encoder=text, audio_encoder=audio, decoder=decoder)
+    model = MusicgenForConditionalGeneration(config).eval()
+    with torch.no_grad():  # EnCodec starts its codebooks at zero: every code would sound the same
+        for name, buffer in model.audio_encoder.named_buffers():
+            if name.endswith(".embed") or name.endswith(".embed_avg"):
+                buffer.copy_(torch.randn_like(buffer))
+    gen = model.generation_config
+    gen.decoder_start_token_id, gen.pad_token_id = 64, 64
+    gen.do_sample, gen.guidance_scale, gen.max_length = True, 3.0, 1500
+    model.save_pretrained(folder)
+    extractor = EncodecFeatureExtractor(feature_size=1, sampling_rate=sampling_rate,
+                                        padding_value=0.0)
+    MusicgenProcessor(feature_extractor=extractor, tokenizer=tokenizer).save_pretrained(folder)
+    return folder
+
+
+def pickle_only(folder: Path) -> Path:
+    """Turn a saved model folder into one holding only a pickled ``pytorch_model.bin``."""
+    import torch
+    from safetensors.torch import load_file
+
+    folder = Path(folder)
+    for st in folder.rglob("*.safetensors"):
+        torch.save(load_file(st), st.with_name("pytorch_model.bin"))
+        st.unlink()
+    index = folder / "model.safetensors.index.json"
+    if index.exists():
+        index.unlink()
+    return folder
+
+
+def write_json(path: Path, data: dict) -> None:
+    Path(path).write_text(json.dumps(data), "utf-8")
