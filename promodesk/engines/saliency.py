@@ -112,6 +112,7 @@ def _colour_distinctness(rgb: np.ndarray) -> np.ndarray:
                              lab[:, :ring].reshape(-1, 3), lab[:, -ring:].reshape(-1, 3)])
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     clusters = min(4, len(border))
+    cv2.setRNGSeed(0)  # k-means++ seeds from OpenCV's (per-thread) RNG: same photo, same box
     _, _, centres = cv2.kmeans(border.astype(np.float32), clusters, None, criteria, 2,
                                cv2.KMEANS_PP_CENTERS)
     flat = lab.reshape(-1, 1, 3)
