@@ -83,3 +83,50 @@ def pickle_only(folder: Path) -> Path:
 
 def write_json(path: Path, data: dict) -> None:
     Path(path).write_text(json.dumps(data), "utf-8")
+
+
+def tiny_clip_tokenizer(model_max_length: int = 16):
+    """A CLIP tokenizer with a character-level vocabulary (no merges), built in memory."""
+    from transformers import CLIPTokenizer
+
+    chars = "abcdefghijklmnopqrstuvwxyz0123456789,.-!'"
+    vocab = {"<|startoftext|>": 0, "<|endoftext|>": 1}
+    for c in chars:
+        vocab[c] = len(vocab)
+        vocab[c + "</w>"] = len(vocab)
+    return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=model_max_length)
+
+
+def tiny_stable_diffusion(folder: Path, seed: int = 0) -> Path:
+    """Save a tiny random Stable-Diffusion-style pipeline (UNet, VAE, CLIP text encoder, Euler
+    scheduler with trailing timesteps as the Turbo models use) to ``folder``, 8x VAE scale."""
+    import torch
+    from diffusers import (AutoencoderKL, EulerDiscreteScheduler, StableDiffusionPipeline,
+                           UNet2DConditionModel)
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    torch.manual_seed(seed)
+    tokenizer = tiny_clip_tokenizer()
+    text = CLIPTextModel(CLIPTextConfig(vocab_size=len(tokenizer), hidden_size=16,
+                                        intermediate_size=32, num_hidden_layers=1,
+                                        num_attention_heads=2, max_position_embeddings=16,
+                                        projection_dim=16, bos_token_id=0, eos_token_id=1,
+                                        pad_token_id=1))
+    unet = UNet2DConditionModel(sample_size=8, in_channels=4, out_channels=4,
+                                block_out_channels=(8, 16), layers_per_block=1,
+                                down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+                                up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
+                                cross_attention_dim=16, attention_head_dim=2,
+                                norm_num_groups=4)
+    vae = AutoencoderKL(in_channels=3, out_channels=3, latent_channels=4,
+                        block_out_channels=(4, 4, 4, 4), layers_per_block=1, norm_num_groups=2,
+                        down_block_types=("DownEncoderBlock2D",) * 4,
+                        up_block_types=("UpDecoderBlock2D",) * 4, sample_size=64)
+    scheduler = EulerDiscreteScheduler(timestep_spacing="trailing", steps_offset=1,
+                                       beta_schedule="scaled_linear",
+                                       beta_start=0.00085, beta_end=0.012)
+    pipe = StableDiffusionPipeline(vae=vae, text_encoder=text, tokenizer=tokenizer, unet=unet,
+                                   scheduler=scheduler, safety_checker=None,
+                                   feature_extractor=None, requires_safety_checker=False)
+    pipe.save_pretrained(folder)
+    return Path(folder)
