@@ -87,7 +87,7 @@ def encoder_args(encoder: str, size: tuple[int, int], fps: float) -> list[str]:
     common = ["-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries", "bt709",
               "-color_trc", "bt709", "-color_range", "tv"]
     if encoder == "libx264":
-        return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", *common]
+        return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", *common]
     if encoder == "h264_nvenc":
         return ["-c:v", "h264_nvenc", "-preset", "p4", "-rc", "vbr", "-cq", "21", "-b:v", "0",
                 *common]
