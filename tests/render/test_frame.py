@@ -1,0 +1,88 @@
+"""render_frame / FrameRenderer: tracks, transitions, mute, captions on top, other aspects,
+and the same pixels whichever thread or renderer draws them."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from promodesk.core.timeline import Clip, Recipe, Take, TrackKind, frame_start
+from promodesk.engines.photos import load_photo
+from promodesk.engines.shots import ShotRenderer
+from promodesk.engines.transitions import blend
+from promodesk.engines.typeset import safe_area
+from promodesk.render.frame import FrameRenderer, render_frame
+
+from tests.render.media import EXAMPLES, caption_project, shot_project
+
+SIZE = (270, 480)
+
+
+def test_caption_only_project_draws_text_on_black_inside_its_box():
+    project = caption_project()
+    renderer = FrameRenderer(project, ".", SIZE)
+    frame = renderer.frame(500_000)
+    (caption, _), = renderer.captions_at(500_000)
+    l, t, r, b = caption.box
+    outside = frame.copy()
+    outside[t:b, l:r] = 0
+    assert outside.max() == 0 and frame[t:b, l:r].max() == 255
+    assert np.array_equal(frame, render_frame(project, 500_000, SIZE, "."))
+    assert renderer.frame(2_500_000).max() == 0  # after the last cue: an empty black frame
+
+
+def test_transition_blends_previous_and_next_shot(tmp_path):
+    project = shot_project(tmp_path, shot_us=1_000_000, transition="crossfade")
+    renderer = FrameRenderer(project, tmp_path, SIZE, captions=False)
+    first, second = project.tracks_of(TrackKind.VIDEO)[0].clips
+    photos = [load_photo(tmp_path / "assets" / c.asset) for c in (first, second)]
+    shots = [ShotRenderer(c.recipe.params, ph, SIZE, c.duration, c.recipe.seed)
+             for c, ph in zip((first, second), photos)]
+    t = 1_100_000  # inside [0.8 s, 1.2 s)
+    expected = blend(shots[0].frame(t - first.start), shots[1].frame(t - second.start),
+                     "crossfade", (t - 800_000) / 400_000)
+    assert np.array_equal(renderer.frame(t), expected)
+    assert np.array_equal(renderer.frame(300_000), shots[0].frame(300_000))
+    assert np.array_equal(renderer.frame(1_500_000), shots[1].frame(500_000))
+
+
+def test_later_tracks_draw_over_earlier_ones_and_mute_hides(tmp_path):
+    project = shot_project(tmp_path)
+    top = project.add_track(TrackKind.VIDEO, "Cards")
+    params = {"kind": "card", "move": "still", "text": "新品上市", "colors": ["#7a2e1f", "#f3e6d3"]}
+    top.clips.append(Clip(0, 500_000, [Take(None, Recipe("shots", params, 3))]))
+    card = ShotRenderer(params, None, SIZE, 500_000, 3).frame(200_000)
+    renderer = FrameRenderer(project, tmp_path, SIZE, captions=False)
+    assert np.array_equal(renderer.frame(200_000), card)
+    assert not np.array_equal(renderer.frame(700_000), ShotRenderer(params, None, SIZE, 500_000, 3).frame(500_000))
+    top.mute = True
+    below = FrameRenderer(project, tmp_path, SIZE, captions=False).frame(200_000)
+    assert not np.array_equal(below, card)
+    photo = load_photo(EXAMPLES / "products" / "espresso-cup.png")
+    first = project.tracks_of(TrackKind.VIDEO)[0].clips[0]
+    assert np.array_equal(below, ShotRenderer(first.recipe.params, photo, SIZE, first.duration,
+                                              first.recipe.seed).frame(200_000))
+
+
+def test_a_9x16_project_renders_at_16x9_with_captions_in_that_safe_area(tmp_path):
+    project = shot_project(tmp_path, "9:16")
+    size = (480, 270)
+    with_captions = render_frame(project, 500_000, size, tmp_path)
+    without = FrameRenderer(project, tmp_path, size, captions=False).frame(500_000)
+    assert with_captions.shape == (270, 480, 3)
+    changed = np.argwhere(np.any(with_captions != without, axis=2))
+    (top, left), (bottom, right) = changed.min(0), changed.max(0)
+    sl, st, sr, sb = safe_area(size)
+    assert sl <= left and right < sr and st <= top and bottom < sb
+
+
+def test_frames_are_the_same_from_any_thread_and_any_renderer(tmp_path):
+    project = shot_project(tmp_path)
+    times = [frame_start(i, project.fps) for i in range(0, 60, 7)]
+    sequential = [FrameRenderer(project, tmp_path, SIZE).frame(t) for t in times]
+    shared = FrameRenderer(project, tmp_path, SIZE)
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(shared.frame, reversed(times)))[::-1]
+    for a, b in zip(sequential, parallel):
+        assert np.array_equal(a, b)
