@@ -26,7 +26,9 @@ MOVES = ("auto", "push_in", "pull_out", "pan_left", "pan_right", "pan_up", "pan_
 ZOOM_PER_SECOND = 0.03     # push-in speed: 3% of scale per second ...
 ZOOM_RANGE = (0.04, 0.12)  # ... but at least 4% and at most 12% over a shot
 PAN_PER_SECOND = 0.22      # pan speed, in region widths (or heights) per second
-DETAIL_ZOOM = 1.35         # a detail shot looks this much closer than the filling crop
+DETAIL_ZOOM = 1.35         # a detail shot looks this much closer than the filling crop ...
+MAX_UPSCALE = 3.5          # ... unless that would enlarge the photo's pixels more than this
+FEATHER = 0.04             # a photo edge fades into its backdrop over this share of the region
 
 
 def ease(u: float) -> float:
@@ -42,36 +44,41 @@ class PhotoCamera:
     ``photo``: uint8 RGB (h, w, 3) or RGBA (h, w, 4) array; ``salient``: the product box in photo
     pixels; ``move``: one of :data:`MOVES`; ``close``: frame as a detail close-up (crops into the
     product on purpose, and pans across it); ``seconds``: the shot's length (sets move distances);
-    ``flat_color``: backdrop colour for cut-outs and plain-background photos."""
+    ``flat_color``: backdrop colour for cut-outs and plain-background photos; ``focus``: the part
+    (x, y, w, h) of the region the product must sit in (default all of it), leaving room for a
+    badge or a title beside it."""
 
     def __init__(self, photo: np.ndarray, salient, region: tuple[int, int], move: str = "push_in",
                  close: bool = False, seconds: float = 4.0, seed: int = 0,
-                 flat_color: tuple[int, int, int] | None = None) -> None:
+                 flat_color: tuple[int, int, int] | None = None,
+                 focus: tuple[int, int, int, int] | None = None) -> None:
         if move not in MOVES:
             raise ValueError(f"move must be one of {', '.join(MOVES)}, not {move!r}")
         self.region = (int(region[0]), int(region[1]))
+        self.focus = tuple(focus) if focus else (0, 0, *self.region)
         rgb, self.flat_color = _flatten(photo, flat_color)
         self.photo_size = (rgb.shape[1], rgb.shape[0])
         self.salient = tuple(float(v) for v in salient)
         self.close = close
         self.move = _auto_move(move, close, seed)
-        self._plan(seconds, random.Random(seed))
+        self._plan(seconds)
         self._prepare_source(rgb)
         self.backdrop = self._make_backdrop(rgb)
 
     # --- framing and moves ----------------------------------------------------------------------
 
-    def _plan(self, seconds: float, rng: random.Random) -> None:
-        """Choose the start and end (scale, centre) of the move; see the module docstring."""
+    def _plan(self, seconds: float) -> None:
+        """Choose the start and end (scale, photo point at the focus centre) of the move."""
         (rw, rh), (pw, ph) = self.region, self.photo_size
+        fw, fh = self.focus[2:]
         x0, y0, x1, y1 = self.salient
         sw, sh = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
         cover = max(rw / pw, rh / ph)              # smallest scale that fills the region
-        fits = min(rw / sw, rh / sh)               # largest scale that keeps the product whole
+        fits = min(fw / sw, fh / sh)               # largest scale that keeps the product whole
         amount = min(max(ZOOM_PER_SECOND * seconds, ZOOM_RANGE[0]), ZOOM_RANGE[1])
         centre = ((x0 + x1) / 2, (y0 + y1) / 2)
         if self.close:
-            base = cover * DETAIL_ZOOM
+            base = cover * min(max(MAX_UPSCALE / cover, 1.0), DETAIL_ZOOM)
         elif fits >= cover * (1 + amount / 2):
             base = cover                            # crop around the product
         else:
@@ -87,17 +94,14 @@ class PhotoCamera:
             self.keys = self._pan_keys(move, scale, centre, seconds)
         else:
             self.keys = ((base, centre), (base, centre))
-        jitter = rng.uniform(-0.02, 0.02)  # seeds vary a take's framing a touch, never the rule
-        (s0, c0), (s1, c1) = self.keys
-        self.keys = ((s0, (c0[0] + jitter * sw, c0[1])), (s1, (c1[0] + jitter * sw, c1[1])))
 
     def _pan_keys(self, move: str, scale: float, centre, seconds: float):
         """Start and end keys of a pan at ``scale``: across the product for close-ups, else as far
         as the product stays whole (at most :data:`PAN_PER_SECOND` region widths a second)."""
-        (rw, rh), (pw, ph) = self.region, self.photo_size
+        (fw, fh), (pw, ph) = self.focus[2:], self.photo_size
         x0, y0, x1, y1 = self.salient
         axis = 0 if move in ("pan_left", "pan_right") else 1
-        view = (rw if axis == 0 else rh) / scale                # window length in photo pixels
+        view = (fw if axis == 0 else fh) / scale                # window length in photo pixels
         lo_s, hi_s = (x0, x1) if axis == 0 else (y0, y1)
         extent = pw if axis == 0 else ph
         if self.close:   # travel from one end of the product to the other (inside the photo)
@@ -126,8 +130,12 @@ class PhotoCamera:
         e = ease(u)
         (s0, (ax, ay)), (s1, (bx, by)) = self.keys
         scale = s0 * (s1 / s0) ** e   # geometric, so a push-in looks even-paced
-        cx = _clamp_centre(ax + (bx - ax) * e, self.region[0], self.photo_size[0], scale)
-        cy = _clamp_centre(ay + (by - ay) * e, self.region[1], self.photo_size[1], scale)
+        fx, fy, fw, fh = self.focus
+        # the keys hold the photo point at the focus centre; move it to the region centre
+        cx = ax + (bx - ax) * e - (fx + fw / 2 - self.region[0] / 2) / scale
+        cy = ay + (by - ay) * e - (fy + fh / 2 - self.region[1] / 2) / scale
+        cx = _clamp_centre(cx, self.region[0], self.photo_size[0], scale)
+        cy = _clamp_centre(cy, self.region[1], self.photo_size[1], scale)
         return scale, cx, cy
 
     def to_region(self, u: float, box) -> tuple[float, float, float, float]:
@@ -232,12 +240,11 @@ def _auto_move(move: str, close: bool, seed: int) -> str:
 
 
 def _clamp_centre(c: float, region: int, extent: int, scale: float) -> float:
-    """Keep the window inside the photo where the photo is larger than the region; centre the
-    photo where it is smaller (the backdrop fills the rest)."""
+    """Keep the window inside the photo where the photo is larger than the region, and the photo
+    inside the region where it is smaller (the backdrop fills the rest)."""
     half = region / 2 / scale
-    if 2 * half >= extent:
-        return extent / 2
-    return min(max(c, half), extent - half)
+    low, high = sorted((half, extent - half))
+    return min(max(c, low), high)
 
 
 def _covers(rect, region) -> bool:
@@ -246,28 +253,41 @@ def _covers(rect, region) -> bool:
 
 
 def _fill_bands(out: np.ndarray, backdrop: np.ndarray, rect) -> None:
-    """Copy the backdrop where the photo does not reach; the pixel row or column cut by the photo's
-    edge is blended by how much of it the photo covers, so the edge glides instead of stepping."""
+    """Copy the backdrop where the photo does not reach. The photo's edges fade into it over up to
+    :data:`FEATHER` of the region (never more than the band is wide), so a band reads as the scene
+    going out of focus rather than a strip stuck on; an edge that just meets the region's border
+    fades over nothing, so the look changes continuously as a push-in grows the photo."""
     h, w = out.shape[:2]
     x0, y0, x1, y1 = rect
-    _band(out, backdrop, 0.0, min(float(h), max(0.0, y0)), rows=True)
-    _band(out, backdrop, max(0.0, min(float(h), y1)), float(h), rows=True)
-    _band(out, backdrop, 0.0, min(float(w), max(0.0, x0)), rows=False)
-    _band(out, backdrop, max(0.0, min(float(w), x1)), float(w), rows=False)
+    feather = FEATHER * min(h, w)
+    _ramp(out, backdrop, _edge_weights(h, y0, y1, feather), rows=True)
+    _ramp(out, backdrop, _edge_weights(w, x0, x1, feather), rows=False)
 
 
-def _band(out: np.ndarray, backdrop: np.ndarray, start: float, end: float, rows: bool) -> None:
-    """Backdrop over [start, end) pixels along rows (or columns): whole pixels copied, a pixel the
-    interval covers in part blended by the part it covers."""
-    if end - start <= 1e-3:
-        return
+def _edge_weights(n: int, start: float, end: float, feather: float) -> np.ndarray:
+    """Photo weight 0..1 of each of ``n`` pixels along an axis where the photo spans [start, end):
+    pixel coverage at a hard edge, a smoothstep ramp of up to ``feather`` pixels inside it."""
+    pos = np.arange(n, dtype=np.float64)
+    weight = np.ones(n)
+    if start > 0:
+        ramp = min(feather, start)
+        weight *= np.clip((pos + 1 - start) / (ramp + 1), 0, 1)
+    if end < n:
+        ramp = min(feather, n - end)
+        weight *= np.clip((end - pos) / (ramp + 1), 0, 1)
+    return weight * weight * (3 - 2 * weight)
+
+
+def _ramp(out: np.ndarray, backdrop: np.ndarray, weight: np.ndarray, rows: bool) -> None:
+    """out = weight * out + (1 - weight) * backdrop along rows (or columns), touching only the
+    pixels whose weight is below 1."""
     dst = out if rows else out.transpose(1, 0, 2)
     src = backdrop if rows else backdrop.transpose(1, 0, 2)
-    first, last = math.ceil(start), math.floor(end)
-    if last > first:
-        dst[first:last] = src[first:last]
-    for pixel in {math.floor(start), last}:
-        share = min(end, pixel + 1.0) - max(start, float(pixel))
-        if 0 <= pixel < dst.shape[0] and 1e-3 < share < 1.0 - 1e-3:
-            mixed = dst[pixel].astype(np.float32) * (1.0 - share) + src[pixel] * share
-            dst[pixel] = mixed.round().astype(np.uint8)
+    empty = np.nonzero(weight <= 1e-4)[0]
+    for run in np.split(empty, np.nonzero(np.diff(empty) > 1)[0] + 1):
+        if len(run):
+            dst[run[0]: run[-1] + 1] = src[run[0]: run[-1] + 1]
+    mixed = np.nonzero((weight > 1e-4) & (weight < 1 - 1e-4))[0]
+    if len(mixed):
+        wgt = weight[mixed].astype(np.float32)[:, None, None]
+        dst[mixed] = (dst[mixed] * wgt + src[mixed] * (1 - wgt) + 0.5).astype(np.uint8)
