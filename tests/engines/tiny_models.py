@@ -130,3 +130,49 @@ def tiny_stable_diffusion(folder: Path, seed: int = 0) -> Path:
                                    feature_extractor=None, requires_safety_checker=False)
     pipe.save_pretrained(folder)
     return Path(folder)
+
+
+def tiny_bark(folder: Path, seed: int = 0) -> Path:
+    """Save a tiny random Bark (semantic, coarse and fine GPT-style models of one layer, a small
+    24 kHz EnCodec) with a BERT tokenizer that knows a few Latin and Chinese characters. The
+    token ids and vocabulary sizes are Bark's real ones, so the real generation code runs."""
+    import torch
+    from transformers import (BarkCoarseConfig, BarkConfig, BarkFineConfig, BarkModel,
+                              BarkProcessor, BarkSemanticConfig, BertTokenizer, EncodecConfig)
+    from transformers.models.bark.generation_configuration_bark import (
+        BarkCoarseGenerationConfig, BarkFineGenerationConfig, BarkGenerationConfig,
+        BarkSemanticGenerationConfig)
+
+    torch.manual_seed(seed)
+    folder = Path(folder)
+    chars = list("abcdefghijklmnopqrstuvwxyz0123456789,.!?'") + list(
+        "你好新品上市咖啡杯两只装仅需元立即购买的一天从开始晨光温润手感")
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars]
+    tokenizer = BertTokenizer(vocab={w: i for i, w in enumerate(words)})
+    small = dict(block_size=1024, num_layers=1, num_heads=2, hidden_size=16)
+    config = BarkConfig(
+        semantic_config=BarkSemanticConfig(input_vocab_size=129600, output_vocab_size=10048,
+                                           **small).to_dict(),
+        coarse_acoustics_config=BarkCoarseConfig(input_vocab_size=12096,
+                                                 output_vocab_size=12096, **small).to_dict(),
+        fine_acoustics_config=BarkFineConfig(input_vocab_size=1056, output_vocab_size=1056,
+                                             n_codes_total=8, n_codes_given=1,
+                                             **small).to_dict(),
+        codec_config=EncodecConfig(sampling_rate=24000, hidden_size=8, num_filters=4,
+                                   num_residual_layers=1, upsampling_ratios=[8, 5, 4, 2],
+                                   codebook_size=1024, num_lstm_layers=1).to_dict())
+    model = BarkModel(config).eval()
+    with torch.no_grad():
+        for name, buffer in model.codec_model.named_buffers():
+            if name.endswith(".embed"):
+                buffer.copy_(torch.randn_like(buffer))
+    model.save_pretrained(folder)
+    # Bark's generation config is nested; write it as the released checkpoints carry it
+    # (transformers 5.24 cannot save a BarkGenerationConfig itself).
+    generation = BarkGenerationConfig(
+        semantic_config=BarkSemanticGenerationConfig().to_dict(),
+        coarse_acoustics_config=BarkCoarseGenerationConfig().to_dict(),
+        fine_acoustics_config=BarkFineGenerationConfig().to_dict())
+    write_json(folder / "generation_config.json", generation.to_dict())
+    BarkProcessor(tokenizer=tokenizer).save_pretrained(folder)
+    return folder
