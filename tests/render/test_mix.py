@@ -96,7 +96,8 @@ def test_silence_stays_silent(tmp_path):
 
 
 def test_loudness_targets(music_project):
-    mastering = pytest.importorskip("promodesk.engines.mastering")
+    from promodesk.engines import mastering
+
     p, folder = music_project
     p.tracks[0].gain_db = -12.0
     audio, sr = mix_project(p, folder)
