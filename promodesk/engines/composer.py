@@ -149,7 +149,9 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
                 cancel: CancelToken) -> tuple[np.ndarray, TakeSettings]:
     """Mastered audio (n, 2) float32 for ``spec`` and the settings used (new ones when
     ``settings`` is None)."""
-    progress(0.0, "Composing")
+    progress(0.0, "Loading instruments")
+    synth.soundfont()
+    progress(0.02, "Composing")
     notes = compose(spec)
     n = spec.n_samples
     stems = {}

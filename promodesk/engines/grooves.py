@@ -62,10 +62,10 @@ DRUMS = {
     },
     "elegant_lounge": {
         "intro": {"ride": "x...x.o.x...x.o.", "pedal": "....x.......x..."},
-        "verse": {"ride": "x...x.o.x...x.o.", "pedal": "....x.......x...",
-                  "kick": "o.......o.......", "snare": "..........-.o..."},
-        "chorus": {"ride": "X...x.o.X...x.o.", "pedal": "....x.......x...",
-                   "kick": "x.....-.x.......", "snare": "....o.......o.-."},
+        "verse": {"ride": "x...x.-.x...x.-.", "pedal": "....x.......x...",
+                  "kick": "o...-...o...-...", "snare": "....-.......o..."},
+        "chorus": {"ride": "X...x.-.X...x.-.", "pedal": "....x.......x...",
+                   "kick": "x...-...x...-...", "snare": "....o.......o..."},
         "lift": {"ride": "x...x.o.x...x.o.", "kick": "x.......x.......",
                  "snare": "o.o.o.o.o.o.x.x."},
         "break": {"ride": "x...x.o.x...x.o."},
@@ -159,7 +159,7 @@ EXTRA = {
 # Where the lead sings (MIDI note at the centre of its range) and shuffled eighths.
 LEAD_CENTRE = {"upbeat_pop": 81, "inspiring_corporate": 81, "tech_electronic": 72,
                "elegant_lounge": 74, "warm_acoustic": 74, "festive_chinese": 79}
-SWING = {"elegant_lounge": 1 / 6}
+SWING = {"elegant_lounge": 1 / 10}
 
 # One-bar rhythms a motif is built on: (step, length in sixteenths).
 RHYTHMS = [
