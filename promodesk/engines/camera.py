@@ -74,7 +74,8 @@ class PhotoCamera:
         x0, y0, x1, y1 = self.salient
         sw, sh = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
         cover = max(rw / pw, rh / ph)              # smallest scale that fills the region
-        fits = min(fw / sw, fh / sh)               # largest scale that keeps the product whole
+        # largest scale that keeps the product whole inside the focus area
+        fits = self._largest_fitting(min(fw / sw, fh / sh))
         amount = min(max(ZOOM_PER_SECOND * seconds, ZOOM_RANGE[0]), ZOOM_RANGE[1])
         centre = ((x0 + x1) / 2, (y0 + y1) / 2)
         if self.close:
@@ -94,6 +95,34 @@ class PhotoCamera:
             self.keys = self._pan_keys(move, scale, centre, seconds)
         else:
             self.keys = ((base, centre), (base, centre))
+
+    def _offsets(self, scale: float, axis: int):
+        """Allowed positions (region pixels) of the photo's left (or top) edge at ``scale``: where
+        the photo stays inside the region or covers it, and where the product stays in focus."""
+        region, extent = self.region[axis], self.photo_size[axis]
+        low, high = sorted((0.0, region - extent * scale))
+        start, length = self.focus[axis], self.focus[axis + 2]
+        first, last = self.salient[axis], self.salient[axis + 2]
+        return (low, high), (start - scale * first, start + length - scale * last)
+
+    def _fits_at(self, scale: float) -> bool:
+        for axis in (0, 1):
+            (low, high), (p_low, p_high) = self._offsets(scale, axis)
+            if max(low, p_low) > min(high, p_high) + 0.25:
+                return False
+        return True
+
+    def _largest_fitting(self, limit: float) -> float:
+        """The largest scale up to ``limit`` at which the product can sit whole in the focus area
+        with the photo still inside (or covering) the region; bisection, feasibility grows as the
+        scale shrinks."""
+        if self._fits_at(limit):
+            return limit
+        low, high = limit * 0.05, limit
+        for _ in range(30):
+            mid = (low + high) / 2
+            low, high = (mid, high) if self._fits_at(mid) else (low, mid)
+        return low
 
     def _pan_keys(self, move: str, scale: float, centre, seconds: float):
         """Start and end keys of a pan at ``scale``: across the product for close-ups, else as far
@@ -130,13 +159,17 @@ class PhotoCamera:
         e = ease(u)
         (s0, (ax, ay)), (s1, (bx, by)) = self.keys
         scale = s0 * (s1 / s0) ** e   # geometric, so a push-in looks even-paced
-        fx, fy, fw, fh = self.focus
-        # the keys hold the photo point at the focus centre; move it to the region centre
-        cx = ax + (bx - ax) * e - (fx + fw / 2 - self.region[0] / 2) / scale
-        cy = ay + (by - ay) * e - (fy + fh / 2 - self.region[1] / 2) / scale
-        cx = _clamp_centre(cx, self.region[0], self.photo_size[0], scale)
-        cy = _clamp_centre(cy, self.region[1], self.photo_size[1], scale)
-        return scale, cx, cy
+        centre = []
+        for axis, key in ((0, ax + (bx - ax) * e), (1, ay + (by - ay) * e)):
+            # the keys hold the photo point at the focus centre: that puts the photo's edge at
+            # `offset`; keep the product in focus, then the photo inside (or over) the region
+            offset = self.focus[axis] + self.focus[axis + 2] / 2 - scale * key
+            (low, high), (p_low, p_high) = self._offsets(scale, axis)
+            if not self.close and p_low <= p_high:
+                offset = min(max(offset, p_low), p_high)
+            offset = min(max(offset, low), high)
+            centre.append((self.region[axis] / 2 - offset) / scale)
+        return scale, centre[0], centre[1]
 
     def to_region(self, u: float, box) -> tuple[float, float, float, float]:
         """A box in photo pixels mapped to region pixels at progress ``u``."""
@@ -237,14 +270,6 @@ def _auto_move(move: str, close: bool, seed: int) -> str:
     if close:
         return random.Random(seed).choice(["pan_left", "pan_right"])
     return "push_in"
-
-
-def _clamp_centre(c: float, region: int, extent: int, scale: float) -> float:
-    """Keep the window inside the photo where the photo is larger than the region, and the photo
-    inside the region where it is smaller (the backdrop fills the rest)."""
-    half = region / 2 / scale
-    low, high = sorted((half, extent - half))
-    return min(max(c, low), high)
 
 
 def _covers(rect, region) -> bool:

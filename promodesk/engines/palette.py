@@ -78,7 +78,7 @@ def palette_from_photo(photo: Image.Image) -> Palette:
     opaque = pixels[pixels[:, 3] >= 128, :3]  # a cut-out's transparent area is no colour of it
     if len(opaque) < 16:
         opaque = pixels[:, :3]
-    strip = Image.fromarray(np.ascontiguousarray(opaque.reshape(1, -1, 3)), "RGB")
+    strip = Image.fromarray(np.ascontiguousarray(opaque.reshape(1, -1, 3)))
     quantised = strip.quantize(colors=8, method=Image.Quantize.MEDIANCUT)
     flat = quantised.getpalette()
     counts = sorted(quantised.getcolors(), reverse=True)

@@ -110,4 +110,4 @@ def _deep_grey_to_8bit(image: Image.Image) -> Image.Image:
     else:
         top = 255.0
     scaled = np.clip(values * (255.0 / top) + 0.5, 0, 255).astype(np.uint8)
-    return Image.fromarray(scaled, "L")
+    return Image.fromarray(scaled)

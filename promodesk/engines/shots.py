@@ -120,10 +120,11 @@ class ShotRenderer:
         diameter = int(self.unit * (0.42 if self.orientation == "portrait" else 0.36))
         badge = cards.price_badge(price or old, old if price else "", self.palette, diameter)
         bh, bw = badge.shape[:2]
+        shadow = int(bw - diameter) // 2     # the badge's soft shadow may fall on the photo
         if self.orientation == "landscape":   # badge top right, product to its left
-            focus = (0, 0, w - int(bw * 0.85) - (w - right), h)
+            focus = (0, 0, right - bw + shadow, h)
         else:                                 # badge on top, product below
-            below = top + int(bh * 0.85)
+            below = top + bh - shadow
             focus = (0, below, w, h - below)
         self._full_camera("push_in", focus=focus)
         x, y = self._free_spot(bw, bh)
@@ -267,13 +268,29 @@ class ShotRenderer:
         self.layers.append(layer)
 
     def _text_stack(self, area, items, align: str, shadow: bool = False) -> None:
-        """Blocks laid top to bottom in ``area`` and centred vertically there as a group.
+        """Blocks laid top to bottom in ``area`` and centred vertically there as a group; when
+        they do not fit, all of them shrink together until they do.
 
         ``items``: ("bar",) an accent rule, ("title"/"body", text, colour, max_lines, size as a
         share of the short side), ("button", label)."""
         x0, y0, x1, y1 = area
+        shrink = 1.0
+        for _ in range(8):
+            placed = self._stack(area, items, align, shadow, shrink)
+            used = max((layer.box[3] for layer in placed), default=y0)
+            if used <= y1:
+                break
+            shrink *= 0.85
+        shift = max(0, (y1 - used) // 2)
+        for layer in placed:
+            layer.y += shift
+        self.layers.extend(placed)
+
+    def _stack(self, area, items, align: str, shadow: bool, shrink: float) -> list[cards.Layer]:
+        x0, y0, x1, y1 = area
         width = x1 - x0
-        gap = int(self.unit * 0.03)
+        unit = self.unit * shrink
+        gap = int(unit * 0.03)
         placed: list[cards.Layer] = []
         y = y0
         for n, item in enumerate(items):
@@ -285,7 +302,7 @@ class ShotRenderer:
                 placed.append(cards.Layer.from_rgba(bar, bx, y, delay=0.1, role="rule"))
                 y += bar.shape[0] + gap
             elif kind == "button":
-                pill = cards.button(item[1], self.palette, int(width * 0.8), int(self.unit * 0.13))
+                pill = cards.button(item[1], self.palette, int(width * 0.8), int(unit * 0.13))
                 if pill is not None:
                     bx = x0 if align == "left" else x0 + (width - pill.shape[1]) // 2
                     placed.append(cards.Layer.from_rgba(pill, bx, y + gap, enter="pop",
@@ -293,18 +310,14 @@ class ShotRenderer:
                     y += pill.shape[0] + 2 * gap
             else:
                 _, text, colour, lines, share = item
-                layer = cards.text_layer(text, (x0, y, x1, y1), colour, max_lines=lines,
-                                         max_size=int(self.unit * share), align=align,
-                                         valign="top", shadow=shadow, delay=0.15 + 0.1 * n,
-                                         weight="bold")
+                layer = cards.text_layer(text, (x0, y, x1, max(y1, y + 1)), colour,
+                                         max_lines=lines, max_size=int(unit * share),
+                                         align=align, valign="top", shadow=shadow,
+                                         delay=0.15 + 0.1 * n, weight="bold")
                 if layer is not None:
                     placed.append(layer)
                     y = layer.box[3] + gap
-        used = max((layer.box[3] for layer in placed), default=y0)
-        shift = max(0, (y1 - used) // 2)
-        for layer in placed:
-            layer.y += shift
-        self.layers.extend(placed)
+        return placed
 
     def _title_colour(self):
         accent, background = self.palette.accent, self.palette.background
