@@ -16,7 +16,6 @@ The weights (facebook/musicgen-*) are CC-BY-NC 4.0: what this engine makes is no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +24,11 @@ import numpy as np
 from promodesk.engines import models
 from promodesk.engines.base import (CancelToken, EngineInfo, EngineUnavailable, GenerationError,
                                     Progress, no_progress)
+from promodesk.engines.composer import MusicResult
 
 SAMPLE_RATE = 48000
 LICENCE = "CC-BY-NC 4.0 (MusicGen weights by Meta): non-commercial use only"
 
-try:  # the composer's result type (contract 1), once it has landed
-    from promodesk.engines.composer import MusicResult  # type: ignore[attr-defined]
-except ImportError:  # same shape until then
-    @dataclass
-    class MusicResult:  # type: ignore[no-redef]
-        """Music asset (contract 1): float32 (n, 2) at 48 kHz plus meta (beat grid, licence)."""
-
-        audio: np.ndarray
-        sample_rate: int = SAMPLE_RATE
-        meta: dict = field(default_factory=dict)
 
 
 # General MIDI program families -> words MusicGen's text encoder knows.
@@ -263,18 +253,22 @@ class MusicGenEngine:
         meta = beat_meta(stereo, spec)
         meta.update(seconds=seconds, seed=seed, engine="musicgen", prompt=text,
                     model=str(self.model), licence=LICENCE, commercial_use=False)
+        if hasattr(spec, "to_dict"):
+            meta["spec"] = spec.to_dict()
         return MusicResult(audio=stereo, sample_rate=SAMPLE_RATE, meta=meta)
 
     # -- bar-range regeneration --------------------------------------------------------------------
 
-    def regenerate(self, spec: Any, bars: tuple[int, int], seed: int, previous: MusicResult,
+    def regenerate(self, spec: Any, bars: tuple[int, int], seed: int,
                    progress: Progress = no_progress, cancel: CancelToken | None = None,
-                   prompt: str = "") -> MusicResult:
-        """``previous`` with bars ``a`` (inclusive) to ``b`` (exclusive, 0-based, from
-        ``previous.meta["downbeats_us"]``) made anew: it continues from the audio before bar
-        ``a`` and fades back into the old audio inside the range. Same length; outside the range
-        sample-identical."""
+                   original: MusicResult | None = None, prompt: str = "") -> MusicResult:
+        """``original`` (made again from ``spec`` when None: same seed, same music) with bars
+        ``a``..``b - 1`` (zero-based, of ``original.meta["downbeats_us"]``) made anew with
+        ``seed``: it continues from the audio before bar ``a`` and fades back into the old audio
+        inside the range. Same length; outside the range sample-identical."""
         cancel = cancel or CancelToken()
+        previous = original if original is not None else self.generate(spec, cancel=cancel,
+                                                                         prompt=prompt)
         downbeats = list(previous.meta.get("downbeats_us") or [])
         n = previous.audio.shape[0]
         a, b = bars

@@ -11,6 +11,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+
+def _one_thread() -> None:
+    # Tiny models gain nothing from threads, and on a busy shared machine torch's spinning
+    # worker threads make them many times slower.
+    import torch
+
+    torch.set_num_threads(1)
+
 # A handful of words so prompts tokenize to something; unknown words map to <unk>.
 _WORDS = ["▁", "▁warm", "▁bright", "▁calm", "▁upbeat", "▁music", "▁piano", "▁pop", "▁bpm",
           "▁cinematic", "▁acoustic", "▁electronic", "▁a", "▁and", "▁with", "▁for", "▁product",
@@ -35,6 +43,7 @@ def tiny_musicgen(folder: Path, seed: int = 0, sampling_rate: int = 32000) -> Pa
                               MusicgenDecoderConfig, MusicgenForConditionalGeneration,
                               MusicgenProcessor, T5Config)
 
+    _one_thread()
     torch.manual_seed(seed)
     folder = Path(folder)
     tokenizer = tiny_t5_tokenizer()
@@ -105,6 +114,7 @@ def tiny_stable_diffusion(folder: Path, seed: int = 0) -> Path:
                            UNet2DConditionModel)
     from transformers import CLIPTextConfig, CLIPTextModel
 
+    _one_thread()
     torch.manual_seed(seed)
     tokenizer = tiny_clip_tokenizer()
     text = CLIPTextModel(CLIPTextConfig(vocab_size=len(tokenizer), hidden_size=16,
@@ -143,6 +153,7 @@ def tiny_bark(folder: Path, seed: int = 0) -> Path:
         BarkCoarseGenerationConfig, BarkFineGenerationConfig, BarkGenerationConfig,
         BarkSemanticGenerationConfig)
 
+    _one_thread()
     torch.manual_seed(seed)
     folder = Path(folder)
     chars = list("abcdefghijklmnopqrstuvwxyz0123456789,.!?'") + list(
