@@ -174,10 +174,13 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
     for role in ROLES:
         level, pan, send_level = mixes[role]
         angle = (pan + 1.0) * np.pi / 4.0
-        scaled = stems[role] * (np.float32(gains[role]) *
-                                np.array([np.cos(angle), np.sin(angle)], np.float32) * np.sqrt(2))
-        mix += scaled
-        send += np.float32(send_level) * scaled
+        stem = stems.pop(role)
+        stem *= np.float32(gains[role]) * np.array([np.cos(angle), np.sin(angle)],
+                                                   np.float32) * np.float32(np.sqrt(2))
+        mix += stem
+        if send_level:
+            stem *= np.float32(send_level)
+            send += stem
     cancel.check()
     progress(0.85, "Mastering")
     audio, loudness = mastering.master(mix, send, SAMPLE_RATE, G.ROOM[spec.style],

@@ -127,7 +127,7 @@ BASS = {
 # (kind, pattern per section) for the main accompaniment ("keys" role).
 KEYS = {
     "upbeat_pop": ("stabs", {"intro": "x-------x-------", "verse": "x-.x-.x-.x-.x-..",
-                             "chorus": "x.x.x.x.x.x.x.x.", "lift": "x.x.x.x.x.x.x.x.",
+                             "chorus": "x-.x-.x-x-.x-.x-", "lift": "x.x.x.x.x.x.x.x.",
                              "break": "x---------------"}),
     "inspiring_corporate": ("arp", {"intro": "0-1-2-3-4-3-2-1-", "verse": "0-1-2-3-4-3-2-1-",
                                     "chorus": "0-2-1-3-2-4-3-1-", "lift": "0-1-2-3-4-3-2-1-",
