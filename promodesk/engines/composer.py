@@ -185,6 +185,11 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
     progress(0.85, "Mastering")
     audio, loudness = mastering.master(mix, send, SAMPLE_RATE, G.ROOM[spec.style],
                                        None if settings is None else settings.loudness)
+    if settings is not None:
+        # New bars under the first take's settings may peak a little higher between samples.
+        over = mastering.true_peak_dbtp(audio, SAMPLE_RATE, near_peaks_db=3.0) + 1.0
+        if over > -0.02:
+            audio *= np.float32(10.0 ** (-(over + 0.05) / 20.0))
     audio = fade_edges(audio, spec)
     return audio, TakeSettings(gains, loudness)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SILENCE_LUFS = -70.0          # BS.1770's absolute gate: anything quieter counts as silence
-_SAFETY_DB = 0.4              # the limiter's sample ceiling sits this far under the true-peak one
+_SAFETY_DB = 0.5              # the limiter's sample ceiling sits this far under the true-peak one
 
 
 def integrated_lufs(audio: np.ndarray, sr: int) -> float:
