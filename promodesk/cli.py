@@ -7,10 +7,10 @@ import argparse
 
 from promodesk import __version__
 from promodesk.commands import EXIT_OK
-from promodesk.commands import brief, make, music, render
+from promodesk.commands import brief, doctor, make, models, music, render
 
 # One module per command, in the order --help lists them.
-COMMANDS = [make, brief, music, render]
+COMMANDS = [make, brief, music, render, models, doctor]
 
 
 def build_parser() -> argparse.ArgumentParser:

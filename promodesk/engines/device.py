@@ -131,7 +131,10 @@ def is_out_of_memory(err: BaseException) -> bool:
         pass
     if isinstance(err, MemoryError):
         return True
-    return isinstance(err, RuntimeError) and "out of memory" in str(err).lower()
+    text = str(err).lower()
+    # CPU allocations fail as "DefaultCPUAllocator: can't allocate memory"
+    return isinstance(err, RuntimeError) and ("out of memory" in text
+                                              or "can't allocate memory" in text)
 
 
 def release_memory() -> None:
