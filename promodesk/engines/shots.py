@@ -30,6 +30,7 @@ from promodesk.engines.saliency import salient_box
 KINDS = ("hero", "detail", "feature", "offer", "cta", "card")
 TEXT_FIELDS = ("text", "title", "price", "old_price", "cta")
 MAX_PHOTO_SIDE = 4096   # larger photos are shrunk first; no frame needs more
+CAPTION_BAND = 0.225    # captions' band above the safe area's bottom, share of the short side
 
 
 def shot_params(params: dict) -> dict:
@@ -117,15 +118,16 @@ class ShotRenderer:
             return
         w, h = self.size
         left, top, right, _ = self.safe
-        diameter = int(self.unit * (0.42 if self.orientation == "portrait" else 0.36))
+        diameter = int(self.unit * (0.38 if self.orientation == "portrait" else 0.36))
         badge = cards.price_badge(price or old, old if price else "", self.palette, diameter)
         bh, bw = badge.shape[:2]
         shadow = int(bw - diameter) // 2     # the badge's soft shadow may fall on the photo
-        if self.orientation == "landscape":   # badge top right, product to its left
-            focus = (0, 0, right - bw + shadow, h)
-        else:                                 # badge on top, product below
-            below = top + bh - shadow
-            focus = (0, below, w, h - below)
+        below = top + bh - shadow
+        beside = (0, 0, right - bw + shadow, h)              # badge top right, product left
+        under = (0, below, w, self.safe[3] - below)          # badge on top, product below it
+        # (the product may reach into the captions' band: above it, it would be too small)
+        x0, y0, x1, y1 = self._salient()
+        focus = max((beside, under), key=lambda f: min(f[2] / (x1 - x0), f[3] / (y1 - y0)))
         self._full_camera("push_in", focus=focus)
         x, y = self._free_spot(bw, bh)
         self.layers.append(cards.Layer.from_rgba(badge, x, y, enter="pop", delay=0.2,
@@ -138,7 +140,7 @@ class ShotRenderer:
         if self.orientation == "landscape":
             panel = int(w * 0.42)
             self._region_camera((0, 0, w - panel, h), "push_in")
-            area = (w - panel + int(w * 0.05), top, right, bottom)
+            area = (w - panel + int(w * 0.05), top, right, self._caption_top())
         else:
             panel = int(h * (0.40 if self.orientation == "portrait" else 0.42))
             self._region_camera((0, panel, w, h - panel), "push_in")
@@ -154,18 +156,19 @@ class ShotRenderer:
 
     def _layout_cta(self) -> None:
         w, h = self.size
-        left, top, right, bottom = self.safe
+        left, top, right, _ = self.safe
+        low = self._caption_top()
         self.base = self._colour_field()
-        area = (left, top, right, bottom)
+        area = (left, top, right, low)
         if self.photo is not None:
-            if self.orientation == "landscape":
-                slot = (left, top, w // 2 - left, bottom - top)
-                area = (int(w * 0.55), top, right, bottom)
-            else:
+            if self.orientation == "portrait":   # photo above, copy below
                 margin = int(w * 0.08)
-                photo_h = int(h * (0.40 if self.orientation == "portrait" else 0.42))
+                photo_h = int(h * 0.32)
                 slot = (margin, top, w - 2 * margin, photo_h)
-                area = (left, top + photo_h + int(h * 0.03), right, bottom)
+                area = (left, top + photo_h + int(h * 0.03), right, low)
+            else:                                # photo left, copy right
+                slot = (left, top, w // 2 - left, low - top)
+                area = (int(w * 0.55), top, right, low)
             self._region_camera(_fit_box(slot, self.photo.size), "push_in")
         self._text_stack(area, [
             ("title", self.params["title"], self.palette.text, 2, 0.1),
@@ -187,11 +190,11 @@ class ShotRenderer:
         else:
             self.base = self._colour_field()
             ink = self.palette.text
-        left, top, right, bottom = self.safe
+        left, top, right, _ = self.safe
         body, title = self.params["text"], self.params["title"]
         if not body:
             body, title = title, ""
-        self._text_stack((left, top, right, bottom), [
+        self._text_stack((left, top, right, self._caption_top()), [
             ("title", title, self._title_colour() if self.photo is None else ink, 1, 0.06),
             ("body", body, ink, 5, 0.1),
         ], align="center", shadow=self.photo is not None)
@@ -206,7 +209,7 @@ class ShotRenderer:
         x, y, rw, rh = region
         rgba = np.asarray(self.photo)
         move = self.params["move"] if self.params["move"] != "auto" else default_move
-        self.camera = PhotoCamera(rgba, salient_box(self.photo), (rw, rh), move, close=close,
+        self.camera = PhotoCamera(rgba, self._salient(), (rw, rh), move, close=close,
                                   seconds=self.seconds, seed=self.seed,
                                   flat_color=self.palette.background if self.photo.mode == "RGBA"
                                   else None, focus=focus)
@@ -236,6 +239,12 @@ class ShotRenderer:
                     best = (cost, x, y)
         return best[1], best[2]
 
+    def _salient(self) -> tuple[float, float, float, float]:
+        """The product's box in the photo (pixels), found once."""
+        if getattr(self, "_product", None) is None:
+            self._product = salient_box(self.photo)
+        return self._product
+
     def _titled_camera(self, title: str) -> None:
         """The full-frame photo with ``title`` in white over a dark scrim: across the top of the
         safe area with the product framed below it, or (landscape) down the right side with the
@@ -262,7 +271,7 @@ class ShotRenderer:
                                      (255, 255, 255), max_lines=2, max_size=size, valign="top",
                                      shadow=True)
             below = layer.box[3] + int(self.unit * 0.04)
-            self._full_camera("push_in", focus=(0, below, w, h - below))
+            self._full_camera("push_in", focus=(0, below, w, self._caption_top() - below))
             veil = cards.scrim(w, below + int(self.unit * 0.08), 0.55, "top")
             self.layers.append(cards.Layer.from_rgba(veil, 0, 0, enter="", role="scrim"))
         self.layers.append(layer)
@@ -318,6 +327,11 @@ class ShotRenderer:
                     placed.append(layer)
                     y = layer.box[3] + gap
         return placed
+
+    def _caption_top(self) -> int:
+        """Top of the band at the bottom of the safe area where the captions track draws (about
+        two caption lines); shots keep their text, and in portrait their product, above it."""
+        return self.safe[3] - round(CAPTION_BAND * self.unit)
 
     def _title_colour(self):
         accent, background = self.palette.accent, self.palette.background
