@@ -87,8 +87,9 @@ class ShotRenderer:
     # --- per frame ------------------------------------------------------------------------------
 
     def frame(self, t_us: int) -> np.ndarray:
-        """The shot at ``t_us`` microseconds after its start: uint8 (h, w, 3) RGB. Times before 0
-        or after the duration (drawn during transitions) hold the first or last camera position."""
+        """The shot at ``t_us`` microseconds after its start: a new uint8 (h, w, 3) RGB array.
+        Times before 0 or after the duration (drawn during transitions) hold the first or last
+        camera position. Safe to call from several threads at once (nothing here changes)."""
         u = t_us / self.duration_us
         w, h = self.size
         if self.camera is not None and self.region == (0, 0, w, h):
