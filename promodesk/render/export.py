@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from promodesk.core.timeline import ASPECTS, Project, frame_start
@@ -82,29 +83,50 @@ def working_hardware_encoders() -> tuple[str, ...]:
 
 
 def encoder_args(encoder: str, size: tuple[int, int], fps: float) -> list[str]:
-    """ffmpeg output options for ``encoder`` (H.264, yuv420p, BT.709 tagged) at ``size``/``fps``."""
+    """ffmpeg output options for H.264 yuv420p with ``encoder`` at ``size`` (w, h) and ``fps``."""
     w, h = size
-    common = ["-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries", "bt709",
-              "-color_trc", "bt709", "-color_range", "tv"]
     if encoder == "libx264":
-        return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", *common]
+        return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"]
     if encoder == "h264_nvenc":
-        return ["-c:v", "h264_nvenc", "-preset", "p4", "-rc", "vbr", "-cq", "21", "-b:v", "0",
-                *common]
+        return ["-c:v", "h264_nvenc", "-preset", "p4", "-rc", "vbr", "-cq", "19", "-b:v", "0",
+                "-pix_fmt", "yuv420p"]
     if encoder == "h264_qsv":
-        return ["-c:v", "h264_qsv", "-preset", "faster", "-global_quality", "21", *common]
-    bitrate = int(w * h * fps * 0.12)
-    return ["-c:v", encoder, "-b:v", str(bitrate), *common]
+        return ["-c:v", "h264_qsv", "-preset", "faster", "-global_quality", "19",
+                "-pix_fmt", "nv12"]
+    return ["-c:v", encoder, "-b:v", str(int(w * h * fps * 0.15)), "-pix_fmt", "yuv420p"]
 
 
-def rgb_input_args(size: tuple[int, int], fps: str) -> list[str]:
-    """ffmpeg input options for raw RGB24 frames of ``size`` at ``fps`` on stdin, converted to
-    BT.709 limited-range YUV by ffmpeg's scaler."""
+# Frames go down the pipe either as I420 converted by OpenCV on the render threads (BT.601
+# limited range, about 1 ms a 1080x1920 frame, half the bytes of RGB; the default), or as RGB24
+# that ffmpeg's scaler converts to BT.709 on its own thread. The stream is tagged to match, so
+# players decode the same colours either way; bench/bench_export.py measures both.
+_TAGS = "setparams=range=tv:color_primaries=bt709:color_trc=bt709"
+PIPE_FORMATS = {
+    "yuv420p": ["-vf", f"{_TAGS}:colorspace=smpte170m"],
+    "rgb24": ["-vf", f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
+                     f"{_TAGS}:colorspace=bt709"],
+}
+
+
+def input_args(size: tuple[int, int], fps: str, pipe_format: str = "yuv420p",
+               source: str = "pipe:0") -> list[str]:
+    """ffmpeg input options for raw frames of ``size`` at ``fps`` in ``pipe_format`` read from
+    ``source``."""
     w, h = size
-    return ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", fps, "-i", "pipe:0"]
+    return ["-f", "rawvideo", "-pix_fmt", pipe_format, "-s", f"{w}x{h}", "-r", fps, "-i", source]
 
 
-COLOR_FILTER = ["-vf", "scale=out_color_matrix=bt709:out_range=tv"]
+def colour_args(pipe_format: str = "yuv420p") -> list[str]:
+    """ffmpeg output options: the conversion ``pipe_format`` needs, and colour tags to match
+    (sRGB primaries and transfer, limited range)."""
+    return list(PIPE_FORMATS[pipe_format])
+
+
+def pipe_bytes(frame: np.ndarray, pipe_format: str = "yuv420p") -> memoryview:
+    """``frame`` (uint8 RGB (h, w, 3)) as the raw bytes ffmpeg reads for ``pipe_format``."""
+    if pipe_format == "yuv420p":
+        frame = cv2.cvtColor(frame, cv2.COLOR_RGB2YUV_I420)
+    return memoryview(np.ascontiguousarray(frame)).cast("B")
 
 
 def frame_count(project: Project) -> int:
@@ -141,13 +163,16 @@ def _audio(project: Project, folder: Path, path: Path) -> None:
 def export_video(project: Project, folder: Path, out_path: Path,
                  size: tuple[int, int] | str | None = None, captions: str = "burn",
                  progress: Progress = no_progress, cancel: CancelToken | None = None,
-                 encoder: str = "auto", workers: int | None = None) -> ExportResult:
+                 encoder: str = "auto", workers: int | None = None,
+                 pipe_format: str = "yuv420p") -> ExportResult:
     """Render ``project`` (assets in ``folder``) to ``out_path`` (.mp4) at ``size`` (w, h pixels,
     an aspect name such as "16:9", or None for the project's canvas), 30 fps unless the project
     says otherwise. ``captions``: "burn" (drawn into the picture), "soft" (a mov_text subtitle
     track), "both" or "none"; except for "none", .srt and .vtt files are written beside the MP4.
     ``encoder``: "auto" (a working hardware encoder, else libx264) or an ffmpeg encoder name;
     when it fails, libx264 takes over (``ExportResult.encoder`` says which one wrote the file).
+    ``workers``: render threads (default: one per core); ``pipe_format``: "yuv420p" or "rgb24",
+    see :data:`PIPE_FORMATS`.
     Returns an :class:`ExportResult`; raises Cancelled (nothing left behind) or ExportError."""
     if captions not in CAPTION_MODES:
         raise ValueError(f"captions must be one of {', '.join(CAPTION_MODES)}, not {captions!r}")
@@ -184,7 +209,7 @@ def export_video(project: Project, folder: Path, out_path: Path,
             temps.append(video)
             try:
                 frames = _encode(renderer, project, size, name, wav, srt, cues, video,
-                                 progress, cancel, workers)
+                                 progress, cancel, workers, pipe_format)
                 break
             except ExportError:
                 if i == len(candidates) - 1:
@@ -206,18 +231,33 @@ def export_video(project: Project, folder: Path, out_path: Path,
             p.unlink(missing_ok=True)
 
 
+def _pipe_frame(renderer: FrameRenderer, t_us: int, pipe_format: str) -> memoryview:
+    return pipe_bytes(renderer.frame(t_us), pipe_format)
+
+
+def _widen_pipe(stream) -> None:
+    """Ask Linux for a 1 MiB pipe (default 64 KiB): fewer wake-ups per 3-6 MB frame."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
+    except (ImportError, OSError, ValueError):
+        pass
+
+
 def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], encoder: str,
             wav: Path, srt: Path | None, cues, video: Path, progress: Progress,
-            cancel: CancelToken, workers: int | None) -> int:
+            cancel: CancelToken, workers: int | None, pipe_format: str) -> int:
     """Render every frame on a thread pool and pipe them, in order, into one ffmpeg process
     writing ``video``. Returns the number of frames."""
     fps = project.fps
     n = frame_count(project)
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-           *rgb_input_args(size, f"{fps.numerator}/{fps.denominator}"), "-i", str(wav)]
+           *input_args(size, f"{fps.numerator}/{fps.denominator}", pipe_format), "-i", str(wav)]
     if srt is not None:
         cmd += ["-i", str(srt)]
-    cmd += ["-map", "0:v", "-map", "1:a", *COLOR_FILTER, *encoder_args(encoder, size, float(fps)),
+    cmd += ["-map", "0:v", "-map", "1:a", *colour_args(pipe_format),
+            *encoder_args(encoder, size, float(fps)),
             "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE)]
     if srt is not None:
         lang = "chi" if any("\u4e00" <= ch <= "\u9fff" for c in cues for ch in c.text) else "eng"
@@ -225,6 +265,7 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
     cmd += ["-t", f"{project.duration / 1_000_000:.6f}", "-movflags", "+faststart", str(video)]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
+    _widen_pipe(proc.stdin)
     errors: deque[bytes] = deque(maxlen=40)
     reader = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)
     reader.start()
@@ -235,12 +276,13 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
         nxt = 0
         for i in range(n):
             while nxt < n and len(pending) < 2 * workers + 2:
-                pending.append(pool.submit(renderer.frame, frame_start(nxt, fps)))
+                pending.append(pool.submit(_pipe_frame, renderer, frame_start(nxt, fps),
+                                           pipe_format))
                 nxt += 1
             frame = pending.popleft().result()
             cancel.check()
             try:
-                proc.stdin.write(memoryview(np.ascontiguousarray(frame)).cast("B"))
+                proc.stdin.write(frame)
             except BrokenPipeError:
                 break
             if i % 10 == 0:

@@ -37,8 +37,8 @@ def probe(path: Path) -> dict:
 def decode(path: Path, size: tuple[int, int]) -> np.ndarray:
     """Every frame of ``path`` as uint8 (n, h, w, 3) RGB."""
     w, h = size
-    # as a careful player does: the file's BT.709 matrix, accurately rounded, full chroma
-    scale = "scale=in_color_matrix=bt709:in_range=tv:flags=bicubic+accurate_rnd+full_chroma_int"
+    # as a careful player does: the matrix the file is tagged with, accurately rounded
+    scale = "scale=flags=bicubic+accurate_rnd+full_chroma_int"
     raw = subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(path), "-vf", scale,
                           "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:"],
                          capture_output=True, check=True).stdout

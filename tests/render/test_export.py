@@ -26,6 +26,7 @@ def test_mp4_has_the_expected_streams_size_rate_and_duration(tmp_path):
     info = probe(out)
     assert (info["vcodec"], info["pix_fmt"], info["size"], info["fps"]) == ("h264", "yuv420p", SMALL, 30)
     assert (info["acodec"], info["rate"]) == ("aac", 48000)
+    assert "yuv420p(tv, smpte170m/bt709/bt709" in info["text"]  # colours tagged as converted
     assert info["scodec"] == "mov_text"
     assert abs(info["duration"] - 2.0) <= 1 / 30
     frames = decode(out, SMALL)
