@@ -154,33 +154,30 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
     progress(0.02, "Composing")
     notes = compose(spec)
     n = spec.n_samples
-    stems = {}
+    mixes = {**G.MIX, **G.MIX_STYLE.get(spec.style, {})}
+    pump = sidechain(notes["drums"], spec, n) if spec.style == "tech_electronic" else None
+    gains = {} if settings is None else dict(settings.stem_gains)
+    mix = np.zeros((n, 2), dtype=np.float32)
+    send = np.zeros((n, 2), dtype=np.float32)
+    # One stem at a time goes into the mix, so a long piece holds three buffers, not eight.
     for i, role in enumerate(ROLES):
         cancel.check()
         progress(0.05 + 0.75 * i / len(ROLES), f"Playing {role}")
-        stems[role] = synth.render_stem(notes[role], spec.instruments[role], role == "drums",
-                                        spec.seconds_per_beat, n, SAMPLE_RATE, cancel.check)
-    if spec.style == "tech_electronic":
-        pump = sidechain(notes["drums"], spec, n)
-        for role in ("pad", "keys", "extra", "bass"):
-            stems[role] *= pump[:, None]
-    mixes = {**G.MIX, **G.MIX_STYLE.get(spec.style, {})}
-    if settings is None:
-        gains = {role: stem_gain(stems[role], mixes[role][0]) for role in ROLES}
-    else:
-        gains = settings.stem_gains
-    mix = np.zeros((n, 2), dtype=np.float32)
-    send = np.zeros((n, 2), dtype=np.float32)
-    for role in ROLES:
+        stem = synth.render_stem(notes[role], spec.instruments[role], role == "drums",
+                                 spec.seconds_per_beat, n, SAMPLE_RATE, cancel.check)
+        if pump is not None and role in ("pad", "keys", "extra", "bass"):
+            stem *= pump[:, None]
         level, pan, send_level = mixes[role]
+        if role not in gains:
+            gains[role] = stem_gain(stem, level)
         angle = (pan + 1.0) * np.pi / 4.0
-        stem = stems.pop(role)
         stem *= np.float32(gains[role]) * np.array([np.cos(angle), np.sin(angle)],
                                                    np.float32) * np.float32(np.sqrt(2))
         mix += stem
         if send_level:
             stem *= np.float32(send_level)
             send += stem
+        del stem
     cancel.check()
     progress(0.85, "Mastering")
     audio, loudness = mastering.master(mix, send, SAMPLE_RATE, G.ROOM[spec.style],

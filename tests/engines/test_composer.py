@@ -158,3 +158,32 @@ def test_engine_declares_itself():
     engine = ComposerEngine()
     assert engine.availability() is None
     assert engine.info.kind == "music" and engine.info.commercial_use and not engine.info.model
+
+
+def test_music_command_writes_wav_and_json_and_prints_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    import soundfile
+
+    out = tmp_path / "music.wav"
+    run = subprocess.run([sys.executable, "-m", "promodesk", "music", "双十一限时抢购，立即下单！",
+                          "--seconds", "4", "--seed", "3", "-o", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert len(lines) == 1 and "4.000 s" in lines[0] and "upbeat_pop" in lines[0]
+    assert "LUFS" in lines[0] and "BPM" in lines[0]
+    audio, sr = soundfile.read(out, dtype="float32")
+    assert sr == SR and audio.shape == (4 * SR, 2)
+    meta = json.loads(out.with_suffix(".json").read_text("utf-8"))
+    assert meta["seed"] == 3 and meta["beats_us"][0] == 0 and meta["commercial_use"] is True
+    for args, message in ((["--seconds", "-3"], "at least"), (["--style", "disco"], "disco"),
+                          (["--bpm", "500"], "Tempo")):
+        bad = subprocess.run([sys.executable, "-m", "promodesk", "music", "sale", *args,
+                              "-o", str(tmp_path / "bad.wav")], capture_output=True, text=True)
+        assert bad.returncode == 2 and message in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "bad.wav").exists()
+    wrong = subprocess.run([sys.executable, "-m", "promodesk", "music", "sale", "-o",
+                            str(tmp_path / "x.mp3")], capture_output=True, text=True)
+    assert wrong.returncode == 2 and ".wav" in wrong.stderr
