@@ -94,21 +94,31 @@ def apply_loudness(audio: np.ndarray, sr: int, settings: LoudnessSettings) -> np
 def loudness_settings(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
                       ceiling_dbtp: float = -1.0) -> LoudnessSettings:
     """Settings that bring ``audio`` to ``target_lufs`` (within about 0.3 LU unless that would
-    take more than 12 dB of limiting) with its true peak at or under ``ceiling_dbtp``.
+    take more than 12 dB of limiting) with its true peak at or under ``ceiling_dbtp``."""
+    return fit_loudness(audio, sr, target_lufs, ceiling_dbtp)[1]
+
+
+def fit_loudness(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
+                 ceiling_dbtp: float = -1.0) -> tuple[np.ndarray, LoudnessSettings]:
+    """(``audio`` processed, the LoudnessSettings that did it); see ``loudness_settings``.
 
     Loudness is measured once (BS.1770); what the limiter then takes away is made up from the
     energy it removed, which tracks the loudness change closely and costs one pass instead of
     another loudness measurement per try."""
     loud = integrated_lufs(audio, sr)
     if loud == float("-inf"):
-        return LoudnessSettings(0.0, ceiling_dbtp - _SAFETY_DB)
+        settings = LoudnessSettings(0.0, ceiling_dbtp - _SAFETY_DB)
+        return apply_loudness(audio, sr, settings), settings
+
+    def energy(x: np.ndarray) -> float:
+        flat = np.ascontiguousarray(x, dtype=np.float32).reshape(-1)
+        return max(float(np.dot(flat, flat)), 1e-30)
+
     settings = LoudnessSettings(target_lufs - loud, ceiling_dbtp - _SAFETY_DB)
-    energy = float(np.sum(np.square(audio, dtype=np.float64)))
+    before = energy(audio)
     for attempt in range(4):
         y = apply_loudness(audio, sr, settings)
-        gained = energy * 10.0 ** (settings.gain_db / 10.0)
-        lost_db = 10.0 * np.log10(gained / max(float(np.sum(np.square(y, dtype=np.float64))),
-                                               1e-30))
+        lost_db = 10.0 * np.log10(before * 10.0 ** (settings.gain_db / 10.0) / energy(y))
         shortfall = (target_lufs - loud) - (settings.gain_db - lost_db)
         if shortfall < 0.2 or attempt == 3 or settings.gain_db > target_lufs - loud + 12.0:
             break
@@ -116,7 +126,8 @@ def loudness_settings(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
     over = true_peak_dbtp(y, sr, near_peaks_db=3.0) - ceiling_dbtp
     if over > -0.02:                      # an inter-sample over the sample limiter let through
         settings = LoudnessSettings(settings.gain_db, settings.ceiling_db, -(over + 0.05))
-    return settings
+        y *= np.float32(10.0 ** (settings.trim_db / 20.0))
+    return y, settings
 
 
 def normalize_loudness(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
@@ -127,7 +138,7 @@ def normalize_loudness(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
     audio = np.asarray(audio, dtype=np.float32)
     mono = audio.ndim == 1
     x = audio[:, None] if mono else audio
-    y = apply_loudness(x, sr, loudness_settings(x, sr, target_lufs, ceiling_dbtp))
+    y, _ = fit_loudness(x, sr, target_lufs, ceiling_dbtp)
     return y[:, 0] if mono else y
 
 
@@ -166,5 +177,5 @@ def master(mix: np.ndarray, send: np.ndarray, sr: int, room_size: float,
     bus = np.ascontiguousarray((mix + 0.3 * wet).T, dtype=np.float32)
     bus = bus_chain(room_size, sr)(bus, sr).T
     if settings is None:
-        settings = loudness_settings(bus, sr, target_lufs, ceiling_dbtp)
+        return fit_loudness(bus, sr, target_lufs, ceiling_dbtp)
     return apply_loudness(bus, sr, settings), settings
