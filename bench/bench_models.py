@@ -1,0 +1,169 @@
+"""Speed of the model engines at their real sizes, with random weights (speed does not depend on
+the weights' values): MusicGen small and medium as seconds of audio per second of generation
+(baseline: real time, 1.0x), and SD-Turbo stills as seconds per still beside its floor (one UNet
+step plus the VAE decode). Runs on the best device here (CUDA, then MPS, then CPU).
+
+    .venv/bin/python bench/bench_models.py [--only musicgen-small,musicgen-medium,stills]
+        [--audio-seconds 2] [--size 512] [--steps 1] [--threads 1]
+
+The configurations are written out from the published config.json values of facebook/musicgen-*
+(T5-base text encoder, 32 kHz EnCodec) and stabilityai/sd-turbo (SD 2.1 UNet, OpenCLIP-H text
+encoder). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+T5_BASE = dict(vocab_size=32128, d_model=768, d_kv=64, d_ff=3072, num_layers=12, num_heads=12,
+               relative_attention_num_buckets=32, feed_forward_proj="relu")
+ENCODEC_32K = dict(sampling_rate=32000, audio_channels=1, hidden_size=128, num_filters=64,
+                   num_residual_layers=1, upsampling_ratios=[8, 5, 4, 4], codebook_size=2048,
+                   codebook_dim=128, num_lstm_layers=2, target_bandwidths=[2.2],
+                   use_causal_conv=False, use_conv_shortcut=False, compress=2,
+                   norm_type="weight_norm", normalize=False, pad_mode="reflect")
+DECODERS = {  # facebook/musicgen-small and -medium decoder configs
+    "musicgen-small": dict(hidden_size=1024, num_hidden_layers=24, num_attention_heads=16,
+                           ffn_dim=4096),
+    "musicgen-medium": dict(hidden_size=1536, num_hidden_layers=48, num_attention_heads=24,
+                            ffn_dim=6144),
+}
+
+
+def bench_musicgen(name: str, audio_seconds: float, device) -> dict:
+    """Seconds of audio per second of generation for MusicGen ``name`` (guidance 3, sampling)."""
+    import torch
+    from transformers import (EncodecConfig, MusicgenConfig, MusicgenDecoderConfig,
+                              MusicgenForConditionalGeneration, T5Config)
+
+    torch.manual_seed(0)
+    t0 = time.perf_counter()
+    config = MusicgenConfig(
+        text_encoder=T5Config(**T5_BASE), audio_encoder=EncodecConfig(**ENCODEC_32K),
+        decoder=MusicgenDecoderConfig(vocab_size=2048, num_codebooks=4, pad_token_id=2048,
+                                      bos_token_id=2048, max_position_embeddings=2048,
+                                      **DECODERS[name]))
+    model = MusicgenForConditionalGeneration(config).eval()
+    model = model.to(device.torch_device(), dtype=device.torch_dtype())
+    model.generation_config.decoder_start_token_id = 2048
+    model.generation_config.pad_token_id = 2048
+    build = time.perf_counter() - t0
+    params = sum(p.numel() for p in model.parameters())
+    ids = torch.randint(0, 32000, (1, 12), device=device.torch_device())
+    steps = int(audio_seconds * 50) + 4
+    with torch.inference_mode():  # warm-up: a few steps, so one-time costs stay out
+        model.generate(input_ids=ids, max_new_tokens=8, do_sample=True, guidance_scale=3.0)
+        _sync(device)
+        t0 = time.perf_counter()
+        audio = model.generate(input_ids=ids, max_new_tokens=steps, do_sample=True,
+                               guidance_scale=3.0)
+        _sync(device)
+    seconds = time.perf_counter() - t0
+    made = audio.shape[-1] / 32000
+    del model, audio
+    gc.collect()
+    return {"name": name, "params_m": params / 1e6, "build_s": build, "audio_s": made,
+            "gen_s": seconds, "ratio": made / seconds, "ms_per_step": 1000 * seconds / steps}
+
+
+def bench_stills(size: int, steps: int, device) -> dict:
+    """Seconds per still for an SD-Turbo-sized pipeline at ``size`` px with ``steps`` steps."""
+    import torch
+    from diffusers import (AutoencoderKL, EulerDiscreteScheduler, StableDiffusionPipeline,
+                           UNet2DConditionModel)
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    from tests.engines.tiny_models import tiny_clip_tokenizer
+
+    torch.manual_seed(0)
+    t0 = time.perf_counter()
+    text = CLIPTextModel(CLIPTextConfig(vocab_size=49408, hidden_size=1024, intermediate_size=4096,
+                                        num_hidden_layers=23, num_attention_heads=16,
+                                        max_position_embeddings=77, hidden_act="gelu",
+                                        projection_dim=1024, bos_token_id=0, eos_token_id=1))
+    unet = UNet2DConditionModel(sample_size=64, cross_attention_dim=1024,
+                                attention_head_dim=(5, 10, 20, 20), use_linear_projection=True,
+                                block_out_channels=(320, 640, 1280, 1280), layers_per_block=2)
+    vae = AutoencoderKL(block_out_channels=(128, 256, 512, 512), layers_per_block=2,
+                        latent_channels=4, sample_size=768,
+                        down_block_types=("DownEncoderBlock2D",) * 4,
+                        up_block_types=("UpDecoderBlock2D",) * 4)
+    scheduler = EulerDiscreteScheduler(timestep_spacing="trailing", steps_offset=1,
+                                       beta_schedule="scaled_linear", beta_start=0.00085,
+                                       beta_end=0.012)
+    pipe = StableDiffusionPipeline(vae=vae, text_encoder=text, unet=unet, scheduler=scheduler,
+                                   tokenizer=tiny_clip_tokenizer(77), safety_checker=None,
+                                   feature_extractor=None, requires_safety_checker=False)
+    pipe = pipe.to(device.torch_device(), device.torch_dtype())
+    pipe.set_progress_bar_config(disable=True)
+    build = time.perf_counter() - t0
+    kwargs = dict(prompt="warm coffee cup on a wooden table", guidance_scale=0.0,
+                  width=size, height=size)
+    with torch.inference_mode():
+        pipe(num_inference_steps=1, width=64, height=64, prompt="warm up", guidance_scale=0.0)
+        _sync(device)
+        t0 = time.perf_counter()
+        pipe(num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(0), **kwargs)
+        _sync(device)
+        still = time.perf_counter() - t0
+        latents = torch.randn(1, 4, size // 8, size // 8, device=device.torch_device(),
+                              dtype=device.torch_dtype())
+        t0 = time.perf_counter()
+        pipe.vae.decode(latents / pipe.vae.config.scaling_factor)
+        _sync(device)
+        decode = time.perf_counter() - t0
+    del pipe
+    gc.collect()
+    return {"size": size, "steps": steps, "build_s": build, "still_s": still, "decode_s": decode}
+
+
+def _sync(device) -> None:
+    import torch
+
+    if device.kind == "cuda":
+        torch.cuda.synchronize()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="musicgen-small,musicgen-medium,stills")
+    parser.add_argument("--audio-seconds", type=float, default=2.0)
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--steps", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="CPU threads for torch (default 1: on a busy shared machine torch's "
+                             "spinning threads make two threads many times slower than one)")
+    args = parser.parse_args()
+
+    import torch
+
+    torch.set_num_threads(max(1, args.threads))
+
+    from promodesk.engines.device import pick_device
+
+    device = pick_device()
+    print(f"device: {device.describe()}; torch {torch.__version__}, "
+          f"{torch.get_num_threads()} threads, load average {os.getloadavg()[0]:.1f}")
+    for name in args.only.split(","):
+        if name.startswith("musicgen"):
+            r = bench_musicgen(name, args.audio_seconds, device)
+            print(f"{name:16s} {r['params_m']:6.0f}M params: {r['audio_s']:.2f} s of audio in "
+                  f"{r['gen_s']:.2f} s = {r['ratio']:.3f}x real time (baseline 1.000x); "
+                  f"{r['ms_per_step']:.0f} ms per step (built in {r['build_s']:.0f} s)")
+        elif name == "stills":
+            r = bench_stills(args.size, args.steps, device)
+            print(f"sd-turbo stills   {r['size']}x{r['size']}, {r['steps']} step(s): "
+                  f"{r['still_s']:.2f} s per still; floor: VAE decode alone "
+                  f"{r['decode_s']:.2f} s (built in {r['build_s']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
