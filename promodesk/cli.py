@@ -7,10 +7,10 @@ import argparse
 
 from promodesk import __version__
 from promodesk.commands import EXIT_OK
-from promodesk.commands import brief, doctor, make, models, music, render
+from promodesk.commands import brief, doctor, edit, make, models, music, render
 
 # One module per command, in the order --help lists them.
-COMMANDS = [make, brief, music, render, models, doctor]
+COMMANDS = [make, brief, music, render, edit, models, doctor]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # plain `promodesk`: the editor, on the example project
+        return edit.edit(argparse.Namespace(project=None))
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):

@@ -1,0 +1,190 @@
+"""The brief panel: paste the copy, drop photos, choose aspect, length and style, and Generate.
+It builds a :class:`~promodesk.core.brief.Brief` and validates it with the core's rules; the main
+window runs the generation job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImageReader, QPixmap
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+
+from promodesk.core.brief import MAX_SECONDS, MIN_SECONDS, Brief, validate_brief
+from promodesk.core.timeline import ASPECTS
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
+
+
+def _styles() -> list[tuple[str, str]]:
+    """(name, title) of the composer's styles; just "auto" if the composer is not installed."""
+    try:
+        from promodesk.engines.musicspec import STYLES
+    except ImportError:
+        return []
+    return [(s.name, s.title) for s in STYLES.values()]
+
+
+class PhotoList(QListWidget):
+    """Product photos as thumbnails; accepts image files dropped from the file manager."""
+
+    def __init__(self):
+        super().__init__()
+        self.setViewMode(QListWidget.IconMode)
+        self.setIconSize(QSize(72, 72))
+        self.setFixedHeight(104)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QListWidget.DropOnly)
+        self.setToolTip("Drop product photos here")
+
+    def paths(self) -> list[Path]:
+        return [Path(self.item(i).data(Qt.UserRole)) for i in range(self.count())]
+
+    def add_photo(self, path: str | Path) -> bool:
+        """Add ``path`` if it is an image file; False (and nothing added) otherwise."""
+        path = Path(path)
+        if path.suffix.lower() not in IMAGE_SUFFIXES or not path.is_file():
+            return False
+        reader = QImageReader(str(path))
+        reader.setAutoTransform(True)
+        size = reader.size()
+        if size.isValid():
+            reader.setScaledSize(size.scaled(144, 144, Qt.KeepAspectRatio))
+        image = reader.read()
+        item = QListWidgetItem(QIcon(QPixmap.fromImage(image)) if not image.isNull() else QIcon(),
+                               path.name)
+        item.setData(Qt.UserRole, str(path))
+        item.setToolTip(str(path))
+        self.addItem(item)
+        return True
+
+    def dragEnterEvent(self, ev) -> None:
+        if ev.mimeData().hasUrls():
+            ev.acceptProposedAction()
+        else:
+            super().dragEnterEvent(ev)
+
+    def dragMoveEvent(self, ev) -> None:
+        if ev.mimeData().hasUrls():
+            ev.acceptProposedAction()
+        else:
+            super().dragMoveEvent(ev)
+
+    def dropEvent(self, ev) -> None:
+        if not ev.mimeData().hasUrls():
+            return super().dropEvent(ev)
+        for url in ev.mimeData().urls():
+            if url.isLocalFile():
+                self.add_photo(url.toLocalFile())
+        ev.acceptProposedAction()
+
+    def keyPressEvent(self, ev) -> None:
+        if ev.key() in (Qt.Key_Delete, Qt.Key_Backspace):
+            for item in self.selectedItems():
+                self.takeItem(self.row(item))
+            return
+        super().keyPressEvent(ev)
+
+
+class BriefPanel(QWidget):
+    """Emits ``generate(brief)`` with a valid brief, or shows what to fix."""
+
+    generate = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("Product name")
+        self.copy = QPlainTextEdit()
+        self.copy.setPlaceholderText("Paste the product copy here (Chinese or English)")
+        self.photos = PhotoList()
+        add = QPushButton("Add photos...")
+        add.clicked.connect(self._browse)
+        self.aspect = QComboBox()
+        self.aspect.addItems(list(ASPECTS))
+        self.seconds = QDoubleSpinBox()
+        self.seconds.setRange(MIN_SECONDS, MAX_SECONDS)
+        self.seconds.setDecimals(0)
+        self.seconds.setSuffix(" s")
+        self.seconds.setValue(30)
+        self.style = QComboBox()
+        self.style.addItem("Auto (from the copy)", "auto")
+        for name, title in _styles():
+            self.style.addItem(title, name)
+        self.price = QLineEdit()
+        self.price.setPlaceholderText("e.g. ¥129 or $49")
+        self.cta = QLineEdit()
+        self.cta.setPlaceholderText("e.g. Order now")
+        self.problems = QLabel("")
+        self.problems.setObjectName("error")
+        self.problems.setWordWrap(True)
+        self.button = QPushButton("Generate")
+        self.button.setObjectName("primary")
+        self.button.setMinimumHeight(32)
+        self.button.clicked.connect(self._generate)
+        form = QFormLayout()
+        form.addRow("Title", self.title)
+        form.addRow("Aspect", self.aspect)
+        form.addRow("Length", self.seconds)
+        form.addRow("Music", self.style)
+        form.addRow("Price", self.price)
+        form.addRow("Call to action", self.cta)
+        photos_row = QHBoxLayout()
+        photos_row.addWidget(QLabel("Photos (drop files here)"), 1)
+        photos_row.addWidget(add)
+        inner = QWidget()
+        col = QVBoxLayout(inner)
+        col.setContentsMargins(8, 8, 8, 8)
+        col.addWidget(QLabel("Copy"))
+        col.addWidget(self.copy, 1)
+        col.addLayout(photos_row)
+        col.addWidget(self.photos)
+        col.addLayout(form)
+        col.addWidget(self.problems)
+        col.addWidget(self.button)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def set_brief(self, brief: Brief) -> None:
+        """Fill the fields from ``brief``."""
+        self.title.setText(brief.title)
+        self.copy.setPlainText(brief.text.strip())
+        self.photos.clear()
+        for p in brief.images:
+            self.photos.add_photo(p)
+        self.aspect.setCurrentText(brief.aspect)
+        self.seconds.setValue(float(brief.seconds))
+        i = self.style.findData(brief.style)
+        self.style.setCurrentIndex(max(i, 0))
+        self.price.setText(brief.price)
+        self.cta.setText(brief.cta)
+
+    def brief(self) -> Brief:
+        """The brief the fields describe (not validated)."""
+        return Brief(text=self.copy.toPlainText(), title=self.title.text().strip(),
+                     images=self.photos.paths(), aspect=self.aspect.currentText(),
+                     seconds=float(self.seconds.value()), style=self.style.currentData() or "auto",
+                     price=self.price.text().strip(), cta=self.cta.text().strip())
+
+    def _browse(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add product photos", "",
+                                                "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)")
+        for f in files:
+            self.photos.add_photo(f)
+
+    def _generate(self) -> None:
+        brief = self.brief()
+        problems = validate_brief(brief)
+        self.problems.setText("\n".join(f"• {p}" for p in problems))
+        if not problems:
+            self.generate.emit(brief)
+
+    def set_busy(self, busy: bool) -> None:
+        self.button.setEnabled(not busy)
+        self.button.setText("Generating..." if busy else "Generate")

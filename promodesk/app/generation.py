@@ -1,0 +1,182 @@
+"""Generation from the editor: a brief into a new project, a clip into a new take, dropped
+photos into new shots. Each is a job on the generation worker (model jobs one at a time); the
+result is applied on the UI thread as one undoable edit, and a failure changes nothing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from promodesk.app import regenerate as regen
+from promodesk.app.jobs import Job
+from promodesk.core.edits import AddClip, AddTake, EditError
+from promodesk.core.projectfile import asset_path
+from promodesk.core.timeline import Asset, Clip, Recipe, Take, TrackKind
+
+DROPPED_SHOT_US = 3_000_000
+
+
+def projects_root() -> Path:
+    """Where generated projects are created: ``$PROMODESK_PROJECTS`` or Documents/PromoDesk."""
+    import os
+
+    root = os.environ.get("PROMODESK_PROJECTS")
+    if not root:
+        import platformdirs
+
+        root = Path(platformdirs.user_documents_dir()) / "PromoDesk"
+    Path(root).mkdir(parents=True, exist_ok=True)
+    return Path(root)
+
+
+def new_project_folder(title: str, root: Path | None = None) -> Path:
+    """A fresh ``NAME.promodesk`` folder path (not yet created) under ``root``."""
+    root = root or projects_root()
+    slug = re.sub(r"[^\w\-]+", "-", title.strip().lower(), flags=re.UNICODE).strip("-")[:40] or "promo"
+    n, folder = 1, root / f"{slug}.promodesk"
+    while folder.exists():
+        n += 1
+        folder = root / f"{slug}-{n}.promodesk"
+    return folder
+
+
+def make_from_brief(inputs, progress, cancel):
+    """Job: the lead's brief -> project pipeline into a new folder; the folder is removed again
+    when it fails or is cancelled. Returns (project, folder)."""
+    from promodesk.render.make import make_project
+
+    brief, folder, seed = inputs
+    try:
+        made = make_project(brief, folder, seed=seed, progress=progress, cancel=cancel)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return made.project, made.folder
+
+
+def import_photo(inputs, progress, cancel) -> str:
+    """Job: check a dropped photo decodes and store it in the project's assets/; returns its id."""
+    from promodesk.core.projectfile import add_asset
+    from promodesk.engines.photos import load_photo
+
+    path, folder = inputs
+    progress(0.2, "Reading the photo")
+    load_photo(path)
+    cancel.check()
+    return add_asset(Path(folder), Path(path))
+
+
+class Generation(QObject):
+    """Starts generation jobs for a main window and applies their results."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.w = window
+        self.brief_job: Job | None = None
+
+    # --- brief -> project ---------------------------------------------------------------------
+
+    def generate(self, brief, folder: Path | None = None, seed: int = 0) -> Job:
+        """Make a project from ``brief`` in a new folder and open it when done."""
+        folder = Path(folder) if folder else new_project_folder(brief.title or "promo")
+        job = Job(f"Generate '{brief.title or 'video'}'", make_from_brief, (brief, folder, seed),
+                  lane="gpu")
+        job.succeeded.connect(lambda result: self.w.set_project(result[0], result[1]))
+        job.failed.connect(lambda msg: self.w.show_status(f"Generation failed: {msg}"))
+        job.ended.connect(lambda _j: self.w.brief_panel.set_busy(False))
+        self.w.brief_panel.set_busy(True)
+        self.brief_job = job
+        return self.w.jobs.submit(job)
+
+    # --- clip -> new take ---------------------------------------------------------------------
+
+    def regenerate(self, clip_id: str, params: dict | None = None,
+                   bars: tuple[int, int] | None = None) -> Job | None:
+        """Regenerate a clip: new seed (``params`` None), edited ``params``, or for music only
+        ``bars`` (first, last; 1-based). Returns the job, or None when it cannot start."""
+        w = self.w
+        if w.folder is None:
+            w.show_status("Save the project first: regenerated media is stored in its folder.")
+            return None
+        if clip_id in w.timeline.jobs:
+            w.show_status("This clip is already being regenerated.")
+            return None
+        track, clip = w.project.find_clip(clip_id)
+        recipe = clip.recipe
+        seed = regen.new_seed(recipe.seed)
+        params = dict(params if params is not None else recipe.params)
+        kind = track.kind
+        if kind == TrackKind.VIDEO:
+            inputs = {"clip_id": clip_id, "asset": clip.asset, "params": params, "seed": seed,
+                      "photo": asset_path(w.folder, clip.asset) if clip.asset else None,
+                      "duration_us": clip.duration, "aspect": (w.project.width, w.project.height)}
+            fn, title = regen.shot_take, f"Regenerate shot '{clip.name}'"
+        elif kind == TrackKind.MUSIC:
+            inputs = {"clip_id": clip_id, "folder": w.folder, "spec": params, "seed": seed,
+                      "bars": bars}
+            fn = regen.music_take
+            title = f"Regenerate bars {bars[0]}-{bars[1]}" if bars else "Regenerate music"
+        elif kind == TrackKind.CAPTIONS and clip.cue is not None:
+            inputs = {"clip_id": clip_id, "text": clip.cue.text, "style": params.get("style", clip.cue.style),
+                      "params": params, "seed": seed, "size": (w.project.width, w.project.height)}
+            fn, title = regen.caption_take, "Regenerate caption"
+        else:
+            w.show_status(f"{kind.value.capitalize()} clips cannot be regenerated yet.")
+            return None
+        job = Job(title, fn, inputs, lane="gpu", clip_id=clip_id)
+        job.succeeded.connect(self._add_take)
+        job.failed.connect(lambda msg: w.show_status(f"{title} failed: {msg}"))
+        job.ended.connect(lambda _j: w.timeline.set_job(clip_id, None))
+        w.timeline.set_job(clip_id, job)
+        return w.jobs.submit(job)
+
+    def _add_take(self, result: regen.RegeneratedTake) -> None:
+        w = self.w
+        if result.asset is not None:
+            w.project.assets[result.asset.id] = result.asset
+        try:
+            w.undo.do(AddTake(result.clip_id, result.take))
+        except (EditError, KeyError) as err:
+            w.show_status(f"The new take could not be added: {err}")
+            return
+        w.show_status(f"New take added ({result.take.label}).")
+        w.autosave()
+
+    # --- photos dropped on the video track ------------------------------------------------------
+
+    def add_photos(self, paths: list[str], track_id: str, at_us: int) -> None:
+        """Import each dropped photo and place it as a new shot at ``at_us`` (snapped to a bar)."""
+        w = self.w
+        if w.folder is None:
+            w.show_status("Save the project first: photos are stored in its folder.")
+            return
+        bars = w.timeline.bars
+        start = min(bars, key=lambda b: abs(b - at_us)) if bars else at_us
+        length = (bars[2] - bars[0]) if len(bars) > 2 else DROPPED_SHOT_US
+        for i, path in enumerate(paths):
+            job = Job(f"Import {Path(path).name}", import_photo, (path, w.folder), lane="cpu")
+            job.succeeded.connect(lambda asset_id, s=start + i * length: self._place(asset_id, track_id, s, length))
+            job.failed.connect(lambda msg: w.show_status(msg))
+            w.jobs.submit(job)
+
+    def _place(self, asset_id: str, track_id: str, start: int, length: int) -> None:
+        w = self.w
+        w.project.assets.setdefault(asset_id, Asset(asset_id, "image", None, {}, "supplied by the user"))
+        params = {"kind": "detail", "move": "auto", "text": "", "title": "", "price": "",
+                  "old_price": "", "cta": "", "colors": [],
+                  "transition_in": {"kind": "crossfade", "duration_us": 300_000}}
+        track = w.project.track(track_id)
+        if track.overlaps(start, start + length):
+            start = max((c.end for c in track.clips), default=0)
+        clip = Clip(start=start, duration=length, name="photo",
+                    takes=[Take(asset_id, Recipe("shots", params, regen.new_seed(0)))])
+        try:
+            w.undo.do(AddClip(track_id, clip))
+        except EditError as err:
+            w.show_status(str(err))
+            return
+        w.timeline.select_clip(clip.id)
+        w.autosave()

@@ -1,0 +1,250 @@
+"""The inspector: the selected clip's timing, recipe parameters (editable), its takes (switching
+is undoable) and the Regenerate buttons (new seed, or the edited parameters; for music, a bar
+range). It emits requests; the main window turns them into edits and jobs."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QPlainTextEdit,
+                               QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from promodesk.core.timeline import Clip, Project, Track
+
+CHOICES = {
+    "kind": ["hero", "detail", "feature", "offer", "cta", "card"],
+    "move": ["auto", "push_in", "pull_out", "pan_left", "pan_right", "pan_up", "pan_down", "still"],
+    "style": ["outline", "boxed", "karaoke"],
+}
+# Music parameters a user may sensibly change before regenerating; the rest are shown read-only.
+MUSIC_EDITABLE = {"style", "bpm", "key", "mode", "energy", "mood"}
+
+
+def _editor(key: str, value, editable: bool) -> QWidget:
+    if key in CHOICES and isinstance(value, str):
+        w = QComboBox()
+        w.addItems(CHOICES[key] if value in CHOICES[key] else CHOICES[key] + [value])
+        w.setCurrentText(value)
+    elif isinstance(value, bool):
+        w = QCheckBox()
+        w.setChecked(value)
+    elif isinstance(value, int):
+        w = QSpinBox()
+        w.setRange(-10**9, 10**9)
+        w.setValue(value)
+    elif isinstance(value, float):
+        w = QDoubleSpinBox()
+        w.setRange(-1e6, 1e6)
+        w.setDecimals(3)
+        w.setValue(value)
+    elif isinstance(value, str):
+        w = QLineEdit(value)
+    else:
+        w = QLineEdit(json.dumps(value, ensure_ascii=False))
+        w.setProperty("json", True)
+    w.setEnabled(editable)
+    return w
+
+
+def _value(w: QWidget):
+    if isinstance(w, QComboBox):
+        return w.currentText()
+    if isinstance(w, QCheckBox):
+        return w.isChecked()
+    if isinstance(w, (QSpinBox, QDoubleSpinBox)):
+        return w.value()
+    if w.property("json"):
+        return json.loads(w.text())
+    return w.text()
+
+
+class Inspector(QWidget):
+    """Shows one clip. Signals: ``regenerate(clip id, params or None, bars or None)``,
+    ``take_chosen(clip id, index)``, ``caption_edited(clip id, text, style)``,
+    ``bars_chosen((first, last) or None)``, ``message(text)``."""
+
+    regenerate = Signal(str, object, object)
+    take_chosen = Signal(str, int)
+    caption_edited = Signal(str, str, str)
+    bars_chosen = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.clip_id: str | None = None
+        self._editors: dict[str, QWidget] = {}
+        self._shown_take: tuple | None = None
+        self.title = QLabel("Nothing selected")
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.title.setWordWrap(True)
+        self.info = QLabel("Click a clip on the timeline to see how it was made.")
+        self.info.setObjectName("dim")
+        self.info.setWordWrap(True)
+        self.caption_box = QGroupBox("Caption")
+        self.caption_text = QPlainTextEdit()
+        self.caption_text.setFixedHeight(64)
+        self.caption_style = QComboBox()
+        self.caption_style.addItems(CHOICES["style"])
+        apply = QPushButton("Apply text")
+        apply.clicked.connect(self._apply_caption)
+        cl = QVBoxLayout(self.caption_box)
+        cl.addWidget(self.caption_text)
+        row = QHBoxLayout()
+        row.addWidget(self.caption_style, 1)
+        row.addWidget(apply)
+        cl.addLayout(row)
+        self.params_box = QGroupBox("Recipe")
+        self.params_form = QFormLayout(self.params_box)
+        self.params_form.setLabelAlignment(self.params_form.labelAlignment())
+        self.bars_box = QGroupBox("Bars to regenerate")
+        self.bar_from, self.bar_to = QSpinBox(), QSpinBox()
+        for s in (self.bar_from, self.bar_to):
+            s.setRange(1, 999)
+            s.valueChanged.connect(self._bars_edited)
+        bl = QHBoxLayout(self.bars_box)
+        bl.addWidget(QLabel("from"))
+        bl.addWidget(self.bar_from)
+        bl.addWidget(QLabel("to"))
+        bl.addWidget(self.bar_to)
+        self.regen_bars = QPushButton("Regenerate bars")
+        self.regen_bars.clicked.connect(lambda: self._regenerate(bars=True))
+        bl.addWidget(self.regen_bars)
+        self.takes_box = QGroupBox("Takes")
+        self.takes = QListWidget()
+        self.takes.setFixedHeight(96)
+        self.takes.currentRowChanged.connect(self._take_clicked)
+        tl = QVBoxLayout(self.takes_box)
+        tl.addWidget(self.takes)
+        self.regen_seed = QPushButton("Regenerate (new seed)")
+        self.regen_seed.setObjectName("primary")
+        self.regen_seed.setToolTip("R")
+        self.regen_seed.clicked.connect(lambda: self._regenerate(edited=False))
+        self.regen_params = QPushButton("Regenerate with these settings")
+        self.regen_params.clicked.connect(lambda: self._regenerate(edited=True))
+        tl.addWidget(self.regen_seed)
+        tl.addWidget(self.regen_params)
+        inner = QWidget()
+        col = QVBoxLayout(inner)
+        col.setContentsMargins(8, 8, 8, 8)
+        for w in (self.title, self.info, self.caption_box, self.takes_box, self.bars_box, self.params_box):
+            col.addWidget(w)
+        col.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.show_clip(None, None)
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def show_clip(self, project: Project | None, clip_id: str | None) -> None:
+        """Show ``clip_id`` of ``project`` (None: nothing selected)."""
+        self.project, self.clip_id, self._shown_take = project, clip_id, None
+        self.refresh()
+
+    def current(self) -> tuple[Track, Clip] | None:
+        if self.project is None or self.clip_id is None:
+            return None
+        try:
+            return self.project.find_clip(self.clip_id)
+        except KeyError:
+            return None
+
+    def refresh(self) -> None:
+        """Re-read the clip after an edit; parameter editors are rebuilt only when the selected
+        take changed, so typing is not lost."""
+        found = self.current()
+        for box in (self.caption_box, self.params_box, self.takes_box, self.bars_box):
+            box.setVisible(found is not None)
+        if found is None:
+            self.title.setText("Nothing selected")
+            self.info.setText("Click a clip on the timeline to see how it was made.")
+            return
+        track, clip = found
+        kind = track.kind.value
+        self.title.setText(f"{clip.name or kind.capitalize()}  ·  {track.name}")
+        self.info.setText(f"starts {clip.start / 1e6:.2f} s, lasts {clip.duration / 1e6:.2f} s"
+                          f"  ·  engine {clip.recipe.engine}, seed {clip.recipe.seed}")
+        self.caption_box.setVisible(kind == "captions" and clip.cue is not None)
+        if clip.cue is not None and not self.caption_text.hasFocus():
+            self.caption_text.setPlainText(clip.cue.text)
+            self.caption_style.setCurrentText(clip.cue.style)
+        self.bars_box.setVisible(kind == "music")
+        self.takes.blockSignals(True)
+        self.takes.clear()
+        for i, take in enumerate(clip.takes):
+            extra = f" · {take.label}" if take.label else ""
+            self.takes.addItem(f"Take {i + 1} · seed {take.recipe.seed}{extra}")
+        self.takes.setCurrentRow(clip.selected)
+        self.takes.blockSignals(False)
+        shown = (clip.id, clip.selected, len(clip.takes))
+        if shown != self._shown_take:
+            self._shown_take = shown
+            self._build_params(kind, clip)
+
+    def _build_params(self, kind: str, clip: Clip) -> None:
+        while self.params_form.rowCount():
+            self.params_form.removeRow(0)
+        self._editors = {}
+        for key, value in clip.recipe.params.items():
+            if kind == "music":
+                editable = key in MUSIC_EDITABLE
+            else:
+                editable = kind != "captions" or key not in ("sentence",)
+            w = _editor(key, value, editable)
+            self._editors[key] = w
+            self.params_form.addRow(key.replace("_", " "), w)
+
+    def show_bars(self, bars: tuple[int, int] | None) -> None:
+        """Mirror the bar range chosen on the timeline."""
+        if bars is None:
+            return
+        for spin, v in ((self.bar_from, bars[0]), (self.bar_to, bars[1])):
+            spin.blockSignals(True)
+            spin.setValue(v)
+            spin.blockSignals(False)
+
+    # --- requests ------------------------------------------------------------------------------
+
+    def edited_params(self) -> dict:
+        """The recipe parameters with the user's edits; ValueError on a malformed JSON field."""
+        found = self.current()
+        params = dict(found[1].recipe.params) if found else {}
+        for key, w in self._editors.items():
+            try:
+                params[key] = _value(w)
+            except json.JSONDecodeError as err:
+                raise ValueError(f"'{key}' is not valid: {err.msg}") from None
+        return params
+
+    def _regenerate(self, edited: bool = False, bars: bool = False) -> None:
+        if self.clip_id is None:
+            return
+        try:
+            params = self.edited_params() if edited or bars else None
+        except ValueError as err:
+            self.message.emit(str(err))
+            return
+        span = (self.bar_from.value(), self.bar_to.value()) if bars else None
+        if span and span[0] > span[1]:
+            span = (span[1], span[0])
+        self.regenerate.emit(self.clip_id, params, span)
+
+    def _take_clicked(self, row: int) -> None:
+        found = self.current()
+        if found and row >= 0 and row != found[1].selected:
+            self.take_chosen.emit(self.clip_id, row)
+
+    def _apply_caption(self) -> None:
+        if self.clip_id:
+            self.caption_edited.emit(self.clip_id, self.caption_text.toPlainText(),
+                                     self.caption_style.currentText())
+
+    def _bars_edited(self, *_args) -> None:
+        a, b = sorted((self.bar_from.value(), self.bar_to.value()))
+        self.bars_chosen.emit((a, b))

@@ -1,0 +1,117 @@
+"""The jobs panel: one row per background job with its progress bar, message and a Cancel button.
+Finished rows go away after a moment; a failed job's row stays with its message until dismissed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
+                               QVBoxLayout, QWidget)
+
+from promodesk.app import theme
+from promodesk.app.jobs import Job, JobRunner
+
+# Thumbnail and waveform jobs are quick and many; they show in the status bar, not as rows.
+QUIET_TITLES = {"Waveform", "Thumbnails"}
+
+
+class JobRow(QFrame):
+    """A job's title, progress, message and Cancel (or Dismiss once it failed)."""
+
+    def __init__(self, job: Job):
+        super().__init__()
+        self.job = job
+        self.setStyleSheet(f"JobRow {{ background: {theme.PANEL}; border: 1px solid {theme.BORDER};"
+                           " border-radius: 5px; } QLabel { background: transparent; }")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(8, 6, 8, 6)
+        grid.setVerticalSpacing(3)
+        self.title = QLabel(job.title)
+        self.title.setStyleSheet("font-weight: 600;")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(8)
+        self.message = QLabel("Waiting")
+        self.message.setObjectName("dim")
+        self.message.setWordWrap(True)
+        self.button = QPushButton("Cancel")
+        self.button.clicked.connect(self._clicked)
+        grid.addWidget(self.title, 0, 0)
+        grid.addWidget(self.button, 0, 1, Qt.AlignRight)
+        grid.addWidget(self.bar, 1, 0, 1, 2)
+        grid.addWidget(self.message, 2, 0, 1, 2)
+        job.progressed.connect(self._progress)
+        job.failed.connect(self._failed)
+        job.cancelled.connect(lambda: self._ended("Cancelled"))
+        job.succeeded.connect(lambda _r: self._ended("Done"))
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.bar.setValue(int(fraction * 1000))
+        self.message.setText(f"{message}  {int(fraction * 100)}%")
+
+    def _failed(self, message: str) -> None:
+        self.message.setObjectName("error")
+        self.message.setStyleSheet(f"color: {theme.ERROR};")
+        self.message.setText(message)
+        self.button.setText("Dismiss")
+        self.button.setEnabled(True)
+
+    def _ended(self, text: str) -> None:
+        self.message.setText(text)
+        self.button.setEnabled(False)
+        if text == "Done":
+            self.bar.setValue(1000)
+        QTimer.singleShot(2500, self.deleteLater)
+
+    def _clicked(self) -> None:
+        if self.job.active:
+            self.button.setEnabled(False)
+            self.message.setText("Cancelling...")
+            self.job.cancel()
+        else:
+            self.deleteLater()
+
+
+class JobsPanel(QWidget):
+    """Rows for the runner's jobs, newest at the top."""
+
+    def __init__(self, runner: JobRunner, parent=None):
+        super().__init__(parent)
+        self.rows = QVBoxLayout()
+        self.rows.setContentsMargins(6, 6, 6, 6)
+        self.rows.setSpacing(6)
+        self.empty = QLabel("No jobs running")
+        self.empty.setObjectName("dim")
+        self.empty.setAlignment(Qt.AlignCenter)
+        inner = QWidget()
+        col = QVBoxLayout(inner)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addLayout(self.rows)
+        col.addWidget(self.empty)
+        col.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        runner.job_added.connect(self.add)
+
+    def add(self, job: Job) -> JobRow | None:
+        if job.title in QUIET_TITLES:
+            return None
+        row = JobRow(job)
+        row.destroyed.connect(self._update_empty)
+        self.rows.insertWidget(0, row)
+        self._update_empty()
+        return row
+
+    def row_of(self, job: Job) -> JobRow | None:
+        for i in range(self.rows.count()):
+            w = self.rows.itemAt(i).widget()
+            if isinstance(w, JobRow) and w.job is job:
+                return w
+        return None
+
+    def _update_empty(self, *_args) -> None:
+        QTimer.singleShot(0, lambda: self.empty.setVisible(self.rows.count() == 0))

@@ -1,0 +1,365 @@
+"""The main window: brief panel, preview with transport, timeline, inspector, jobs, menus and a
+status bar; opening, saving, autosave and recovery of projects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QSplitter)
+
+from promodesk.app.brief_panel import BriefPanel
+from promodesk.app.generation import Generation, projects_root
+from promodesk.app.inspector import Inspector
+from promodesk.app.jobs import JobRunner
+from promodesk.app.jobs_panel import JobsPanel
+from promodesk.app.media import MediaStore
+from promodesk.app.preview import FrameSource, PreviewPanel
+from promodesk.app.timeline import SNAP_OFF_NAME, TimelineView
+from promodesk.app.timeline_panel import TimelinePanel
+from promodesk.app.transport import Transport
+from promodesk.app.undo import ProjectUndo
+from promodesk.core.edits import DeleteClip, EditCaption, EditError, SelectTake, SplitClip
+from promodesk.core.projectfile import (AUTOSAVE_DIR, PROJECT_FILE, ProjectFileError,
+                                        atomic_write_bytes, load_project, project_to_dict,
+                                        read_project_json, save_project, save_project_as)
+from promodesk.core.timeline import Project
+
+AUTOSAVE_MS = 60_000
+RECENT_MAX = 8
+
+
+class MainWindow(QMainWindow):
+    """The editor. ``set_project(project, folder)`` shows a project; ``open_project(folder)``
+    loads one (an error dialog, not an exception, when it cannot)."""
+
+    def __init__(self, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings or QSettings("PromoDesk", "PromoDesk")
+        self.project, self.folder = Project.for_aspect("9:16"), None
+        self.undo = ProjectUndo(self.project, self)
+        self.jobs = JobRunner(cpu_workers=2, parent=self)
+        self.media = MediaStore(self.jobs, self)
+        self.timeline = TimelineView(self.media)
+        self.timeline_panel = TimelinePanel(self.timeline)
+        self.preview = PreviewPanel()
+        self.frames = FrameSource(self)
+        self.inspector = Inspector()
+        self.brief_panel = BriefPanel()
+        self.jobs_panel = JobsPanel(self.jobs)
+        self.generation = Generation(self)
+        self._build_layout()
+        self.transport = Transport(self)
+        self._build_status_bar()
+        self._build_actions()
+        self._connect()
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+        self._autosaved_index = 0
+        self.set_project(self.project, None)
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.setWindowTitle("PromoDesk")
+        self.resize(1560, 960)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.preview)
+        split.addWidget(self.timeline_panel)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([480, 380])
+        self.setCentralWidget(split)
+        self.setDockNestingEnabled(True)
+        for title, widget, area, name in (("Brief", self.brief_panel, Qt.LeftDockWidgetArea, "brief"),
+                                          ("Inspector", self.inspector, Qt.RightDockWidgetArea, "inspector"),
+                                          ("Jobs", self.jobs_panel, Qt.RightDockWidgetArea, "jobs")):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+            self.addDockWidget(area, dock)
+            setattr(self, f"{name}_dock", dock)
+        self.splitDockWidget(self.inspector_dock, self.jobs_dock, Qt.Vertical)
+        self.resizeDocks([self.brief_dock, self.inspector_dock], [330, 350], Qt.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.jobs_dock], [560, 260], Qt.Vertical)
+
+    def _build_status_bar(self) -> None:
+        self.snap_label = QLabel(f"Snapping on (hold {SNAP_OFF_NAME} to drag freely)")
+        self.audio_label = QLabel("Audio: idle")
+        self.statusBar().addPermanentWidget(self.snap_label)
+        self.statusBar().addPermanentWidget(self.audio_label)
+
+    def _action(self, menu, text: str, slot, keys=None, context=Qt.WindowShortcut) -> QAction:
+        act = QAction(text, self)
+        if keys:
+            act.setShortcuts([QKeySequence(k) for k in (keys if isinstance(keys, (list, tuple)) else [keys])])
+            act.setShortcutContext(context)
+        act.triggered.connect(lambda _checked=False: slot())
+        if menu is not None:
+            menu.addAction(act)
+        else:
+            self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        f = bar.addMenu("&File")
+        self._action(f, "New", self.new_project, QKeySequence.New)
+        self._action(f, "Open...", self.open_dialog, QKeySequence.Open)
+        self.recent_menu = f.addMenu("Open Recent")
+        self._action(f, "Save", self.save, QKeySequence.Save)
+        self._action(f, "Save As...", self.save_as, "Ctrl+Shift+S")
+        f.addSeparator()
+        self._action(f, "Export...", self.export_dialog, "Ctrl+E")
+        f.addSeparator()
+        self._action(f, "Quit", self.close, QKeySequence.Quit)
+        e = bar.addMenu("&Edit")
+        self.undo_action = self._action(e, "Undo", lambda: self.undo.undo(), "Ctrl+Z")
+        self.redo_action = self._action(e, "Redo", lambda: self.undo.redo(), ["Ctrl+Shift+Z", "Ctrl+Y"])
+        e.addSeparator()
+        self._action(e, "Split at Playhead", self.split, "S")
+        self._action(e, "Delete", lambda: self.delete(False), "Delete")
+        self._action(e, "Ripple Delete", lambda: self.delete(True), "Shift+Delete")
+        e.addSeparator()
+        self._action(e, "Regenerate Selection", self.regenerate_selection, "R")
+        v = bar.addMenu("&View")
+        self._action(v, "Zoom In", lambda: self.timeline.zoom(0.5), ["Ctrl+=", "Ctrl++"])
+        self._action(v, "Zoom Out", lambda: self.timeline.zoom(2.0), "Ctrl+-")
+        self._action(v, "Zoom to Fit", self.timeline.fit, "Ctrl+0")
+        p = bar.addMenu("&Playback")
+        t = self.transport
+        self._action(p, "Play / Pause", t.toggle, "Space")
+        self._action(p, "Shuttle Back", lambda: t.shuttle(-1), "J")
+        self._action(p, "Stop", lambda: t.shuttle(0), "K")
+        self._action(p, "Shuttle Forward", lambda: t.shuttle(1), "L")
+        self._action(p, "Previous Frame", lambda: t.step(-1), "Left")
+        self._action(p, "Next Frame", lambda: t.step(1), "Right")
+        self._action(p, "Go to Start", t.home, "Home")
+        self._action(p, "Go to End", t.end, "End")
+        self._update_recent_menu()
+
+    def _connect(self) -> None:
+        tl = self.timeline
+        tl.selection_changed.connect(lambda cid: self.inspector.show_clip(self.project, cid))
+        tl.message.connect(self.show_status)
+        tl.bar_range_changed.connect(self.inspector.show_bars)
+        tl.photos_dropped.connect(self.generation.add_photos)
+        self.inspector.bars_chosen.connect(tl.set_bar_range)
+        self.inspector.regenerate.connect(self.generation.regenerate)
+        self.inspector.take_chosen.connect(lambda cid, i: self.do(SelectTake(cid, i)))
+        self.inspector.caption_edited.connect(lambda cid, text, style: self.do(EditCaption(cid, text, style)))
+        self.inspector.message.connect(self.show_status)
+        self.brief_panel.generate.connect(self.generation.generate)
+        self.frames.frame_shown.connect(self.preview.view.set_image)
+        self.frames.problem.connect(self.preview.view.set_note)
+
+    # --- project ------------------------------------------------------------------------------
+
+    def set_project(self, project: Project, folder: Path | None) -> None:
+        """Show ``project`` (stored in ``folder``, None while unsaved) with a fresh undo stack."""
+        self.transport.pause()
+        self.project, self.folder = project, Path(folder) if folder else None
+        old, self.undo = self.undo, ProjectUndo(project, self)
+        old.blockSignals(True)
+        old.deleteLater()
+        self.undo.project_changed.connect(self._project_changed)
+        self.undo.cleanChanged.connect(lambda _clean: self._update_title())
+        self._autosaved_index = 0
+        self.media.set_folder(self.folder)
+        self.timeline.set_project(project, self.undo)
+        self.timeline.set_playhead(0)
+        self.inspector.show_clip(project, None)
+        self.frames.changed(project, self.folder)
+        self.frames.show(0)
+        self.preview.view.set_note("" if project.duration else "Paste a brief on the left and press Generate")
+        self.preview.show_time(0, project.duration)
+        self._update_title()
+
+    def _project_changed(self) -> None:
+        self.timeline.refresh()
+        self.timeline_panel.rebuild_headers()
+        self.inspector.refresh()
+        self.frames.changed(self.project, self.folder)
+        self.frames.show(self.timeline.playhead)
+        self.transport.project_changed()
+        self.preview.show_time(self.timeline.playhead, self.project.duration)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        name = self.folder.name if self.folder else "unsaved"
+        dirty = "" if self.undo.isClean() else " *"
+        self.setWindowTitle(f"{self.project.title} ({name}){dirty} - PromoDesk")
+
+    def do(self, edit) -> bool:
+        """Apply an edit through the undo stack; a refused edit shows why in the status bar."""
+        try:
+            self.undo.do(edit)
+        except EditError as err:
+            self.show_status(str(err))
+            return False
+        return True
+
+    # --- edit commands --------------------------------------------------------------------------
+
+    def split(self) -> None:
+        clip_id = self.timeline.selected
+        if clip_id is None:
+            hits = [t.clip_at(self.timeline.playhead) for t in self.project.tracks]
+            clip_id = next((c.id for c in hits if c is not None), None)
+        if clip_id is None:
+            self.show_status("Select a clip (or put the playhead over one) to split it.")
+            return
+        self.do(SplitClip(clip_id, self.timeline.playhead))
+
+    def delete(self, ripple: bool) -> None:
+        if self.timeline.selected is None:
+            self.show_status("Select a clip to delete.")
+            return
+        self.do(DeleteClip(self.timeline.selected, ripple=ripple))
+
+    def regenerate_selection(self) -> None:
+        clip_id = self.timeline.selected
+        if clip_id is None:
+            self.show_status("Select a shot, a caption or the music to regenerate it.")
+            return
+        track, _ = self.project.find_clip(clip_id)
+        bars = self.timeline.bar_range if track.kind.value == "music" else None
+        self.generation.regenerate(clip_id, None, bars)
+
+    # --- files --------------------------------------------------------------------------------
+
+    def show_error(self, title: str, message: str) -> None:
+        QMessageBox.critical(self, title, message)
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def set_audio_status(self, text: str) -> None:
+        self.audio_label.setText(text)
+
+    def _confirm_discard(self) -> bool:
+        if self.undo.isClean():
+            return True
+        answer = QMessageBox.question(self, "Unsaved changes", "Save the changes to this project first?",
+                                      QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+        if answer == QMessageBox.Save:
+            return self.save()
+        return answer == QMessageBox.Discard
+
+    def new_project(self) -> None:
+        if self._confirm_discard():
+            self.set_project(Project.for_aspect("9:16"), None)
+            self.brief_panel.copy.setFocus()
+
+    def open_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a .promodesk project folder", str(projects_root()))
+        if folder and self._confirm_discard():
+            self.open_project(Path(folder))
+
+    def open_project(self, folder: Path) -> bool:
+        """Load and show the project in ``folder``; offer a newer autosave. False (after an
+        error dialog) when it cannot be opened."""
+        folder = Path(folder)
+        try:
+            project = load_project(folder)
+        except ProjectFileError as err:
+            self.show_error("Cannot open the project", str(err))
+            return False
+        auto = folder / AUTOSAVE_DIR / PROJECT_FILE
+        main = folder / PROJECT_FILE
+        if auto.is_file() and auto.stat().st_mtime > main.stat().st_mtime:
+            answer = QMessageBox.question(
+                self, "Recover autosave?", "This project has an autosave newer than its last save "
+                "(PromoDesk may have closed unexpectedly). Open the autosaved version?",
+                QMessageBox.Yes | QMessageBox.No)
+            if answer == QMessageBox.Yes:
+                try:
+                    project = read_project_json(auto)
+                except ProjectFileError as err:
+                    self.show_error("The autosave cannot be used", str(err))
+        self.set_project(project, folder)
+        self._add_recent(folder)
+        return True
+
+    def save(self) -> bool:
+        if self.folder is None:
+            return self.save_as()
+        try:
+            save_project(self.project, self.folder)
+        except ProjectFileError as err:
+            self.show_error("Cannot save the project", str(err))
+            return False
+        self.undo.setClean()
+        self.show_status(f"Saved {self.folder}")
+        return True
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as", str(projects_root() / "promo.promodesk"))
+        if not path:
+            return False
+        dst = Path(path)
+        if dst.suffix != ".promodesk":
+            dst = dst.with_name(dst.name + ".promodesk")
+        try:
+            save_project_as(self.project, self.folder, dst)
+        except (ProjectFileError, OSError) as err:
+            self.show_error("Cannot save the project", str(err))
+            return False
+        self.folder = dst
+        self.media.set_folder(dst)
+        self.frames.changed(self.project, dst)
+        self.undo.setClean()
+        self._add_recent(dst)
+        return True
+
+    def autosave(self) -> None:
+        """Write the project to its autosave/ folder when it changed since the last autosave."""
+        if self.folder is None or self.undo.isClean() or self.undo.index() == self._autosaved_index:
+            return
+        data = (json.dumps(project_to_dict(self.project), ensure_ascii=False, indent=1) + "\n").encode()
+        try:
+            (self.folder / AUTOSAVE_DIR).mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(self.folder / AUTOSAVE_DIR / PROJECT_FILE, data)
+        except OSError as err:
+            self.show_status(f"Autosave failed: {err.strerror or err}")
+            return
+        self._autosaved_index = self.undo.index()
+
+    def export_dialog(self) -> None:
+        from promodesk.app.export_dialog import ExportDialog
+
+        if self.folder is None or self.project.duration <= 0:
+            self.show_status("Generate or open a project before exporting.")
+            return
+        ExportDialog(self).open()
+
+    def _add_recent(self, folder: Path) -> None:
+        recent = [str(folder)] + [r for r in self._recent() if r != str(folder)]
+        self.settings.setValue("recent", recent[:RECENT_MAX])
+        self._update_recent_menu()
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self._recent():
+            act = self.recent_menu.addAction(path)
+            act.triggered.connect(lambda _c=False, p=path: self._confirm_discard() and self.open_project(Path(p)))
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    def closeEvent(self, ev) -> None:
+        if not self._confirm_discard():
+            ev.ignore()
+            return
+        self.transport.pause()
+        self.jobs.shutdown()
+        self.frames.stop()
+        ev.accept()

@@ -1,0 +1,214 @@
+"""The preview: frames from the real renderer (``render.frame.FrameRenderer``, the exporter's
+own) at preview size, rendered on a worker thread with a small cache, plus the transport row
+(play/pause, time, loop).
+
+The UI thread only asks for "the frame at t" and shows what arrives; the worker renders the
+newest request (older ones are dropped), then the next frame ahead while playing, so playback holds
+the frame rate once frames are cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
+
+from promodesk.app import theme
+from promodesk.app.timeline_paint import format_time
+from promodesk.core.timeline import Project, frame_at, frame_start
+
+PREVIEW_HEIGHT = 480
+CACHE_FRAMES = 90
+
+
+def preview_size(project: Project, height: int = PREVIEW_HEIGHT) -> tuple[int, int]:
+    """(w, h) in pixels of the preview for the project's canvas, even numbers."""
+    h = min(height, project.height)
+    w = max(2, int(round(h * project.width / project.height / 2)) * 2)
+    return w, h - h % 2
+
+
+class _FrameWorker(QObject):
+    """Renders the latest requested frame on its own thread."""
+
+    ready = Signal(int, int, QImage)  # revision, frame index, image
+    failed = Signal(str)
+    wake = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._request: tuple | None = None
+        self._renderer = None
+        self._renderer_rev = -1
+
+    def request(self, rev: int, project: Project, folder: Path, size, index: int, us: int) -> None:
+        with self._lock:
+            self._request = (rev, project, folder, size, index, us)
+        self.wake.emit()
+
+    @Slot()
+    def work(self) -> None:
+        with self._lock:
+            req, self._request = self._request, None
+        if req is None:
+            return
+        rev, project, folder, size, index, us = req
+        try:
+            if self._renderer_rev != rev:
+                from promodesk.render.frame import FrameRenderer
+
+                self._renderer, self._renderer_rev = FrameRenderer(project, folder, size), rev
+            rgb = self._renderer.frame(us)
+        except ImportError:
+            self.failed.emit("The preview renderer is not installed in this build.")
+            return
+        except Exception as err:  # a clip that cannot render must not stop the editor
+            self.failed.emit(f"Cannot draw this frame: {err}")
+            return
+        h, w = rgb.shape[:2]
+        image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format_RGB888).copy()
+        self.ready.emit(rev, index, image)
+
+
+class FrameSource(QObject):
+    """Frames of the open project at preview size: ``show(us)`` asks, ``frame_shown`` delivers.
+    ``changed(project)`` after an edit drops the cache (frames of the old project are stale)."""
+
+    frame_shown = Signal(QImage)
+    problem = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("promodesk-preview")
+        self.worker = _FrameWorker()
+        self.worker.moveToThread(self.thread)
+        self.worker.wake.connect(self.worker.work)
+        self.worker.ready.connect(self._ready)
+        self.worker.failed.connect(self.problem)
+        self.thread.start()
+        self.cache: OrderedDict[int, QImage] = OrderedDict()
+        self.rev, self.project, self.folder = 0, None, None
+        self.size = (270, 480)
+        self.wanted = -1
+        self.ahead = False
+
+    def changed(self, project: Project | None, folder: Path | None) -> None:
+        """The project changed: render from a snapshot of it from now on."""
+        self.rev += 1
+        self.project = project.copy() if project is not None else None
+        self.folder = folder
+        if project is not None:
+            self.size = preview_size(project)
+        self.cache.clear()
+
+    def show(self, us: int, ahead: bool = False) -> None:
+        """Show the frame at ``us`` (from the cache at once, else when rendered). With ``ahead``
+        (playing) the next frame is rendered after it."""
+        if self.project is None or self.folder is None:
+            return
+        index = frame_at(us, self.project.fps)
+        self.wanted, self.ahead = index, ahead
+        if index in self.cache:
+            self.cache.move_to_end(index)
+            self.frame_shown.emit(self.cache[index])
+            if ahead:
+                self._render(index + 1)
+            return
+        self._render(index)
+
+    def _render(self, index: int) -> None:
+        if index in self.cache:
+            return
+        self.worker.request(self.rev, self.project, self.folder, self.size, index,
+                            frame_start(index, self.project.fps))
+
+    @Slot(int, int, QImage)
+    def _ready(self, rev: int, index: int, image: QImage) -> None:
+        if rev != self.rev:
+            return
+        self.cache[index] = image
+        while len(self.cache) > CACHE_FRAMES:
+            self.cache.popitem(last=False)
+        if index == self.wanted:
+            self.frame_shown.emit(image)
+        if self.ahead and index < self.wanted + 3:
+            self._render(index + 1)
+
+    def stop(self) -> None:
+        self.thread.quit()
+        self.thread.wait(3000)
+
+
+class FrameView(QWidget):
+    """Draws the current preview frame, letterboxed, on a dark stage."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self.note = "No project open"
+        self.setMinimumSize(200, 200)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+
+    def set_image(self, image: QImage) -> None:
+        self.image, self.note = image, ""
+        self.update()
+
+    def set_note(self, text: str) -> None:
+        self.note = text
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, 480)
+
+    def paintEvent(self, _ev) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), theme.qcolor("#0e0f11"))
+        if self.image is not None and not self.image.isNull():
+            scaled = self.image.size().scaled(self.size(), Qt.KeepAspectRatio)
+            x, y = (self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2
+            p.setRenderHint(QPainter.SmoothPixmapTransform)
+            p.drawImage(self.rect().adjusted(x, y, -x, -y), self.image)
+        if self.note:
+            p.setPen(theme.qcolor(theme.TEXT_DIM))
+            p.drawText(self.rect().adjusted(12, 12, -12, -12), Qt.AlignBottom | Qt.AlignHCenter | Qt.TextWordWrap,
+                       self.note)
+        p.end()
+
+
+class PreviewPanel(QWidget):
+    """The frame view and the transport row under it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.view = FrameView()
+        self.play_button = QPushButton("Play")
+        self.play_button.setToolTip("Play / pause (Space); J K L shuttle")
+        self.play_button.setFixedWidth(80)
+        self.time_label = QLabel("0:00.0 / 0:00.0")
+        self.time_label.setObjectName("timecode")
+        self.loop = QCheckBox("Loop")
+        row = QHBoxLayout()
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(self.play_button)
+        row.addSpacing(8)
+        row.addWidget(self.time_label)
+        row.addStretch(1)
+        row.addWidget(self.loop)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self.view, 1)
+        col.addLayout(row)
+
+    def show_time(self, us: int, length: int) -> None:
+        self.time_label.setText(f"{format_time(us, True)} / {format_time(length, True)}")
+
+    def show_playing(self, playing: bool) -> None:
+        self.play_button.setText("Pause" if playing else "Play")

@@ -1,0 +1,80 @@
+"""The editor's dark theme: one palette and one style sheet, and the colours the timeline paints
+with (kept here so lanes, panels and overlays agree)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+BG = "#1b1d21"        # window
+PANEL = "#23262b"     # panels, lanes
+PANEL_ALT = "#272a30"
+BASE = "#15171a"      # text fields, timeline background
+BORDER = "#34383f"
+TEXT = "#e3e5e8"
+TEXT_DIM = "#9aa0a8"
+ACCENT = "#4c9dff"    # selection, focus
+PLAYHEAD = "#ff4d5e"
+SNAP = "#ffd24c"
+ERROR = "#ff7a7a"
+
+# Per track kind: clip fill and its lighter edge.
+CLIP_COLORS = {
+    "video": ("#2f4a6b", "#5f8fcc"),
+    "music": ("#2e5a48", "#5fbf94"),
+    "voice": ("#5a4a2e", "#c9a15f"),
+    "captions": ("#553a66", "#b07fd0"),
+}
+
+
+def qcolor(hex_colour: str, alpha: int = 255) -> QColor:
+    """A QColor from ``#rrggbb`` with ``alpha`` 0..255."""
+    c = QColor(hex_colour)
+    c.setAlpha(alpha)
+    return c
+
+
+STYLE_SHEET = f"""
+QWidget {{ background: {BG}; color: {TEXT}; font-size: 13px; }}
+QMainWindow::separator {{ background: {BORDER}; width: 2px; height: 2px; }}
+QDockWidget::title {{ background: {PANEL}; padding: 5px 8px; color: {TEXT_DIM};
+  font-weight: 600; text-transform: uppercase; }}
+QGroupBox {{ border: 1px solid {BORDER}; border-radius: 6px; margin-top: 14px; padding: 8px 6px 6px 6px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {TEXT_DIM}; }}
+QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QDoubleSpinBox, QComboBox, QListWidget {{
+  background: {BASE}; border: 1px solid {BORDER}; border-radius: 4px; padding: 3px 5px;
+  selection-background-color: {ACCENT}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QComboBox:focus {{
+  border-color: {ACCENT}; }}
+QPushButton, QToolButton {{ background: {PANEL_ALT}; border: 1px solid {BORDER}; border-radius: 4px;
+  padding: 4px 10px; }}
+QPushButton:hover, QToolButton:hover {{ border-color: {ACCENT}; }}
+QPushButton:pressed, QToolButton:checked {{ background: {ACCENT}; color: #0b1320; }}
+QPushButton:disabled {{ color: #5d626a; }}
+QPushButton#primary {{ background: {ACCENT}; color: #0b1320; font-weight: 600; border: none; }}
+QProgressBar {{ background: {BASE}; border: 1px solid {BORDER}; border-radius: 3px; height: 8px;
+  text-align: center; font-size: 10px; }}
+QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
+QMenuBar, QMenu, QStatusBar {{ background: {PANEL}; }}
+QMenu::item:selected, QMenuBar::item:selected {{ background: {ACCENT}; color: #0b1320; }}
+QStatusBar QLabel {{ color: {TEXT_DIM}; }}
+QListWidget::item:selected {{ background: {ACCENT}; color: #0b1320; }}
+QLabel#dim {{ color: {TEXT_DIM}; }}
+QLabel#error {{ color: {ERROR}; }}
+QLabel#timecode {{ font-family: monospace; font-size: 15px; }}
+QScrollArea {{ border: none; }}
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    """Give ``app`` the dark palette and style sheet."""
+    app.setStyle("Fusion")
+    pal = QPalette()
+    for role, colour in ((QPalette.Window, BG), (QPalette.Base, BASE), (QPalette.AlternateBase, PANEL),
+                         (QPalette.Text, TEXT), (QPalette.WindowText, TEXT), (QPalette.Button, PANEL_ALT),
+                         (QPalette.ButtonText, TEXT), (QPalette.Highlight, ACCENT),
+                         (QPalette.HighlightedText, "#0b1320"), (QPalette.ToolTipBase, PANEL),
+                         (QPalette.ToolTipText, TEXT), (QPalette.PlaceholderText, TEXT_DIM)):
+        pal.setColor(role, QColor(colour))
+    app.setPalette(pal)
+    app.setStyleSheet(STYLE_SHEET)

@@ -1,0 +1,487 @@
+"""The timeline: a time ruler in seconds and bars, a draggable playhead, and one lane per track
+(video thumbnail strips, music waveform with beats, bars and sections, voice waveform, caption
+text blocks), on pyqtgraph.
+
+pyqtgraph's ViewBox owns the visible time range (x in seconds; wheel zooms, dragging empty space
+pans). Everything is painted by one :class:`TimelineCanvas` in pixel coordinates, visible parts
+only. The widget only translates pixels to microseconds: every change goes through
+:mod:`promodesk.core.edits` on the :class:`~promodesk.app.undo.ProjectUndo` stack, and snapping
+is :func:`promodesk.core.edits.snap`/``snap_span`` on ``snap_targets``. A drag is one gesture, so
+one undo step. Holding Shift while dragging turns snapping off.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QPainter
+
+from promodesk.app import theme
+from promodesk.app import timeline_paint as paint
+from promodesk.app.media import MediaStore
+from promodesk.core.beats import BeatGrid
+from promodesk.core.edits import (EditError, MoveClip, TrimEnd, TrimStart, snap, snap_span,
+                                  snap_targets)
+from promodesk.core.timeline import Clip, Project, Track
+
+SNAP_OFF = Qt.ShiftModifier
+SNAP_OFF_NAME = "Shift"
+SNAP_PX = 10  # snapping reach in pixels
+EDGE_PX = 6   # grabbing a clip this close to an edge trims it
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
+
+
+@dataclass
+class Lane:
+    """A track's lane: its top ``y`` and height ``h`` in pixels."""
+
+    track: Track
+    y: float
+    h: float
+
+    @property
+    def rect_y(self) -> tuple[float, float]:
+        return self.y, self.y + self.h
+
+
+@dataclass
+class _Drag:
+    mode: str  # move, trim_start, trim_end, scrub, bars
+    clip_id: str | None
+    start: int
+    end: int
+    down_us: int
+    targets: list
+    gesture: object
+
+
+class TimelineCanvas(pg.GraphicsObject):
+    """Paints the whole visible timeline and turns mouse gestures into edits."""
+
+    def __init__(self, view: "TimelineView"):
+        super().__init__()
+        self.view = view
+        self.setAcceptHoverEvents(True)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self.view.vb.width(), self.view.vb.height())
+
+    def paint(self, p: QPainter, *args) -> None:
+        self.view.paint_all(p)
+
+    def hoverEvent(self, ev) -> None:
+        if ev.isExit():
+            self.unsetCursor()
+            return
+        hit = self.view.hit(ev.pos())
+        self.setCursor(Qt.SizeHorCursor if hit and hit[2] != "body" else Qt.ArrowCursor)
+
+    def mouseClickEvent(self, ev) -> None:
+        if ev.button() != Qt.LeftButton:
+            ev.ignore()
+            return
+        pos = ev.pos()
+        if pos.y() < paint.RULER_H:
+            self.view.set_playhead(self.view.us_at(pos.x()))
+        else:
+            hit = self.view.hit(pos)
+            self.view.select_clip(hit[1].id if hit else None)
+        ev.accept()
+
+    def mouseDragEvent(self, ev) -> None:
+        if ev.button() != Qt.LeftButton:
+            ev.ignore()
+            return
+        if ev.isStart() and not self.view.begin_drag(ev.buttonDownPos()):
+            ev.ignore()
+            return
+        if self.view.drag is None:
+            ev.ignore()
+            return
+        ev.accept()
+        held = ev.modifiers() | QGuiApplication.keyboardModifiers()
+        self.view.continue_drag(ev.pos(), snapping=not (held & SNAP_OFF))
+        if ev.isFinish():
+            self.view.end_drag()
+
+
+class TimelineView(pg.GraphicsView):
+    """The timeline widget. Emits ``selection_changed(clip id or None)``,
+    ``playhead_changed(us)``, ``bar_range_changed((first_bar, last_bar) or None)`` (1-based,
+    inclusive), ``message(text)`` for the status bar and ``photos_dropped(paths, track id, us)``."""
+
+    selection_changed = Signal(object)
+    playhead_changed = Signal(int)
+    bar_range_changed = Signal(object)
+    message = Signal(str)
+    photos_dropped = Signal(list, str, int)
+    lanes_changed = Signal()
+
+    def __init__(self, media: MediaStore, parent=None):
+        super().__init__(parent, background=theme.BASE)
+        self.setFrameShape(self.Shape.NoFrame)
+        self.media = media
+        self.vb = pg.ViewBox(enableMenu=False, defaultPadding=0)
+        self.setCentralItem(self.vb)
+        self.vb.setMouseEnabled(x=True, y=False)
+        self.vb.disableAutoRange()
+        self.vb.setYRange(0, 1, padding=0)
+        self.canvas = TimelineCanvas(self)
+        self.canvas.setParentItem(self.vb)
+        self.canvas.setZValue(10)
+        self.vb.sigXRangeChanged.connect(lambda *_: self.canvas.update())
+        self.vb.sigResized.connect(self._resized)
+        media.updated.connect(self.canvas.update)
+        self.setAcceptDrops(True)
+        self.project: Project | None = None
+        self.undo = None
+        self.playhead = 0
+        self.selected: str | None = None
+        self.bar_range: tuple[int, int] | None = None
+        self.jobs: dict[str, object] = {}  # clip id -> running Job
+        self.drag: _Drag | None = None
+        self.snap_shown: tuple[int, str] | None = None
+        self.lanes: list[Lane] = []
+        self._grid = ([], [], [], [])
+
+    # --- model --------------------------------------------------------------------------------
+
+    def set_project(self, project: Project, undo) -> None:
+        """Show ``project``; ``undo`` is its :class:`ProjectUndo`. Fits the whole video in view."""
+        self.project, self.undo = project, undo
+        self.selected, self.bar_range, self.jobs = None, None, {}
+        self.refresh()
+        self.fit()
+
+    def refresh(self) -> None:
+        """Re-read the project (after any edit): lanes, beat grid, limits; repaint."""
+        if self.project is None:
+            return
+        y = paint.RULER_H + paint.LANE_GAP
+        self.lanes = []
+        for track in self.project.tracks:
+            h = paint.LANE_HEIGHTS.get(track.kind.value, 60)
+            self.lanes.append(Lane(track, y, h))
+            y += h + paint.LANE_GAP
+        self._grid = self._beat_grid()
+        if self.selected:
+            try:
+                self.project.find_clip(self.selected)
+            except KeyError:
+                self.select_clip(None)
+        length = max(self.project.duration / 1e6, 5.0)
+        self.vb.setLimits(xMin=-0.5, xMax=length * 1.25 + 2, minXRange=0.05, maxXRange=length * 1.5 + 2)
+        self.lanes_changed.emit()
+        self.canvas.update()
+
+    def _beat_grid(self) -> tuple[list[int], list[int], list[int], list[tuple[str, int, int]]]:
+        """(beats, bars, bar numbers, sections) in timeline microseconds, from the music clips'
+        assets, each clip contributing the part of its grid it shows."""
+        beats, bars, numbers, sections = [], [], [], []
+        for track in self.project.tracks:
+            if track.kind.value != "music":
+                continue
+            for clip in track.clips:
+                asset = self.project.assets.get(clip.asset or "")
+                if asset is None or "beats_us" not in asset.meta:
+                    continue
+                grid = BeatGrid.from_meta(asset.meta, offset=clip.start - clip.in_point)
+                beats += [b for b in grid.beats if clip.start <= b < clip.end]
+                for i, b in enumerate(grid.downbeats):
+                    if clip.start <= b < clip.end:
+                        bars.append(b)
+                        numbers.append(i + 1)
+                sections += [(s.name, max(s.start, clip.start), min(s.end, clip.end))
+                             for s in grid.sections if s.end > clip.start and s.start < clip.end]
+            break  # the first music track is the one the video is cut to
+        order = sorted(range(len(bars)), key=bars.__getitem__)
+        return sorted(beats), [bars[i] for i in order], [numbers[i] for i in order], sections
+
+    @property
+    def beats(self) -> list[int]:
+        return self._grid[0]
+
+    @property
+    def bars(self) -> list[int]:
+        return self._grid[1]
+
+    # --- coordinates ----------------------------------------------------------------------------
+
+    def xmap(self) -> paint.XMap:
+        (x0, x1), _ = self.vb.viewRange()
+        width = max(self.vb.width(), 1.0)
+        return paint.XMap(us0=x0 * 1e6, scale=width / max((x1 - x0) * 1e6, 1.0), width=width)
+
+    def us_at(self, x: float) -> int:
+        """Timeline time in microseconds under pixel column ``x`` (never below 0)."""
+        return max(self.xmap().us(x), 0)
+
+    def x_of(self, us: int) -> float:
+        """Pixel column of time ``us`` in the viewport."""
+        return self.xmap().x(us)
+
+    def lane_at(self, y: float) -> Lane | None:
+        return next((lane for lane in self.lanes if lane.y <= y < lane.y + lane.h), None)
+
+    def lane_of(self, track_id: str) -> Lane:
+        return next(lane for lane in self.lanes if lane.track.id == track_id)
+
+    def clip_rect(self, clip_id: str) -> QRectF:
+        """Where a clip is drawn, in viewport pixels."""
+        track, clip = self.project.find_clip(clip_id)
+        lane, xm = self.lane_of(track.id), self.xmap()
+        return QRectF(xm.x(clip.start), lane.y, clip.duration * xm.scale, lane.h)
+
+    def hit(self, pos: QPointF) -> tuple[Track, Clip, str] | None:
+        """(track, clip, part) under ``pos``; part is body, start or end (an edge to trim)."""
+        lane = self.lane_at(pos.y())
+        if lane is None:
+            return None
+        us = self.xmap().us(pos.x())
+        tolerance = EDGE_PX / self.xmap().scale
+        for clip in lane.track.clips:
+            if clip.start - tolerance <= us < clip.end + tolerance:
+                x0, x1 = self.x_of(clip.start), self.x_of(clip.end)
+                part = "body"
+                if x1 - x0 > 3 * EDGE_PX:
+                    part = "start" if pos.x() - x0 < EDGE_PX else "end" if x1 - pos.x() < EDGE_PX else "body"
+                if clip.start <= us < clip.end or part != "body":
+                    return lane.track, clip, part
+        return None
+
+    def _resized(self) -> None:
+        self.canvas.prepareGeometryChange()
+        self.canvas.update()
+
+    # --- view -----------------------------------------------------------------------------------
+
+    def fit(self) -> None:
+        """Show the whole video."""
+        length = max((self.project.duration if self.project else 0) / 1e6, 5.0)
+        self.vb.setXRange(0, length * 1.04, padding=0)
+
+    def zoom(self, factor: float) -> None:
+        """Zoom in (``factor`` < 1) or out around the playhead."""
+        self.vb.scaleBy(x=factor, y=1, center=QPointF(self.playhead / 1e6, 0.5))
+
+    def scroll_by(self, fraction: float) -> None:
+        """Scroll by ``fraction`` of the visible width (negative: left)."""
+        (x0, x1), _ = self.vb.viewRange()
+        self.vb.translateBy(x=(x1 - x0) * fraction)
+
+    def wheelEvent(self, ev) -> None:
+        if ev.modifiers() & Qt.ShiftModifier:
+            self.scroll_by(-0.1 if ev.angleDelta().y() > 0 else 0.1)
+            ev.accept()
+            return
+        super().wheelEvent(ev)
+
+    def set_playhead(self, us: int, follow: bool = False) -> None:
+        """Move the playhead to ``us`` (clamped at 0); with ``follow`` scroll to keep it in view."""
+        us = max(int(us), 0)
+        if us != self.playhead:
+            self.playhead = us
+            self.playhead_changed.emit(us)
+        if follow:
+            (x0, x1), _ = self.vb.viewRange()
+            if not x0 <= us / 1e6 <= x1:
+                self.vb.translateBy(x=us / 1e6 - x0 - (x1 - x0) * 0.1)
+        self.canvas.update()
+
+    def select_clip(self, clip_id: str | None) -> None:
+        if clip_id != self.selected:
+            self.selected = clip_id
+            self.selection_changed.emit(clip_id)
+        self.canvas.update()
+
+    def set_bar_range(self, bars: tuple[int, int] | None) -> None:
+        """Select bars ``(first, last)`` (1-based, inclusive) of the music, or clear."""
+        self.bar_range = bars
+        self.bar_range_changed.emit(bars)
+        self.canvas.update()
+
+    def bar_span_us(self) -> tuple[int, int] | None:
+        """Timeline span of the selected bar range in microseconds."""
+        if not self.bar_range or not self.bars:
+            return None
+        first, last = self.bar_range
+        nums = self._grid[2]
+        starts = [t for t, n in zip(self.bars, nums) if first <= n <= last]
+        if not starts:
+            return None
+        after = [t for t, n in zip(self.bars, nums) if n == last + 1]
+        end = after[0] if after else starts[-1] + (self.bars[1] - self.bars[0] if len(self.bars) > 1 else 0)
+        return starts[0], end
+
+    def set_job(self, clip_id: str, job) -> None:
+        """Show ``job`` (None to clear) running on a clip."""
+        if job is None:
+            self.jobs.pop(clip_id, None)
+        else:
+            self.jobs[clip_id] = job
+            job.progressed.connect(lambda *_: self.canvas.update())
+        self.canvas.update()
+
+    # --- gestures ---------------------------------------------------------------------------
+
+    def begin_drag(self, pos: QPointF) -> bool:
+        """Start a drag at ``pos``; False when nothing there can be dragged (the view pans)."""
+        if self.project is None:
+            return False
+        down = self.us_at(pos.x())
+        if pos.y() < paint.RULER_H:
+            mode = "scrub" if pos.y() < paint.RULER_H / 2 else "bars"
+            self.drag = _Drag(mode, None, 0, 0, down, [], object())
+            return True
+        hit = self.hit(pos)
+        if hit is None:
+            return False
+        _, clip, part = hit
+        mode = {"body": "move", "start": "trim_start", "end": "trim_end"}[part]
+        targets = snap_targets(self.project, playhead=self.playhead, beats=self.beats, bars=self.bars,
+                               exclude_clip=clip.id)
+        self.drag = _Drag(mode, clip.id, clip.start, clip.end, down, targets, object())
+        self.select_clip(clip.id)
+        return True
+
+    def continue_drag(self, pos: QPointF, snapping: bool) -> None:
+        d = self.drag
+        now = self.us_at(pos.x())
+        if d.mode == "scrub":
+            self.set_playhead(now)
+            return
+        if d.mode == "bars":
+            self._drag_bars(d.down_us, now)
+            return
+        tolerance = int(SNAP_PX / self.xmap().scale) if snapping else -1
+        delta = now - d.down_us
+        if d.mode == "move":
+            s = snap_span(max(d.start + delta, 0), d.end - d.start, d.targets, tolerance)
+            lane = self.lane_at(pos.y())
+            track, _ = self.project.find_clip(d.clip_id)
+            dst = lane.track.id if lane and lane.track.kind == track.kind else track.id
+            edit = MoveClip(d.clip_id, max(s.time, 0), dst, gesture=d.gesture)
+        else:
+            edge = d.start if d.mode == "trim_start" else d.end
+            s = snap(edge + delta, d.targets, tolerance)
+            cls = TrimStart if d.mode == "trim_start" else TrimEnd
+            edit = cls(d.clip_id, s.time, gesture=d.gesture)
+        self.snap_shown = (s.target.time, s.target.kind) if s.target else None
+        try:
+            self.undo.do(edit)
+        except EditError as err:
+            self.message.emit(str(err))
+        self.canvas.update()
+
+    def end_drag(self) -> None:
+        self.drag, self.snap_shown = None, None
+        self.canvas.update()
+
+    def _drag_bars(self, a_us: int, b_us: int) -> None:
+        if not self.bars:
+            self.message.emit("There is no music to select bars of yet.")
+            return
+        nums = self._grid[2]
+
+        def bar_at(us):
+            i = max(bisect.bisect_right(self.bars, us) - 1, 0)
+            return nums[i]
+
+        first, last = sorted((bar_at(a_us), bar_at(b_us)))
+        if (first, last) != self.bar_range:
+            self.set_bar_range((first, last))
+
+    # --- photos dropped on the video lane -----------------------------------------------------
+
+    @staticmethod
+    def _photo_paths(mime) -> list[str]:
+        if not mime.hasUrls():
+            return []
+        return [u.toLocalFile() for u in mime.urls()
+                if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in IMAGE_SUFFIXES]
+
+    def dragEnterEvent(self, ev) -> None:
+        if self._photo_paths(ev.mimeData()):
+            ev.acceptProposedAction()
+        else:
+            ev.ignore()
+
+    def dragMoveEvent(self, ev) -> None:
+        lane = self.lane_at(ev.position().y())
+        if lane and lane.track.kind.value == "video" and self._photo_paths(ev.mimeData()):
+            ev.acceptProposedAction()
+        else:
+            ev.ignore()
+
+    def dropEvent(self, ev) -> None:
+        lane = self.lane_at(ev.position().y())
+        paths = self._photo_paths(ev.mimeData())
+        if lane is None or lane.track.kind.value != "video" or not paths:
+            ev.ignore()
+            return
+        ev.acceptProposedAction()
+        self.photos_dropped.emit(paths, lane.track.id, self.us_at(ev.position().x()))
+
+    # --- painting ---------------------------------------------------------------------------
+
+    def paint_all(self, p: QPainter) -> None:
+        xm = self.xmap()
+        height = self.vb.height()
+        p.fillRect(QRectF(0, 0, xm.width, height), theme.qcolor(theme.BASE))
+        if self.project is None:
+            return
+        beats, bars, numbers, sections = self._grid
+        for i, lane in enumerate(self.lanes):
+            p.fillRect(QRectF(0, lane.y, xm.width, lane.h),
+                       theme.qcolor(theme.PANEL if i % 2 == 0 else theme.PANEL_ALT))
+        bottom = self.lanes[-1].y + self.lanes[-1].h if self.lanes else height
+        paint.paint_grid(p, xm, paint.RULER_H, bottom, bars)
+        span = self.bar_span_us()
+        visible = QRectF(0, 0, xm.width, height)
+        for lane in self.lanes:
+            kind = lane.track.kind.value
+            clips = lane.track.clips
+            lo = bisect.bisect_right(clips, xm.us0, key=lambda c: c.end)
+            for clip in clips[lo:]:
+                if clip.start > xm.us1:
+                    break
+                rect = QRectF(xm.x(clip.start), lane.y + 2, max(clip.duration * xm.scale, 2), lane.h - 4)
+                self._paint_clip(p, xm, rect, visible, kind, clip, beats, bars, sections)
+            if kind == "music" and span:
+                p.fillRect(QRectF(xm.x(span[0]), lane.y, xm.x(span[1]) - xm.x(span[0]), lane.h),
+                           theme.qcolor(theme.ACCENT, 60))
+            if lane.track.mute:
+                p.fillRect(QRectF(0, lane.y, xm.width, lane.h), theme.qcolor("#000000", 110))
+        paint.paint_ruler(p, xm, bars, numbers, span)
+        if self.snap_shown:
+            paint.paint_snap(p, xm.x(self.snap_shown[0]), bottom, self.snap_shown[1])
+        paint.paint_playhead(p, xm.x(self.playhead), bottom)
+
+    def _paint_clip(self, p, xm, rect, visible, kind, clip, beats, bars, sections) -> None:
+        paint.clip_body(p, rect, kind, clip.id == self.selected)
+        label = clip.name
+        if kind == "video":
+            paint.paint_thumbnails(p, rect, visible, self.media.thumbnails(self.project, clip))
+        elif kind in ("music", "voice"):
+            peaks = self.media.peaks(clip.asset)
+            t0 = clip.in_point / 1e6
+            colour = theme.CLIP_COLORS[kind][1]
+            inner = rect.adjusted(0, 16 if kind == "music" else 0, 0, 0)
+            paint.paint_waveform(p, inner, visible, peaks, t0, t0 + clip.duration / 1e6, colour)
+            if kind == "music":
+                paint.paint_beats(p, xm, rect, beats, bars)
+                paint.paint_sections(p, xm, rect, sections)
+                label = ""
+        elif kind == "captions":
+            paint.paint_caption(p, rect, clip.cue.text if clip.cue else clip.name)
+            label = ""
+        if len(clip.takes) > 1:
+            label = f"{label}  take {clip.selected + 1}/{len(clip.takes)}".strip()
+        paint.clip_label(p, rect, label)
+        job = self.jobs.get(clip.id)
+        if job is not None:
+            paint.paint_job(p, rect, job.fraction, job.message or job.title)

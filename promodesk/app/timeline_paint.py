@@ -1,0 +1,265 @@
+"""Drawing the timeline's parts in pixel coordinates: the ruler, lanes, clips (thumbnail
+strips, waveforms, caption text), beat/bar lines, the playhead and the snap indicator.
+
+The functions take a ``QPainter`` and an ``XMap`` (microseconds <-> pixels for the current view)
+and draw only what is visible, so a long timeline costs what one screen of it costs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QPen, QPixmap
+
+from promodesk.app import theme
+from promodesk.app.media_cache import Peaks, column_peaks
+
+RULER_H = 44  # seconds row (top half) + bars row (bottom half)
+LANE_GAP = 4
+LANE_HEIGHTS = {"video": 84, "music": 92, "voice": 60, "captions": 44}
+_SECOND_STEPS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
+
+
+@dataclass
+class XMap:
+    """Maps timeline microseconds to pixels: ``x = (us - us0) * scale``; ``width`` in pixels."""
+
+    us0: float
+    scale: float  # pixels per microsecond
+    width: float
+
+    def x(self, us: float) -> float:
+        return (us - self.us0) * self.scale
+
+    def us(self, x: float) -> int:
+        return int(round(self.us0 + x / self.scale))
+
+    @property
+    def us1(self) -> float:
+        return self.us0 + self.width / self.scale
+
+
+def format_time(us: int, precise: bool = False) -> str:
+    """``m:ss`` (or ``m:ss.f`` with ``precise``) of a time in microseconds."""
+    s = max(us, 0) / 1e6
+    minutes = int(s // 60)
+    if precise:
+        return f"{minutes}:{s - 60 * minutes:04.1f}"
+    return f"{minutes}:{int(s - 60 * minutes):02d}"
+
+
+def _font(size: int, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setPixelSize(size)
+    f.setBold(bold)
+    return f
+
+
+def paint_ruler(p: QPainter, xm: XMap, bars: list[int], bar_numbers: list[int],
+                bar_range: tuple[int, int] | None) -> None:
+    """Seconds row with labelled ticks, bars row with bar numbers (``bars`` are bar-line times in
+    microseconds, ``bar_numbers`` their 1-based numbers) and the selected bar range."""
+    p.fillRect(QRectF(0, 0, xm.width, RULER_H), theme.qcolor(theme.PANEL))
+    half = RULER_H / 2
+    p.setPen(QPen(theme.qcolor(theme.BORDER), 1))
+    p.drawLine(QPointF(0, half), QPointF(xm.width, half))
+    p.drawLine(QPointF(0, RULER_H - 0.5), QPointF(xm.width, RULER_H - 0.5))
+    px_per_s = xm.scale * 1e6
+    step = next((s for s in _SECOND_STEPS if s * px_per_s >= 70), _SECOND_STEPS[-1])
+    p.setFont(_font(11))
+    first = math.floor(xm.us0 / 1e6 / step)
+    last = math.ceil(xm.us1 / 1e6 / step)
+    for i in range(first, last + 1):
+        us = int(round(i * step * 1e6))
+        if us < 0:
+            continue
+        x = xm.x(us)
+        p.setPen(QPen(theme.qcolor(theme.TEXT_DIM), 1))
+        p.drawLine(QPointF(x, half - 7), QPointF(x, half))
+        p.setPen(theme.qcolor(theme.TEXT))
+        p.drawText(QPointF(x + 4, half - 8), format_time(us, precise=step < 1))
+        for k in range(1, 5):  # minor ticks
+            xx = xm.x(us + k * step * 1e6 / 5)
+            p.setPen(QPen(theme.qcolor(theme.BORDER), 1))
+            p.drawLine(QPointF(xx, half - 3), QPointF(xx, half))
+    if bar_range is not None:
+        a, b = bar_range
+        p.fillRect(QRectF(xm.x(a), half, xm.x(b) - xm.x(a), half), theme.qcolor(theme.ACCENT, 90))
+    if not bars:
+        p.setPen(theme.qcolor(theme.TEXT_DIM))
+        p.drawText(QPointF(6, RULER_H - 7), "bars: no music yet")
+        return
+    spacing = (bars[-1] - bars[0]) / max(len(bars) - 1, 1) * xm.scale if len(bars) > 1 else 100
+    every = max(1, math.ceil(26 / max(spacing, 1e-6)))
+    lo = max(bisect.bisect_left(bars, xm.us0) - 1, 0)
+    hi = bisect.bisect_right(bars, xm.us1) + 1
+    for i in range(lo, min(hi, len(bars))):
+        x = xm.x(bars[i])
+        p.setPen(QPen(theme.qcolor(theme.BORDER), 1))
+        p.drawLine(QPointF(x, half), QPointF(x, RULER_H))
+        if bar_numbers[i] % every == 0 or every == 1:
+            p.setPen(theme.qcolor(theme.TEXT_DIM))
+            p.drawText(QPointF(x + 3, RULER_H - 7), str(bar_numbers[i]))
+
+
+def paint_grid(p: QPainter, xm: XMap, top: float, bottom: float, bars: list[int]) -> None:
+    """Faint bar lines across all lanes, so clips can be lined up by eye."""
+    p.setPen(QPen(theme.qcolor("#ffffff", 16), 1))
+    lo = bisect.bisect_left(bars, xm.us0)
+    hi = bisect.bisect_right(bars, xm.us1)
+    for t in bars[lo:hi]:
+        x = xm.x(t)
+        p.drawLine(QPointF(x, top), QPointF(x, bottom))
+
+
+def clip_body(p: QPainter, rect: QRectF, kind: str, selected: bool) -> None:
+    """The rounded clip box in its track colour; a bright border when selected."""
+    fill, edge = theme.CLIP_COLORS.get(kind, theme.CLIP_COLORS["video"])
+    p.setBrush(QBrush(theme.qcolor(fill)))
+    p.setPen(QPen(theme.qcolor(theme.ACCENT if selected else edge), 2.5 if selected else 1))
+    p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
+
+
+def clip_label(p: QPainter, rect: QRectF, text: str) -> None:
+    """The clip's name on a dark strip at its top-left, elided to fit."""
+    if rect.width() < 24 or not text:
+        return
+    font = _font(11, bold=True)
+    p.setFont(font)
+    fm = QFontMetrics(font)
+    shown = fm.elidedText(text, Qt.ElideRight, int(rect.width() - 10))
+    w = fm.horizontalAdvance(shown) + 8
+    p.fillRect(QRectF(rect.left() + 2, rect.top() + 2, w, 16), theme.qcolor("#000000", 150))
+    p.setPen(theme.qcolor(theme.TEXT))
+    p.drawText(QPointF(rect.left() + 6, rect.top() + 14), shown)
+
+
+def paint_thumbnails(p: QPainter, rect: QRectF, visible: QRectF, frames: list[QPixmap]) -> None:
+    """Tile the clip's thumbnail strip across ``rect``: each tile shows the frame for its place in
+    the clip; only tiles inside ``visible`` are drawn."""
+    if not frames:
+        return
+    h = rect.height() - 6
+    fw = frames[0].width() * h / max(frames[0].height(), 1)
+    if fw < 2:
+        return
+    p.save()
+    p.setClipRect(rect.adjusted(2, 2, -2, -2))
+    x = rect.left() + 2
+    if visible.left() > x:  # skip tiles left of the view
+        x += math.floor((visible.left() - x) / fw) * fw
+    while x < min(rect.right(), visible.right()):
+        frac = (x + fw / 2 - rect.left()) / max(rect.width(), 1)
+        frame = frames[min(int(frac * len(frames)), len(frames) - 1)]
+        p.drawPixmap(QRectF(x, rect.top() + 3, fw, h), frame, QRectF(frame.rect()))
+        x += fw
+    p.restore()
+
+
+def paint_waveform(p: QPainter, rect: QRectF, visible: QRectF, peaks: Peaks | None,
+                   src_t0: float, src_t1: float, colour: str) -> None:
+    """Draw the audio between ``src_t0`` and ``src_t1`` seconds of the source across ``rect``,
+    one min/max line per pixel column of the visible part."""
+    if peaks is None:
+        p.setPen(theme.qcolor(theme.TEXT_DIM))
+        p.setFont(_font(11))
+        p.drawText(rect.adjusted(8, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft, "building waveform...")
+        return
+    left = max(rect.left(), visible.left())
+    right = min(rect.right(), visible.right())
+    cols = int(right - left)
+    if cols <= 0:
+        return
+    span = src_t1 - src_t0
+    t0 = src_t0 + (left - rect.left()) / rect.width() * span
+    t1 = src_t0 + (right - rect.left()) / rect.width() * span
+    mins, maxs = column_peaks(peaks, t0, t1, cols)
+    mid = rect.center().y()
+    half = (rect.height() - 8) / 2
+    xs = np.repeat(left + np.arange(cols, dtype=np.float64) + 0.5, 2)
+    ys = np.empty(cols * 2)
+    ys[0::2] = mid - np.clip(maxs, -1, 1) * half - 0.5
+    ys[1::2] = mid - np.clip(mins, -1, 1) * half + 0.5
+    path = pg.arrayToQPath(xs, ys, connect="pairs")
+    p.setPen(QPen(theme.qcolor(colour, 220), 1))
+    p.drawPath(path)
+
+
+def paint_beats(p: QPainter, xm: XMap, rect: QRectF, beats: list[int], bars: list[int]) -> None:
+    """Beat lines (when at least 5 px apart) and brighter bar lines over a music clip."""
+    lo_t, hi_t = xm.us(rect.left()), xm.us(rect.right())
+    if len(beats) > 1 and (beats[1] - beats[0]) * xm.scale >= 5:
+        p.setPen(QPen(theme.qcolor("#ffffff", 40), 1))
+        for t in beats[bisect.bisect_left(beats, lo_t):bisect.bisect_right(beats, hi_t)]:
+            p.drawLine(QPointF(xm.x(t), rect.top() + 18), QPointF(xm.x(t), rect.bottom() - 2))
+    p.setPen(QPen(theme.qcolor("#ffffff", 110), 1))
+    for t in bars[bisect.bisect_left(bars, lo_t):bisect.bisect_right(bars, hi_t)]:
+        p.drawLine(QPointF(xm.x(t), rect.top() + 18), QPointF(xm.x(t), rect.bottom() - 2))
+
+
+def paint_sections(p: QPainter, xm: XMap, rect: QRectF, sections: list[tuple[str, int, int]]) -> None:
+    """Section names (intro, verse, ...) in a band at the top of the music clip."""
+    p.setFont(_font(11, bold=True))
+    fm = QFontMetrics(p.font())
+    for name, start, end in sections:
+        x0, x1 = max(xm.x(start), rect.left()), min(xm.x(end), rect.right())
+        if x1 - x0 < 12:
+            continue
+        band = QRectF(x0 + 1, rect.top() + 2, x1 - x0 - 2, 15)
+        p.fillRect(band, theme.qcolor("#000000", 110))
+        p.setPen(theme.qcolor("#bff0d8"))
+        p.drawText(band.adjusted(4, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft,
+                   fm.elidedText(name, Qt.ElideRight, int(band.width() - 6)))
+
+
+def paint_caption(p: QPainter, rect: QRectF, text: str) -> None:
+    """The caption's text, elided to the block."""
+    if rect.width() < 14:
+        return
+    font = _font(12)
+    p.setFont(font)
+    fm = QFontMetrics(font)
+    p.setPen(theme.qcolor(theme.TEXT))
+    shown = fm.elidedText(" ".join(text.split()), Qt.ElideRight, int(rect.width() - 10))
+    p.drawText(rect.adjusted(6, 0, -4, 0), Qt.AlignVCenter | Qt.AlignLeft, shown)
+
+
+def paint_job(p: QPainter, rect: QRectF, fraction: float, message: str) -> None:
+    """A running job on a clip: darkened clip, a progress bar along its bottom, the message."""
+    p.fillRect(rect, theme.qcolor("#000000", 120))
+    bar = QRectF(rect.left() + 3, rect.bottom() - 7, (rect.width() - 6) * fraction, 4)
+    p.fillRect(QRectF(rect.left() + 3, rect.bottom() - 7, rect.width() - 6, 4), theme.qcolor("#ffffff", 40))
+    p.fillRect(bar, theme.qcolor(theme.ACCENT))
+    p.setFont(_font(11, bold=True))
+    p.setPen(theme.qcolor(theme.TEXT))
+    fm = QFontMetrics(p.font())
+    label = fm.elidedText(f"{message} {int(fraction * 100)}%", Qt.ElideRight, int(rect.width() - 10))
+    p.drawText(rect.adjusted(6, 0, -4, -6), Qt.AlignVCenter | Qt.AlignLeft, label)
+
+
+def paint_playhead(p: QPainter, x: float, bottom: float) -> None:
+    """The playhead: a red line with a handle in the ruler."""
+    p.setPen(QPen(theme.qcolor(theme.PLAYHEAD), 1.5))
+    p.drawLine(QPointF(x, 0), QPointF(x, bottom))
+    p.setBrush(theme.qcolor(theme.PLAYHEAD))
+    p.setPen(Qt.NoPen)
+    p.drawPolygon([QPointF(x - 6, 0), QPointF(x + 6, 0), QPointF(x + 6, 8), QPointF(x, 14),
+                   QPointF(x - 6, 8)])
+
+
+def paint_snap(p: QPainter, x: float, bottom: float, label: str) -> None:
+    """The snap indicator: a yellow line through every lane and what it snapped to."""
+    p.setPen(QPen(theme.qcolor(theme.SNAP), 1.5, Qt.DashLine))
+    p.drawLine(QPointF(x, 0), QPointF(x, bottom))
+    p.setFont(_font(11, bold=True))
+    fm = QFontMetrics(p.font())
+    w = fm.horizontalAdvance(label) + 10
+    box = QRectF(x + 4, RULER_H + 2, w, 16)
+    p.fillRect(box, theme.qcolor(theme.SNAP))
+    p.setPen(theme.qcolor("#1b1d21"))
+    p.drawText(box, Qt.AlignCenter, label)

@@ -1,0 +1,116 @@
+"""Editing on the timeline with real mouse events: drag with snapping, one undo step, trims,
+split, delete, and the lanes drawing thumbnails and waveforms."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.app.conftest import BEAT_US, wait_jobs
+
+
+def _drag(qtbot, view, start: QPoint, end: QPoint, modifier=Qt.NoModifier, steps: int = 8):
+    vp = view.viewport()
+    qtbot.mousePress(vp, Qt.LeftButton, modifier, start)
+    for i in range(1, steps + 1):
+        p = start + (end - start) * i / steps
+        qtbot.wait(12)  # pyqtgraph drops mouse moves closer than 10 ms apart
+        if modifier == Qt.NoModifier:
+            qtbot.mouseMove(vp, QPoint(int(p.x()), int(p.y())))
+        else:  # QTest's mouseMove carries no modifiers: send the move a user holding one makes
+            local = QPointF(int(p.x()), int(p.y()))
+            QApplication.sendEvent(vp, QMouseEvent(QEvent.MouseMove, local, vp.mapToGlobal(local),
+                                                   Qt.NoButton, Qt.LeftButton, modifier))
+    qtbot.wait(12)
+    qtbot.mouseRelease(vp, Qt.LeftButton, modifier, end)
+
+
+def _open(window, project_folder):
+    assert window.open_project(project_folder)
+    return window.timeline
+
+
+def test_drag_snaps_to_a_beat_and_one_undo_restores(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    track, clip = window.project.find_clip(window.project.tracks[0].clips[1].id)
+    assert clip.start == 2_000_000
+    rect = view.clip_rect(clip.id)
+    grab = QPoint(int(rect.center().x()), int(rect.center().y()))
+    # aim 40 ms past the beat at 2.5 s: well inside the 10 px snapping reach at this zoom
+    target_us = 2_540_000
+    dx = view.x_of(target_us) - view.x_of(clip.start)
+    assert view.xmap().scale * 40_000 < 10
+    _drag(qtbot, view, grab, grab + QPoint(round(dx), 0))
+    assert clip.start == 2_500_000
+    assert clip.start in view.beats
+    assert window.undo.count() == 1  # the whole drag is one step
+    window.undo.undo()
+    assert clip.start == 2_000_000
+    assert window.undo.count() == 1 and window.undo.index() == 0
+
+
+def test_drag_with_shift_does_not_snap(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    clip = window.project.tracks[0].clips[1]
+    rect = view.clip_rect(clip.id)
+    grab = QPoint(int(rect.center().x()), int(rect.center().y()))
+    dx = view.x_of(2_460_000) - view.x_of(clip.start)  # 40 ms before the beat at 2.5 s
+    _drag(qtbot, view, grab, grab + QPoint(round(dx), 0), modifier=Qt.ShiftModifier)
+    assert clip.start not in view.beats
+    assert abs(clip.start - 2_460_000) <= 1 / view.xmap().scale + 1  # within a pixel of the mouse
+
+
+def test_trim_end_by_dragging_the_edge(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    clip = window.project.tracks[0].clips[0]  # 0 .. 1.5 s
+    rect = view.clip_rect(clip.id)
+    grab = QPoint(int(rect.right()) - 2, int(rect.center().y()))
+    dx = view.x_of(1_000_000 + 20_000) - view.x_of(clip.end)  # toward the beat at 1.0 s
+    _drag(qtbot, view, grab, grab + QPoint(round(dx), 0))
+    assert clip.end == 2 * BEAT_US
+    window.undo.undo()
+    assert clip.duration == 1_500_000
+
+
+def test_split_delete_ripple_and_keys(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    video = window.project.tracks[0]
+    first = video.clips[0]
+    view.select_clip(first.id)
+    view.set_playhead(500_000)
+    qtbot.keyClick(view, Qt.Key_S)
+    assert [c.duration for c in video.clips[:2]] == [500_000, 1_000_000]
+    view.select_clip(video.clips[1].id)
+    qtbot.keyClick(view, Qt.Key_Delete, Qt.ShiftModifier)  # ripple: later clips move left 1 s
+    assert [c.start for c in video.clips] == [0, 1_000_000, 3_000_000, 5_000_000]
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)
+    assert [c.start for c in video.clips] == [0, 500_000, 2_000_000, 4_000_000, 6_000_000]
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert len(video.clips) == 4
+    before = view.xmap().scale
+    qtbot.keyClick(view, Qt.Key_Equal, Qt.ControlModifier)
+    assert view.xmap().scale > before * 1.5
+
+
+def test_lanes_show_waveform_and_thumbnails(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    view.grab()  # painting asks for the waveform and thumbnails: jobs build them
+    music = window.project.tracks[1].clips[0]
+    shot = window.project.tracks[0].clips[0]
+    qtbot.waitUntil(lambda: window.media.peaks(music.asset) is not None
+                    and bool(window.media.thumbnails(window.project, shot)), timeout=60_000)
+    wait_jobs(qtbot, window)
+    thumbs = window.media.thumbnails(window.project, shot)
+    assert len(thumbs) == 6 and thumbs[0].height() == 72
+    image = view.grab().toImage()
+    # the thumbnail strip shows the photo: not just the flat clip colour
+    rect = view.clip_rect(shot.id)
+    colours = {image.pixelColor(int(rect.left()) + dx, int(rect.center().y())).name()
+               for dx in range(4, int(rect.width()) - 4, 3)}
+    assert len(colours) > 8
+    # the waveform draws bright columns on the music lane where the beats are
+    mrect = view.clip_rect(music.id)
+    x = int(view.x_of(0)) + 2
+    column = [image.pixelColor(x, y).lightness() for y in range(int(mrect.top()) + 20, int(mrect.bottom()) - 4)]
+    assert max(column) > 120
