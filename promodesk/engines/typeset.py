@@ -26,8 +26,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from promodesk.engines import linebreak
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 FONT_FILES = {
@@ -37,9 +40,8 @@ FONT_FILES = {
              "DejaVuSans-Bold.ttf", "DejaVuSans.ttf"],
 }
 
-# Kinsoku: a line may not start with CLOSING nor end with OPENING punctuation.
-CLOSING = set("，。！？、；：”’）》」』】〕〉〗〙｝］｠…‥·・ー～％‰℃" ",.!?;:)]}%")
-OPENING = set("“‘（《「『【〔〈〖〘｛［｟" "([{¥￥$£€")
+CLOSING, OPENING = linebreak.CLOSING, linebreak.OPENING
+text_pieces, is_cjk = linebreak.text_pieces, linebreak.is_cjk
 ELLIPSIS = "…"
 
 
@@ -195,113 +197,14 @@ def safe_area(aspect: str | tuple[int, int], size: tuple[int, int] | None = None
     return (int(round(w * ml)), int(round(h * mt)), int(round(w * (1 - mr))), int(round(h * (1 - mb))))
 
 
-# --- line breaking -------------------------------------------------------------------------------
-
-def _is_cjk(ch: str) -> bool:
-    cp = ord(ch)
-    return (0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0xFF00 <= cp <= 0xFFEF
-            or 0x20000 <= cp <= 0x2FFFF or 0xAC00 <= cp <= 0xD7AF)
-
-
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Unbreakable pieces as (text, space before it). Words and numbers stay whole; each hanzi is
-    its own piece; closing punctuation sticks to the piece before it, opening to the one after."""
-    raw: list[list] = []  # [text, space_before, kind]
-    space = False
-    for ch in " ".join(text.split()):
-        if ch == " ":
-            space = True
-            continue
-        kind = "close" if ch in CLOSING else "open" if ch in OPENING else \
-            "cjk" if _is_cjk(ch) else "word"
-        if raw and (kind == "close" or raw[-1][2] == "open"
-                    or (kind == "word" and raw[-1][2] == "word" and not space)):
-            raw[-1][0] += (" " if space else "") + ch
-            raw[-1][2] = raw[-1][2] if kind == "close" else kind
-        else:
-            raw.append([ch, space, kind])
-        space = False
-    return [(t, s) for t, s, _ in raw]
-
-
-def text_pieces(text: str) -> list[str]:
-    """The unbreakable pieces of one line of ``text`` in order (words, single hanzi with the
-    punctuation glued to them), each with its leading space; joined they give the line back
-    (whitespace normalised). Karaoke captions highlight these piece by piece."""
-    return [(" " if space and i else "") + tok for i, (tok, space) in enumerate(_tokens(text))]
-
-
-def _greedy(tokens: list[tuple[str, bool]], max_width: float, size: int, weight: str) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for tok, space in tokens:
-        candidate = line + (" " if space and line else "") + tok
-        if not line or text_width(candidate, size, weight) <= max_width:
-            line = candidate
-        else:
-            lines.append(line)
-            line = tok
-    if line:
-        lines.append(line)
-    return lines
-
-
-_GOOD_BREAK = set("，。！？；：、,.;:!?")
-
-
-def _join(tokens: list[tuple[str, bool]]) -> str:
-    return "".join((" " if space and i else "") + tok for i, (tok, space) in enumerate(tokens))
-
-
-def _even_breaks(tokens: list[tuple[str, bool]], count: int, max_width: float, size: int,
-                 weight: str) -> list[str] | None:
-    """``count`` lines no wider than ``max_width`` whose lengths are as even as possible, with a
-    preference for breaking after punctuation (dynamic programming over the break points)."""
-    n = len(tokens)
-    inf = float("inf")
-    best = [[inf] * (n + 1) for _ in range(count + 1)]
-    back = [[0] * (n + 1) for _ in range(count + 1)]
-    best[0][0] = 0.0
-    for k in range(1, count + 1):
-        for j in range(k, n + 1):
-            for i in range(k - 1, j):
-                if best[k - 1][i] == inf:
-                    continue
-                w = text_width(_join(tokens[i:j]), size, weight)
-                if w > max_width and j - i > 1:
-                    continue
-                bonus = 0.15 if j < n and tokens[j - 1][0][-1] in _GOOD_BREAK else 0.0
-                cost = best[k - 1][i] + ((max_width - w) / max_width) ** 2 - bonus
-                if cost < best[k][j]:
-                    best[k][j], back[k][j] = cost, i
-    if best[count][n] == inf:
-        return None
-    lines, j = [], n
-    for k in range(count, 0, -1):
-        i = back[k][j]
-        lines.append(_join(tokens[i:j]))
-        j = i
-    return lines[::-1]
-
+# --- line breaking (rules in promodesk/engines/linebreak.py) ------------------------------------
 
 def break_lines(text: str, size: int, max_width: float, weight: str = "regular",
                 balance: bool = True) -> list[str]:
-    """``text`` broken into lines no wider than ``max_width`` pixels at ``size`` pixels (a single
-    piece wider than that keeps its own line), never starting with closing or ending with opening
-    punctuation. With ``balance`` the lines are as even as the same line count allows, preferring
-    breaks after punctuation (a caption's two lines of similar length, not one long, one short).
-    Explicit newlines in ``text`` are kept."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        tokens = _tokens(para)
-        if not tokens:
-            continue
-        greedy = _greedy(tokens, max_width, size, weight)
-        even = None
-        if balance and 1 < len(greedy) <= 4 and len(tokens) <= 120:
-            even = _even_breaks(tokens, len(greedy), max_width, size, weight)
-        lines.extend(even or greedy)
-    return lines
+    """``text`` broken into lines no wider than ``max_width`` pixels at ``size`` pixels with the
+    bundled fonts: Chinese by characters with kinsoku rules, English by words; with ``balance``
+    the lines are as even as the line count allows (see :func:`linebreak.break_lines`)."""
+    return linebreak.break_lines(text, max_width, lambda s: text_width(s, size, weight), balance)
 
 
 # --- fitting -------------------------------------------------------------------------------------
@@ -465,22 +368,47 @@ def text_sprite(layout: TextLayout, style: TextStyle) -> tuple[np.ndarray, tuple
     return out, (-m, -m)
 
 
-def paste_sprite(frame: np.ndarray, sprite: np.ndarray, xy: tuple[int, int],
+@dataclass(frozen=True)
+class PreparedSprite:
+    """A sprite split once for fast blending: ``rgb`` uint8 (h, w, 3), ``alpha`` and ``inverse``
+    (1 - alpha) float32 (h, w) in 0..1. Make it with :func:`prepare_sprite`."""
+
+    rgb: np.ndarray
+    alpha: np.ndarray
+    inverse: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.alpha.shape
+
+
+def prepare_sprite(sprite: np.ndarray) -> PreparedSprite:
+    """An RGBA uint8 sprite ready for repeated :func:`paste_sprite` calls (once per clip)."""
+    alpha = sprite[..., 3].astype(np.float32) / 255.0
+    return PreparedSprite(np.ascontiguousarray(sprite[..., :3]), alpha, 1.0 - alpha)
+
+
+def paste_sprite(frame: np.ndarray, sprite: np.ndarray | PreparedSprite, xy: tuple[int, int],
                  opacity: float = 1.0) -> None:
-    """Alpha-blend RGBA ``sprite`` onto RGB uint8 ``frame`` (h, w, 3) in place with its top-left
-    at pixel ``xy``; parts outside the frame are clipped. ``opacity`` 0..1 scales the sprite."""
+    """Alpha-blend ``sprite`` (RGBA uint8, or a :class:`PreparedSprite`) onto RGB uint8 ``frame``
+    (h, w, 3) in place with its top-left at pixel ``xy``; parts outside the frame are clipped.
+    ``opacity`` 0..1 scales the sprite. One OpenCV pass that releases the GIL."""
+    if not isinstance(sprite, PreparedSprite):
+        sprite = prepare_sprite(sprite)
     x, y = int(round(xy[0])), int(round(xy[1]))
     fh, fw = frame.shape[:2]
     sh, sw = sprite.shape[:2]
     x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + sw, fw), min(y + sh, fh)
-    if x0 >= x1 or y0 >= y1:
+    if x0 >= x1 or y0 >= y1 or opacity <= 0:
         return
-    src = sprite[y0 - y:y1 - y, x0 - x:x1 - x]
-    dst = frame[y0:y1, x0:x1]
-    a = src[..., 3:4].astype(np.uint16)
+    crop = (slice(y0 - y, y1 - y), slice(x0 - x, x1 - x))
+    alpha, inverse = sprite.alpha[crop], sprite.inverse[crop]
     if opacity < 1.0:
-        a = (a * int(round(opacity * 256))) >> 8
-    dst[...] = ((src[..., :3] * a + dst * (255 - a) + 127) // 255).astype(np.uint8)
+        alpha = alpha * np.float32(opacity)
+        inverse = 1.0 - alpha
+    dst = frame[y0:y1, x0:x1]
+    dst[...] = cv2.blendLinear(np.ascontiguousarray(sprite.rgb[crop]), np.ascontiguousarray(dst),
+                               np.ascontiguousarray(alpha), np.ascontiguousarray(inverse))
 
 
 # --- contrast ------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def _karaoke_groups(line: str) -> list[str]:
     groups: list[str] = []
     for piece in ts.text_pieces(line):
         last = groups[-1].strip()[-1] if groups else ""
-        if last and ts._is_cjk(piece.strip()[0]) and ts._is_cjk(last) and last not in ts.CLOSING \
+        if last and ts.is_cjk(piece.strip()[0]) and ts.is_cjk(last) and last not in ts.CLOSING \
                 and not piece.startswith(" ") and _cjk_count(groups[-1]) < 2:
             groups[-1] += piece
         else:
@@ -97,7 +97,7 @@ def _karaoke_groups(line: str) -> list[str]:
 
 
 def _cjk_count(s: str) -> int:
-    return sum(1 for ch in s if ts._is_cjk(ch) and ch not in ts.CLOSING)
+    return sum(1 for ch in s if ts.is_cjk(ch) and ch not in ts.CLOSING)
 
 
 class Caption:
@@ -127,11 +127,11 @@ class Caption:
         # the sprite's own margin is at most the reserve; centre it in the reserved box
         self.text_origin = (self.xy[0] + m, self.xy[1] + m)  # the layout box's top-left
         self._offset = (self.xy[0] + m + dx, self.xy[1] + m + dy)
-        self.sprite = sprite
+        self.sprite = ts.prepare_sprite(sprite)
         self.highlight = None
         if self.style == "karaoke":
             lit = ts.TextStyle(**{**self.look.__dict__, "fill": HIGHLIGHT})
-            self.highlight = ts.text_sprite(self.layout, lit)[0]
+            self.highlight = ts.prepare_sprite(ts.text_sprite(self.layout, lit)[0])
             self._groups = self._karaoke_boxes(-dx)
 
     def _sample(self, background) -> np.ndarray:
@@ -186,5 +186,6 @@ class Caption:
         bands = self._bands()
         for line, x1 in lit.items():
             y0, y1 = bands[line]
-            piece = self.highlight[y0:y1, :x1]
+            h = self.highlight
+            piece = ts.PreparedSprite(h.rgb[y0:y1, :x1], h.alpha[y0:y1, :x1], h.inverse[y0:y1, :x1])
             ts.paste_sprite(frame, piece, (self._offset[0], self._offset[1] + y0), alpha)
