@@ -111,11 +111,11 @@ class MusicGenEngine:
 
     def folder(self) -> Path:
         """The model folder (checked: safetensors only); EngineUnavailable when missing."""
-        if isinstance(self.model, Path) or "/" in str(self.model) or "\\" in str(self.model):
-            folder = Path(self.model)
-            models.check_safetensors(folder)
-            return folder
-        return models.require(str(self.model))
+        if str(self.model) in models.CATALOGUE:
+            return models.require(str(self.model))
+        folder = Path(self.model)
+        models.check_safetensors(folder)
+        return folder
 
     def availability(self) -> str | None:
         """None when the engine can run here, else what is missing and how to get it."""
@@ -297,10 +297,9 @@ class MusicGenEngine:
         old = previous.audio[s0:s1]
         fade = min(int(self.crossfade_s * SAMPLE_RATE), len(old) // 4)
         edge = min(int(0.02 * SAMPLE_RATE), len(old) // 4)  # a short fade in: no click at a
-        new[:edge] = _crossfade(old[:edge].T, new[:edge].T, equal_power=True).T
+        new[:edge] = _crossfade(old[:edge].T, new[:edge].T).T
         if s1 < n:
-            new[len(new) - fade:] = _crossfade(new[len(new) - fade:].T, old[len(old) - fade:].T,
-                                               equal_power=True).T
+            new[len(new) - fade:] = _crossfade(new[len(new) - fade:].T, old[len(old) - fade:].T).T
         audio = previous.audio.copy()
         audio[s0:s1] = new
         meta = dict(previous.meta, seed=seed, regenerated_bars=[a, b], prompt=text)
@@ -321,13 +320,13 @@ def join_window(before: np.ndarray, piece: np.ndarray, context: int, fade: int,
                            tail[:, fade:]], axis=1)
 
 
-def _crossfade(a: np.ndarray, b: np.ndarray, equal_power: bool = False) -> np.ndarray:
-    """Crossfade from ``a`` to ``b`` (channels, samples) of the same length: linear gains for
-    copies of the same music (a window's re-decoded context: no level bump), equal power for
-    unrelated audio (a regenerated range against the old one: no dip)."""
+def _crossfade(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Raised-cosine crossfade from ``a`` to ``b`` (channels, samples) of the same length. The
+    gains sum to one, so copies of the same music (a window's re-decoded context, or old and new
+    bars sharing tempo, key and level) pass through without a bump."""
     t = np.linspace(0.0, 1.0, a.shape[-1], dtype=np.float32)
-    fade_out, fade_in = (np.cos(t * np.pi / 2), np.sin(t * np.pi / 2)) if equal_power else (1 - t, t)
-    return (a * fade_out + b * fade_in).astype(np.float32)
+    fade_in = (1.0 - np.cos(np.pi * t)) / 2.0
+    return (a * (1.0 - fade_in) + b * fade_in).astype(np.float32)
 
 
 def _us_to_sample(us: int) -> int:
@@ -341,7 +340,8 @@ def _to_48k_stereo(audio: np.ndarray, sr: int, seconds: float) -> np.ndarray:
     from scipy.signal import resample_poly
 
     g = gcd(SAMPLE_RATE, sr)
-    out = resample_poly(audio.astype(np.float64), SAMPLE_RATE // g, sr // g, axis=1)
+    out = resample_poly(audio.astype(np.float64), SAMPLE_RATE // g, sr // g, axis=1,
+                        padtype="line")  # no edge ramp, even with a DC offset
     out = np.repeat(out, 2, axis=0) if out.shape[0] == 1 else out[:2]
     n = int(round(seconds * SAMPLE_RATE))
     out = np.pad(out, ((0, 0), (0, max(0, n - out.shape[1]))))[:, :n].T
@@ -359,7 +359,7 @@ def _from_48k(audio: np.ndarray, sr: int) -> np.ndarray:
 
     g = gcd(SAMPLE_RATE, sr)
     return resample_poly(audio.T.astype(np.float64), sr // g, SAMPLE_RATE // g,
-                         axis=1).astype(np.float32)
+                         axis=1, padtype="line").astype(np.float32)
 
 
 def beat_meta(audio: np.ndarray, spec: Any) -> dict:

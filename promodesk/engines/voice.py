@@ -202,7 +202,7 @@ def _speech_48k(audio: np.ndarray, rate: int) -> np.ndarray:
     from scipy.signal import resample_poly
 
     g = gcd(SAMPLE_RATE, rate)
-    out = resample_poly(audio.astype(np.float64), SAMPLE_RATE // g, rate // g)
+    out = resample_poly(audio.astype(np.float64), SAMPLE_RATE // g, rate // g, padtype="line")
     _, (start, end) = librosa.effects.trim(out, top_db=40)
     keep = int(0.03 * SAMPLE_RATE)
     out = out[max(0, start - keep):min(len(out), end + keep)]

@@ -122,3 +122,17 @@ def test_folder_asking_for_custom_code_is_refused(tmp_path):
     (folder / "pipeline.py").write_text("import os\n")
     with pytest.raises(EngineUnavailable, match="code of its own"):
         StillsEngine(folder).generate("cup")
+
+
+def test_generation_opens_no_network_connection(tiny, monkeypatch):
+    import socket
+
+    from promodesk.engines.device import MODELS
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("generation tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    MODELS.release()  # load again, under the refusing socket
+    assert StillsEngine(tiny).generate(StillRequest("cup", size=(64, 64))).size == (64, 64)

@@ -80,3 +80,17 @@ def test_pickle_weights_are_refused(tmp_path):
     folder = pickle_only(tiny_bark(tmp_path / "bark"))
     with pytest.raises(EngineUnavailable, match="safetensors"):
         VoiceEngine(folder).generate(LINES)
+
+
+def test_generation_opens_no_network_connection(tiny, monkeypatch):
+    import socket
+
+    from promodesk.engines.device import MODELS
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("generation tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    MODELS.release()  # load again, under the refusing socket
+    assert len(VoiceEngine(tiny).generate(["Hi."]).lines) == 1
