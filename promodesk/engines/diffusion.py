@@ -23,7 +23,7 @@ from promodesk.engines.base import (CancelToken, Cancelled, EngineInfo, EngineUn
                                     Progress, no_progress)
 
 # Steps and guidance each catalogue model is made for (Turbo / schnell: few steps, no CFG).
-_DEFAULTS = {"sd-turbo": (2, 0.0, 512), "sdxl-turbo": (2, 0.0, 512), "flux-schnell": (4, 0.0, 1024)}
+_DEFAULTS = {"sd-turbo": (2, 0.0), "sdxl-turbo": (2, 0.0), "flux-schnell": (4, 0.0)}
 
 # Words for common product nouns in Chinese copy: CLIP reads English only.
 _ZH_WORDS = {"咖啡": "coffee", "杯": "cup", "茶": "tea", "耳机": "headphones", "手机": "phone",
@@ -162,7 +162,7 @@ class StillsEngine:
         width, height = (max(8, int(v) // 8 * 8) for v in request.size)
         progress(0.0, "loading the image model")
         pipe, device, key = self._load()
-        steps, guidance, _ = _DEFAULTS.get(str(self.model), (4, 0.0, 512))
+        steps, guidance = _DEFAULTS.get(str(self.model), (4, 0.0))
         steps = request.steps or steps
         guidance = guidance if request.guidance is None else request.guidance
 

@@ -141,19 +141,21 @@ class VoiceEngine:
 
         spoken = []
         for i, text in enumerate(texts):
-            def job(shrink: float, i=i, text=text):
-                return self._line(net, processor, device, text, seed + i, shrink, cancel,
+            def job(scale: float, i=i, text=text):
+                return self._line(net, processor, device, text, seed + i, scale, cancel,
                                   lambda f: progress((i + f) / len(texts),
                                                      f"speaking line {i + 1} of {len(texts)}"))
 
-            spoken.append(with_memory_retry(job, [1.0, 0.6], "The voice model",
+            # No smaller setting exists that would not cut the speech short: the retry after
+            # out-of-memory runs the same line again once the other models are released.
+            spoken.append(with_memory_retry(job, [1.0, 1.0], "The voice model",
                                             on_oom=lambda: MODELS.release_others(key)))
         progress(1.0, "voice-over ready")
         return VoiceOver(lines=spoken, meta={"engine": "voice", "model": str(self.model),
                                              "seed": seed, "licence": LICENCE,
                                              "commercial_use": True})
 
-    def _line(self, net, processor, device, text: str, seed: int, shrink: float,
+    def _line(self, net, processor, device, text: str, seed: int, scale: float,
               cancel: CancelToken, report) -> VoiceLine:
         import torch
 
@@ -166,7 +168,7 @@ class VoiceEngine:
                       {n: t.to(device.torch_device()) for n, t in v.items()})
                   for k, v in inputs.items()}
         guess = max(1.0, len(text) * _SECONDS_PER_CHAR[language])
-        semantic_tokens = min(768, int((guess * 1.5 + 0.5) * _SEMANTIC_HZ * shrink))
+        semantic_tokens = min(768, int((guess * 1.5 + 0.5) * _SEMANTIC_HZ * scale))
         # Bark runs three models one after another; each forward pass is one step. A hook on
         # each reports progress and stops the job when cancelled.
         expected = semantic_tokens * 4
