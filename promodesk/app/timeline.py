@@ -24,8 +24,8 @@ from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
 from promodesk.app.media import MediaStore
 from promodesk.core.beats import BeatGrid
-from promodesk.core.edits import (EditError, MoveClip, TrimEnd, TrimStart, snap, snap_span,
-                                  snap_targets)
+from promodesk.core.edits import EditError, MoveClip, TrimEnd, TrimStart
+from promodesk.core.snapping import snap, snap_span, snap_targets
 from promodesk.core.timeline import Clip, Project, Track
 
 SNAP_OFF = Qt.ShiftModifier

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from promodesk.core.edits import SnapTarget, snap, snap_span, snap_targets
+from promodesk.core.snapping import SnapTarget, snap, snap_span, snap_targets
 from promodesk.core.timeline import Clip, Marker, Project, Recipe, Take, TrackKind
 
 
