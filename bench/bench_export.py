@@ -10,7 +10,8 @@ Chinese caption on every shot) made three ways in one run:
 
 Budget (issue 4): ours <= 1.5x the floor and >= 8x faster than moviepy.
 
-    .venv/bin/python bench/bench_export.py [--seconds 30] [--skip-moviepy] [--pipe-format both]
+    .venv/bin/python bench/bench_export.py [--seconds 30] [--repeat 2] [--skip-moviepy]
+                                           [--pipe-format yuv420p|rgb24|both]
 """
 
 from __future__ import annotations
@@ -137,6 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--skip-moviepy", action="store_true")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of ours and the floor")
     parser.add_argument("--pipe-format", choices=("yuv420p", "rgb24", "both"), default="yuv420p",
                         help="frames piped as I420 converted on the render threads (ours), as "
                              "RGB converted by ffmpeg, or both for comparison")
@@ -147,8 +149,11 @@ def main() -> None:
         folder = Path(tmp)
         project = build(folder, args.seconds)
         for fmt in formats:
-            t_ours, encoder = ours(project, folder, fmt)
-            rows.append((fmt, t_ours, encoder, floor(project, folder, fmt)))
+            # interleaved repeats, best of each: other work on a shared machine only adds time
+            runs = [(ours(project, folder, fmt), floor(project, folder, fmt))
+                    for _ in range(args.repeat)]
+            t_ours, encoder = min(r[0] for r in runs)
+            rows.append((fmt, t_ours, encoder, min(r[1] for r in runs)))
         t_movie = None if args.skip_moviepy else naive_moviepy(project, folder)
     print(f"export of a {args.seconds:g} s {SIZE[0]}x{SIZE[1]} timeline, 6 shots, captions:")
     for fmt, t_ours, encoder, t_floor in rows:

@@ -171,7 +171,7 @@ def export_video(project: Project, folder: Path, out_path: Path,
     track), "both" or "none"; except for "none", .srt and .vtt files are written beside the MP4.
     ``encoder``: "auto" (a working hardware encoder, else libx264) or an ffmpeg encoder name;
     when it fails, libx264 takes over (``ExportResult.encoder`` says which one wrote the file).
-    ``workers``: render threads (default: one per core); ``pipe_format``: "yuv420p" or "rgb24",
+    ``workers``: render threads (default: cores + 2); ``pipe_format``: "yuv420p" or "rgb24",
     see :data:`PIPE_FORMATS`.
     Returns an :class:`ExportResult`; raises Cancelled (nothing left behind) or ExportError."""
     if captions not in CAPTION_MODES:
@@ -269,7 +269,9 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
     errors: deque[bytes] = deque(maxlen=40)
     reader = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)
     reader.start()
-    workers = workers or max(1, os.cpu_count() or 1)
+    # two more threads than cores: a frame's Python steps wait for the GIL while OpenCV work on
+    # the others runs, and ffmpeg's threads compete for the same cores (measured in bench/)
+    workers = workers or (os.cpu_count() or 1) + 2
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="render")
     pending: deque = deque()
     try:
