@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from promodesk.core.brief import BriefError
     from promodesk.core.projectfile import ProjectFileError
     from promodesk.core.timeline import ASPECTS
-    from promodesk.engines.base import CancelToken, Cancelled, stage
+    from promodesk.engines.base import CancelToken, Cancelled, EngineUnavailable, stage
     from promodesk.engines.musicspec import MusicSpecError
     from promodesk.render.export import ExportError, export_video
     from promodesk.render.make import make_project
@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
                 (Path(args.project) / f"{out.stem}-v{v + 1}.promodesk" if args.project
                  else out.with_name(videos[(v, aspects[0])].stem + ".promodesk"))
             made = make_project(brief, folder, seed=args.seed, variant=v, aspect=aspects[0],
+                                voice=args.voice,
                                 progress=stage(bar, step / jobs, (step + 1) / jobs,
                                                f"variant {v + 1}" if args.variants > 1 else "plan"),
                                 cancel=cancel)
@@ -123,6 +124,10 @@ def run(args: argparse.Namespace) -> int:
         bar.done()
         print(f"promodesk: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except EngineUnavailable as err:
+        bar.done()
+        print(f"promodesk: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except ExportError as err:
         bar.done()
         print(f"promodesk: {err}", file=sys.stderr)
@@ -152,6 +157,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                    help="burn captions into the picture, add a subtitle track, or both")
     p.add_argument("--scale", type=float, default=1.0,
                    help="render at a fraction of full size, for quick drafts (e.g. 0.5)")
+    p.add_argument("--voice", metavar="MODEL", help="add a voice-over read by this model "
+                   "(a name from `promodesk models list`, or a model folder)")
     p.add_argument("--text", help="the copy, instead of a brief file")
     p.add_argument("--image", action="append", default=[], help="a product photo (repeatable)")
     p.add_argument("--title", help="product name (with --text)")

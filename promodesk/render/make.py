@@ -17,7 +17,7 @@ import soundfile as sf
 from promodesk.core.beats import BeatGrid
 from promodesk.core.brief import Brief, BriefError, BriefProblem
 from promodesk.core.copytext import analyze_copy
-from promodesk.core.plan import PlannedShot, Storyboard, plan_storyboard
+from promodesk.core.plan import PlannedCaption, PlannedShot, Storyboard, plan_storyboard
 from promodesk.core.projectfile import add_asset, save_project
 from promodesk.core.timeline import (
     ASPECTS, Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind,
@@ -49,13 +49,52 @@ def _music_asset(folder: Path, result) -> str:
     return add_asset(folder, buf.getvalue(), "wav")
 
 
+VOICE_GAP_US = 200_000
+
+
+def _voice_over(board: Storyboard, folder: Path, project: Project, voice, seed: int,
+                progress: Progress, cancel: CancelToken, notes: list[str]) -> None:
+    """Speak every caption line with the voice engine ``voice`` (a model name or folder), put one
+    voice clip per line on a voice track, and time each caption to its speech exactly: a line
+    starts at its planned time or just after the previous line, and lasts as long as it is
+    spoken. Lines that would run past the end of the video are left out, with a note."""
+    from promodesk.engines.voice import VoiceEngine
+
+    spoken = VoiceEngine(voice).generate([c.text for c in board.captions], progress, cancel,
+                                         seed=seed)
+    track = project.add_track(TrackKind.VOICE, "Voice")
+    timed, t = [], 0
+    for cap, line in zip(board.captions, spoken.lines):
+        start = max(cap.start, t)
+        if start + line.duration_us > board.length:
+            notes.append(f"The voice-over is longer than the video: {len(board.captions) - len(timed)}"
+                         " line(s) were left out. Shorten the copy or make the video longer.")
+            break
+        buf = io.BytesIO()
+        sf.write(buf, line.audio, spoken.sample_rate, format="WAV", subtype="PCM_24")
+        asset = add_asset(folder, buf.getvalue(), "wav")
+        project.assets[asset] = Asset(asset, "audio", line.duration_us,
+                                      {"text": line.text, "language": line.language},
+                                      str(spoken.meta.get("licence", "")))
+        track.clips.append(Clip(start=start, duration=line.duration_us, name=line.text[:12],
+                                takes=[Take(asset, Recipe("voice", {"text": line.text,
+                                                                    "model": str(voice)}, seed),
+                                            line.duration_us)]))
+        timed.append(PlannedCaption(cap.text, start, line.duration_us, cap.sentence, cap.style))
+        t = start + line.duration_us + VOICE_GAP_US
+    board.captions = timed
+
+
 def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
-                 aspect: str | None = None, progress: Progress = no_progress,
+                 aspect: str | None = None, voice: str | Path | None = None,
+                 progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> MadeProject:
     """Plan, compose and assemble a project for ``brief`` in ``folder`` (created; saved).
 
-    Raises BriefError when the brief cannot make a video (empty copy, unreadable photo),
-    Cancelled when cancelled."""
+    ``voice`` names a voice-over model (catalogue name or folder); with it every caption line is
+    spoken on a voice track and the music ducks under it. Raises BriefError when the brief cannot
+    make a video (empty copy, unreadable photo), EngineUnavailable when the voice model is
+    missing, Cancelled when cancelled."""
     from promodesk.engines.composer import ComposerEngine
     from promodesk.engines.musicspec import spec_from_text
     from promodesk.engines.photos import PhotoError, load_photo
@@ -82,7 +121,8 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
 
     style = None if brief.style in ("", "auto") else brief.style
     spec = spec_from_text(brief.text, brief.seconds, style=style, seed=seed + 7919 * variant)
-    music = ComposerEngine().generate(spec, stage(progress, 0.05, 0.8, "music"), cancel)
+    music_end = 0.6 if voice else 0.8
+    music = ComposerEngine().generate(spec, stage(progress, 0.05, music_end, "music"), cancel)
     grid = BeatGrid.from_meta(music.meta)
     progress(0.8, "planning the shots")
     board = plan_storyboard(brief, analysis, grid, seed=seed, variant=variant, style=spec.style)
@@ -106,6 +146,10 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     music_track.clips.append(Clip(start=0, duration=grid.length, name=spec.style,
                                   takes=[Take(music_id, Recipe("composer", spec.to_dict(),
                                                                spec.seed), grid.length)]))
+    notes = list(board.notes)
+    if voice:
+        _voice_over(board, folder, project, voice, seed,
+                    stage(progress, music_end, 0.95, "voice"), cancel, notes)
     captions = project.add_track(TrackKind.CAPTIONS, "Captions")
     for cap in board.captions:
         captions.clips.append(Clip(start=cap.start, duration=cap.duration, name=cap.text[:12],
@@ -113,4 +157,4 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
                                    takes=[Take(None, Recipe("captions", {"sentence": cap.sentence}))]))
     save_project(project, folder)
     progress(1.0, "project saved")
-    return MadeProject(project, folder, board, board.notes)
+    return MadeProject(project, folder, board, notes)
