@@ -151,16 +151,36 @@ def _split_long(piece: str, limit: int) -> list[str]:
                 chunks[i - 1] += chunks[i][0]
                 chunks[i] = chunks[i][1:]
         return [c for c in chunks if c]
-    words, out, cur = piece.split(), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > limit:
-            out.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    if cur:
-        out.append(cur)
-    return out
+    return _balanced_words(piece, limit)
+
+
+def _balanced_words(piece: str, limit: int) -> list[str]:
+    """English ``piece`` cut at word boundaries into the fewest lines of at most ``limit``
+    characters, of even length, preferring a cut before "and", "with" and the like."""
+    words = piece.split()
+    n = -(-len(piece) // limit)
+    out, start = [], 0
+    for k in range(1, n):
+        target = len(piece) * k / n
+        best, best_cost = None, None
+        for i in range(start + 1, len(words)):
+            left = " ".join(words[start:i])
+            if len(left) > limit:
+                break
+            at = len(" ".join(words[:i]))
+            cost = abs(at - target) - (8 if f" {words[i].lower()} " in _BREAKS else 0)
+            if best_cost is None or cost < best_cost:
+                best, best_cost = i, cost
+        if best is None:
+            break
+        out.append(" ".join(words[start:best]))
+        start = best
+    rest = " ".join(words[start:])
+    if len(rest) > limit and len(words) - start > 1:
+        out += _balanced_words(rest, limit)
+    else:
+        out.append(rest)
+    return [o for o in out if o]
 
 
 def caption_lines(sentences: list[str]) -> list[CaptionLine]:
@@ -177,7 +197,9 @@ def caption_lines(sentences: list[str]) -> list[CaptionLine]:
             for clause in split_clauses(sentence):
                 for part in ([clause] if text_length(clause) <= limit else _split_long(clause, limit)):
                     joiner = "" if _is_zh(part) else " "
-                    if cur and text_length(cur + joiner + part) <= limit:
+                    # never join across a colon, semicolon or dash: they end a thought
+                    strong = cur.rstrip().endswith(tuple("：:；;—"))
+                    if cur and not strong and text_length(cur + joiner + part) <= limit:
                         cur = cur + joiner + part
                     else:
                         if cur:
@@ -244,7 +266,8 @@ def find_cta(text: str) -> str:
     return found[:1].upper() + found[1:] if found and found.isascii() else found
 
 
-_EN_TRAILING = {"and", "or", "to", "the", "a", "an", "of", "for", "with", "in", "on", "your", "its"}
+_EN_TRAILING = {"and", "or", "to", "the", "a", "an", "of", "for", "with", "in", "on", "your", "its",
+                "you", "our", "my", "at", "by", "from"}
 
 
 def key_phrase(sentence: str) -> str:
@@ -261,10 +284,37 @@ def key_phrase(sentence: str) -> str:
                 pick = pick[at + len(verb):]
                 break
         return pick[:10]
-    words = pick.split()[:6]
+    return _english_phrase(pick)
+
+
+_LINKING = ("has", "have", "is", "are", "gets", "includes", "features", "offers", "brings",
+            "comes with", "gives you", "lets you")
+_BREAKS = (" and ", " with ", " that ", " which ", " so ", " while ", " because ")
+
+
+def _english_phrase(clause: str, most: int = 7) -> str:
+    """An English panel phrase: after a linking verb near the start ("The kit has | everything
+    you need"), before a conjunction ("Climbs to 300 meters | and floats home"), at most ``most``
+    words, not ending on a small word, first letter capitalised."""
+    words = clause.split()
+    if len(words) > most:
+        low = " " + clause.lower() + " "
+        for verb in _LINKING:
+            at = low.find(f" {verb} ")
+            if 0 < at and len(low[:at].split()) <= 4 and len(low[at:].split()) > 2:
+                clause = clause[at + len(verb) + 1:].strip()
+                break
+    if len(clause.split()) > most:
+        low = clause.lower()
+        cuts = [low.find(b) for b in _BREAKS if len(low[:max(low.find(b), 0)].split()) >= 2]
+        cuts = [c for c in cuts if c > 0]
+        if cuts:
+            clause = clause[:min(cuts)]
+    words = clause.split()[:most]
     while len(words) > 1 and words[-1].lower().strip(",.") in _EN_TRAILING:
         words.pop()
-    return " ".join(words)
+    phrase = " ".join(words)
+    return phrase[:1].upper() + phrase[1:]
 
 
 def strip_emoji(text: str) -> str:

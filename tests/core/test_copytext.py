@@ -8,7 +8,7 @@ import pytest
 
 from promodesk.core.brief import load_brief
 from promodesk.core.copytext import (
-    EN_MAX_CHARS, MIN_LINE_US, ZH_MAX_CHARS, analyze_copy, caption_lines, detect_language,
+    EN_MAX_CHARS, MIN_LINE_US, ZH_MAX_CHARS, analyze_copy, caption_lines, detect_language, key_phrase,
     find_cta, find_offer, reading_time_us, split_sentences, text_length,
 )
 from tests.core.test_brief import EXAMPLES
@@ -96,3 +96,25 @@ def test_empty_and_huge_copy():
     assert analyze_copy("").lines == []
     a = analyze_copy("这是一句很长的文案，描述产品的特点。" * 300)
     assert len(a.sentences) == 300 and all(text_length(l.text) <= ZH_MAX_CHARS for l in a.lines)
+
+
+@pytest.mark.parametrize("sentence,phrase", [
+    ("The SkyForge kit has everything you need for your first launch: rocket, engines and a "
+     "reusable pad.", "Everything you need for your first launch"),
+    ("Climbs to 300 meters and floats home on its own parachute.", "Climbs to 300 meters"),
+    ("晨光意式浓缩杯采用加厚骨瓷，保温更持久。", "加厚骨瓷"),
+    ("90毫升黄金容量，完美萃取每一滴醇香。", "90毫升黄金容量"),
+])
+def test_key_phrases_end_on_sense_boundaries(sentence, phrase):
+    assert key_phrase(sentence) == phrase
+
+
+def test_lines_do_not_run_across_a_colon_and_are_balanced():
+    lines = caption_lines(["The SkyForge kit has everything you need for your first launch: "
+                           "rocket, engines and a reusable pad.",
+                           "Climbs to 300 meters and floats home on its own parachute."])
+    texts = [line.text for line in lines]
+    assert all(":" not in t.rstrip(":") for t in texts)
+    assert "Climbs to 300 meters" in texts  # cut before "and", not "...floats home on"
+    for t in texts:
+        assert len(t) <= EN_MAX_CHARS
