@@ -106,26 +106,13 @@ class StillsEngine:
 
     def folder(self) -> Path:
         """The model folder (checked: safetensors only); EngineUnavailable when missing."""
-        if str(self.model) in models.CATALOGUE:
-            folder = models.require(str(self.model))
-        else:
-            folder = Path(self.model)
-            models.check_safetensors(folder)
+        folder = models.model_folder(self.model)
         _check_pipeline_class(folder)
         return folder
 
     def availability(self) -> str | None:
         """None when the engine can run here, else what is missing and how to get it."""
-        try:
-            import diffusers  # noqa: F401
-            import torch  # noqa: F401
-        except ImportError:
-            return "Diffusion stills need the model extras: pip install 'promodesk[gpu]'."
-        try:
-            self.folder()
-        except EngineUnavailable as err:
-            return str(err)
-        return None
+        return models.engine_availability(self.folder, ("torch", "diffusers"), 'Diffusion stills')
 
     def _load(self):
         from promodesk.engines.device import MODELS, pick_device

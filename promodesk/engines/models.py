@@ -16,7 +16,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from promodesk.engines.base import CancelToken, Cancelled, EngineUnavailable, Progress, no_progress
 
@@ -173,6 +173,31 @@ def check_safetensors(folder: Path) -> None:
             "files, because pickled weights (.bin, .pt, .ckpt) can run code on your computer. "
             "Download the model again with `promodesk models download NAME`, or convert it to "
             "safetensors with a tool you trust.")
+
+
+def model_folder(model: str | Path) -> Path:
+    """The folder of ``model`` (a catalogue name or a folder path), checked to hold only
+    safetensors weights; EngineUnavailable saying what is missing and how to get it otherwise."""
+    if str(model) in CATALOGUE:
+        return require(str(model))
+    folder = Path(model)
+    check_safetensors(folder)
+    return folder
+
+
+def engine_availability(folder: Callable[[], Path], libraries: tuple[str, ...],
+                        title: str) -> str | None:
+    """None when the libraries import and ``folder()`` finds the model, else what is missing and
+    how to get it (for an engine's ``availability``)."""
+    import importlib.util
+
+    if any(importlib.util.find_spec(lib) is None for lib in libraries):
+        return f"{title} needs the model extras: pip install 'promodesk[gpu]' ({', '.join(libraries)})."
+    try:
+        folder()
+    except EngineUnavailable as err:
+        return str(err)
+    return None
 
 
 def folder_bytes(folder: Path) -> int:

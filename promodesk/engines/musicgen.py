@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from promodesk.engines import models
-from promodesk.engines.base import (CancelToken, EngineInfo, EngineUnavailable, GenerationError,
+from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
                                     Progress, no_progress)
 from promodesk.engines.composer import MusicResult
 
@@ -111,25 +111,11 @@ class MusicGenEngine:
 
     def folder(self) -> Path:
         """The model folder (checked: safetensors only); EngineUnavailable when missing."""
-        if str(self.model) in models.CATALOGUE:
-            return models.require(str(self.model))
-        folder = Path(self.model)
-        models.check_safetensors(folder)
-        return folder
+        return models.model_folder(self.model)
 
     def availability(self) -> str | None:
         """None when the engine can run here, else what is missing and how to get it."""
-        try:
-            import torch  # noqa: F401
-            import transformers  # noqa: F401
-        except ImportError:
-            return ("MusicGen needs the model extras: pip install 'promodesk[gpu]' "
-                    "(torch, transformers).")
-        try:
-            self.folder()
-        except EngineUnavailable as err:
-            return str(err)
-        return None
+        return models.engine_availability(self.folder, ("torch", "transformers"), 'MusicGen')
 
     def _load(self):
         from promodesk.engines.device import MODELS, pick_device
