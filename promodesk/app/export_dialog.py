@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
                                QVBoxLayout, QWidget)
 
 from promodesk.app.jobs import Job
+from promodesk.app.tasks import run_export
 from promodesk.core.timeline import ASPECTS
 
 CAPTION_MODES = {"Burned into the picture": "burn", "Soft (subtitle track)": "soft",
@@ -25,20 +26,6 @@ def export_size(aspect: str, quality_divisor: int) -> tuple[int, int]:
     """(w, h) in pixels for ``aspect`` at a quality (1 full, 2 half), even numbers."""
     w, h = ASPECTS[aspect]
     return (w // quality_divisor) // 2 * 2, (h // quality_divisor) // 2 * 2
-
-
-def run_export(inputs: dict, progress, cancel):
-    """Job: export one aspect; removes the subtitle files when they were not asked for.
-    Returns the ExportResult."""
-    from promodesk.render.export import export_video
-
-    result = export_video(inputs["project"], inputs["folder"], inputs["out"], size=inputs["size"],
-                          captions=inputs["captions"], progress=progress, cancel=cancel)
-    if not inputs["subtitle_files"]:
-        for path in result.subtitles:
-            Path(path).unlink(missing_ok=True)
-        result.subtitles = []
-    return result
 
 
 class ExportDialog(QDialog):
@@ -129,7 +116,7 @@ class ExportDialog(QDialog):
                       "size": export_size(aspect, divisor),
                       "captions": CAPTION_MODES[self.captions.currentText()],
                       "subtitle_files": self.subtitles.isChecked()}
-            job = Job(f"Export {aspect}", run_export, inputs, lane="cpu")
+            job = Job(f"Export {aspect}", run_export, inputs, lane="export")
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setFormat(f"{aspect}  %p%")

@@ -5,12 +5,11 @@ result is applied on the UI thread as one undoable edit, and a failure changes n
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from promodesk.app import regenerate as regen
+from promodesk.app import tasks as regen
 from promodesk.app.jobs import Job
 from promodesk.core.edits import AddClip, AddTake, EditError
 from promodesk.core.projectfile import asset_path
@@ -43,32 +42,6 @@ def new_project_folder(title: str, root: Path | None = None) -> Path:
     return folder
 
 
-def make_from_brief(inputs, progress, cancel):
-    """Job: the lead's brief -> project pipeline into a new folder; the folder is removed again
-    when it fails or is cancelled. Returns (project, folder)."""
-    from promodesk.render.make import make_project
-
-    brief, folder, seed = inputs
-    try:
-        made = make_project(brief, folder, seed=seed, progress=progress, cancel=cancel)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return made.project, made.folder
-
-
-def import_photo(inputs, progress, cancel) -> str:
-    """Job: check a dropped photo decodes and store it in the project's assets/; returns its id."""
-    from promodesk.core.projectfile import add_asset
-    from promodesk.engines.photos import load_photo
-
-    path, folder = inputs
-    progress(0.2, "Reading the photo")
-    load_photo(path)
-    cancel.check()
-    return add_asset(Path(folder), Path(path))
-
-
 class Generation(QObject):
     """Starts generation jobs for a main window and applies their results."""
 
@@ -82,7 +55,7 @@ class Generation(QObject):
     def generate(self, brief, folder: Path | None = None, seed: int = 0) -> Job:
         """Make a project from ``brief`` in a new folder and open it when done."""
         folder = Path(folder) if folder else new_project_folder(brief.title or "promo")
-        job = Job(f"Generate '{brief.title or 'video'}'", make_from_brief, (brief, folder, seed),
+        job = Job(f"Generate '{brief.title or 'video'}'", regen.make_from_brief, (brief, folder, seed),
                   lane="gpu")
         job.succeeded.connect(lambda result: self.w.set_project(result[0], result[1]))
         job.failed.connect(lambda msg: self.w.show_status(f"Generation failed: {msg}"))
@@ -115,8 +88,10 @@ class Generation(QObject):
                       "duration_us": clip.duration, "aspect": (w.project.width, w.project.height)}
             fn, title = regen.shot_take, f"Regenerate shot '{clip.name}'"
         elif kind == TrackKind.MUSIC:
+            asset = w.project.assets.get(clip.asset or "")
             inputs = {"clip_id": clip_id, "folder": w.folder, "spec": params, "seed": seed,
-                      "bars": bars}
+                      "bars": bars, "meta": dict(asset.meta) if asset else None,
+                      "audio": asset_path(w.folder, clip.asset) if asset else None}
             fn = regen.music_take
             title = f"Regenerate bars {bars[0]}-{bars[1]}" if bars else "Regenerate music"
         elif kind == TrackKind.CAPTIONS and clip.cue is not None:
@@ -157,7 +132,7 @@ class Generation(QObject):
         start = min(bars, key=lambda b: abs(b - at_us)) if bars else at_us
         length = (bars[2] - bars[0]) if len(bars) > 2 else DROPPED_SHOT_US
         for i, path in enumerate(paths):
-            job = Job(f"Import {Path(path).name}", import_photo, (path, w.folder), lane="cpu")
+            job = Job(f"Import {Path(path).name}", regen.import_photo, (path, w.folder), lane="cpu")
             job.succeeded.connect(lambda asset_id, s=start + i * length: self._place(asset_id, track_id, s, length))
             job.failed.connect(lambda msg: w.show_status(msg))
             w.jobs.submit(job)

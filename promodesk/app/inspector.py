@@ -19,7 +19,8 @@ CHOICES = {
     "style": ["outline", "boxed", "karaoke"],
 }
 # Music parameters a user may sensibly change before regenerating; the rest are shown read-only.
-MUSIC_EDITABLE = {"style", "bpm", "key", "mode", "energy", "mood"}
+# (bpm and bars fix the length, so they stay as they are.)
+MUSIC_EDITABLE = {"style", "key", "mode", "energy", "mood"}
 
 
 def _editor(key: str, value, editable: bool) -> QWidget:

@@ -1,15 +1,24 @@
 """Background jobs: generation, waveform/thumbnail building and export on ``QThread`` workers.
 
 A job is a plain function ``fn(inputs, progress, cancel)`` (the engines' contract in
-:mod:`promodesk.engines.base`). It runs on a worker thread, never touches widgets or the open
-project, and returns a result that the UI thread applies in ``succeeded`` handlers. Model jobs
-(``lane="gpu"``) share one worker and run one at a time; other jobs run on a few CPU workers
-beside it. The UI thread never waits on a job: results, progress and errors arrive as queued
-signals. A failed job reports its message and changes nothing, since it never held the project.
+:mod:`promodesk.engines.base`). It never touches widgets or the open project, and returns a
+result that the UI thread applies in ``succeeded`` handlers. The UI thread never waits on a job:
+results, progress and errors arrive as queued signals. A failed job reports its message and
+changes nothing, since it never held the project.
+
+Lanes: generation and model jobs (``lane="gpu"``) run one at a time in one worker *process*
+(:mod:`promodesk.app.worker_process`), relayed by a QThread. Other heavy jobs run in processes too:
+``"cpu"`` (thumbnails, photo import, audio mixes; one process) and ``"export"`` (one process), so
+engines and libraries that hold the GIL in long C calls (image filters, synthesis, limiters) cannot
+stall the UI thread. Only light jobs (``"thread"``: reading waveform peaks) run on threads of the
+editor's own process.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
+import queue
 import sys
 import time
 import traceback
@@ -17,15 +26,19 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from promodesk.app import worker_process
 from promodesk.engines.base import Cancelled, CancelToken
 
 JobFunction = Callable[[Any, Callable[[float, str], None], CancelToken], Any]
 
-# Errors a user can cause or act on: their message is shown as it is. Anything else is a bug,
-# reported with its type so the user can tell us, and printed to stderr with the traceback.
-_USER_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, RuntimeError, LookupError)
-
 _PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the UI thread
+
+
+WARM_UP = "Starting workers"
+
+
+def _nothing(_inputs, _progress, _cancel) -> None:
+    """The warm-up job."""
 
 
 class Job(QObject):
@@ -38,7 +51,7 @@ class Job(QObject):
     cancelled = Signal()
     ended = Signal(object)  # the job itself, after any of succeeded, failed, cancelled
 
-    def __init__(self, title: str, fn: JobFunction, inputs: Any = None, *, lane: str = "cpu",
+    def __init__(self, title: str, fn: JobFunction, inputs: Any = None, *, lane: str = "thread",
                  clip_id: str | None = None):
         super().__init__()
         self.title, self.fn, self.inputs, self.lane, self.clip_id = title, fn, inputs, lane, clip_id
@@ -97,18 +110,90 @@ class _Worker(QObject):
         except Cancelled:
             job.state = "cancelled"
             job.cancelled.emit()
-        except _USER_ERRORS as err:
-            job.state, job.error = "failed", str(err) or type(err).__name__
-            job.failed.emit(job.error)
-        except Exception as err:  # a bug: keep the editor alive, say what happened
-            traceback.print_exc(file=sys.stderr)
-            job.state = "failed"
-            job.error = f"{job.title} failed because of an internal error ({type(err).__name__}: {err})."
+        except Exception as err:  # a bug in a job must not take the editor down: say what happened
+            if not isinstance(err, worker_process.USER_ERRORS):
+                traceback.print_exc(file=sys.stderr)
+            job.state, job.error = "failed", worker_process.describe_error(job.title, err)
             job.failed.emit(job.error)
         else:
             job.result, job.state = result, "done"
             job.succeeded.emit(result)
         job.ended.emit(job)
+
+
+class _ProcessWorker(_Worker):
+    """Relays jobs to the generation worker process, one at a time, and their answers back.
+    The process is started on first use and again if it died."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self._ctx = multiprocessing.get_context("spawn")
+        self._proc = None
+        self._flag = self._ctx.Value("q", 0, lock=False)
+        self._count = 0
+
+    def _ensure(self) -> None:
+        if self._proc is not None and self._proc.is_alive():
+            return
+        self._inbox, self._outbox = self._ctx.Queue(), self._ctx.Queue()
+        self._proc = self._ctx.Process(target=worker_process.serve, name=f"promodesk-{self.name}",
+                                       args=(self._inbox, self._outbox, self._flag), daemon=True)
+        self._proc.start()
+
+    def _run(self, job: Job) -> None:
+        if job.token.cancelled:
+            job.state = "cancelled"
+            job.cancelled.emit()
+            job.ended.emit(job)
+            return
+        job.state = "running"
+        job.progressed.emit(0.0, "Starting")
+        self._ensure()
+        self._count += 1
+        number = self._count
+        self._inbox.put((number, job.title, job.fn, job.inputs))
+        answer = None
+        while answer is None:
+            if job.token.cancelled:
+                self._flag.value = number
+            try:
+                msg = self._outbox.get(timeout=0.1)
+            except queue.Empty:
+                if not self._proc.is_alive():
+                    answer = ("failed", "The generation worker stopped unexpectedly "
+                              f"(exit code {self._proc.exitcode}); try again.")
+                continue
+            if msg[0] != number:
+                continue  # a late message of an earlier job
+            if msg[1] == "progress":
+                job.progressed.emit(msg[2], msg[3])
+            else:
+                answer = msg[1:]
+        if answer[0] == "done":
+            job.result, job.state = pickle.loads(answer[1]), "done"
+            job.succeeded.emit(job.result)
+        elif answer[0] == "cancelled":
+            job.state = "cancelled"
+            job.cancelled.emit()
+        else:
+            job.state, job.error = "failed", answer[1]
+            job.failed.emit(job.error)
+        job.ended.emit(job)
+
+    def stop(self) -> None:
+        """Ask the process to finish (cancelling its job) and end it if it does not."""
+        if self._proc is None:
+            return
+        self._flag.value = self._count
+        try:
+            self._inbox.put(None)
+        except (OSError, ValueError):
+            pass
+        self._proc.join(2)
+        if self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join(1)
 
 
 class _Poster(QObject):
@@ -120,10 +205,10 @@ class _Poster(QObject):
 class _Lane:
     """A worker thread and the worker object living on it."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, worker: _Worker | None = None):
         self.thread = QThread()
         self.thread.setObjectName(f"promodesk-{name}")
-        self.worker = _Worker()
+        self.worker = worker or _Worker()
         self.worker.moveToThread(self.thread)
         self.poster = _Poster()
         self.poster.post.connect(self.worker.run)  # queued: the worker lives on its thread
@@ -131,22 +216,23 @@ class _Lane:
 
 
 class JobRunner(QObject):
-    """Starts jobs on worker threads: ``gpu`` lane (one worker, model jobs one at a time) or a
-    ``cpu`` lane (the least busy of ``cpu_workers``). ``job_added`` and ``job_ended`` let views
-    (the jobs panel, clip overlays) follow them."""
+    """Starts jobs on their lane: ``gpu`` (generation; one process, one job at a time), ``cpu``
+    (thumbnails, imports, mixes; one process), ``export`` (one process) or ``thread`` (the least
+    busy of ``threads`` in-process workers). ``job_added`` and ``job_ended`` let views (the jobs
+    panel, clip overlays) follow them. Processes start on first use."""
 
     job_added = Signal(object)
     job_ended = Signal(object)
 
-    def __init__(self, cpu_workers: int = 2, parent: QObject | None = None):
+    def __init__(self, threads: int = 2, parent: QObject | None = None):
         super().__init__(parent)
-        self._lanes = {"gpu": [_Lane("gpu")],
-                       "cpu": [_Lane(f"cpu{i}") for i in range(cpu_workers)]}
+        self._lanes = {name: [_Lane(name, _ProcessWorker(name))] for name in ("gpu", "cpu", "export")}
+        self._lanes["thread"] = [_Lane(f"thread{i}") for i in range(threads)]
         self.jobs: list[Job] = []
 
     def submit(self, job: Job) -> Job:
         """Queue ``job`` on its lane and return it; connect to its signals before or after."""
-        lanes = self._lanes["gpu" if job.lane == "gpu" else "cpu"]
+        lanes = self._lanes[job.lane]
         lane = min(lanes, key=lambda l: l.worker.pending)
         lane.worker.pending += 1
         self.jobs.append(job)
@@ -157,6 +243,11 @@ class JobRunner(QObject):
         return job
 
     @Slot(object)
+    def warm_up(self) -> list[Job]:
+        """Start the worker processes now (an empty job each), so the first real job does not
+        pay for starting Python. Returns the warm-up jobs."""
+        return [self.submit(Job(WARM_UP, _nothing, None, lane=name)) for name in ("gpu", "cpu", "export")]
+
     def _ended(self, job: Job) -> None:
         if job in self.jobs:
             self.jobs.remove(job)
@@ -173,5 +264,7 @@ class JobRunner(QObject):
             for lane in lanes:
                 lane.thread.quit()
                 lane.thread.wait(wait_ms)
+                if isinstance(lane.worker, _ProcessWorker):
+                    lane.worker.stop()
 
 

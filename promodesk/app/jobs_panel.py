@@ -8,10 +8,10 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QProgressBar, QPushB
                                QVBoxLayout, QWidget)
 
 from promodesk.app import theme
-from promodesk.app.jobs import Job, JobRunner
+from promodesk.app.jobs import WARM_UP, Job, JobRunner
 
 # Thumbnail and waveform jobs are quick and many; they show in the status bar, not as rows.
-QUIET_TITLES = {"Waveform", "Thumbnails"}
+QUIET_TITLES = {"Waveform", "Thumbnails", "Autosave", WARM_UP}
 
 
 class JobRow(QFrame):

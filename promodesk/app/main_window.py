@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QM
 from promodesk.app.brief_panel import BriefPanel
 from promodesk.app.generation import Generation, projects_root
 from promodesk.app.inspector import Inspector
-from promodesk.app.jobs import JobRunner
+from promodesk.app.jobs import Job, JobRunner
 from promodesk.app.jobs_panel import JobsPanel
 from promodesk.app.media import MediaStore
 from promodesk.app.preview import FrameSource, PreviewPanel
@@ -29,6 +29,13 @@ from promodesk.core.projectfile import (AUTOSAVE_DIR, PROJECT_FILE, ProjectFileE
 from promodesk.core.timeline import Project
 
 AUTOSAVE_MS = 60_000
+
+
+def write_autosave(inputs, _progress, _cancel) -> None:
+    """Job: write serialised project bytes to FOLDER/autosave/project.json atomically."""
+    folder, data = inputs
+    (folder / AUTOSAVE_DIR).mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(folder / AUTOSAVE_DIR / PROJECT_FILE, data)
 RECENT_MAX = 8
 
 
@@ -41,7 +48,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("PromoDesk", "PromoDesk")
         self.project, self.folder = Project.for_aspect("9:16"), None
         self.undo = ProjectUndo(self.project, self)
-        self.jobs = JobRunner(cpu_workers=2, parent=self)
+        self.jobs = JobRunner(parent=self)
         self.media = MediaStore(self.jobs, self)
         self.timeline = TimelineView(self.media)
         self.timeline_panel = TimelinePanel(self.timeline)
@@ -62,6 +69,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.start()
         self._autosaved_index = 0
         self.set_project(self.project, None)
+        QTimer.singleShot(300, self.jobs.warm_up)
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -318,18 +326,16 @@ class MainWindow(QMainWindow):
         self._add_recent(dst)
         return True
 
-    def autosave(self) -> None:
-        """Write the project to its autosave/ folder when it changed since the last autosave."""
+    def autosave(self) -> Job | None:
+        """Write the project to its autosave/ folder when it changed since the last autosave
+        (serialised here, written and fsynced by a job); returns the job or None."""
         if self.folder is None or self.undo.isClean() or self.undo.index() == self._autosaved_index:
-            return
+            return None
         data = (json.dumps(project_to_dict(self.project), ensure_ascii=False, indent=1) + "\n").encode()
-        try:
-            (self.folder / AUTOSAVE_DIR).mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(self.folder / AUTOSAVE_DIR / PROJECT_FILE, data)
-        except OSError as err:
-            self.show_status(f"Autosave failed: {err.strerror or err}")
-            return
         self._autosaved_index = self.undo.index()
+        job = Job("Autosave", write_autosave, (self.folder, data), lane="thread")
+        job.failed.connect(lambda msg: self.show_status(f"Autosave failed: {msg}"))
+        return self.jobs.submit(job)
 
     def export_dialog(self) -> None:
         from promodesk.app.export_dialog import ExportDialog

@@ -54,7 +54,7 @@ class MediaStore(QObject):
             self._peaks[asset_id] = cached
             return cached
         self._start(asset_id, Job("Waveform", media_cache.build_peaks,
-                                  (asset_id, asset_path(self.folder, asset_id)), lane="cpu"),
+                                  (asset_id, asset_path(self.folder, asset_id)), lane="thread"),
                     lambda peaks, k=asset_id: self._peaks.__setitem__(k, peaks))
         return None
 

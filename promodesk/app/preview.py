@@ -2,13 +2,16 @@
 own) at preview size, rendered on a worker thread with a small cache, plus the transport row
 (play/pause, time, loop).
 
-The UI thread only asks for "the frame at t" and shows what arrives; the worker renders the
-newest request (older ones are dropped), then the next frame ahead while playing, so playback holds
-the frame rate once frames are cached.
+The UI thread only asks for "the frame at t" and shows what arrives. A relay thread hands the
+newest request (older ones are dropped) to a preview process that holds the FrameRenderer (so
+preparing shots, which holds the GIL in image code, never stalls the UI thread), then the next
+frame ahead while playing, so playback holds the frame rate once frames are cached.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import queue
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -18,7 +21,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
-from promodesk.app import theme
+from promodesk.app import theme, worker_process
 from promodesk.app.timeline_paint import format_time
 from promodesk.core.timeline import Project, frame_at, frame_start
 
@@ -44,8 +47,8 @@ class _FrameWorker(QObject):
         super().__init__()
         self._lock = threading.Lock()
         self._request: tuple | None = None
-        self._renderer = None
-        self._renderer_rev = -1
+        self._proc = None
+        self._sent_rev = -1
 
     def request(self, rev: int, project: Project, folder: Path, size, index: int, us: int) -> None:
         with self._lock:
@@ -59,21 +62,41 @@ class _FrameWorker(QObject):
         if req is None:
             return
         rev, project, folder, size, index, us = req
-        try:
-            if self._renderer_rev != rev:
-                from promodesk.render.frame import FrameRenderer
-
-                self._renderer, self._renderer_rev = FrameRenderer(project, folder, size), rev
-            rgb = self._renderer.frame(us)
-        except ImportError:
-            self.failed.emit("The preview renderer is not installed in this build.")
+        if self._proc is None or not self._proc.is_alive():
+            ctx = multiprocessing.get_context("spawn")
+            self._inbox, self._outbox = ctx.Queue(), ctx.Queue()
+            self._proc = ctx.Process(target=worker_process.serve_frames, name="promodesk-preview",
+                                     args=(self._inbox, self._outbox), daemon=True)
+            self._proc.start()
+            self._sent_rev = -1
+        if self._sent_rev != rev:
+            self._inbox.put(("project", rev, project, folder, size))
+            self._sent_rev = rev
+        self._inbox.put(("frame", rev, index, us))
+        while True:
+            try:
+                answer = self._outbox.get(timeout=1.0)
+            except queue.Empty:
+                if not self._proc.is_alive():
+                    self.failed.emit("The preview stopped unexpectedly; click the timeline to retry.")
+                    return
+                continue
+            if answer[1] == rev and answer[2] == index:
+                break
+        if answer[0] == "error":
+            if answer[3] != "stale":
+                self.failed.emit(answer[3])
             return
-        except Exception as err:  # a clip that cannot render must not stop the editor
-            self.failed.emit(f"Cannot draw this frame: {err}")
-            return
-        h, w = rgb.shape[:2]
-        image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format_RGB888).copy()
+        _, _, _, data, w, h = answer
+        image = QImage(data, w, h, 3 * w, QImage.Format_RGB888).copy()
         self.ready.emit(rev, index, image)
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self._inbox.put(None)
+            self._proc.join(2)
+            if self._proc.is_alive():
+                self._proc.terminate()
 
 
 class FrameSource(QObject):
@@ -144,6 +167,7 @@ class FrameSource(QObject):
     def stop(self) -> None:
         self.thread.quit()
         self.thread.wait(3000)
+        self.worker.stop()
 
 
 class FrameView(QWidget):

@@ -10,20 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer
 
 from promodesk.app.jobs import Job
+from promodesk.app.tasks import mix_for_playback
 from promodesk.app.playback import Playback
 from promodesk.core.timeline import frame_at, frame_start
 
 SHUTTLE = (1.0, 2.0, 4.0, 8.0)
-
-
-def _mix(inputs, progress, cancel):
-    from promodesk.render.mix import mix_project
-
-    project, folder = inputs
-    progress(0.1, "Mixing the audio")
-    audio, _sr = mix_project(project, folder)
-    cancel.check()
-    return audio
 
 
 class Transport(QObject):
@@ -146,7 +137,7 @@ class Transport(QObject):
         if self._mix_job is not None and self._mix_job.active:
             self._mix_job.cancel()
         self._mix_rev = rev
-        job = Job("Audio mix", _mix, (self.w.project.copy(), self.w.folder), lane="cpu")
+        job = Job("Audio mix", mix_for_playback, (self.w.project.copy(), self.w.folder), lane="cpu")
         job.succeeded.connect(lambda audio, r=rev: self._mixed(r, audio))
         job.failed.connect(lambda msg: self.w.set_audio_status(f"Playing silent: {msg}"))
         self._mix_job = job

@@ -16,32 +16,26 @@ from promodesk.core.timeline import Asset, CaptionCue, Clip, Project, Recipe, Ta
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTO = ROOT / "resources" / "examples" / "products" / "espresso-cup.png"
-BPM = 120
-BEAT_US = 60_000_000 // BPM  # 500 ms
 SECONDS = 8
 
 
-def _music_wav(seconds: int = SECONDS) -> tuple[bytes, dict]:
-    """A short real WAV: a decaying tone on every beat, louder on bar lines, and its meta."""
-    sr = 48000
-    n = seconds * sr
-    t = np.arange(n) / sr
-    audio = 0.05 * np.sin(2 * np.pi * 110 * t)
-    beats = list(range(0, seconds * 1_000_000, BEAT_US))
-    for i, b in enumerate(beats):
-        a = b * sr // 1_000_000
-        k = np.arange(min(6000, n - a))
-        audio[a:a + len(k)] += (0.8 if i % 4 == 0 else 0.4) * np.exp(-k / 900) * np.sin(2 * np.pi * 880 * k / sr)
-    stereo = np.stack([audio, audio], axis=1).astype(np.float32)
-    import io
+_MUSIC: dict[int, tuple[bytes, dict, dict]] = {}
 
-    buf = io.BytesIO()
-    sf.write(buf, stereo, sr, format="WAV", subtype="PCM_16")
-    meta = {"bpm": BPM, "key": "C", "mode": "major", "time_signature": [4, 4], "beats_us": beats,
-            "downbeats_us": beats[::4], "seconds": float(seconds), "seed": 1, "engine": "test-tone",
-            "sections": [{"name": "intro", "start_us": 0, "end_us": 4_000_000, "start_bar": 0, "bars": 2},
-                         {"name": "chorus", "start_us": 4_000_000, "end_us": 8_000_000, "start_bar": 2, "bars": 2}]}
-    return buf.getvalue(), meta
+
+def composed_music(seconds: int = SECONDS) -> tuple[bytes, dict, dict]:
+    """(WAV bytes, asset meta, spec dict) of real music from the composer, made once per run."""
+    if seconds not in _MUSIC:
+        import io
+
+        from promodesk.engines.composer import ComposerEngine
+        from promodesk.engines.musicspec import spec_from_text
+
+        spec = spec_from_text("Warm morning coffee in a cup to hold.", seconds, seed=3)
+        result = ComposerEngine().generate(spec)
+        buf = io.BytesIO()
+        sf.write(buf, result.audio, result.sample_rate, format="WAV", subtype="PCM_24")
+        _MUSIC[seconds] = (buf.getvalue(), dict(result.meta), spec.to_dict())
+    return _MUSIC[seconds]
 
 
 def shot_params(kind: str, text: str = "") -> dict:
@@ -50,23 +44,24 @@ def shot_params(kind: str, text: str = "") -> dict:
 
 
 def build_project(folder: Path, with_music: bool = True) -> Project:
-    """Save a small project in ``folder``: 4 shots (1 s, 1.5 s apart), music, 2 captions."""
+    """Save a small project in ``folder``: 4 shots of 1.5 s every 2.5 s, composed music,
+    2 captions."""
     project = Project.for_aspect("9:16", title="Espresso test")
     photo = add_asset(folder, PHOTO)
     project.assets[photo] = Asset(photo, "image", None, {}, "test photo")
     video = project.add_track(TrackKind.VIDEO, "Shots")
     for i, kind in enumerate(["hero", "detail", "feature", "cta"]):
-        video.clips.append(Clip(start=i * 2_000_000, duration=1_500_000, name=kind,
+        video.clips.append(Clip(start=i * 2_500_000, duration=1_500_000, name=kind,
                                 takes=[Take(photo if kind != "cta" else None,
                                             Recipe("shots", shot_params(kind, "Hello"), 10 + i))]))
     if with_music:
-        data, meta = _music_wav()
+        data, meta, spec = composed_music()
         music_id = add_asset(folder, data, "wav")
-        project.assets[music_id] = Asset(music_id, "audio", SECONDS * 1_000_000, meta, "test")
+        length = meta["duration_us"]
+        project.assets[music_id] = Asset(music_id, "audio", length, meta, meta["licence"])
         music = project.add_track(TrackKind.MUSIC, "Music")
-        music.clips.append(Clip(start=0, duration=SECONDS * 1_000_000, name="music",
-                                takes=[Take(music_id, Recipe("composer", {"style": "test"}, 1),
-                                            SECONDS * 1_000_000)]))
+        music.clips.append(Clip(start=0, duration=length, name=spec["style"],
+                                takes=[Take(music_id, Recipe("composer", spec, spec["seed"]), length)]))
     caps = project.add_track(TrackKind.CAPTIONS, "Captions")
     for i, text in enumerate(["每一个清晨", "Order now"]):
         caps.clips.append(Clip(start=i * 3_000_000, duration=2_000_000, name=text,
@@ -122,6 +117,8 @@ def window(qtbot, tmp_path):
     w.resize(1400, 900)
     w.show()
     qtbot.waitExposed(w)
+    warm = w.jobs.warm_up()  # the worker processes, started before a test measures anything
+    qtbot.waitUntil(lambda: not any(j.active for j in warm), timeout=30_000)
     yield w
     w.undo.setClean()
     w.jobs.shutdown()

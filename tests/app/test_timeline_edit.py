@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.app.conftest import BEAT_US, wait_jobs
+from tests.app.conftest import wait_jobs
 
 
 def _drag(qtbot, view, start: QPoint, end: QPoint, modifier=Qt.NoModifier, steps: int = 8):
@@ -26,6 +26,12 @@ def _drag(qtbot, view, start: QPoint, end: QPoint, modifier=Qt.NoModifier, steps
     qtbot.mouseRelease(vp, Qt.LeftButton, modifier, end)
 
 
+def _beat_between(view, lo: int, hi: int) -> int:
+    beats = [b for b in view.beats if lo <= b <= hi and b not in view.bars]
+    assert beats, f"the fixture music has no beat between {lo} and {hi} us"
+    return beats[0]
+
+
 def _open(window, project_folder):
     assert window.open_project(project_folder)
     return window.timeline
@@ -33,20 +39,20 @@ def _open(window, project_folder):
 
 def test_drag_snaps_to_a_beat_and_one_undo_restores(qtbot, window, project_folder):
     view = _open(window, project_folder)
-    track, clip = window.project.find_clip(window.project.tracks[0].clips[1].id)
-    assert clip.start == 2_000_000
+    clip = window.project.tracks[0].clips[1]  # 2.5 .. 4.0 s; free from 1.5 to 5.0 s
+    assert clip.start == 2_500_000
+    beat = _beat_between(view, 2_900_000, 3_400_000)  # a beat that is not a clip edge
     rect = view.clip_rect(clip.id)
     grab = QPoint(int(rect.center().x()), int(rect.center().y()))
-    # aim 40 ms past the beat at 2.5 s: well inside the 10 px snapping reach at this zoom
-    target_us = 2_540_000
-    dx = view.x_of(target_us) - view.x_of(clip.start)
+    # aim 40 ms past the beat: inside the 10 px snapping reach at this zoom
     assert view.xmap().scale * 40_000 < 10
+    dx = view.x_of(beat + 40_000) - view.x_of(clip.start)
     _drag(qtbot, view, grab, grab + QPoint(round(dx), 0))
-    assert clip.start == 2_500_000
-    assert clip.start in view.beats
+    assert clip.start == beat
+    assert view.snap_shown is None  # the indicator goes when the drag ends
     assert window.undo.count() == 1  # the whole drag is one step
     window.undo.undo()
-    assert clip.start == 2_000_000
+    assert clip.start == 2_500_000
     assert window.undo.count() == 1 and window.undo.index() == 0
 
 
@@ -55,10 +61,11 @@ def test_drag_with_shift_does_not_snap(qtbot, window, project_folder):
     clip = window.project.tracks[0].clips[1]
     rect = view.clip_rect(clip.id)
     grab = QPoint(int(rect.center().x()), int(rect.center().y()))
-    dx = view.x_of(2_460_000) - view.x_of(clip.start)  # 40 ms before the beat at 2.5 s
+    target = _beat_between(view, 2_900_000, 3_400_000) - 40_000
+    dx = view.x_of(target) - view.x_of(clip.start)
     _drag(qtbot, view, grab, grab + QPoint(round(dx), 0), modifier=Qt.ShiftModifier)
     assert clip.start not in view.beats
-    assert abs(clip.start - 2_460_000) <= 1 / view.xmap().scale + 1  # within a pixel of the mouse
+    assert abs(clip.start - target) <= 1 / view.xmap().scale + 1  # within a pixel of the mouse
 
 
 def test_trim_end_by_dragging_the_edge(qtbot, window, project_folder):
@@ -66,9 +73,10 @@ def test_trim_end_by_dragging_the_edge(qtbot, window, project_folder):
     clip = window.project.tracks[0].clips[0]  # 0 .. 1.5 s
     rect = view.clip_rect(clip.id)
     grab = QPoint(int(rect.right()) - 2, int(rect.center().y()))
-    dx = view.x_of(1_000_000 + 20_000) - view.x_of(clip.end)  # toward the beat at 1.0 s
+    beat = _beat_between(view, 600_000, 1_450_000)
+    dx = view.x_of(beat + 20_000) - view.x_of(clip.end)
     _drag(qtbot, view, grab, grab + QPoint(round(dx), 0))
-    assert clip.end == 2 * BEAT_US
+    assert clip.end == beat
     window.undo.undo()
     assert clip.duration == 1_500_000
 
@@ -83,9 +91,9 @@ def test_split_delete_ripple_and_keys(qtbot, window, project_folder):
     assert [c.duration for c in video.clips[:2]] == [500_000, 1_000_000]
     view.select_clip(video.clips[1].id)
     qtbot.keyClick(view, Qt.Key_Delete, Qt.ShiftModifier)  # ripple: later clips move left 1 s
-    assert [c.start for c in video.clips] == [0, 1_000_000, 3_000_000, 5_000_000]
+    assert [c.start for c in video.clips] == [0, 1_500_000, 4_000_000, 6_500_000]
     qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)
-    assert [c.start for c in video.clips] == [0, 500_000, 2_000_000, 4_000_000, 6_000_000]
+    assert [c.start for c in video.clips] == [0, 500_000, 2_500_000, 5_000_000, 7_500_000]
     qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert len(video.clips) == 4
     before = view.xmap().scale

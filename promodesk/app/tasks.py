@@ -1,15 +1,17 @@
-"""Regeneration jobs: make a new take of a shot, a caption or (a bar range of) the music.
+"""The editor's job functions: generate a project from a brief, a new take of a shot, a caption
+or (a bar range of) the music, import a dropped photo, mix the audio for playback, export.
 
-Each is a job function ``fn(inputs, progress, cancel)`` run on the generation worker. Inputs are
-plain copies made on the UI thread (recipes, paths); the project itself is never touched here.
-Each returns a :class:`RegeneratedTake`: the new take and, for music, the asset entry to register,
-which the UI thread then applies as one ``AddTake`` edit.
+Each is ``fn(inputs, progress, cancel)``, Qt-free and picklable by reference, so the generation
+worker process can run it (see :mod:`promodesk.app.worker_process`). Inputs are plain copies made
+on the UI thread (recipes, paths, a project snapshot); the open project is never touched here.
+Regenerations return a :class:`RegeneratedTake`, which the UI thread applies as one ``AddTake``.
 """
 
 from __future__ import annotations
 
 import io
 import random
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,12 +69,14 @@ def caption_take(inputs: dict, progress, cancel) -> RegeneratedTake:
 def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
     """A new take of a music clip: the whole piece again with a new seed and the edited spec, or
     with ``bars`` (first, last; 1-based, inclusive) only those bars replaced, the rest
-    sample-identical. The audio is stored in the project's assets/. inputs: clip_id, folder,
-    spec (MusicSpec dict), seed, bars or None."""
+    sample-identical (to the current take's file, which is passed to the composer as the original
+    so it is not rendered again). The audio is stored in the project's assets/. inputs: clip_id,
+    folder, spec (MusicSpec dict), seed, bars or None, audio (current take's file), meta (its
+    asset meta)."""
     import soundfile as sf
 
     from promodesk.core.projectfile import add_asset
-    from promodesk.engines.composer import ComposerEngine
+    from promodesk.engines.composer import ComposerEngine, MusicResult
     from promodesk.engines.musicspec import MusicSpec
 
     spec = MusicSpec.from_dict(dict(inputs["spec"]))
@@ -80,11 +84,16 @@ def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
     bars = inputs.get("bars")
     if bars:
         first, last = bars
+        original = None
+        if inputs.get("audio") and inputs.get("meta"):
+            audio, sr = sf.read(str(inputs["audio"]), dtype="float32", always_2d=True)
+            original = MusicResult(audio, sr, dict(inputs["meta"]))
         result = engine.regenerate(spec, bars=(first - 1, last), seed=int(inputs["seed"]),
-                                   progress=_scaled(progress, 0.0, 0.9), cancel=cancel)
+                                   progress=_scaled(progress, 0.0, 0.9), cancel=cancel,
+                                   original=original)
         label = f"bars {first}-{last}"
     else:
-        spec.seed = int(inputs["seed"])
+        spec.seed, spec.patches = int(inputs["seed"]), []
         result = engine.generate(spec, _scaled(progress, 0.0, 0.9), cancel)
         label = "new seed"
     cancel.check()
@@ -96,7 +105,7 @@ def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
     meta = dict(result.meta)
     new_spec = meta.get("spec") or spec.to_dict()
     asset = Asset(asset_id, "audio", length, meta, str(meta.get("licence", "")))
-    take = Take(asset_id, Recipe("composer", new_spec, int(meta.get("seed", inputs["seed"]))),
+    take = Take(asset_id, Recipe("composer", new_spec, int(inputs["seed"])),
                 length, label=label)
     progress(1.0, "Music ready")
     return RegeneratedTake(inputs["clip_id"], take, asset)
@@ -104,3 +113,56 @@ def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
 
 def _scaled(progress, lo: float, hi: float):
     return lambda f, m="": progress(lo + (hi - lo) * f, m)
+
+
+def make_from_brief(inputs, progress, cancel):
+    """The lead's brief -> project pipeline into a new folder; the folder is removed again when
+    it fails or is cancelled. inputs: (brief, folder, seed). Returns (project, folder)."""
+    from promodesk.render.make import make_project
+
+    brief, folder, seed = inputs
+    try:
+        made = make_project(brief, folder, seed=seed, progress=progress, cancel=cancel)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return made.project, made.folder
+
+
+def import_photo(inputs, progress, cancel) -> str:
+    """Check a dropped photo decodes and store it in the project's assets/; returns its id.
+    inputs: (photo path, project folder)."""
+    from promodesk.core.projectfile import add_asset
+    from promodesk.engines.photos import load_photo
+
+    path, folder = inputs
+    progress(0.2, "Reading the photo")
+    load_photo(path)
+    cancel.check()
+    return add_asset(Path(folder), Path(path))
+
+
+def mix_for_playback(inputs, progress, cancel):
+    """The project's final audio mix (render.mix) for playback: float32 (n, 2) at 48 kHz.
+    inputs: (project snapshot, folder)."""
+    from promodesk.render.mix import mix_project
+
+    project, folder = inputs
+    progress(0.1, "Mixing the audio")
+    audio, _sr = mix_project(project, folder)
+    cancel.check()
+    return audio
+
+
+def run_export(inputs: dict, progress, cancel):
+    """Job: export one aspect; removes the subtitle files when they were not asked for.
+    Returns the ExportResult."""
+    from promodesk.render.export import export_video
+
+    result = export_video(inputs["project"], inputs["folder"], inputs["out"], size=inputs["size"],
+                          captions=inputs["captions"], progress=progress, cancel=cancel)
+    if not inputs["subtitle_files"]:
+        for path in result.subtitles:
+            Path(path).unlink(missing_ok=True)
+        result.subtitles = []
+    return result

@@ -1,0 +1,121 @@
+"""The generation worker process: runs job functions one at a time, away from the editor's
+interpreter, so an engine that holds the GIL in a long C call (a synthesiser, a limiter, a model)
+cannot freeze the UI thread. Qt-free: the child imports only this module and the job's own.
+
+Protocol: the parent puts ``(job_no, fn, inputs)`` on ``inbox`` (``None`` to stop); the child
+answers on ``outbox`` with ``(job_no, "progress", fraction, message)`` and finally one of
+``(job_no, "done", pickled result)``, ``(job_no, "failed", message)``, ``(job_no, "cancelled")``. To cancel,
+the parent stores the job's number in the shared ``cancel_flag``; the job's token sees it at its
+next ``check()``.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import time
+import traceback
+
+from promodesk.engines.base import Cancelled, CancelToken
+
+# Errors a user can act on keep their message; anything else is reported as an internal error.
+USER_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, RuntimeError, LookupError)
+PROGRESS_INTERVAL_S = 0.05
+
+
+class SharedCancel(CancelToken):
+    """A cancel token the parent process sets through a shared integer."""
+
+    def __init__(self, flag, job_no: int):
+        super().__init__()
+        self.flag, self.job_no = flag, job_no
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set() or self.flag.value == self.job_no
+
+    def check(self) -> None:
+        if self.cancelled:
+            raise Cancelled()
+
+
+def describe_error(title: str, err: BaseException) -> str:
+    """The message a failed job shows: the engine's own for user errors, else an internal one."""
+    if isinstance(err, USER_ERRORS):
+        return str(err) or type(err).__name__
+    return f"{title} failed because of an internal error ({type(err).__name__}: {err})."
+
+
+def _yield_cpu_to_the_editor() -> None:
+    """Run below the editor's priority, so on a busy machine the UI thread is scheduled first."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(8)
+        except OSError:
+            pass
+
+
+def serve(inbox, outbox, cancel_flag) -> None:
+    """The child's main loop (the Process target)."""
+    _yield_cpu_to_the_editor()
+    while True:
+        item = inbox.get()
+        if item is None:
+            return
+        job_no, title, fn, inputs = item
+        token = SharedCancel(cancel_flag, job_no)
+        last = [0.0]
+
+        def progress(fraction: float, message: str = "") -> None:
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_INTERVAL_S or fraction >= 1.0:
+                last[0] = now
+                outbox.put((job_no, "progress", float(min(max(fraction, 0.0), 1.0)), str(message)))
+            token.check()
+
+        try:
+            result = fn(inputs, progress, token)
+            token.check()
+        except Cancelled:
+            outbox.put((job_no, "cancelled"))
+        except Exception as err:
+            if not isinstance(err, USER_ERRORS):
+                traceback.print_exc(file=sys.stderr)
+            outbox.put((job_no, "failed", describe_error(title, err)))
+        else:
+            try:
+                data = pickle.dumps(result)
+            except Exception as err:  # an unpicklable result is a bug in the job function
+                outbox.put((job_no, "failed", describe_error(title, err)))
+            else:
+                outbox.put((job_no, "done", data))
+
+
+def serve_frames(inbox, outbox) -> None:
+    """The preview process's main loop: ``("project", rev, project, folder, size)`` sets what to
+    draw; ``("frame", rev, index, time_us)`` answers ``("frame", rev, index, rgb bytes, w, h)``
+    or ``("error", rev, index, message)``; ``None`` stops."""
+    _yield_cpu_to_the_editor()
+    renderer, current = None, -1
+    while True:
+        item = inbox.get()
+        if item is None:
+            return
+        if item[0] == "project":
+            _, current, project, folder, size = item
+            from promodesk.render.frame import FrameRenderer
+
+            renderer = FrameRenderer(project, folder, size)
+            continue
+        _, rev, index, us = item
+        if rev != current or renderer is None:
+            outbox.put(("error", rev, index, "stale"))
+            continue
+        try:
+            rgb = renderer.frame(us)
+        except Exception as err:  # a clip that cannot be drawn must not end the preview
+            outbox.put(("error", rev, index, f"Cannot draw this frame: {err}"))
+            continue
+        h, w = rgb.shape[:2]
+        outbox.put(("frame", rev, index, rgb.tobytes(), w, h))
