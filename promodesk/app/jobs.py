@@ -16,12 +16,14 @@ editor's own process.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import pickle
 import queue
 import sys
 import time
 import traceback
+import weakref
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -228,6 +230,10 @@ class JobRunner(QObject):
         super().__init__(parent)
         self._lanes = {name: [_Lane(name, _ProcessWorker(name))] for name in ("gpu", "cpu", "export")}
         self._lanes["thread"] = [_Lane(f"thread{i}") for i in range(threads)]
+        self._stopped = False
+        # Worker threads still running when Python exits abort the process: stop them first.
+        ref = weakref.ref(self)
+        atexit.register(lambda: ref() is not None and ref().shutdown(500))
         self.jobs: list[Job] = []
 
     def submit(self, job: Job) -> Job:
@@ -258,6 +264,9 @@ class JobRunner(QObject):
 
     def shutdown(self, wait_ms: int = 3000) -> None:
         """Cancel every job and stop the worker threads (waiting up to ``wait_ms`` each)."""
+        if self._stopped:
+            return
+        self._stopped = True
         for job in list(self.jobs):
             job.cancel()
         for lanes in self._lanes.values():

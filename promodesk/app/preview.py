@@ -10,9 +10,11 @@ frame ahead while playing, so playback holds the frame rate once frames are cach
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import queue
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 
@@ -116,6 +118,8 @@ class FrameSource(QObject):
         self.worker.ready.connect(self._ready)
         self.worker.failed.connect(self.problem)
         self.thread.start()
+        ref = weakref.ref(self)
+        atexit.register(lambda: ref() is not None and ref().stop())
         self.cache: OrderedDict[int, QImage] = OrderedDict()
         self.rev, self.project, self.folder = 0, None, None
         self.size = (270, 480)
@@ -165,6 +169,8 @@ class FrameSource(QObject):
             self._render(index + 1)
 
     def stop(self) -> None:
+        if not self.thread.isRunning():
+            return
         self.thread.quit()
         self.thread.wait(3000)
         self.worker.stop()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QPen, QPixmap
 
 from promodesk.app import theme
@@ -53,11 +53,22 @@ def format_time(us: int, precise: bool = False) -> str:
     return f"{minutes}:{int(s - 60 * minutes):02d}"
 
 
+_FONTS: dict[tuple[int, bool], tuple[QFont, QFontMetrics]] = {}
+
+
 def _font(size: int, bold: bool = False) -> QFont:
-    f = QFont()
-    f.setPixelSize(size)
-    f.setBold(bold)
-    return f
+    """A cached font of ``size`` pixels (fonts and metrics are costly to make per clip)."""
+    return _font_and_metrics(size, bold)[0]
+
+
+def _font_and_metrics(size: int, bold: bool = False) -> tuple[QFont, QFontMetrics]:
+    found = _FONTS.get((size, bold))
+    if found is None:
+        f = QFont()
+        f.setPixelSize(size)
+        f.setBold(bold)
+        found = _FONTS[(size, bold)] = (f, QFontMetrics(f))
+    return found
 
 
 def paint_ruler(p: QPainter, xm: XMap, bars: list[int], bar_numbers: list[int],
@@ -110,16 +121,16 @@ def paint_ruler(p: QPainter, xm: XMap, bars: list[int], bar_numbers: list[int],
 def paint_grid(p: QPainter, xm: XMap, top: float, bottom: float, bars: list[int]) -> None:
     """Faint bar lines across all lanes, so clips can be lined up by eye."""
     p.setPen(QPen(theme.qcolor("#ffffff", 16), 1))
-    lo = bisect.bisect_left(bars, xm.us0)
-    hi = bisect.bisect_right(bars, xm.us1)
-    for t in bars[lo:hi]:
-        x = xm.x(t)
-        p.drawLine(QPointF(x, top), QPointF(x, bottom))
+    _vlines(p, xm, bars, xm.us0, xm.us1, top, bottom)
 
 
 def clip_body(p: QPainter, rect: QRectF, kind: str, selected: bool) -> None:
     """The rounded clip box in its track colour; a bright border when selected."""
     fill, edge = theme.CLIP_COLORS.get(kind, theme.CLIP_COLORS["video"])
+    if rect.width() < 12 and not selected:  # zoomed far out: a plain box is enough (and cheap)
+        p.fillRect(rect, theme.qcolor(edge))
+        p.fillRect(rect.adjusted(1, 1, -1, -1), theme.qcolor(fill))
+        return
     p.setBrush(QBrush(theme.qcolor(fill)))
     p.setPen(QPen(theme.qcolor(theme.ACCENT if selected else edge), 2.5 if selected else 1))
     p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
@@ -127,11 +138,10 @@ def clip_body(p: QPainter, rect: QRectF, kind: str, selected: bool) -> None:
 
 def clip_label(p: QPainter, rect: QRectF, text: str) -> None:
     """The clip's name on a dark strip at its top-left, elided to fit."""
-    if rect.width() < 24 or not text:
+    if rect.width() < 30 or not text:
         return
-    font = _font(11, bold=True)
+    font, fm = _font_and_metrics(11, bold=True)
     p.setFont(font)
-    fm = QFontMetrics(font)
     shown = fm.elidedText(text, Qt.ElideRight, int(rect.width() - 10))
     w = fm.horizontalAdvance(shown) + 8
     p.fillRect(QRectF(rect.left() + 2, rect.top() + 2, w, 16), theme.qcolor("#000000", 150))
@@ -142,7 +152,7 @@ def clip_label(p: QPainter, rect: QRectF, text: str) -> None:
 def paint_thumbnails(p: QPainter, rect: QRectF, visible: QRectF, frames: list[QPixmap]) -> None:
     """Tile the clip's thumbnail strip across ``rect``: each tile shows the frame for its place in
     the clip; only tiles inside ``visible`` are drawn."""
-    if not frames:
+    if not frames or rect.width() < 8:
         return
     h = rect.height() - 6
     fw = frames[0].width() * h / max(frames[0].height(), 1)
@@ -186,26 +196,38 @@ def paint_waveform(p: QPainter, rect: QRectF, visible: QRectF, peaks: Peaks | No
     ys[0::2] = mid - np.clip(maxs, -1, 1) * half - 0.5
     ys[1::2] = mid - np.clip(mins, -1, 1) * half + 0.5
     path = pg.arrayToQPath(xs, ys, connect="pairs")
-    p.setPen(QPen(theme.qcolor(colour, 220), 1))
+    # No brush (the clip body's would fill 1000 degenerate subpaths: 100x slower) and an opaque
+    # pen (a translucent one makes Qt outline the whole path before filling it).
+    p.setBrush(Qt.NoBrush)
+    p.setPen(QPen(theme.qcolor(colour), 1))
     p.drawPath(path)
 
 
+def _vlines(p: QPainter, xm: XMap, times: list[int], lo: float, hi: float, top: float,
+            bottom: float) -> None:
+    """One batched call drawing a vertical line at each of ``times`` between ``lo`` and ``hi``
+    (microseconds)."""
+    xs = [xm.x(t) for t in times[bisect.bisect_left(times, lo):bisect.bisect_right(times, hi)]]
+    if xs:
+        p.drawLines([QLineF(x, top, x, bottom) for x in xs])
+
+
 def paint_beats(p: QPainter, xm: XMap, rect: QRectF, beats: list[int], bars: list[int]) -> None:
-    """Beat lines (when at least 5 px apart) and brighter bar lines over a music clip."""
-    lo_t, hi_t = xm.us(rect.left()), xm.us(rect.right())
+    """Beat lines (when at least 5 px apart) and brighter bar lines over the visible part of a
+    music clip."""
+    lo_t = max(xm.us(rect.left()), xm.us0)
+    hi_t = min(xm.us(rect.right()), xm.us1)
     if len(beats) > 1 and (beats[1] - beats[0]) * xm.scale >= 5:
         p.setPen(QPen(theme.qcolor("#ffffff", 40), 1))
-        for t in beats[bisect.bisect_left(beats, lo_t):bisect.bisect_right(beats, hi_t)]:
-            p.drawLine(QPointF(xm.x(t), rect.top() + 18), QPointF(xm.x(t), rect.bottom() - 2))
+        _vlines(p, xm, beats, lo_t, hi_t, rect.top() + 18, rect.bottom() - 2)
     p.setPen(QPen(theme.qcolor("#ffffff", 110), 1))
-    for t in bars[bisect.bisect_left(bars, lo_t):bisect.bisect_right(bars, hi_t)]:
-        p.drawLine(QPointF(xm.x(t), rect.top() + 18), QPointF(xm.x(t), rect.bottom() - 2))
+    _vlines(p, xm, bars, lo_t, hi_t, rect.top() + 18, rect.bottom() - 2)
 
 
 def paint_sections(p: QPainter, xm: XMap, rect: QRectF, sections: list[tuple[str, int, int]]) -> None:
     """Section names (intro, verse, ...) in a band at the top of the music clip."""
-    p.setFont(_font(11, bold=True))
-    fm = QFontMetrics(p.font())
+    font, fm = _font_and_metrics(11, bold=True)
+    p.setFont(font)
     for name, start, end in sections:
         x0, x1 = max(xm.x(start), rect.left()), min(xm.x(end), rect.right())
         if x1 - x0 < 12:
@@ -219,11 +241,10 @@ def paint_sections(p: QPainter, xm: XMap, rect: QRectF, sections: list[tuple[str
 
 def paint_caption(p: QPainter, rect: QRectF, text: str) -> None:
     """The caption's text, elided to the block."""
-    if rect.width() < 14:
+    if rect.width() < 24:
         return
-    font = _font(12)
+    font, fm = _font_and_metrics(12)
     p.setFont(font)
-    fm = QFontMetrics(font)
     p.setPen(theme.qcolor(theme.TEXT))
     shown = fm.elidedText(" ".join(text.split()), Qt.ElideRight, int(rect.width() - 10))
     p.drawText(rect.adjusted(6, 0, -4, 0), Qt.AlignVCenter | Qt.AlignLeft, shown)
@@ -235,9 +256,9 @@ def paint_job(p: QPainter, rect: QRectF, fraction: float, message: str) -> None:
     bar = QRectF(rect.left() + 3, rect.bottom() - 7, (rect.width() - 6) * fraction, 4)
     p.fillRect(QRectF(rect.left() + 3, rect.bottom() - 7, rect.width() - 6, 4), theme.qcolor("#ffffff", 40))
     p.fillRect(bar, theme.qcolor(theme.ACCENT))
-    p.setFont(_font(11, bold=True))
+    font, fm = _font_and_metrics(11, bold=True)
+    p.setFont(font)
     p.setPen(theme.qcolor(theme.TEXT))
-    fm = QFontMetrics(p.font())
     label = fm.elidedText(f"{message} {int(fraction * 100)}%", Qt.ElideRight, int(rect.width() - 10))
     p.drawText(rect.adjusted(6, 0, -4, -6), Qt.AlignVCenter | Qt.AlignLeft, label)
 
@@ -256,8 +277,8 @@ def paint_snap(p: QPainter, x: float, bottom: float, label: str) -> None:
     """The snap indicator: a yellow line through every lane and what it snapped to."""
     p.setPen(QPen(theme.qcolor(theme.SNAP), 1.5, Qt.DashLine))
     p.drawLine(QPointF(x, 0), QPointF(x, bottom))
-    p.setFont(_font(11, bold=True))
-    fm = QFontMetrics(p.font())
+    font, fm = _font_and_metrics(11, bold=True)
+    p.setFont(font)
     w = fm.horizontalAdvance(label) + 10
     box = QRectF(x + 4, RULER_H + 2, w, 16)
     p.fillRect(box, theme.qcolor(theme.SNAP))

@@ -1,0 +1,213 @@
+"""Editor budgets: launch to window shown (1.5 s, no torch), timeline repaint with 300 clips and
+a 10-minute waveform (16 ms), worst UI-thread stall while a generation job runs (50 ms).
+
+Each figure is printed beside its budget and beside a baseline taken in the same run (a bare Qt
+window's launch; the idle UI thread's worst gap), since the machine is shared.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_editor.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+LAUNCH = """
+import sys, time
+from PySide6.QtWidgets import QApplication
+{body}
+app.processEvents()
+heavy = sorted(m for m in ("torch", "transformers", "diffusers", "accelerate") if m in sys.modules)
+print(time.time(), ",".join(heavy) or "-")
+"""
+EDITOR = """
+from promodesk.app.main_window import MainWindow
+from promodesk.app.theme import apply_theme
+app = QApplication([])
+apply_theme(app)
+w = MainWindow()
+w.show()
+"""
+BARE = """
+from PySide6.QtWidgets import QMainWindow
+app = QApplication([])
+w = QMainWindow()
+w.show()
+"""
+
+
+def launch_seconds(body: str) -> tuple[float, str]:
+    code = LAUNCH.format(body=body)
+    t0 = time.time()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PROMODESK_CACHE": tempfile.mkdtemp()})
+    shown, heavy = out.stdout.split()[-2:]
+    return float(shown) - t0, heavy
+
+
+def bench_launch() -> None:
+    editor = [launch_seconds(EDITOR) for _ in range(3)]
+    bare = [launch_seconds(BARE)[0] for _ in range(3)]
+    best = min(s for s, _ in editor)
+    heavy = editor[0][1]
+    print(f"launch to window shown: {best:.2f} s (best of 3; budget 1.50 s; bare Qt window "
+          f"{min(bare):.2f} s, ratio {best / min(bare):.1f}x); heavy modules imported: {heavy}")
+
+
+def _ten_minute_audio(folder: Path) -> Path:
+    import numpy as np
+    import soundfile as sf
+
+    sr, seconds = 48000, 600
+    t = np.arange(sr * seconds, dtype=np.float32) / sr
+    audio = (0.4 * np.sin(2 * np.pi * 0.25 * t) * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    path = folder / "tenminutes.wav"
+    sf.write(path, np.stack([audio, audio], axis=1), sr, subtype="PCM_16")
+    return path
+
+
+def bench_repaint() -> None:
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QApplication
+
+    from promodesk.app import media_cache
+    from promodesk.app.jobs import JobRunner
+    from promodesk.app.media import MediaStore, pixmap_from_rgb
+    from promodesk.app.timeline import TimelineView
+    from promodesk.app.undo import ProjectUndo
+    from promodesk.core.projectfile import add_asset
+    from promodesk.core.timeline import Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind
+    from promodesk.engines.base import CancelToken, no_progress
+
+    app = QApplication.instance() or QApplication([])
+    folder = Path(tempfile.mkdtemp()) / "bench.promodesk"
+    (folder / "assets").mkdir(parents=True)
+    os.environ["PROMODESK_CACHE"] = str(folder.parent / "cache")
+    wav = add_asset(folder, _ten_minute_audio(folder.parent))
+    photo = add_asset(folder, ROOT / "resources" / "examples" / "products" / "espresso-cup.png")
+    project = Project.for_aspect("9:16", "bench")
+    length = 600_000_000
+    beats = list(range(0, length, 500_000))
+    project.assets[wav] = Asset(wav, "audio", length, {"beats_us": beats, "downbeats_us": beats[::4],
+                                                       "seconds": 600.0, "bpm": 120, "sections": []})
+    video, music, captions = (project.add_track(k) for k in (TrackKind.VIDEO, TrackKind.MUSIC, TrackKind.CAPTIONS))
+    params = {"kind": "hero", "move": "auto", "text": "", "title": "", "price": "", "old_price": "",
+              "cta": "", "colors": [], "transition_in": {"kind": "cut", "duration_us": 0}}
+    for i in range(300):
+        video.clips.append(Clip(i * 2_000_000, 1_900_000, [Take(photo, Recipe("shots", params, 1))], name=f"shot {i}"))
+        captions.clips.append(Clip(i * 2_000_000, 1_500_000, [Take(None, Recipe("captions", {}))],
+                                   cue=CaptionCue(f"Caption number {i} with a few words"), name=str(i)))
+    music.clips.append(Clip(0, length, [Take(wav, Recipe("composer", {}, 1), length)], name="music"))
+    jobs = JobRunner()
+    media = MediaStore(jobs)
+    media.set_folder(folder)
+    peaks = media_cache.build_peaks((wav, folder / "assets" / wav), no_progress, CancelToken())
+    media._peaks[wav] = peaks
+    key, frames = media_cache.build_thumbnails({"key": "bench", "params": params, "seed": 1,
+                                                "photo": folder / "assets" / photo,
+                                                "duration_us": 1_900_000, "aspect": (1080, 1920)},
+                                               no_progress, CancelToken())
+    strip = [pixmap_from_rgb(f) for f in frames]
+    media.thumbnails = lambda _project, _clip: strip  # every clip shows the real strip
+    view = TimelineView(media)
+    view.resize(1400, 320)
+    view.set_project(project, ProjectUndo(project))
+    view.show()
+    app.processEvents()
+    image = QImage(view.viewport().size(), QImage.Format_ARGB32_Premultiplied)
+    for label, zoom in (("whole 10 minutes (300 clips visible)", None), ("zoomed to 20 s", 20.0)):
+        if zoom:
+            view.vb.setXRange(100, 100 + zoom, padding=0)
+            app.processEvents()
+        times = []
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile, pstats
+            painter = QPainter(image)
+            prof = cProfile.Profile(); prof.enable(); view.paint_all(painter); prof.disable(); painter.end()
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(12)
+        for _ in range(25):
+            painter = QPainter(image)
+            t = time.perf_counter()
+            view.paint_all(painter)
+            times.append((time.perf_counter() - t) * 1000)
+            painter.end()
+        full = []
+        for _ in range(10):
+            t = time.perf_counter()
+            view.viewport().repaint()
+            full.append((time.perf_counter() - t) * 1000)
+        print(f"timeline repaint, {label}: median {statistics.median(times):.1f} ms, worst "
+              f"{max(times):.1f} ms (budget 16 ms); whole viewport repaint median "
+              f"{statistics.median(full):.1f} ms")
+    jobs.shutdown()
+
+
+def bench_stall() -> None:
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from promodesk.app.main_window import MainWindow
+    from promodesk.core.brief import load_brief
+
+    app = QApplication.instance() or QApplication([])
+    tmp = Path(tempfile.mkdtemp())
+    os.environ["PROMODESK_CACHE"] = str(tmp / "cache")
+    window = MainWindow(QSettings(str(tmp / "s.ini"), QSettings.IniFormat))
+    window.show()
+    warm = window.jobs.warm_up()
+    while any(j.active for j in warm):
+        app.processEvents(QEventLoop.AllEvents, 50)
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+
+    def measure(seconds: float | None, job=None) -> list[float]:
+        gaps.clear()
+        last[0] = time.perf_counter()
+        timer.start()
+        end = time.perf_counter() + (seconds or 600)
+        while time.perf_counter() < end and (job is None or job.active):
+            app.processEvents(QEventLoop.AllEvents, 5)
+            time.sleep(0.001)
+        timer.stop()
+        return list(gaps)
+
+    idle = measure(3.0)
+    brief = load_brief(ROOT / "resources" / "examples" / "briefs" / "espresso-zh.toml")
+    job = window.generation.generate(brief, folder=tmp / "bench.promodesk")
+    t = time.perf_counter()
+    busy = measure(None, job)
+    took = time.perf_counter() - t
+    # then the editor shows the new project: thumbnails and waveform jobs, preview frames
+    after = measure(4.0)
+    p99 = sorted(busy)[int(len(busy) * 0.99)] if busy else 0
+    print(f"UI-thread stall while generating ({job.state}, {took:.1f} s, {len(busy)} ticks): worst "
+          f"{max(busy):.0f} ms, p99 {p99:.0f} ms (budget 50 ms); idle baseline worst {max(idle):.0f} ms; "
+          f"opening the result (thumbnail/waveform jobs): worst {max(after):.0f} ms")
+    window.undo.setClean()
+    window.jobs.shutdown()
+    window.frames.stop()
+
+
+if __name__ == "__main__":
+    bench_launch()
+    bench_repaint()
+    bench_stall()
