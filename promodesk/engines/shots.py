@@ -30,7 +30,6 @@ from promodesk.engines.saliency import salient_box
 KINDS = ("hero", "detail", "feature", "offer", "cta", "card")
 TEXT_FIELDS = ("text", "title", "price", "old_price", "cta")
 MAX_PHOTO_SIDE = 4096   # larger photos are shrunk first; no frame needs more
-CAPTION_BAND = 0.225    # captions' band above the safe area's bottom, share of the short side
 
 
 def shot_params(params: dict) -> dict:
@@ -332,7 +331,7 @@ class ShotRenderer:
     def _caption_top(self) -> int:
         """Top of the band at the bottom of the safe area where the captions track draws (about
         two caption lines); shots keep their text, and in portrait their product, above it."""
-        return self.safe[3] - round(CAPTION_BAND * self.unit)
+        return typeset.caption_area(self.size)[1]
 
     def _title_colour(self):
         accent, background = self.palette.accent, self.palette.background

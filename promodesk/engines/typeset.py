@@ -197,6 +197,27 @@ def safe_area(aspect: str | tuple[int, int], size: tuple[int, int] | None = None
     return (int(round(w * ml)), int(round(h * mt)), int(round(w * (1 - mr))), int(round(h * (1 - mb))))
 
 
+def caption_size_limits(size: tuple[int, int]) -> tuple[int, int]:
+    """(min, max) caption font size in pixels for a frame of ``size`` (w, h)."""
+    short = min(size)
+    return max(10, round(short * 0.028)), max(12, round(short * 0.062))
+
+
+def caption_reserve(style: str, font_size: int) -> int:
+    """Pixels kept free around caption text for its outline, shadow or box at ``font_size``."""
+    return max(3, round(font_size * (0.36 if style == "boxed" else 0.33)))
+
+
+def caption_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) pixel box captions may occupy in a frame of ``size``: the lower
+    part of the platform safe area, two lines of the largest caption size with their box. Shots
+    keep their own text (and in portrait their product) above its top."""
+    left, top, right, bottom = safe_area(size)
+    _, max_size = caption_size_limits(size)
+    height = 2 * round(max_size * 1.2) + round(max_size * 0.5) + 2 * caption_reserve("boxed", max_size)
+    return left, max(top, bottom - height), right, bottom
+
+
 # --- line breaking (rules in promodesk/engines/linebreak.py) ------------------------------------
 
 def break_lines(text: str, size: int, max_width: float, weight: str = "regular",

@@ -28,32 +28,12 @@ HIGHLIGHT = (255, 210, 0)
 FADE_US = 100_000  # captions fade in and out over 0.1 s instead of popping
 
 
-def size_limits(size: tuple[int, int]) -> tuple[int, int]:
-    """(min, max) caption font size in pixels for a frame of ``size`` (w, h)."""
-    short = min(size)
-    return max(10, round(short * 0.028)), max(12, round(short * 0.062))
-
-
-def _reserve(style: str, font_size: int) -> int:
-    """Pixels kept free around the text for the outline, shadow or box at ``font_size``."""
-    return max(3, round(font_size * (0.36 if style == "boxed" else 0.33)))
-
-
-def caption_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
-    """(left, top, right, bottom) pixel box captions may occupy in a frame of ``size``: the lower
-    part of the platform safe area (shots keep their own text out of it where they can)."""
-    left, top, right, bottom = ts.safe_area(size)
-    _, max_size = size_limits(size)
-    height = 2 * round(max_size * 1.2) + round(max_size * 0.5) + 2 * _reserve("boxed", max_size)
-    return left, max(top, bottom - height), right, bottom
-
-
 def fit_caption(text: str, size: tuple[int, int], style: str = "outline") -> ts.TextLayout:
     """The caption's layout: at most two balanced lines, the largest size that fits the caption
     area of a frame of ``size`` (w, h) with room for its outline or box."""
-    left, top, right, bottom = caption_area(size)
-    lo, hi = size_limits(size)
-    reserve = _reserve(style, hi)
+    left, top, right, bottom = ts.caption_area(size)
+    lo, hi = ts.caption_size_limits(size)
+    reserve = ts.caption_reserve(style, hi)
     return ts.fit_text(text, (right - left - 2 * reserve, bottom - top - 2 * reserve),
                        max_lines=2, max_size=hi, min_size=lo)
 
@@ -67,7 +47,7 @@ def choose_look(style: str, background: np.ndarray, font_size: int) -> ts.TextSt
     brightest = float(np.percentile(lum, 99))
     dark_enough = (1.05 / (brightest + 0.05)) >= MIN_CONTRAST * 1.2
     if style == "boxed":
-        pad, radius = _reserve("boxed", font_size), round(font_size * 0.25)
+        pad, radius = ts.caption_reserve("boxed", font_size), round(font_size * 0.25)
         for opacity in np.arange(0.55, 1.0001, 0.05):
             box_lum = ts.relative_luminance(bg * (1 - opacity)) if len(bg) else np.zeros(1)
             if (1.05 / (float(np.max(box_lum)) + 0.05)) >= MIN_CONTRAST * 1.1:
@@ -115,8 +95,8 @@ class Caption:
         self.size, self.duration = size, duration_us
         self.missing = ts.missing_glyphs(text)
         self.layout = fit_caption(text, size, self.style)
-        left, top, right, bottom = caption_area(size)
-        m = _reserve(self.style, self.layout.size)
+        left, top, right, bottom = ts.caption_area(size)
+        m = ts.caption_reserve(self.style, self.layout.size)
         w, h = self.layout.width + 2 * m, self.layout.height + 2 * m
         x = (left + right - w) // 2
         self.xy = (max(left, min(x, right - w)), bottom - h)
