@@ -114,4 +114,5 @@ class JobsPanel(QWidget):
         return None
 
     def _update_empty(self, *_args) -> None:
-        QTimer.singleShot(0, lambda: self.empty.setVisible(self.rows.count() == 0))
+        # tied to this panel, so a timer still pending when the window closes is dropped with it
+        QTimer.singleShot(0, self, lambda: self.empty.setVisible(self.rows.count() == 0))
