@@ -27,6 +27,18 @@ def _styles() -> list[tuple[str, str]]:
     return [(s.name, s.title) for s in STYLES.values()]
 
 
+def _style_name(style: str) -> str:
+    """The composer's name for a brief's style word ("warm" -> "warm_acoustic"), or "auto"."""
+    try:
+        from promodesk.engines.musicspec import MusicSpecError, resolve_style
+    except ImportError:
+        return "auto"
+    try:
+        return resolve_style(style) or "auto"
+    except MusicSpecError:
+        return "auto"
+
+
 class PhotoList(QListWidget):
     """Product photos as thumbnails; accepts image files dropped from the file manager."""
 
@@ -160,8 +172,7 @@ class BriefPanel(QWidget):
             self.photos.add_photo(p)
         self.aspect.setCurrentText(brief.aspect)
         self.seconds.setValue(float(brief.seconds))
-        i = self.style.findData(brief.style)
-        self.style.setCurrentIndex(max(i, 0))
+        self.style.setCurrentIndex(max(self.style.findData(_style_name(brief.style)), 0))
         self.price.setText(brief.price)
         self.cta.setText(brief.cta)
 

@@ -45,6 +45,8 @@ def _editor(key: str, value, editable: bool) -> QWidget:
     else:
         w = QLineEdit(json.dumps(value, ensure_ascii=False))
         w.setProperty("json", True)
+        w.setCursorPosition(0)  # show the start of long values
+        w.setToolTip(w.text())
     w.setEnabled(editable)
     return w
 

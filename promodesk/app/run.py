@@ -30,14 +30,14 @@ def open_example(window) -> None:
     from promodesk.core.projectfile import PROJECT_FILE
 
     folder = example_folder()
-    if (folder / PROJECT_FILE).is_file() and window.open_project(folder):
-        return
     try:
         brief = load_brief(EXAMPLE_BRIEF)
     except BriefError as err:
         window.show_status(f"The example brief cannot be read: {err}")
         return
-    window.brief_panel.set_brief(brief)
+    window.brief_panel.set_brief(brief)  # the brief the example was made from, to edit and rerun
+    if (folder / PROJECT_FILE).is_file() and window.open_project(folder):
+        return
     if folder.exists():
         import shutil
 
@@ -62,8 +62,27 @@ def run_editor(project_dir: Path | None = None, example: bool = False, argv: lis
     apply_theme(app)
     window = MainWindow()
     window.show()
+    _quit_after_shown(app, window)
     if project_dir is not None:
         QTimer.singleShot(0, lambda: window.open_project(Path(project_dir)))
     elif example:
         QTimer.singleShot(0, lambda: open_example(window))
     return app.exec()
+
+
+def _quit_after_shown(app, window) -> None:
+    """``PROMODESK_QUIT_AFTER_MS=N``: print ``PromoDesk: window shown at <epoch seconds>`` once the
+    window is on screen, then close it (the normal close path) N ms later. For smoke tests of
+    the installed app (packaging/smoke_test.py) and launch timings; unset, nothing happens."""
+    import os
+
+    quit_ms = os.environ.get("PROMODESK_QUIT_AFTER_MS", "")
+    if not quit_ms.isdigit():
+        return
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    app.processEvents()
+    print(f"PromoDesk: window shown at {time.time():.3f}", flush=True)
+    QTimer.singleShot(int(quit_ms), window.close)

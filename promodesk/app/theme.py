@@ -60,6 +60,9 @@ QMenu::item:selected, QMenuBar::item:selected {{ background: {ACCENT}; color: #0
 QStatusBar QLabel {{ color: {TEXT_DIM}; }}
 QListWidget::item:selected {{ background: {ACCENT}; color: #0b1320; }}
 QLabel#dim {{ color: {TEXT_DIM}; }}
+QCheckBox::indicator {{ width: 14px; height: 14px; border: 1px solid {TEXT_DIM}; border-radius: 3px;
+  background: {BASE}; }}
+QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
 QLabel#error {{ color: {ERROR}; }}
 QLabel#timecode {{ font-family: monospace; font-size: 15px; }}
 QScrollArea {{ border: none; }}

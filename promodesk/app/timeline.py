@@ -481,7 +481,8 @@ class TimelineView(pg.GraphicsView):
             label = ""
         if len(clip.takes) > 1:
             label = f"{label}  take {clip.selected + 1}/{len(clip.takes)}".strip()
-        paint.clip_label(p, rect, label)
+        # music shows its section names along the top, so its label goes to the bottom
+        paint.clip_label(p, rect.adjusted(0, rect.height() - 20, 0, 0) if kind == "music" else rect, label)
         job = self.jobs.get(clip.id)
         if job is not None:
             paint.paint_job(p, rect, job.fraction, job.message or job.title)

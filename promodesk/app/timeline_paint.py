@@ -259,7 +259,8 @@ def paint_job(p: QPainter, rect: QRectF, fraction: float, message: str) -> None:
     font, fm = _font_and_metrics(11, bold=True)
     p.setFont(font)
     p.setPen(theme.qcolor(theme.TEXT))
-    label = fm.elidedText(f"{message} {int(fraction * 100)}%", Qt.ElideRight, int(rect.width() - 10))
+    text = message if fraction <= 0 else f"{message} {int(fraction * 100)}%"
+    label = fm.elidedText(text, Qt.ElideRight, int(rect.width() - 10))
     p.drawText(rect.adjusted(6, 0, -4, -6), Qt.AlignVCenter | Qt.AlignLeft, label)
 
 

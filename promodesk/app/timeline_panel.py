@@ -50,6 +50,7 @@ class TrackHeader(QFrame):
             self.gain.setSingleStep(1.0)
             self.gain.setDecimals(1)
             self.gain.setSuffix(" dB")
+            self.gain.setMinimumHeight(24)
             self.gain.setValue(track.gain_db)
             self.gain.setToolTip("Track gain")
             self.gain.valueChanged.connect(self._gain)
