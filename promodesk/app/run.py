@@ -50,6 +50,14 @@ def open_example(window) -> None:
 def run_editor(project_dir: Path | None = None, example: bool = False, argv: list[str] | None = None) -> int:
     """Open the editor window (on ``project_dir``, or the example project when ``example``) and
     run until it is closed; returns the exit code."""
+    import os
+
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        print("promodesk: no display found. The editor needs a desktop session (or run it under "
+              "xvfb-run). Without the editor, `promodesk make BRIEF -o OUT.mp4` makes the video.",
+              file=sys.stderr)
+        return 2
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
