@@ -6,7 +6,7 @@ pyqtgraph's ViewBox owns the visible time range (x in seconds; wheel zooms, drag
 pans). Everything is painted by one :class:`TimelineCanvas` in pixel coordinates, visible parts
 only. The widget only translates pixels to microseconds: every change goes through
 :mod:`promodesk.core.edits` on the :class:`~promodesk.app.undo.ProjectUndo` stack, and snapping
-is :func:`promodesk.core.edits.snap`/``snap_span`` on ``snap_targets``. A drag is one gesture, so
+is :func:`promodesk.core.snapping.snap`/``snap_span`` on ``snap_targets``. A drag is one gesture, so
 one undo step. Holding Shift while dragging turns snapping off.
 """
 
@@ -23,6 +23,7 @@ from PySide6.QtGui import QGuiApplication, QPainter
 from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
 from promodesk.app.media import MediaStore
+from promodesk.app.timeline_gestures import Gestures
 from promodesk.core.beats import BeatGrid
 from promodesk.core.edits import EditError, MoveClip, TrimEnd, TrimStart
 from promodesk.core.snapping import snap, snap_span, snap_targets
@@ -30,7 +31,6 @@ from promodesk.core.timeline import Clip, Project, Track
 
 SNAP_OFF = Qt.ShiftModifier
 SNAP_OFF_NAME = "Shift"
-SNAP_PX = 10  # snapping reach in pixels
 EDGE_PX = 6   # grabbing a clip this close to an edge trims it
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 
@@ -46,17 +46,6 @@ class Lane:
     @property
     def rect_y(self) -> tuple[float, float]:
         return self.y, self.y + self.h
-
-
-@dataclass
-class _Drag:
-    mode: str  # move, trim_start, trim_end, scrub, bars
-    clip_id: str | None
-    start: int
-    end: int
-    down_us: int
-    targets: list
-    gesture: object
 
 
 class TimelineCanvas(pg.GraphicsObject):
@@ -96,17 +85,18 @@ class TimelineCanvas(pg.GraphicsObject):
         if ev.button() != Qt.LeftButton:
             ev.ignore()
             return
-        if ev.isStart() and not self.view.begin_drag(ev.buttonDownPos()):
+        gestures = self.view.gestures
+        if ev.isStart() and not gestures.begin(ev.buttonDownPos()):
             ev.ignore()
             return
-        if self.view.drag is None:
+        if gestures.drag is None:
             ev.ignore()
             return
         ev.accept()
         held = ev.modifiers() | QGuiApplication.keyboardModifiers()
-        self.view.continue_drag(ev.pos(), snapping=not (held & SNAP_OFF))
+        gestures.move(ev.pos(), snapping=not (held & SNAP_OFF))
         if ev.isFinish():
-            self.view.end_drag()
+            gestures.end()
 
 
 class TimelineView(pg.GraphicsView):
@@ -143,8 +133,8 @@ class TimelineView(pg.GraphicsView):
         self.selected: str | None = None
         self.bar_range: tuple[int, int] | None = None
         self.jobs: dict[str, object] = {}  # clip id -> running Job
-        self.drag: _Drag | None = None
-        self.snap_shown: tuple[int, str] | None = None
+        self.gestures = Gestures(self)
+        self.snap_shown: tuple[int, str] | None = None  # (time, what) while a drag is snapped
         self.lanes: list[Lane] = []
         self._grid = ([], [], [], [])
 
@@ -208,6 +198,11 @@ class TimelineView(pg.GraphicsView):
     @property
     def bars(self) -> list[int]:
         return self._grid[1]
+
+    @property
+    def bar_numbers(self) -> list[int]:
+        """1-based number of each bar line in :attr:`bars`."""
+        return self._grid[2]
 
     # --- coordinates ----------------------------------------------------------------------------
 
@@ -325,75 +320,6 @@ class TimelineView(pg.GraphicsView):
             self.jobs[clip_id] = job
             job.progressed.connect(lambda *_: self.canvas.update())
         self.canvas.update()
-
-    # --- gestures ---------------------------------------------------------------------------
-
-    def begin_drag(self, pos: QPointF) -> bool:
-        """Start a drag at ``pos``; False when nothing there can be dragged (the view pans)."""
-        if self.project is None:
-            return False
-        down = self.us_at(pos.x())
-        if pos.y() < paint.RULER_H:
-            mode = "scrub" if pos.y() < paint.RULER_H / 2 else "bars"
-            self.drag = _Drag(mode, None, 0, 0, down, [], object())
-            return True
-        hit = self.hit(pos)
-        if hit is None:
-            return False
-        _, clip, part = hit
-        mode = {"body": "move", "start": "trim_start", "end": "trim_end"}[part]
-        targets = snap_targets(self.project, playhead=self.playhead, beats=self.beats, bars=self.bars,
-                               exclude_clip=clip.id)
-        self.drag = _Drag(mode, clip.id, clip.start, clip.end, down, targets, object())
-        self.select_clip(clip.id)
-        return True
-
-    def continue_drag(self, pos: QPointF, snapping: bool) -> None:
-        d = self.drag
-        now = self.us_at(pos.x())
-        if d.mode == "scrub":
-            self.set_playhead(now)
-            return
-        if d.mode == "bars":
-            self._drag_bars(d.down_us, now)
-            return
-        tolerance = int(SNAP_PX / self.xmap().scale) if snapping else -1
-        delta = now - d.down_us
-        if d.mode == "move":
-            s = snap_span(max(d.start + delta, 0), d.end - d.start, d.targets, tolerance)
-            lane = self.lane_at(pos.y())
-            track, _ = self.project.find_clip(d.clip_id)
-            dst = lane.track.id if lane and lane.track.kind == track.kind else track.id
-            edit = MoveClip(d.clip_id, max(s.time, 0), dst, gesture=d.gesture)
-        else:
-            edge = d.start if d.mode == "trim_start" else d.end
-            s = snap(edge + delta, d.targets, tolerance)
-            cls = TrimStart if d.mode == "trim_start" else TrimEnd
-            edit = cls(d.clip_id, s.time, gesture=d.gesture)
-        self.snap_shown = (s.target.time, s.target.kind) if s.target else None
-        try:
-            self.undo.do(edit)
-        except EditError as err:
-            self.message.emit(str(err))
-        self.canvas.update()
-
-    def end_drag(self) -> None:
-        self.drag, self.snap_shown = None, None
-        self.canvas.update()
-
-    def _drag_bars(self, a_us: int, b_us: int) -> None:
-        if not self.bars:
-            self.message.emit("There is no music to select bars of yet.")
-            return
-        nums = self._grid[2]
-
-        def bar_at(us):
-            i = max(bisect.bisect_right(self.bars, us) - 1, 0)
-            return nums[i]
-
-        first, last = sorted((bar_at(a_us), bar_at(b_us)))
-        if (first, last) != self.bar_range:
-            self.set_bar_range((first, last))
 
     # --- photos dropped on the video lane -----------------------------------------------------
 

@@ -3,11 +3,9 @@ grid, shots, captions) built from core objects, isolated caches and settings, an
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 import soundfile as sf
 

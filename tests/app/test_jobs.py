@@ -5,7 +5,6 @@ damaged projects and autosave."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import soundfile as sf

@@ -122,3 +122,17 @@ def test_lanes_show_waveform_and_thumbnails(qtbot, window, project_folder):
     x = int(view.x_of(0)) + 2
     column = [image.pixelColor(x, y).lightness() for y in range(int(mrect.top()) + 20, int(mrect.bottom()) - 4)]
     assert max(column) > 120
+
+
+def test_dragging_across_the_bars_row_picks_a_bar_range(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    bars = view.bars
+    assert len(bars) >= 3
+    y = 44 - 8  # the bars row: the lower half of the ruler
+    a = QPoint(int(view.x_of(bars[0] + 200_000)), y)
+    b = QPoint(int(view.x_of(bars[1] + 200_000)), y)
+    _drag(qtbot, view, a, b)
+    assert view.bar_range == (1, 2)
+    assert (window.inspector.bar_from.value(), window.inspector.bar_to.value()) == (1, 2)
+    assert view.bar_span_us() == (bars[0], bars[2])
+    assert window.undo.count() == 0  # choosing bars is not an edit
