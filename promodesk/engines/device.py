@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
 
-from promodesk.engines.base import GenerationError
+from promodesk.engines.base import EngineUnavailable, GenerationError
 
 T = TypeVar("T")
 
@@ -61,8 +61,13 @@ class Device:
 def pick_device(prefer: str | None = None) -> Device:
     """The best device here: CUDA, then Apple MPS, then CPU. ``prefer`` ("cuda", "mps", "cpu", or
     the PROMODESK_DEVICE environment variable) forces one when it is available. Half precision
-    (float16) on GPUs, float32 on the CPU."""
-    import torch
+    (float16) on GPUs, float32 on the CPU. EngineUnavailable where torch is not installed (the
+    CPU edition of the installer)."""
+    try:
+        import torch
+    except ImportError:
+        raise EngineUnavailable("The model engines need the model extras: pip install "
+                                "'promodesk[gpu]' (torch).") from None
 
     prefer = (prefer or os.environ.get("PROMODESK_DEVICE") or "").lower() or None
     if prefer in (None, "cuda") and torch.cuda.is_available():

@@ -218,8 +218,12 @@ def download(name: str, progress: Progress = no_progress,
     Resumable: files already complete are skipped and a partly downloaded file continues where it
     stopped (huggingface_hub keeps ``.incomplete`` files). Progress is in bytes of the total;
     cancelling stops within a chunk and keeps what was fetched for the next try."""
-    from huggingface_hub import snapshot_download
-    from tqdm.auto import tqdm
+    try:
+        from huggingface_hub import snapshot_download
+        from tqdm.auto import tqdm
+    except ImportError:  # the CPU edition of the installer has no model libraries
+        raise EngineUnavailable("Downloading models needs the model extras: pip install "
+                                "'promodesk[gpu]' (huggingface_hub).") from None
 
     model = info(name)
     cancel = cancel or CancelToken()
