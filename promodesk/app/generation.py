@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject
 
 from promodesk.app import tasks as regen
 from promodesk.app.jobs import Job
-from promodesk.core.edits import AddClip, AddTake, EditError
+from promodesk.core.edits import AddClip, AddTake, EditCaption, EditError
 from promodesk.core.projectfile import asset_path
 from promodesk.core.timeline import Asset, Clip, Recipe, Take, TrackKind
 
@@ -113,7 +113,16 @@ class Generation(QObject):
         if result.asset is not None:
             w.project.assets[result.asset.id] = result.asset
         try:
-            w.undo.do(AddTake(result.clip_id, result.take))
+            _, clip = w.project.find_clip(result.clip_id)
+            style = result.take.recipe.params.get("style")
+            w.undo.beginMacro("New take")
+            try:
+                w.undo.do(AddTake(result.clip_id, result.take))
+                if clip.cue is not None and style and style != clip.cue.style:
+                    # the caption's look lives on its cue, which the renderer draws
+                    w.undo.do(EditCaption(result.clip_id, clip.cue.text, style))
+            finally:
+                w.undo.endMacro()
         except (EditError, KeyError) as err:
             w.show_status(f"The new take could not be added: {err}")
             return

@@ -52,6 +52,7 @@ class Job(QObject):
     failed = Signal(str)
     cancelled = Signal()
     ended = Signal(object)  # the job itself, after any of succeeded, failed, cancelled
+    _done = Signal(str, object)  # from the worker: ("done", result) / ("failed", message) / ("cancelled", None)
 
     def __init__(self, title: str, fn: JobFunction, inputs: Any = None, *, lane: str = "thread",
                  clip_id: str | None = None):
@@ -61,6 +62,7 @@ class Job(QObject):
         self.state, self.fraction, self.message, self.error = "queued", 0.0, "Waiting", ""
         self.result: Any = None
         self.progressed.connect(self._remember_progress)
+        self._done.connect(self._finish)
 
     def cancel(self) -> None:
         """Ask the job to stop; it ends with ``cancelled`` within about a second."""
@@ -73,6 +75,21 @@ class Job(QObject):
     @Slot(float, str)
     def _remember_progress(self, fraction: float, message: str) -> None:
         self.fraction, self.message = fraction, message
+
+    @Slot(str, object)
+    def _finish(self, state: str, value: Any) -> None:
+        # On the UI thread: the state changes and every handler runs in one go, so whoever sees
+        # the job inactive also sees its result applied.
+        if state == "done":
+            self.result, self.state = value, "done"
+            self.succeeded.emit(value)
+        elif state == "failed":
+            self.state, self.error = "failed", value
+            self.failed.emit(value)
+        else:
+            self.state = "cancelled"
+            self.cancelled.emit()
+        self.ended.emit(self)
 
 
 class _Worker(QObject):
@@ -91,9 +108,7 @@ class _Worker(QObject):
 
     def _run(self, job: Job) -> None:
         if job.token.cancelled:
-            job.state = "cancelled"
-            job.cancelled.emit()
-            job.ended.emit(job)
+            job._done.emit("cancelled", None)
             return
         job.state = "running"
         last = [0.0]
@@ -110,17 +125,13 @@ class _Worker(QObject):
             result = job.fn(job.inputs, progress, job.token)
             job.token.check()
         except Cancelled:
-            job.state = "cancelled"
-            job.cancelled.emit()
+            job._done.emit("cancelled", None)
         except Exception as err:  # a bug in a job must not take the editor down: say what happened
             if not isinstance(err, worker_process.USER_ERRORS):
                 traceback.print_exc(file=sys.stderr)
-            job.state, job.error = "failed", worker_process.describe_error(job.title, err)
-            job.failed.emit(job.error)
+            job._done.emit("failed", worker_process.describe_error(job.title, err))
         else:
-            job.result, job.state = result, "done"
-            job.succeeded.emit(result)
-        job.ended.emit(job)
+            job._done.emit("done", result)
 
 
 class _ProcessWorker(_Worker):
@@ -145,9 +156,7 @@ class _ProcessWorker(_Worker):
 
     def _run(self, job: Job) -> None:
         if job.token.cancelled:
-            job.state = "cancelled"
-            job.cancelled.emit()
-            job.ended.emit(job)
+            job._done.emit("cancelled", None)
             return
         job.state = "running"
         job.progressed.emit(0.0, "Starting")
@@ -173,15 +182,11 @@ class _ProcessWorker(_Worker):
             else:
                 answer = msg[1:]
         if answer[0] == "done":
-            job.result, job.state = pickle.loads(answer[1]), "done"
-            job.succeeded.emit(job.result)
+            job._done.emit("done", pickle.loads(answer[1]))
         elif answer[0] == "cancelled":
-            job.state = "cancelled"
-            job.cancelled.emit()
+            job._done.emit("cancelled", None)
         else:
-            job.state, job.error = "failed", answer[1]
-            job.failed.emit(job.error)
-        job.ended.emit(job)
+            job._done.emit("failed", answer[1])
 
     def stop(self) -> None:
         """Ask the process to finish (cancelling its job) and end it if it does not."""

@@ -46,3 +46,18 @@ def test_promodesk_without_a_display_says_what_to_do():
     assert out.returncode == 2
     assert "no display" in out.stderr and "promodesk make" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_regenerate_a_caption_makes_a_take_checked_by_the_caption_fitter(qtbot, window, project_folder):
+    assert window.open_project(project_folder)
+    caption = window.project.tracks[2].clips[0]
+    job = window.generation.regenerate(caption.id, {"style": "boxed"})
+    assert caption.id in window.timeline.jobs
+    qtbot.waitUntil(lambda: not job.active, timeout=60_000)
+    assert job.state == "done", job.error
+    assert len(caption.takes) == 2 and caption.recipe.params["style"] == "boxed"
+    assert caption.cue.style == "boxed"  # what the renderer draws
+    assert caption.id not in window.timeline.jobs
+    window.undo.undo()  # one step takes back the take and the look
+    assert len(caption.takes) == 1 and caption.cue.style == "outline"
+    wait_jobs(qtbot, window)
