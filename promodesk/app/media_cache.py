@@ -25,6 +25,7 @@ BLOCK = 256  # samples per level-0 peak (5.3 ms at 48 kHz)
 FOLD = 8
 THUMB_HEIGHT = 72  # pixels; the video lane draws the strip at this height
 THUMB_FRAMES = 6
+RENDER_HEIGHT = 320  # thumbnails are rendered this tall, then shrunk to THUMB_HEIGHT
 
 
 def cache_dir(kind: str) -> Path:
@@ -180,19 +181,25 @@ def build_thumbnails(inputs: dict, progress, cancel) -> tuple[str, list[np.ndarr
     cached = load_thumbnails(key)
     if cached is not None:
         return key, cached
+    from PIL import Image
+
     w_canvas, h_canvas = inputs["aspect"]
-    height = THUMB_HEIGHT
-    width = max(2, int(round(height * w_canvas / h_canvas / 2)) * 2)
+
+    def size(height: int) -> tuple[int, int]:
+        return max(2, int(round(height * w_canvas / h_canvas / 2)) * 2), height
+
+    # Shots are laid out for real screens: render at RENDER_HEIGHT, then shrink with Pillow.
     photo = load_photo(inputs["photo"]) if inputs.get("photo") else None
     cancel.check()
-    renderer = ShotRenderer(dict(inputs["params"]), photo, (width, height),
+    renderer = ShotRenderer(dict(inputs["params"]), photo, size(RENDER_HEIGHT),
                             int(inputs["duration_us"]), seed=int(inputs.get("seed", 0)))
     frames = []
     duration = int(inputs["duration_us"])
     for i in range(THUMB_FRAMES):
         cancel.check()
         t = int(duration * (i + 0.5) / THUMB_FRAMES)
-        frames.append(np.ascontiguousarray(renderer.frame(t)[:, :, :3], dtype=np.uint8))
+        big = Image.fromarray(np.ascontiguousarray(renderer.frame(t)[:, :, :3], dtype=np.uint8))
+        frames.append(np.asarray(big.resize(size(THUMB_HEIGHT), Image.LANCZOS)))
         progress((i + 1) / THUMB_FRAMES, "Thumbnails")
     _save_atomic_npz(cache_dir("thumbnails") / f"{key}.npz", frames=np.stack(frames))
     return key, frames

@@ -3,6 +3,8 @@ with (kept here so lanes, panels and overlays agree)."""
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -27,8 +29,9 @@ CLIP_COLORS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def qcolor(hex_colour: str, alpha: int = 255) -> QColor:
-    """A QColor from ``#rrggbb`` with ``alpha`` 0..255."""
+    """A QColor from ``#rrggbb`` with ``alpha`` 0..255 (shared: do not modify it)."""
     c = QColor(hex_colour)
     c.setAlpha(alpha)
     return c
