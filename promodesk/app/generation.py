@@ -57,12 +57,20 @@ class Generation(QObject):
         folder = Path(folder) if folder else new_project_folder(brief.title or "promo")
         job = Job(f"Generate '{brief.title or 'video'}'", regen.make_from_brief, (brief, folder, seed),
                   lane="gpu")
-        job.succeeded.connect(lambda result: self.w.set_project(result[0], result[1]))
+        job.succeeded.connect(self._made)
         job.failed.connect(lambda msg: self.w.show_status(f"Generation failed: {msg}"))
         job.ended.connect(lambda _j: self.w.brief_panel.set_busy(False))
         self.w.brief_panel.set_busy(True)
         self.brief_job = job
         return self.w.jobs.submit(job)
+
+    def _made(self, result) -> None:
+        project, folder = result
+        if not self.w._confirm_discard():  # the open project changed while this one was made
+            self.w.show_status(f"The new project is saved in {folder}; open it with File > Open.")
+            return
+        self.w.set_project(project, folder)
+        self.w._add_recent(folder)
 
     # --- clip -> new take ---------------------------------------------------------------------
 

@@ -383,6 +383,7 @@ class TimelineView(pg.GraphicsView):
             if lane.track.mute:
                 p.fillRect(QRectF(0, lane.y, xm.width, lane.h), theme.qcolor("#000000", 110))
         paint.paint_ruler(p, xm, bars, numbers, span)
+        paint.paint_markers(p, xm, [(m.time, m.name) for m in self.project.markers], bottom)
         if self.snap_shown:
             paint.paint_snap(p, xm.x(self.snap_shown[0]), bottom, self.snap_shown[1])
         paint.paint_playhead(p, xm.x(self.playhead), bottom)

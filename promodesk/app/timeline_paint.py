@@ -118,6 +118,23 @@ def paint_ruler(p: QPainter, xm: XMap, bars: list[int], bar_numbers: list[int],
             p.drawText(QPointF(x + 3, RULER_H - 7), str(bar_numbers[i]))
 
 
+def paint_markers(p: QPainter, xm: XMap, markers: list[tuple[int, str]], bottom: float) -> None:
+    """Markers: a flag with the name in the seconds row and a thin line through the lanes."""
+    font, fm = _font_and_metrics(10, bold=True)
+    p.setFont(font)
+    for time, name in markers:
+        if not xm.us0 <= time <= xm.us1:
+            continue
+        x = xm.x(time)
+        p.setPen(QPen(theme.qcolor(theme.SNAP, 120), 1))
+        p.drawLine(QPointF(x, RULER_H / 2), QPointF(x, bottom))
+        w = fm.horizontalAdvance(name) + 8 if name else 8
+        p.fillRect(QRectF(x, RULER_H / 2 - 12, w, 12), theme.qcolor(theme.SNAP))
+        if name:
+            p.setPen(theme.qcolor("#1b1d21"))
+            p.drawText(QPointF(x + 4, RULER_H / 2 - 3), name)
+
+
 def paint_grid(p: QPainter, xm: XMap, top: float, bottom: float, bars: list[int]) -> None:
     """Faint bar lines across all lanes, so clips can be lined up by eye."""
     p.setPen(QPen(theme.qcolor("#ffffff", 16), 1))

@@ -136,3 +136,20 @@ def test_dragging_across_the_bars_row_picks_a_bar_range(qtbot, window, project_f
     assert (window.inspector.bar_from.value(), window.inspector.bar_to.value()) == (1, 2)
     assert view.bar_span_us() == (bars[0], bars[2])
     assert window.undo.count() == 0  # choosing bars is not an edit
+
+
+def test_markers_are_drawn_and_clips_snap_to_them(qtbot, window, project_folder):
+    from promodesk.core.timeline import Marker
+
+    view = _open(window, project_folder)
+    window.project.markers.append(Marker(2_870_000, "logo"))  # off every beat
+    view.refresh()
+    image = view.grab().toImage()
+    x = int(view.x_of(2_870_000))
+    assert image.pixelColor(x + 2, 44 // 2 - 6).name() == "#ffd24c"  # the marker's flag
+    clip = window.project.tracks[0].clips[1]
+    rect = view.clip_rect(clip.id)
+    grab = QPoint(int(rect.center().x()), int(rect.center().y()))
+    dx = view.x_of(2_870_000 + 30_000) - view.x_of(clip.start)
+    _drag(qtbot, view, grab, grab + QPoint(round(dx), 0))
+    assert clip.start == 2_870_000
