@@ -149,7 +149,8 @@ def clip_body(p: QPainter, rect: QRectF, kind: str, selected: bool) -> None:
         p.fillRect(rect.adjusted(1, 1, -1, -1), theme.qcolor(fill))
         return
     p.setBrush(QBrush(theme.qcolor(fill)))
-    p.setPen(QPen(theme.qcolor(theme.ACCENT if selected else edge), 2.5 if selected else 1))
+    # the selected clip gets a white frame: the lanes' own edges are already blue-ish
+    p.setPen(QPen(theme.qcolor("#ffffff" if selected else edge), 2.5 if selected else 1))
     p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
 
 
