@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SECONDS = 6
 SCALE = 0.2
 ASPECT_SIZES = {"9:16": (1080, 1920), "1:1": (1080, 1080), "16:9": (1920, 1080)}
+MODEL_LIBRARIES = ("torch", "transformers", "diffusers", "accelerate", "safetensors",
+                   "huggingface_hub")
 IMPORT_FAILURE = re.compile(r"ModuleNotFoundError|ImportError|No module named|"
                             r"Could not load the Qt platform plugin|cannot open shared object")
 
@@ -47,7 +49,9 @@ class Smoke:
 
     def __init__(self, dist: Path):
         self.dist = dist
-        self.exe = dist / ("PromoDesk.exe" if os.name == "nt" else "PromoDesk")
+        # Windows (untested): PromoDesk.exe has no console, so the commands' output would be
+        # lost; promodesk-cli.exe is the same program with one.
+        self.exe = dist / ("promodesk-cli.exe" if os.name == "nt" else "PromoDesk")
         self.work = Path(tempfile.mkdtemp(prefix="promodesk-smoke-"))
         empty_bin = self.work / "bin"
         empty_bin.mkdir()
@@ -81,6 +85,28 @@ class Smoke:
         return found[0] if found else None
 
     # --- checks ---------------------------------------------------------------------------------
+
+    def contents(self) -> None:
+        """The model libraries are not in the build; the app's own modules are (read from the
+        executable's archive with PyInstaller's viewer, when PyInstaller is importable here)."""
+        try:
+            import PyInstaller  # noqa: F401
+        except ImportError:
+            print("skip  archive contents: PyInstaller is not installed here")
+            return
+        out = subprocess.run([sys.executable, "-m", "PyInstaller.utils.cliutils.archive_viewer",
+                              "-l", "-r", "-b", str(self.exe)], capture_output=True, text=True,
+                             timeout=120)
+        names = {line.strip() for line in out.stdout.splitlines()}
+        names |= {p.name for p in self.internal().iterdir()}
+        leaked = sorted(n for n in names for lib in MODEL_LIBRARIES
+                        if n == lib or n.startswith(lib + "."))
+        self.check(out.returncode == 0 and not leaked, "model libraries left out",
+                   ", ".join(leaked[:8]) or ", ".join(MODEL_LIBRARIES))
+        missing = [m for m in ("promodesk.cli", "promodesk.app.main_window", "promodesk.app.tasks",
+                               "promodesk.engines.composer", "promodesk.render.export")
+                   if m not in names]
+        self.check(not missing, "PromoDesk's modules bundled", ", ".join(missing))
 
     def version(self) -> None:
         want = re.search(r'__version__\s*=\s*"([^"]+)"',
@@ -269,6 +295,7 @@ def main() -> int:
     names = sorted(p.name for p in plugins.glob("*")) if plugins.is_dir() else []
     smoke.check(any("qxcb" in n for n in names) and any("qoffscreen" in n for n in names),
                 "Qt platform plugins xcb and offscreen", ", ".join(names))
+    smoke.contents()
     smoke.version()
     briefs = smoke.briefs()
     for brief in briefs:

@@ -135,3 +135,14 @@ def test_scripts_are_valid():
         subprocess.run([shell, "-n", str(ROOT / "packaging" / script)], check=True)
     for script in ("smoke_test.py", "launch.py", "make_icon.py"):
         compile((ROOT / "packaging" / script).read_text(encoding="utf-8"), script, "exec")
+
+
+def test_windows_installer_script_matches_the_spec():
+    """promodesk.iss (built only on Windows) installs the spec's folder, at the package's version."""
+    from promodesk import __version__
+
+    iss = (ROOT / "packaging" / "promodesk.iss").read_text(encoding="utf-8")
+    assert f'#define AppVersion "{__version__}"' in iss
+    assert 'Source: "..\\dist\\PromoDesk\\*"' in iss
+    assert 'Filename: "{app}\\PromoDesk.exe"' in iss
+    assert '"promodesk-cli"' in SPEC.read_text(encoding="utf-8")
