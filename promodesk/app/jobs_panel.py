@@ -47,7 +47,7 @@ class JobRow(QFrame):
 
     def _progress(self, fraction: float, message: str) -> None:
         self.bar.setValue(int(fraction * 1000))
-        self.message.setText(f"{message}  {int(fraction * 100)}%")
+        self.message.setText(f"{message}  {int(fraction * 100)}%" if fraction > 0 else message)
 
     def _failed(self, message: str) -> None:
         self.message.setObjectName("error")
