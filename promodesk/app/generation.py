@@ -99,6 +99,7 @@ class Generation(QObject):
             asset = w.project.assets.get(clip.asset or "")
             inputs = {"clip_id": clip_id, "folder": w.folder, "spec": params, "seed": seed,
                       "bars": bars, "meta": dict(asset.meta) if asset else None,
+                      "engine": w.inspector.music_engine_choice(),
                       "audio": asset_path(w.folder, clip.asset) if asset else None}
             fn = regen.music_take
             title = f"Regenerate bars {bars[0]}-{bars[1]}" if bars else "Regenerate music"

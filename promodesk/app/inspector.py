@@ -102,6 +102,13 @@ class Inspector(QWidget):
         self.params_box = QGroupBox("Recipe")
         self.params_form = QFormLayout(self.params_box)
         self.params_form.setLabelAlignment(self.params_form.labelAlignment())
+        self.engine_box = QGroupBox("Music engine")
+        self.music_engine = QComboBox()
+        self.music_engine.setToolTip("What makes the new music when you regenerate it. MusicGen "
+                                     "models need their weights (File > Models) and a GPU to be fast.")
+        self._fill_music_engines()
+        self.music_engine.activated.connect(self._engine_picked)
+        QVBoxLayout(self.engine_box).addWidget(self.music_engine)
         self.bars_box = QGroupBox("Bars to regenerate")
         self.bar_from, self.bar_to = QSpinBox(), QSpinBox()
         for s in (self.bar_from, self.bar_to):
@@ -132,7 +139,8 @@ class Inspector(QWidget):
         inner = QWidget()
         col = QVBoxLayout(inner)
         col.setContentsMargins(8, 8, 8, 8)
-        for w in (self.title, self.info, self.caption_box, self.takes_box, self.bars_box, self.params_box):
+        for w in (self.title, self.info, self.caption_box, self.takes_box, self.engine_box,
+                  self.bars_box, self.params_box):
             col.addWidget(w)
         col.addStretch(1)
         scroll = QScrollArea()
@@ -162,7 +170,8 @@ class Inspector(QWidget):
         """Re-read the clip after an edit; parameter editors are rebuilt only when the selected
         take changed, so typing is not lost."""
         found = self.current()
-        for box in (self.caption_box, self.params_box, self.takes_box, self.bars_box):
+        for box in (self.caption_box, self.params_box, self.takes_box, self.bars_box,
+                    self.engine_box):
             box.setVisible(found is not None)
         if found is None:
             self.title.setText("Nothing selected")
@@ -178,6 +187,7 @@ class Inspector(QWidget):
             self.caption_text.setPlainText(clip.cue.text)
             self.caption_style.setCurrentText(clip.cue.style)
         self.bars_box.setVisible(kind == "music")
+        self.engine_box.setVisible(kind == "music")
         self.takes.blockSignals(True)
         self.takes.clear()
         for i, take in enumerate(clip.takes):
@@ -188,6 +198,9 @@ class Inspector(QWidget):
         shown = (clip.id, clip.selected, len(clip.takes))
         if shown != self._shown_take:
             self._shown_take = shown
+            if kind == "music":
+                self.set_music_engine(str(clip.recipe.params.get("model", "composer"))
+                                      if clip.recipe.engine == "musicgen" else "composer")
             self._build_params(kind, clip)
 
     def _build_params(self, kind: str, clip: Clip) -> None:
@@ -211,6 +224,39 @@ class Inspector(QWidget):
             spin.blockSignals(True)
             spin.setValue(v)
             spin.blockSignals(False)
+
+    # --- music engine ---------------------------------------------------------------------------
+
+    def _fill_music_engines(self) -> None:
+        from promodesk.engines.models import CATALOGUE
+
+        self.music_engine.addItem("Built-in composer (commercial use allowed)", "composer")
+        for name, model in CATALOGUE.items():
+            if model.task == "music":
+                use = "commercial use allowed" if model.commercial_use else "non-commercial only"
+                self.music_engine.addItem(f"{model.title} ({use})", name)
+        self.music_engine.addItem("MusicGen model folder…", None)
+
+    def music_engine_choice(self) -> str:
+        """The engine regenerated music comes from: "composer", a catalogue model name or a
+        model folder."""
+        return self.music_engine.currentData() or "composer"
+
+    def set_music_engine(self, engine: str) -> None:
+        """Select ``engine`` (adding it when it is a model folder not listed yet)."""
+        i = self.music_engine.findData(engine)
+        if i < 0:
+            i = self.music_engine.count() - 1
+            self.music_engine.insertItem(i, f"MusicGen: {engine}", engine)
+        self.music_engine.setCurrentIndex(i)
+
+    def _engine_picked(self, index: int) -> None:
+        if self.music_engine.itemData(index) is not None:
+            return
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QFileDialog.getExistingDirectory(self, "Choose a MusicGen model folder")
+        self.set_music_engine(folder if folder else "composer")
 
     # --- requests ------------------------------------------------------------------------------
 

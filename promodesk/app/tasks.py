@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from promodesk.core.timeline import Asset, Recipe, Take
+from promodesk.engines.base import stage
 
 
 @dataclass
@@ -72,7 +73,7 @@ def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
     sample-identical (to the current take's file, which is passed to the composer as the original
     so it is not rendered again). The audio is stored in the project's assets/. inputs: clip_id,
     folder, spec (MusicSpec dict), seed, bars or None, audio (current take's file), meta (its
-    asset meta)."""
+    asset meta), engine ("composer", or a MusicGen model: a catalogue name or a model folder)."""
     import soundfile as sf
 
     from promodesk.core.projectfile import add_asset
@@ -80,7 +81,13 @@ def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
     from promodesk.engines.musicspec import MusicSpec
 
     spec = MusicSpec.from_dict(dict(inputs["spec"]))
-    engine = ComposerEngine()
+    model = inputs.get("engine") or "composer"
+    if model == "composer":
+        engine, recipe_engine = ComposerEngine(), "composer"
+    else:  # the model engine runs in this (generation) process, one job at a time
+        from promodesk.engines.musicgen import MusicGenEngine
+
+        engine, recipe_engine = MusicGenEngine(model=model), "musicgen"
     bars = inputs.get("bars")
     if bars:
         first, last = bars
@@ -89,12 +96,12 @@ def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
             audio, sr = sf.read(str(inputs["audio"]), dtype="float32", always_2d=True)
             original = MusicResult(audio, sr, dict(inputs["meta"]))
         result = engine.regenerate(spec, bars=(first - 1, last), seed=int(inputs["seed"]),
-                                   progress=_scaled(progress, 0.0, 0.9), cancel=cancel,
+                                   progress=stage(progress, 0.0, 0.9), cancel=cancel,
                                    original=original)
         label = f"bars {first}-{last}"
     else:
         spec.seed, spec.patches = int(inputs["seed"]), []
-        result = engine.generate(spec, _scaled(progress, 0.0, 0.9), cancel)
+        result = engine.generate(spec, stage(progress, 0.0, 0.9), cancel)
         label = "new seed"
     cancel.check()
     progress(0.92, "Saving the music")
@@ -103,16 +110,15 @@ def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
     asset_id = add_asset(Path(inputs["folder"]), buf.getvalue(), "wav")
     length = int(round(len(result.audio) * 1_000_000 / result.sample_rate))
     meta = dict(result.meta)
-    new_spec = meta.get("spec") or spec.to_dict()
+    new_spec = dict(meta.get("spec") or spec.to_dict())
+    if recipe_engine != "composer":
+        new_spec["model"] = str(model)
+        label = f"{label} · MusicGen"
     asset = Asset(asset_id, "audio", length, meta, str(meta.get("licence", "")))
-    take = Take(asset_id, Recipe("composer", new_spec, int(inputs["seed"])),
+    take = Take(asset_id, Recipe(recipe_engine, new_spec, int(inputs["seed"])),
                 length, label=label)
     progress(1.0, "Music ready")
     return RegeneratedTake(inputs["clip_id"], take, asset)
-
-
-def _scaled(progress, lo: float, hi: float):
-    return lambda f, m="": progress(lo + (hi - lo) * f, m)
 
 
 def make_from_brief(inputs, progress, cancel):

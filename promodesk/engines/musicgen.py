@@ -288,7 +288,11 @@ class MusicGenEngine:
             new[len(new) - fade:] = _crossfade(new[len(new) - fade:].T, old[len(old) - fade:].T).T
         audio = previous.audio.copy()
         audio[s0:s1] = new
-        meta = dict(previous.meta, seed=seed, regenerated_bars=[a, b], prompt=text)
+        # bars from MusicGen carry its weights' licence, whatever made the rest of the piece
+        meta = dict(previous.meta, seed=seed, regenerated_bars=[a, b], prompt=text,
+                    model=str(self.model), licence=LICENCE, commercial_use=False)
+        if previous.meta.get("engine") not in (None, "musicgen"):
+            meta["engine"] = f"{previous.meta['engine']}+musicgen"
         progress(1.0, "music ready")
         return MusicResult(audio=audio, sample_rate=SAMPLE_RATE, meta=meta)
 
