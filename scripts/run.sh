@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Set up (first time) and run PromoDesk's main job: make the example brief's promo video.
+# Set up (first time) and run PromoDesk's main job: the editor, on the example project (made from
+# the Chinese example brief on first start). Arguments go to `promodesk`, e.g.
+#   scripts/run.sh make resources/examples/briefs/launch-en.toml -o out/launch.mp4
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh run
-mkdir -p out
-exec .venv/bin/promodesk make resources/examples/briefs/espresso-zh.toml -o out/espresso.mp4 "$@"
+exec .venv/bin/promodesk "$@"
