@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QPlainTextEdit,
-                               QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from promodesk.core.timeline import Clip, Project, Track
 
@@ -48,6 +49,9 @@ def _editor(key: str, value, editable: bool) -> QWidget:
         w.setCursorPosition(0)  # show the start of long values
         w.setToolTip(w.text())
     w.setEnabled(editable)
+    # fit the inspector's width rather than the widest value a spin box could hold
+    w.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+    w.setMinimumWidth(60)
     return w
 
 
@@ -104,6 +108,9 @@ class Inspector(QWidget):
         self.params_form.setLabelAlignment(self.params_form.labelAlignment())
         self.engine_box = QGroupBox("Music engine")
         self.music_engine = QComboBox()
+        # long model names must not widen the inspector (the full name is in the drop-down)
+        self.music_engine.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.music_engine.setMinimumContentsLength(12)
         self.music_engine.setToolTip("What makes the new music when you regenerate it. MusicGen "
                                      "models need their weights (File > Models) and a GPU to be fast.")
         self._fill_music_engines()
@@ -114,14 +121,16 @@ class Inspector(QWidget):
         for s in (self.bar_from, self.bar_to):
             s.setRange(1, 999)
             s.valueChanged.connect(self._bars_edited)
-        bl = QHBoxLayout(self.bars_box)
+        bars_col = QVBoxLayout(self.bars_box)
+        bl = QHBoxLayout()
         bl.addWidget(QLabel("from"))
-        bl.addWidget(self.bar_from)
+        bl.addWidget(self.bar_from, 1)
         bl.addWidget(QLabel("to"))
-        bl.addWidget(self.bar_to)
-        self.regen_bars = QPushButton("Regenerate bars")
+        bl.addWidget(self.bar_to, 1)
+        bars_col.addLayout(bl)
+        self.regen_bars = QPushButton("Regenerate these bars")
         self.regen_bars.clicked.connect(lambda: self._regenerate(bars=True))
-        bl.addWidget(self.regen_bars)
+        bars_col.addWidget(self.regen_bars)
         self.takes_box = QGroupBox("Takes")
         self.takes = QListWidget()
         self.takes.setFixedHeight(96)
@@ -144,6 +153,7 @@ class Inspector(QWidget):
             col.addWidget(w)
         col.addStretch(1)
         scroll = QScrollArea()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
@@ -230,11 +240,11 @@ class Inspector(QWidget):
     def _fill_music_engines(self) -> None:
         from promodesk.engines.models import CATALOGUE
 
-        self.music_engine.addItem("Built-in composer (commercial use allowed)", "composer")
+        self.music_engine.addItem("Built-in composer · commercial use OK", "composer")
         for name, model in CATALOGUE.items():
             if model.task == "music":
-                use = "commercial use allowed" if model.commercial_use else "non-commercial only"
-                self.music_engine.addItem(f"{model.title} ({use})", name)
+                use = "commercial use OK" if model.commercial_use else "non-commercial only"
+                self.music_engine.addItem(f"{model.title} · {use}", name)
         self.music_engine.addItem("MusicGen model folder…", None)
 
     def music_engine_choice(self) -> str:
