@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from promodesk.core.projectfile import atomic_writer
+
 BLOCK = 256  # samples per level-0 peak (5.3 ms at 48 kHz)
 FOLD = 8
 THUMB_HEIGHT = 72  # pixels; the video lane draws the strip at this height
@@ -54,9 +56,8 @@ class Peaks:
 
 
 def _save_atomic_npz(path: Path, **arrays) -> None:
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, **arrays)
-    os.replace(tmp, path)
+    with atomic_writer(path) as f:
+        np.savez(f, **arrays)
 
 
 def load_peaks(asset_id: str) -> Peaks | None:

@@ -10,13 +10,14 @@ mid-save leaves the previous file intact. Loading problems raise one typed
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable, Iterator
 
 from promodesk.core.timeline import (
     Asset,
@@ -77,15 +78,17 @@ class ProjectSaveError(ProjectFileError):
 
 # --- atomic writes -------------------------------------------------------------------------------
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` holds either the old or the new bytes, never
-    a mix: write a temp file in the same folder, fsync it, rename it over ``path``, fsync the
-    folder. Raises OSError (the old file untouched, the temp file removed) on failure."""
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """Open ``path`` for writing so that it holds either the old or the new content, never a mix:
+    the ``with`` body writes a temp file in the same folder, which is then fsynced and renamed
+    over ``path`` (and the folder fsynced). If the body or the write fails, the temp file is
+    removed, ``path`` is untouched and the error propagates."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -93,6 +96,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`); raises OSError with the
+    old file untouched on failure."""
+    with atomic_writer(path) as f:
+        f.write(data)
 
 
 def _fsync_dir(folder: Path) -> None:

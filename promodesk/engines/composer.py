@@ -13,13 +13,12 @@ returned spec records the patch, so ``generate`` on it reproduces the same audio
 from __future__ import annotations
 
 import copy
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from promodesk.core.projectfile import atomic_writer
 from promodesk.engines import grooves as G
 from promodesk.engines import mastering, synth
 from promodesk.engines.arrangement import ROLES, compose
@@ -303,16 +302,8 @@ def write_music(result: MusicResult, wav_path) -> tuple[Path, Path]:
                                                 subtype="FLOAT", format="WAV")),
                 (meta_path, lambda f: f.write(json.dumps(result.meta, ensure_ascii=False,
                                                          indent=1).encode("utf-8")))):
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    write(f)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            with atomic_writer(target) as f:
+                write(f)
     except OSError as err:
         raise GenerationError(f"Could not write the music to {wav.parent} ({err.strerror}); "
                               "choose another folder or free some disk space.") from None

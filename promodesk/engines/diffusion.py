@@ -12,12 +12,11 @@ for pipeline classes diffusers itself ships (no custom pipeline code from a mode
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from promodesk.core.projectfile import atomic_writer
 from promodesk.engines import models
 from promodesk.engines.base import (CancelToken, Cancelled, EngineInfo, EngineUnavailable,
                                     Progress, no_progress)
@@ -216,14 +215,6 @@ def save_still(image, path: Path) -> Path:
     for key in ("prompt", "seed", "model", "licence", "commercial_use"):
         if key in image.info:
             info.add_text(key, str(image.info[key]))
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            image.save(f, format="PNG", pnginfo=info)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path) as f:
+        image.save(f, format="PNG", pnginfo=info)
     return path
