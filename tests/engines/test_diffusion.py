@@ -4,8 +4,6 @@ and loaded through the engine's loading code."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -14,9 +12,10 @@ pytest.importorskip("diffusers")
 
 from PIL import Image  # noqa: E402
 
-from promodesk.engines.base import CancelToken, Cancelled, EngineUnavailable  # noqa: E402
+from promodesk.engines.base import Cancelled, EngineUnavailable  # noqa: E402
 from promodesk.engines.diffusion import (StillRequest, StillsEngine, save_still,  # noqa: E402
                                          still_prompt)
+from tests.engines.harness import CancelOnceStarted, refuse_network  # noqa: E402
 from tests.engines.tiny_models import pickle_only, tiny_stable_diffusion  # noqa: E402
 
 
@@ -57,22 +56,11 @@ def test_same_seed_same_still(tiny):
 
 def test_cancel_stops_within_a_second_and_writes_nothing(tiny, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    token, started, when = CancelToken(), threading.Event(), {}
-
-    def progress(fraction, message):
-        if "step" in message:
-            started.set()
-
-    def cancel_soon():
-        started.wait(30)
-        when["cancel"] = time.monotonic()
-        token.cancel()
-
-    threading.Thread(target=cancel_soon, daemon=True).start()
+    job = CancelOnceStarted(lambda fraction, message: "step" in message)
     with pytest.raises(Cancelled):
         StillsEngine(tiny).generate(StillRequest("cup", size=(256, 256), steps=500),
-                                    progress=progress, cancel=token)
-    assert time.monotonic() - when["cancel"] < 1.0
+                                    progress=job.progress, cancel=job.token)
+    assert job.seconds_since_cancel() < 1.0
     assert list(tmp_path.iterdir()) == []
 
 
@@ -125,14 +113,5 @@ def test_folder_asking_for_custom_code_is_refused(tmp_path):
 
 
 def test_generation_opens_no_network_connection(tiny, monkeypatch):
-    import socket
-
-    from promodesk.engines.device import MODELS
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("generation tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    MODELS.release()  # load again, under the refusing socket
+    refuse_network(monkeypatch)
     assert StillsEngine(tiny).generate(StillRequest("cup", size=(64, 64))).size == (64, 64)

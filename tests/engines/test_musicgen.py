@@ -4,18 +4,16 @@ missing model, pickle refusal, no network."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 
 import numpy as np
 import pytest
 
 pytest.importorskip("transformers")
 
-from promodesk.engines.base import CancelToken, Cancelled, EngineUnavailable  # noqa: E402
+from promodesk.engines.base import Cancelled, EngineUnavailable  # noqa: E402
 from promodesk.engines.musicgen import MusicGenEngine, join_window, music_prompt  # noqa: E402
 from promodesk.engines.musicspec import spec_from_text  # noqa: E402
+from tests.engines.harness import CancelOnceStarted, refuse_network  # noqa: E402
 from tests.engines.tiny_models import pickle_only, tiny_musicgen  # noqa: E402
 
 SR = 48000
@@ -125,21 +123,10 @@ def test_regenerate_bars_keeps_everything_outside(tiny):
 def test_cancel_stops_within_a_second(tiny):
     eng = engine(tiny, window_s=30.0, context_s=10.0, crossfade_s=1.0)
     spec = spec_from_text("calm", 60.0, bpm=100)
-    token, started, when = CancelToken(), threading.Event(), {}
-
-    def progress(fraction, message):
-        if fraction > 0.05:
-            started.set()
-
-    def cancel_soon():
-        started.wait(30)
-        when["cancel"] = time.monotonic()
-        token.cancel()
-
-    threading.Thread(target=cancel_soon, daemon=True).start()
+    job = CancelOnceStarted(lambda fraction, message: fraction > 0.05)
     with pytest.raises(Cancelled):
-        eng.generate(spec, progress=progress, cancel=token)
-    assert time.monotonic() - when["cancel"] < 1.0
+        eng.generate(spec, progress=job.progress, cancel=job.token)
+    assert job.seconds_since_cancel() < 1.0
 
 
 def test_missing_model_says_how_to_get_it(tmp_path, monkeypatch):
@@ -171,13 +158,6 @@ def test_pickle_only_folder_is_refused(tmp_path):
 
 
 def test_generation_opens_no_network_connection(tiny, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("generation tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    from promodesk.engines.device import MODELS
-
-    MODELS.release()  # load again, under the refusing socket
+    refuse_network(monkeypatch)
     result = engine(tiny).generate(spec_from_text("calm", 2.0, seed=8))
     assert result.audio.shape == (2 * SR, 2)

@@ -3,16 +3,15 @@ loading code: one clip per line, 48 kHz, durations, progress, cancel, missing mo
 
 from __future__ import annotations
 
-import threading
-import time
 
 import numpy as np
 import pytest
 
 pytest.importorskip("transformers")
 
-from promodesk.engines.base import CancelToken, Cancelled, EngineUnavailable  # noqa: E402
+from promodesk.engines.base import Cancelled, EngineUnavailable  # noqa: E402
 from promodesk.engines.voice import VoiceEngine, language_of, layout  # noqa: E402
+from tests.engines.harness import CancelOnceStarted, refuse_network  # noqa: E402
 from tests.engines.tiny_models import pickle_only, tiny_bark  # noqa: E402
 
 LINES = ["新品上市。", "Hi there."]
@@ -47,22 +46,11 @@ def test_one_clip_per_line_at_48k_with_durations(tiny):
 
 
 def test_cancel_stops_within_a_second(tiny):
-    token, started, when = CancelToken(), threading.Event(), {}
-
-    def progress(fraction, message):
-        if fraction > 0:
-            started.set()
-
-    def cancel_soon():
-        started.wait(30)
-        when["cancel"] = time.monotonic()
-        token.cancel()
-
-    threading.Thread(target=cancel_soon, daemon=True).start()
+    job = CancelOnceStarted()
     long_lines = ["晨光温润手感" * 20] * 5
     with pytest.raises(Cancelled):
-        VoiceEngine(tiny).generate(long_lines, progress=progress, cancel=token)
-    assert time.monotonic() - when["cancel"] < 1.0
+        VoiceEngine(tiny).generate(long_lines, progress=job.progress, cancel=job.token)
+    assert job.seconds_since_cancel() < 1.0
 
 
 def test_missing_model_says_how_to_get_it(tmp_path, monkeypatch):
@@ -83,14 +71,5 @@ def test_pickle_weights_are_refused(tmp_path):
 
 
 def test_generation_opens_no_network_connection(tiny, monkeypatch):
-    import socket
-
-    from promodesk.engines.device import MODELS
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("generation tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    MODELS.release()  # load again, under the refusing socket
+    refuse_network(monkeypatch)
     assert len(VoiceEngine(tiny).generate(["Hi."]).lines) == 1
