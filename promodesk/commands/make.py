@@ -37,16 +37,15 @@ def _brief_from_args(args: argparse.Namespace):
 
 
 def output_paths(out: Path, aspects: list[str], variants: int) -> dict[tuple[int, str], Path]:
-    """Where each (variant, aspect) video goes: OUT.mp4 for one of each, else OUT-v2-9x16.mp4."""
+    """Where each (variant, aspect) video goes: OUT.mp4 for one of each, else OUT-v2-9x16.mp4
+    (the aspect part named as ``promodesk render`` names it)."""
+    from promodesk.commands.render import outputs
+
     paths = {}
     for v in range(variants):
-        for aspect in aspects:
-            stem = out.stem
-            if variants > 1:
-                stem += f"-v{v + 1}"
-            if len(aspects) > 1:
-                stem += "-" + aspect.replace(":", "x")
-            paths[(v, aspect)] = out.with_name(stem + (out.suffix or ".mp4"))
+        base = out.with_name(f"{out.stem}-v{v + 1}{out.suffix}") if variants > 1 else out
+        for aspect, path in outputs(base, aspects):
+            paths[(v, aspect)] = path.with_suffix(path.suffix or ".mp4")
     return paths
 
 
