@@ -106,8 +106,8 @@ def naive_moviepy(project, folder: Path) -> float:
     import numpy as np
     from moviepy import CompositeVideoClip, ImageClip, TextClip, vfx
 
-    from promodesk.engines.photos import load_photo
-    from promodesk.engines.typeset import FONT_DIR
+    from promodesk.engines.visuals.photos import load_photo
+    from promodesk.engines.visuals.typeset import FONT_DIR
 
     t = time.perf_counter()
     w, h = SIZE

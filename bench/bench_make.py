@@ -22,7 +22,7 @@ def main() -> None:
     t0 = time.perf_counter()
     from promodesk.core.brief import load_brief
     from promodesk.render.export import export_video
-    from promodesk.render.make import make_project
+    from promodesk.engines.assemble import make_project
 
     brief = load_brief(Path(sys.argv[1]) if len(sys.argv) > 1 else
                        ROOT / "resources" / "examples" / "briefs" / "espresso-zh.toml")

@@ -146,7 +146,7 @@ def main() -> int:
 
     torch.set_num_threads(max(1, args.threads))
 
-    from promodesk.engines.device import pick_device
+    from promodesk.engines.models.device import pick_device
 
     device = pick_device()
     print(f"device: {device.describe()}; torch {torch.__version__}, "

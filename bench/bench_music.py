@@ -84,10 +84,10 @@ def main() -> int:
     cpu = sorted(os.sched_getaffinity(0))[-1]
     os.sched_setaffinity(0, {cpu})
 
-    from promodesk.engines import synth
-    from promodesk.engines.composer import ComposerEngine
-    from promodesk.engines.mastering import integrated_lufs, true_peak_dbtp
-    from promodesk.engines.musicspec import STYLES, spec_from_text
+    from promodesk.engines.music import synth
+    from promodesk.engines.music.composer import ComposerEngine
+    from promodesk.engines.music.mastering import integrated_lufs, true_peak_dbtp
+    from promodesk.core.musicspec import STYLES, spec_from_text
 
     t0 = time.perf_counter()
     synth.soundfont()

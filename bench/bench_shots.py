@@ -13,8 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from promodesk.engines.photos import load_photo
-from promodesk.engines.shots import KINDS, ShotRenderer
+from promodesk.engines.visuals.photos import load_photo
+from promodesk.engines.visuals.shots import KINDS, ShotRenderer
 
 SIZE = (1080, 1920)
 FRAMES = 60

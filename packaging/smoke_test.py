@@ -104,7 +104,7 @@ class Smoke:
         self.check(out.returncode == 0 and not leaked, "model libraries left out",
                    ", ".join(leaked[:8]) or ", ".join(MODEL_LIBRARIES))
         missing = [m for m in ("promodesk.cli", "promodesk.app.main_window", "promodesk.app.tasks",
-                               "promodesk.engines.composer", "promodesk.render.export")
+                               "promodesk.engines.music.composer", "promodesk.render.export")
                    if m not in names]
         self.check(not missing, "PromoDesk's modules bundled", ", ".join(missing))
 

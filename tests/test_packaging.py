@@ -84,8 +84,8 @@ def test_the_code_finds_resources_where_the_spec_puts_them():
     __file__ is _MEIPASS/promodesk/<layer>/<module>.pyc, so the spec must put them in
     _MEIPASS/resources, i.e. keep their repository-relative folders."""
     from promodesk.app.run import EXAMPLE_BRIEF
-    from promodesk.engines.synth import SOUNDFONT
-    from promodesk.engines.typeset import FONT_DIR
+    from promodesk.engines.music.synth import SOUNDFONT
+    from promodesk.engines.visuals.typeset import FONT_DIR
 
     bundled = {p.relative_to(ROOT).as_posix() for p in bundled_files()}
     for path in (EXAMPLE_BRIEF, SOUNDFONT):
@@ -109,10 +109,11 @@ def test_librosa_is_left_out_only_because_the_cpu_path_does_not_import_it():
     excluded = set(spec_literal("CPU_EDITION_LEAVES_OUT"))
     if "librosa" not in excluded:
         pytest.skip("librosa is bundled")
-    model_engines = {"musicgen.py", "voice.py", "diffusion.py"}
+    model_engines = {"engines/music/musicgen.py", "engines/voice/bark.py",
+                     "engines/visuals/diffusion.py"}
     imports = re.compile(r"^\s*(import|from)\s+(librosa|numba)\b", re.M)
     users = [p for p in (ROOT / "promodesk").rglob("*.py")
-             if p.name not in model_engines and imports.search(p.read_text(encoding="utf-8"))]
+             if p.relative_to(ROOT / "promodesk").as_posix() not in model_engines and imports.search(p.read_text(encoding="utf-8"))]
     assert users == []
 
 

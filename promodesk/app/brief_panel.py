@@ -21,7 +21,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 def _styles() -> list[tuple[str, str]]:
     """(name, title) of the composer's styles; just "auto" if the composer is not installed."""
     try:
-        from promodesk.engines.musicspec import STYLES
+        from promodesk.core.musicspec import STYLES
     except ImportError:
         return []
     return [(s.name, s.title) for s in STYLES.values()]
@@ -30,7 +30,7 @@ def _styles() -> list[tuple[str, str]]:
 def _style_name(style: str) -> str:
     """The composer's name for a brief's style word ("warm" -> "warm_acoustic"), or "auto"."""
     try:
-        from promodesk.engines.musicspec import MusicSpecError, resolve_style
+        from promodesk.core.musicspec import MusicSpecError, resolve_style
     except ImportError:
         return "auto"
     try:

@@ -238,7 +238,7 @@ class Inspector(QWidget):
     # --- music engine ---------------------------------------------------------------------------
 
     def _fill_music_engines(self) -> None:
-        from promodesk.engines.models import CATALOGUE
+        from promodesk.engines.models.catalogue import CATALOGUE
 
         self.music_engine.addItem("Built-in composer · commercial use OK", "composer")
         for name, model in CATALOGUE.items():

@@ -175,8 +175,8 @@ def build_thumbnails(inputs: dict, progress, cancel) -> tuple[str, list[np.ndarr
 
     ``inputs``: key, params, seed, photo (path or None), duration_us, aspect (w, h) of the
     project canvas."""
-    from promodesk.engines.photos import load_photo
-    from promodesk.engines.shots import ShotRenderer
+    from promodesk.engines.visuals.photos import load_photo
+    from promodesk.engines.visuals.shots import ShotRenderer
 
     key = inputs["key"]
     cached = load_thumbnails(key)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from promodesk import RESOURCES
 
-EXAMPLE_BRIEF = Path(__file__).resolve().parents[2] / "resources" / "examples" / "briefs" / "espresso-zh.toml"
+EXAMPLE_BRIEF = RESOURCES / "examples" / "briefs" / "espresso-zh.toml"
 
 
 def example_folder() -> Path:

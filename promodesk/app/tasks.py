@@ -77,15 +77,15 @@ def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
     import soundfile as sf
 
     from promodesk.core.projectfile import add_asset
-    from promodesk.engines.composer import ComposerEngine, MusicResult
-    from promodesk.engines.musicspec import MusicSpec
+    from promodesk.engines.music.composer import ComposerEngine, MusicResult
+    from promodesk.core.musicspec import MusicSpec
 
     spec = MusicSpec.from_dict(dict(inputs["spec"]))
     model = inputs.get("engine") or "composer"
     if model == "composer":
         engine, recipe_engine = ComposerEngine(), "composer"
     else:  # the model engine runs in this (generation) process, one job at a time
-        from promodesk.engines.musicgen import MusicGenEngine
+        from promodesk.engines.music.musicgen import MusicGenEngine
 
         engine, recipe_engine = MusicGenEngine(model=model), "musicgen"
     bars = inputs.get("bars")
@@ -124,7 +124,7 @@ def music_take(inputs: dict, progress, cancel) -> RegeneratedTake:
 def make_from_brief(inputs, progress, cancel):
     """The lead's brief -> project pipeline into a new folder; the folder is removed again when
     it fails or is cancelled. inputs: (brief, folder, seed). Returns (project, folder)."""
-    from promodesk.render.make import make_project
+    from promodesk.engines.assemble import make_project
 
     brief, folder, seed = inputs
     try:
@@ -139,7 +139,7 @@ def import_photo(inputs, progress, cancel) -> str:
     """Check a dropped photo decodes and store it in the project's assets/; returns its id.
     inputs: (photo path, project folder)."""
     from promodesk.core.projectfile import add_asset
-    from promodesk.engines.photos import load_photo
+    from promodesk.engines.visuals.photos import load_photo
 
     path, folder = inputs
     progress(0.2, "Reading the photo")

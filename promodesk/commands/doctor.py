@@ -17,7 +17,7 @@ def _gpu() -> list[tuple[str, str]]:
     except ImportError:
         return [("model engines", "torch is not installed: built-in engines only "
                                   "(pip install 'promodesk[gpu]' for MusicGen, stills, voice)")]
-    from promodesk.engines.device import GIB, pick_device
+    from promodesk.engines.models.device import GIB, pick_device
 
     device = pick_device()
     rows = [("torch", torch.__version__), ("device", device.describe())]
@@ -42,9 +42,9 @@ def _gpu() -> list[tuple[str, str]]:
 def _engines() -> list[tuple[str, str]]:
     rows = [("composer (built-in)", "ready"), ("shots (built-in)", "ready")]
     try:
-        from promodesk.engines.diffusion import StillsEngine
-        from promodesk.engines.musicgen import MusicGenEngine
-        from promodesk.engines.voice import VoiceEngine
+        from promodesk.engines.visuals.diffusion import StillsEngine
+        from promodesk.engines.music.musicgen import MusicGenEngine
+        from promodesk.engines.voice.bark import VoiceEngine
     except ImportError as err:
         return rows + [("model engines", f"unavailable: {err}")]
     for engine in (MusicGenEngine(), StillsEngine(), VoiceEngine()):
@@ -72,7 +72,7 @@ def _audio() -> list[tuple[str, str]]:
 def _fonts() -> tuple[list[tuple[str, str]], bool]:
     from PIL import ImageFont
 
-    from promodesk.engines.typeset import FONT_DIR, FONT_FILES
+    from promodesk.engines.visuals.typeset import FONT_DIR, FONT_FILES
 
     rows, ok = [], True
     for name in sorted({n for names in FONT_FILES.values() for n in names}):

@@ -55,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
     from promodesk.core.projectfile import ProjectFileError
     from promodesk.core.timeline import ASPECTS
     from promodesk.engines.base import CancelToken, Cancelled, EngineUnavailable, stage
-    from promodesk.engines.musicspec import MusicSpecError
+    from promodesk.core.musicspec import MusicSpecError
     from promodesk.render.export import ExportError, export_video
-    from promodesk.render.make import make_project
+    from promodesk.engines.assemble import make_project
 
     try:
         brief = _brief_from_args(args)

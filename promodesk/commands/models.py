@@ -13,7 +13,7 @@ from promodesk.commands import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT
 
 
 def list_models(args: argparse.Namespace) -> int:
-    from promodesk.engines import models
+    from promodesk.engines.models import catalogue as models
 
     rows = [("NAME", "TASK", "SIZE", "COMMERCIAL", "LICENCE", "ON THIS COMPUTER")]
     notes = []
@@ -36,7 +36,7 @@ def list_models(args: argparse.Namespace) -> int:
 
 def download(args: argparse.Namespace) -> int:
     from promodesk.commands.progress import TerminalProgress
-    from promodesk.engines import models
+    from promodesk.engines.models import catalogue as models
     from promodesk.engines.base import Cancelled, CancelToken, EngineUnavailable
 
     try:
@@ -65,7 +65,7 @@ def download(args: argparse.Namespace) -> int:
 
 
 def add(args: argparse.Namespace) -> int:
-    from promodesk.engines import models
+    from promodesk.engines.models import catalogue as models
     from promodesk.engines.base import EngineUnavailable
 
     source = Path(args.folder)

@@ -14,9 +14,9 @@ from promodesk.commands import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT
 def run(args: argparse.Namespace) -> int:
     from promodesk.commands.progress import TerminalProgress
     from promodesk.engines.base import Cancelled, EngineUnavailable, GenerationError
-    from promodesk.engines.composer import ComposerEngine, write_music
-    from promodesk.engines.mastering import integrated_lufs, true_peak_dbtp
-    from promodesk.engines.musicspec import MusicSpecError, spec_from_text
+    from promodesk.engines.music.composer import ComposerEngine, write_music
+    from promodesk.engines.music.mastering import integrated_lufs, true_peak_dbtp
+    from promodesk.core.musicspec import MusicSpecError, spec_from_text
 
     out = Path(args.output)
     if out.suffix.lower() != ".wav":

@@ -25,8 +25,8 @@ def run(args: argparse.Namespace) -> int:
     from promodesk.core.projectfile import ProjectFileError, load_project
     from promodesk.core.timeline import ASPECTS
     from promodesk.engines.base import Cancelled, CancelToken
-    from promodesk.engines.photos import PhotoError
-    from promodesk.engines.typeset import FontError
+    from promodesk.engines.visuals.photos import PhotoError
+    from promodesk.engines.visuals.typeset import FontError
     from promodesk.commands.progress import TerminalProgress
     from promodesk.render.export import ExportError, export_video
 

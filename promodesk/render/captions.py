@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from promodesk.engines import typeset as ts
+from promodesk.engines.visuals import typeset as ts
 
 STYLES = ("outline", "boxed", "karaoke")
 MIN_CONTRAST = 4.5

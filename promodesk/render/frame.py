@@ -89,7 +89,7 @@ class FrameRenderer:
 
     def missing_glyphs(self) -> list[str]:
         """Characters in the project's captions that no bundled font can draw (left out)."""
-        from promodesk.engines.typeset import missing_glyphs
+        from promodesk.engines.visuals.typeset import missing_glyphs
 
         text = "".join(c.cue.text for t in self.project.tracks_of(TrackKind.CAPTIONS)
                        for c in t.clips if c.cue is not None)
@@ -104,7 +104,7 @@ class FrameRenderer:
             prev = clips[i - 1] if i > 0 else None
             if d and prev is not None and prev.end == clip.start \
                     and clip.start - d // 2 <= t < clip.start + d - d // 2:
-                from promodesk.engines.transitions import blend
+                from promodesk.engines.visuals.transitions import blend
 
                 a = self._shot_frame(prev, t)
                 b = self._shot_frame(clip, t)
@@ -130,7 +130,7 @@ class FrameRenderer:
             if shot is not None:
                 self._shots.move_to_end(key)
                 return shot
-            from promodesk.engines.shots import ShotRenderer
+            from promodesk.engines.visuals.shots import ShotRenderer
 
             shot = ShotRenderer(dict(params), self._photo(clip.asset), self.size, clip.duration,
                                 clip.recipe.seed)
@@ -143,7 +143,7 @@ class FrameRenderer:
         if asset is None:
             return None
         if asset not in self._photos:
-            from promodesk.engines.photos import load_photo
+            from promodesk.engines.visuals.photos import load_photo
 
             self._photos[asset] = load_photo(asset_path(self.folder, asset))
         return self._photos[asset]

@@ -122,7 +122,7 @@ def mix_project(project: Project, folder: Path, sr: int = SAMPLE_RATE,
             seg += audio[:len(seg)] * gain
     mix = buses[TrackKind.MUSIC] * duck_gain(project, n, sr)[:, None] + buses[TrackKind.VOICE]
     if normalize and float(np.max(np.abs(mix), initial=0.0)) > 1e-5:
-        from promodesk.engines.mastering import normalize_loudness
+        from promodesk.engines.music.mastering import normalize_loudness
 
         mix = normalize_loudness(mix, sr, target_lufs=TARGET_LUFS, ceiling_dbtp=CEILING_DBTP)
     return mix.astype(np.float32, copy=False), sr

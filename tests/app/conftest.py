@@ -25,8 +25,8 @@ def composed_music(seconds: int = SECONDS) -> tuple[bytes, dict, dict]:
     if seconds not in _MUSIC:
         import io
 
-        from promodesk.engines.composer import ComposerEngine
-        from promodesk.engines.musicspec import spec_from_text
+        from promodesk.engines.music.composer import ComposerEngine
+        from promodesk.core.musicspec import spec_from_text
 
         spec = spec_from_text("Warm morning coffee in a cup to hold.", seconds, seed=3)
         result = ComposerEngine().generate(spec)

@@ -12,7 +12,7 @@ from promodesk.core.brief import Brief  # noqa: E402
 from promodesk.core.projectfile import load_project  # noqa: E402
 from promodesk.core.timeline import TrackKind  # noqa: E402
 from promodesk.render.mix import DUCK_DB, mix_project  # noqa: E402
-from promodesk.render.make import make_project  # noqa: E402
+from promodesk.engines.assemble import make_project  # noqa: E402
 from tests.e2e.test_make import ROOT  # noqa: E402
 from tests.engines.tiny_models import tiny_bark  # noqa: E402
 

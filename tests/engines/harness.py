@@ -37,7 +37,7 @@ class CancelOnceStarted:
 def refuse_network(monkeypatch) -> None:
     """Make every socket connection fail loudly, and drop cached models so the next job loads
     again under the refusal."""
-    from promodesk.engines.device import MODELS
+    from promodesk.engines.models.device import MODELS
 
     def refuse(*args, **kwargs):
         raise AssertionError("generation tried to open a network connection")

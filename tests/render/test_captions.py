@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from promodesk.engines import typeset as ts
+from promodesk.engines.visuals import typeset as ts
 from promodesk.render.captions import HIGHLIGHT, MIN_CONTRAST, Caption, choose_look
 
 SIZES = {"9:16": (540, 960), "1:1": (540, 540), "16:9": (960, 540)}

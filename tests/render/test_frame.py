@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from promodesk.core.timeline import Clip, Recipe, Take, TrackKind, frame_start
-from promodesk.engines.photos import load_photo
-from promodesk.engines.shots import ShotRenderer
-from promodesk.engines.transitions import blend
-from promodesk.engines.typeset import safe_area
+from promodesk.engines.visuals.photos import load_photo
+from promodesk.engines.visuals.shots import ShotRenderer
+from promodesk.engines.visuals.transitions import blend
+from promodesk.engines.visuals.typeset import safe_area
 from promodesk.render.frame import FrameRenderer, render_frame
 
 from tests.render.media import EXAMPLES, caption_project, shot_project

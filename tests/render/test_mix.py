@@ -96,7 +96,7 @@ def test_silence_stays_silent(tmp_path):
 
 
 def test_loudness_targets(music_project):
-    from promodesk.engines import mastering
+    from promodesk.engines.music import mastering
 
     p, folder = music_project
     p.tracks[0].gain_db = -12.0

@@ -1,0 +1,449 @@
+"""Text for shots and captions: bundled fonts with glyph fallback, line breaking, fitting text to a
+box, and drawing it with Pillow as an RGBA sprite that is pasted onto frames.
+
+Read top to bottom:
+
+- Fonts: :func:`font_chain` ("regular" or "bold") is an ordered list of the fonts bundled in
+  ``resources/fonts`` (Noto Sans CJK SC subset, then DejaVu Sans). Each character is drawn with the
+  first font whose cmap has it; :func:`missing_glyphs` lists the characters no bundled font has
+  (they are left out and reported, never drawn as empty boxes).
+- Platform safe areas: :func:`safe_area` gives the pixel box text must stay in per aspect.
+- Line breaking: :func:`break_lines` breaks Chinese between characters with kinsoku rules (no line
+  starts with closing punctuation ，。！？、；：”）》 or ends with opening punctuation “（《) and
+  English between words; :func:`fit_text` picks the largest size at which the text fits a box in
+  at most ``max_lines`` balanced lines.
+- Drawing: :func:`text_sprite` renders a :class:`TextLayout` with fill, outline, shadow and box into
+  an RGBA numpy sprite (do it once per clip); :func:`paste_sprite` alpha-blends it onto a frame (the
+  cheap per-frame step). :func:`contrast_ratio` is the WCAG 2 contrast of two colours.
+
+Sizes are pixels; colours are (r, g, b) tuples of 0..255.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from promodesk.engines.visuals import linebreak
+from promodesk import RESOURCES
+
+FONT_DIR = RESOURCES / "fonts"
+FONT_FILES = {
+    "regular": ["NotoSansCJKsc-Regular-subset.otf", "DejaVuSans.ttf"],
+    # Bold Noto carries the GB2312 hanzi only; rarer ones fall back to Regular Noto.
+    "bold": ["NotoSansCJKsc-Bold-subset.otf", "NotoSansCJKsc-Regular-subset.otf",
+             "DejaVuSans-Bold.ttf", "DejaVuSans.ttf"],
+}
+
+CLOSING, OPENING = linebreak.CLOSING, linebreak.OPENING
+text_pieces, is_cjk = linebreak.text_pieces, linebreak.is_cjk
+ELLIPSIS = "…"
+
+
+class FontError(RuntimeError):
+    """A bundled font is missing or unreadable; the message says how to repair the install."""
+
+
+# --- fonts ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FontChain:
+    """Ordered font files for one weight; a character uses the first font that has it."""
+
+    weight: str
+    paths: tuple[Path, ...]
+
+    def font(self, index: int, size: int) -> ImageFont.FreeTypeFont:
+        """The Pillow font ``index`` of the chain at ``size`` pixels (cached)."""
+        return _load_font(self.paths[index], int(size))
+
+    def font_index(self, ch: str) -> int | None:
+        """Index of the first font in the chain that has a glyph for ``ch``, or None."""
+        return _font_index(self.paths, ch)
+
+    def runs(self, text: str) -> list[tuple[int, str]]:
+        """``text`` split into (font index, run) pieces; characters no font has are dropped
+        (see :func:`missing_glyphs`), and spaces stay with the run before them."""
+        out: list[tuple[int, str]] = []
+        for ch in text:
+            if ch.isspace():
+                idx = out[-1][0] if out else 0
+            else:
+                idx = self.font_index(ch)
+            if idx is None:
+                continue
+            if out and out[-1][0] == idx:
+                out[-1] = (idx, out[-1][1] + ch)
+            else:
+                out.append((idx, ch))
+        return out
+
+
+@functools.lru_cache(maxsize=None)
+def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # reads just the cmap table, lazily
+
+    try:
+        with TTFont(str(path), lazy=True) as font:
+            return frozenset(font.getBestCmap())
+    except (OSError, Exception) as err:  # fontTools raises its own TTLibError
+        raise FontError(f"The bundled font {path.name} cannot be read ({err}). Reinstall "
+                        "PromoDesk or restore resources/fonts/ from the installer.") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _font_index(paths: tuple[Path, ...], ch: str) -> int | None:
+    cp = ord(ch)
+    for i, path in enumerate(paths):
+        if cp in _cmap(path):
+            return i
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _load_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    try:
+        return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+    except OSError as err:
+        raise FontError(f"The bundled font {path.name} is missing or damaged ({err}). Reinstall "
+                        "PromoDesk or restore resources/fonts/ from the installer.") from None
+
+
+@functools.lru_cache(maxsize=None)
+def font_chain(weight: str = "regular") -> FontChain:
+    """The bundled font chain for ``weight`` ("regular" or "bold"). Raises :class:`FontError`
+    with a repair hint when a font file is missing."""
+    if weight not in FONT_FILES:
+        raise ValueError(f"weight must be one of {', '.join(FONT_FILES)}, not {weight!r}")
+    paths = tuple(FONT_DIR / name for name in FONT_FILES[weight])
+    for p in paths:
+        if not p.is_file():
+            raise FontError(f"The font {p.name} is missing from {FONT_DIR}. Reinstall PromoDesk "
+                            "or restore resources/fonts/ from the installer.")
+    return FontChain(weight, paths)
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Mn")
+
+
+def missing_glyphs(text: str, weight: str = "regular") -> list[str]:
+    """Characters of ``text`` (each once, in order) that no bundled font of ``weight`` can draw;
+    they are left out when drawing. Spaces, controls and joiners never count as missing."""
+    chain, seen = font_chain(weight), []
+    for ch in text:
+        if ch not in seen and not _invisible(ch) and chain.font_index(ch) is None:
+            seen.append(ch)
+    return seen
+
+
+def text_width(text: str, size: int, weight: str = "regular") -> float:
+    """Advance width of one line of ``text`` at ``size`` pixels, in pixels."""
+    return _text_width(text, int(size), weight)
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_width(text: str, size: int, weight: str) -> float:
+    chain = font_chain(weight)
+    return sum(chain.font(i, size).getlength(run) for i, run in chain.runs(text))
+
+
+# --- safe areas ----------------------------------------------------------------------------------
+
+# Fractions of the frame kept clear (left, top, right, bottom): 9:16 stays out of the bottom 20%
+# and right 12% where TikTok/Douyin/Reels draw their buttons and the top bar; 1:1 keeps a feed
+# margin; 16:9 keeps title-safe margins and the player's control bar.
+SAFE_MARGINS = {
+    "9:16": (0.06, 0.10, 0.12, 0.20),
+    "1:1": (0.07, 0.07, 0.07, 0.10),
+    "16:9": (0.05, 0.06, 0.05, 0.12),
+}
+
+
+def aspect_name(size: tuple[int, int]) -> str:
+    """The platform aspect ("9:16", "1:1" or "16:9") nearest to ``size`` (w, h) in pixels."""
+    w, h = size
+    ratio = w / h
+    return min(SAFE_MARGINS, key=lambda a: abs(np.log(ratio / _ratio(a))))
+
+
+def _ratio(aspect: str) -> float:
+    a, b = aspect.split(":")
+    return int(a) / int(b)
+
+
+def safe_area(aspect: str | tuple[int, int], size: tuple[int, int] | None = None
+              ) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) pixel box text must stay inside (right/bottom exclusive).
+
+    ``aspect`` is "9:16", "1:1" or "16:9" (the canvas is then its preset size unless ``size`` is
+    given) or a frame size (w, h), whose nearest aspect's margins are used."""
+    if isinstance(aspect, str):
+        from promodesk.core.timeline import ASPECTS
+
+        if aspect not in SAFE_MARGINS:
+            raise ValueError(f"aspect must be one of {', '.join(SAFE_MARGINS)}, not {aspect!r}")
+        w, h = size or ASPECTS[aspect]
+        name = aspect
+    else:
+        w, h = aspect
+        name = aspect_name((w, h))
+    ml, mt, mr, mb = SAFE_MARGINS[name]
+    return (int(round(w * ml)), int(round(h * mt)), int(round(w * (1 - mr))), int(round(h * (1 - mb))))
+
+
+def caption_size_limits(size: tuple[int, int]) -> tuple[int, int]:
+    """(min, max) caption font size in pixels for a frame of ``size`` (w, h)."""
+    short = min(size)
+    return max(10, round(short * 0.028)), max(12, round(short * 0.062))
+
+
+def caption_reserve(style: str, font_size: int) -> int:
+    """Pixels kept free around caption text for its outline, shadow or box at ``font_size``."""
+    return max(3, round(font_size * (0.36 if style == "boxed" else 0.33)))
+
+
+def caption_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) pixel box captions may occupy in a frame of ``size``: the lower
+    part of the platform safe area, two lines of the largest caption size with their box. Shots
+    keep their own text (and in portrait their product) above its top."""
+    left, top, right, bottom = safe_area(size)
+    _, max_size = caption_size_limits(size)
+    height = 2 * round(max_size * 1.2) + round(max_size * 0.5) + 2 * caption_reserve("boxed", max_size)
+    return left, max(top, bottom - height), right, bottom
+
+
+# --- line breaking (rules in promodesk/engines/visuals/linebreak.py) ------------------------------------
+
+def break_lines(text: str, size: int, max_width: float, weight: str = "regular",
+                balance: bool = True) -> list[str]:
+    """``text`` broken into lines no wider than ``max_width`` pixels at ``size`` pixels with the
+    bundled fonts: Chinese by characters with kinsoku rules, English by words; with ``balance``
+    the lines are as even as the line count allows (see :func:`linebreak.break_lines`)."""
+    return linebreak.break_lines(text, max_width, lambda s: text_width(s, size, weight), balance)
+
+
+# --- fitting -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TextLayout:
+    """Text set in lines: ``size`` and ``line_height`` in pixels; ``width``/``height`` the box the
+    lines' advances fill (ink of outlines and shadows comes on top, see :func:`text_sprite`).
+    ``truncated`` is True when the text did not fit at the smallest size and was cut with "…"."""
+
+    lines: tuple[str, ...]
+    size: int
+    line_height: int
+    weight: str
+    width: int
+    height: int
+    truncated: bool = False
+
+    @property
+    def ascent(self) -> int:
+        return _metrics(self.weight, self.size)[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _metrics(weight: str, size: int) -> tuple[int, int]:
+    ascent, descent = font_chain(weight).font(0, size).getmetrics()
+    return ascent, descent
+
+
+def layout_lines(lines: list[str], size: int, weight: str = "regular", leading: float = 1.2,
+                 truncated: bool = False) -> TextLayout:
+    """A :class:`TextLayout` of already broken ``lines`` at ``size`` pixels."""
+    line_height = int(round(size * leading))
+    ascent, descent = _metrics(weight, size)
+    width = max((text_width(x, size, weight) for x in lines), default=0)
+    height = line_height * (len(lines) - 1) + ascent + descent if lines else 0
+    return TextLayout(tuple(lines), size, line_height, weight, int(np.ceil(width)), height, truncated)
+
+
+def fit_text(text: str, box: tuple[int, int], max_lines: int = 2, max_size: int = 96,
+             min_size: int = 12, weight: str = "regular", leading: float = 1.2) -> TextLayout:
+    """The largest-size layout of ``text`` that fits ``box`` (w, h pixels) in at most ``max_lines``
+    lines (sizes searched between ``min_size`` and ``max_size`` pixels). If nothing fits, the text
+    is set at ``min_size`` and cut to ``max_lines`` with "…" (``truncated`` True)."""
+    w, h = box
+
+    def attempt(size: int, balance: bool = False) -> TextLayout | None:
+        lines = break_lines(text, size, w, weight, balance)
+        lay = layout_lines(lines, size, weight, leading)
+        return lay if len(lines) <= max_lines and lay.width <= w and lay.height <= h else None
+
+    lo, hi, best = min_size, max_size, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        lay = attempt(mid)
+        if lay:
+            best, lo = lay, mid + 1
+        else:
+            hi = mid - 1
+    if best:
+        return attempt(best.size, balance=True) or best
+    size = min_size
+    while size > 6 and layout_lines(["国"] * max_lines, size, weight, leading).height > h:
+        size -= 1
+    lines = break_lines(text, size, w, weight, balance=False)[:max_lines]
+    last = lines[-1] if lines else ""
+    while last and text_width(last + ELLIPSIS, size, weight) > w:
+        last = last[:-1]
+    lines[-1:] = [last.rstrip() + ELLIPSIS]
+    return layout_lines(lines, size, weight, leading, truncated=True)
+
+
+# --- drawing -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How to draw text: ``fill`` colour; ``outline`` width (pixels, 0 = none) and colour;
+    ``shadow`` blur radius (0 = none), offset and opacity; ``box`` colour (None = no box) with
+    ``box_opacity`` 0..1, ``box_pad`` and ``box_radius`` in pixels; ``align`` left/center/right."""
+
+    fill: tuple[int, int, int] = (255, 255, 255)
+    outline: int = 0
+    outline_color: tuple[int, int, int] = (0, 0, 0)
+    shadow: float = 0.0
+    shadow_offset: tuple[int, int] = (0, 0)
+    shadow_color: tuple[int, int, int] = (0, 0, 0)
+    shadow_opacity: float = 0.8
+    box: tuple[int, int, int] | None = None
+    box_opacity: float = 0.85
+    box_pad: int = 0
+    box_radius: int = 0
+    align: str = "center"
+
+    def margin(self) -> int:
+        """Pixels the ink may reach outside the layout box on any side."""
+        sx, sy = self.shadow_offset
+        shadow = int(np.ceil(self.shadow * 2)) + max(abs(sx), abs(sy)) if self.shadow else 0
+        return max(self.outline + 2, shadow + self.outline, self.box_pad)
+
+
+def line_x(layout: TextLayout, index: int, align: str) -> float:
+    """Left edge in pixels of line ``index`` inside the layout box for ``align``."""
+    free = layout.width - text_width(layout.lines[index], layout.size, layout.weight)
+    return {"left": 0.0, "center": free / 2, "right": free}[align]
+
+
+def _draw_runs(draw: ImageDraw.ImageDraw, layout: TextLayout, ox: float, oy: float, align: str,
+               fill, stroke: int = 0, stroke_fill=None) -> None:
+    chain = font_chain(layout.weight)
+    for i, line in enumerate(layout.lines):
+        x = ox + line_x(layout, i, align)
+        y = oy + layout.ascent + i * layout.line_height
+        for idx, run in chain.runs(line):
+            font = chain.font(idx, layout.size)
+            draw.text((x, y), run, font=font, fill=fill, anchor="ls",
+                      stroke_width=stroke, stroke_fill=stroke_fill)
+            x += font.getlength(run)
+
+
+def text_sprite(layout: TextLayout, style: TextStyle) -> tuple[np.ndarray, tuple[int, int]]:
+    """Render ``layout`` with ``style`` into an RGBA uint8 sprite (h, w, 4), not premultiplied.
+    Returns (sprite, (dx, dy)): the sprite's top-left relative to the layout box's top-left
+    (negative: outline, shadow and box reach outside the box)."""
+    m = style.margin()
+    w, h = layout.width + 2 * m, layout.height + 2 * m
+    ink = Image.new("L", (w, h), 0)  # coverage of the text (+ outline)
+    draw = ImageDraw.Draw(ink)
+    if style.outline:
+        _draw_runs(draw, layout, m, m, style.align, 255, style.outline, 255)
+    else:
+        _draw_runs(draw, layout, m, m, style.align, 255)
+    fill_mask = Image.new("L", (w, h), 0)
+    _draw_runs(ImageDraw.Draw(fill_mask), layout, m, m, style.align, 255)
+
+    rgb = np.zeros((h, w, 3), np.float32)
+    alpha = np.zeros((h, w), np.float32)
+
+    def over(color, a: np.ndarray) -> None:
+        nonlocal rgb, alpha
+        a = a[..., None]
+        rgb = np.asarray(color, np.float32) * a + rgb * (1 - a)
+        alpha = a[..., 0] + alpha * (1 - a[..., 0])
+
+    if style.box is not None:
+        box = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(box).rounded_rectangle(
+            (m - style.box_pad, m - style.box_pad, m + layout.width + style.box_pad - 1,
+             m + layout.height + style.box_pad - 1), radius=style.box_radius, fill=255)
+        over(style.box, np.asarray(box, np.float32) / 255 * style.box_opacity)
+    if style.shadow:
+        shadow = ink.filter(ImageFilter.GaussianBlur(style.shadow))
+        sx, sy = style.shadow_offset
+        shadow = Image.Image.transform(shadow, shadow.size, Image.Transform.AFFINE,
+                                       (1, 0, -sx, 0, 1, -sy))
+        over(style.shadow_color, np.asarray(shadow, np.float32) / 255 * style.shadow_opacity)
+    if style.outline:
+        over(style.outline_color, np.asarray(ink, np.float32) / 255)
+    over(style.fill, np.asarray(fill_mask, np.float32) / 255)
+    safe = np.maximum(alpha, 1e-6)[..., None]
+    out = np.dstack([np.clip(rgb / safe, 0, 255), alpha * 255]).round().astype(np.uint8)
+    return out, (-m, -m)
+
+
+@dataclass(frozen=True)
+class PreparedSprite:
+    """A sprite split once for fast blending: ``rgb`` uint8 (h, w, 3), ``alpha`` and ``inverse``
+    (1 - alpha) float32 (h, w) in 0..1. Make it with :func:`prepare_sprite`."""
+
+    rgb: np.ndarray
+    alpha: np.ndarray
+    inverse: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.alpha.shape
+
+
+def prepare_sprite(sprite: np.ndarray) -> PreparedSprite:
+    """An RGBA uint8 sprite ready for repeated :func:`paste_sprite` calls (once per clip)."""
+    alpha = sprite[..., 3].astype(np.float32) / 255.0
+    return PreparedSprite(np.ascontiguousarray(sprite[..., :3]), alpha, 1.0 - alpha)
+
+
+def paste_sprite(frame: np.ndarray, sprite: np.ndarray | PreparedSprite, xy: tuple[int, int],
+                 opacity: float = 1.0) -> None:
+    """Alpha-blend ``sprite`` (RGBA uint8, or a :class:`PreparedSprite`) onto RGB uint8 ``frame``
+    (h, w, 3) in place with its top-left at pixel ``xy``; parts outside the frame are clipped.
+    ``opacity`` 0..1 scales the sprite. One OpenCV pass that releases the GIL."""
+    if not isinstance(sprite, PreparedSprite):
+        sprite = prepare_sprite(sprite)
+    x, y = int(round(xy[0])), int(round(xy[1]))
+    fh, fw = frame.shape[:2]
+    sh, sw = sprite.shape[:2]
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + sw, fw), min(y + sh, fh)
+    if x0 >= x1 or y0 >= y1 or opacity <= 0:
+        return
+    crop = (slice(y0 - y, y1 - y), slice(x0 - x, x1 - x))
+    alpha, inverse = sprite.alpha[crop], sprite.inverse[crop]
+    if opacity < 1.0:
+        alpha = alpha * np.float32(opacity)
+        inverse = 1.0 - alpha
+    dst = frame[y0:y1, x0:x1]
+    dst[...] = cv2.blendLinear(np.ascontiguousarray(sprite.rgb[crop]), np.ascontiguousarray(dst),
+                               np.ascontiguousarray(alpha), np.ascontiguousarray(inverse))
+
+
+# --- contrast ------------------------------------------------------------------------------------
+
+def relative_luminance(rgb) -> np.ndarray | float:
+    """WCAG 2 relative luminance (0..1) of sRGB colour(s) given as 0..255 (last axis r, g, b)."""
+    c = np.asarray(rgb, np.float64) / 255.0
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return lin @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(a, b) -> float:
+    """WCAG 2 contrast ratio (1..21) between colours ``a`` and ``b`` (0..255 r, g, b)."""
+    la, lb = float(relative_luminance(a)), float(relative_luminance(b))
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)

@@ -1,0 +1,201 @@
+"""Voice-over engine: the copy read aloud in Mandarin or English, one clip per caption line, with
+Suno's Bark (transformers ``BarkModel``).
+
+Why Bark: it is the only text-to-speech model in transformers (5.24) that speaks both Mandarin and
+English and whose weights allow commercial use (MIT). The others: MMS-TTS (VITS) has no Mandarin
+voice and is CC-BY-NC; SeamlessM4T v2 speaks Mandarin but is CC-BY-NC and ~9 GB; SpeechT5 and
+FastSpeech2 are English only; VibeVoice (MIT, zh+en) needs a reference recording of a speaker and
+~5 GB; Higgs Audio v2 (3B+) has a custom licence. On PyPI, Kokoro (Apache-2.0, 82M, zh+en) and
+MeloTTS (MIT) ship pickled ``.pth`` weights, which PromoDesk refuses to load, and edge-tts needs
+the network. bark-small is 1.7 GB of safetensors and runs on a CPU (slowly) or any GPU.
+
+Each caption line is spoken on its own and trimmed of Bark's leading and trailing silence, so a
+caption clip can take exactly the span of its line's audio. Audio is float32 mono at 48 kHz.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from promodesk.engines.models import catalogue as models
+from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
+                                    Progress, no_progress)
+
+SAMPLE_RATE = 48000
+LICENCE = "MIT (Bark weights by Suno): commercial use allowed"
+# Bark's semantic tokens per second of speech, and how fast each language is read.
+_SEMANTIC_HZ = 49.9
+_SECONDS_PER_CHAR = {"zh": 0.26, "en": 0.075}
+_VOICES = {"zh": "v2/zh_speaker_4", "en": "v2/en_speaker_6"}
+
+
+@dataclass
+class VoiceLine:
+    """One spoken caption line: ``audio`` float32 mono at 48 kHz, speech from its first sample
+    to its last (silence trimmed)."""
+
+    text: str
+    language: str
+    audio: np.ndarray
+
+    @property
+    def seconds(self) -> float:
+        return len(self.audio) / SAMPLE_RATE
+
+    @property
+    def duration_us(self) -> int:
+        """Length in integer microseconds (exact for 48 kHz: 1 sample = 125/6 us, floored)."""
+        return len(self.audio) * 1_000_000 // SAMPLE_RATE
+
+
+@dataclass
+class VoiceOver:
+    """All lines of a voice-over, in order, with the licence of the voice that spoke them."""
+
+    lines: list[VoiceLine]
+    sample_rate: int = SAMPLE_RATE
+    meta: dict = field(default_factory=dict)
+
+
+def language_of(text: str) -> str:
+    """"zh" when the line has Chinese characters, else "en"."""
+    return "zh" if re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text) else "en"
+
+
+def layout(lines: list[VoiceLine], start_us: int = 0, gap_us: int = 250_000) -> list[tuple[int, int]]:
+    """(start_us, duration_us) for each line read one after another with ``gap_us`` between:
+    the spans the voice clips and their caption clips take on the timeline."""
+    spans, t = [], int(start_us)
+    for line in lines:
+        spans.append((t, line.duration_us))
+        t += line.duration_us + int(gap_us)
+    return spans
+
+
+class VoiceEngine:
+    """Bark as the voice engine. ``model`` is a catalogue name ("bark-small") or a model folder;
+    ``voices`` maps language -> Bark voice preset (used when the model folder has it)."""
+
+    info = EngineInfo(name="voice", kind="voice", title="Voice-over (Bark model)",
+                      output_licence=LICENCE, commercial_use=True, model=True)
+
+    def __init__(self, model: str | Path = "bark-small", device: str | None = None,
+                 voices: dict[str, str] | None = None) -> None:
+        self.model, self.prefer = model, device
+        self.voices = dict(_VOICES, **(voices or {}))
+
+    def folder(self) -> Path:
+        """The model folder (checked: safetensors only); EngineUnavailable when missing."""
+        return models.model_folder(self.model)
+
+    def availability(self) -> str | None:
+        """None when the engine can run here, else what is missing and how to get it."""
+        return models.engine_availability(self.folder, ("torch", "transformers"), 'The voice-over')
+
+    def _load(self):
+        from promodesk.engines.models.device import MODELS, pick_device
+
+        folder = self.folder()
+        device = pick_device(self.prefer)
+
+        def load():
+            from transformers import BarkModel, BarkProcessor
+
+            with models.no_network():
+                processor = BarkProcessor.from_pretrained(folder, local_files_only=True)
+                net = BarkModel.from_pretrained(folder, use_safetensors=True,
+                                                local_files_only=True, dtype=device.torch_dtype())
+            return net.to(device.torch_device()).eval(), processor
+
+        size = models.folder_bytes(folder) // (2 if device.dtype == "float16" else 1)
+        key = f"voice:{folder.resolve()}:{device.kind}"
+        return MODELS.get(key, load, size, device), device, key
+
+    def generate(self, lines: list[str], progress: Progress = no_progress,
+                 cancel: CancelToken | None = None, seed: int = 0) -> VoiceOver:
+        """Speak each caption line; a VoiceOver whose ``lines`` match ``lines`` one to one."""
+        cancel = cancel or CancelToken()
+        texts = [t.strip() for t in lines]
+        if not texts or not all(texts):
+            raise GenerationError("Every voice-over line needs some text.")
+        progress(0.0, "loading the voice model")
+        (net, processor), device, key = self._load()
+        from promodesk.engines.models.device import MODELS, with_memory_retry
+
+        spoken = []
+        for i, text in enumerate(texts):
+            def job(scale: float, i=i, text=text):
+                return self._line(net, processor, device, text, seed + i, scale, cancel,
+                                  lambda f: progress((i + f) / len(texts),
+                                                     f"speaking line {i + 1} of {len(texts)}"))
+
+            # No smaller setting exists that would not cut the speech short: the retry after
+            # out-of-memory runs the same line again once the other models are released.
+            spoken.append(with_memory_retry(job, [1.0, 1.0], "The voice model",
+                                            on_oom=lambda: MODELS.release_others(key)))
+        progress(1.0, "voice-over ready")
+        return VoiceOver(lines=spoken, meta={"engine": "voice", "model": str(self.model),
+                                             "seed": seed, "licence": LICENCE,
+                                             "commercial_use": True})
+
+    def _line(self, net, processor, device, text: str, seed: int, scale: float,
+              cancel: CancelToken, report) -> VoiceLine:
+        import torch
+
+        language = language_of(text)
+        preset = self.voices.get(language)
+        known = getattr(processor, "speaker_embeddings", None) or {}
+        inputs = processor(text, voice_preset=preset if preset in known else None,
+                           return_tensors="pt")
+        inputs = {k: (v.to(device.torch_device()) if hasattr(v, "to") else
+                      {n: t.to(device.torch_device()) for n, t in v.items()})
+                  for k, v in inputs.items()}
+        guess = max(1.0, len(text) * _SECONDS_PER_CHAR[language])
+        semantic_tokens = min(768, int((guess * 1.5 + 0.5) * _SEMANTIC_HZ * scale))
+        # Bark runs three models one after another; each forward pass is one step. A hook on
+        # each reports progress and stops the job when cancelled.
+        expected = semantic_tokens * 4
+        steps = [0]
+
+        def step(module, args):
+            cancel.check()
+            steps[0] += 1
+            if steps[0] % 20 == 0:
+                report(min(0.95, steps[0] / expected))
+
+        hooks = [m.register_forward_pre_hook(step)
+                 for m in (net.semantic, net.coarse_acoustics, net.fine_acoustics)]
+        try:
+            torch.manual_seed(seed)
+            with torch.inference_mode():
+                audio = net.generate(**inputs, do_sample=True,
+                                     semantic_max_new_tokens=semantic_tokens)
+        finally:
+            for h in hooks:
+                h.remove()
+        report(1.0)
+        rate = int(net.generation_config.sample_rate)
+        return VoiceLine(text, language, _speech_48k(audio[0].float().cpu().numpy(), rate))
+
+
+def _speech_48k(audio: np.ndarray, rate: int) -> np.ndarray:
+    """Mono speech at ``rate`` -> float32 at 48 kHz, leading/trailing silence trimmed (30 ms
+    kept each side), peak at most -1 dBFS."""
+    from math import gcd
+
+    import librosa
+    from scipy.signal import resample_poly
+
+    g = gcd(SAMPLE_RATE, rate)
+    out = resample_poly(audio.astype(np.float64), SAMPLE_RATE // g, rate // g, padtype="line")
+    _, (start, end) = librosa.effects.trim(out, top_db=40)
+    keep = int(0.03 * SAMPLE_RATE)
+    out = out[max(0, start - keep):min(len(out), end + keep)]
+    peak = float(np.max(np.abs(out))) if out.size else 0.0
+    if peak > 0.89:
+        out = out * (0.89 / peak)
+    return out.astype(np.float32)
