@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 from promodesk.core.timeline import (
+    Asset,
     Clip,
     Project,
     Take,
@@ -220,24 +221,46 @@ class DeleteClip(Edit):
         track.sort()
 
 
-class AddClip(Edit):
-    """Place a new clip on a track (a dropped photo, a new caption)."""
+class _RegistersAsset:
+    """Mixin for edits that bring a new file: ``asset`` (or None) is registered in
+    ``project.assets`` on apply when absent and removed on revert only if this edit added it, so
+    undo takes back the file's metadata together with the clip or take that uses it."""
+
+    asset: Asset | None
+    _added_asset: bool = False
+
+    def _register(self, project: Project) -> None:
+        self._added_asset = self.asset is not None and self.asset.id not in project.assets
+        if self._added_asset:
+            project.assets[self.asset.id] = copy.deepcopy(self.asset)
+
+    def _unregister(self, project: Project) -> None:
+        if self._added_asset:
+            project.assets.pop(self.asset.id, None)
+            self._added_asset = False
+
+
+class AddClip(_RegistersAsset, Edit):
+    """Place a new clip on a track (a dropped photo, a new caption), registering ``asset`` (the
+    file it shows, if new to the project)."""
 
     label = "Add clip"
 
-    def __init__(self, track_id: str, clip: Clip):
-        self.track_id, self.clip = track_id, clip
+    def __init__(self, track_id: str, clip: Clip, asset: Asset | None = None):
+        self.track_id, self.clip, self.asset = track_id, clip, asset
 
     def apply(self, project: Project) -> None:
         track = project.track(self.track_id)
         _check_span(project, track, self.clip, self.clip.start, self.clip.duration,
                     self.clip.in_point)
+        self._register(project)
         track.clips.append(copy.deepcopy(self.clip))
         track.sort()
 
     def revert(self, project: Project) -> None:
         track, clip = project.find_clip(self.clip.id)
         track.clips.remove(clip)
+        self._unregister(project)
 
 
 def _check_take_fits(clip: Clip, take: Take) -> None:
@@ -246,19 +269,21 @@ def _check_take_fits(clip: Clip, take: Take) -> None:
         raise EditError("That take is shorter than the clip; trim the clip first.")
 
 
-class AddTake(Edit):
-    """Append a regenerated take to a clip and (by default) select it."""
+class AddTake(_RegistersAsset, Edit):
+    """Append a regenerated take to a clip and (by default) select it, registering ``asset`` (the
+    file the job made, if new to the project)."""
 
     label = "New take"
 
-    def __init__(self, clip_id: str, take: Take, select: bool = True):
-        self.clip_id, self.take, self.select = clip_id, take, select
+    def __init__(self, clip_id: str, take: Take, select: bool = True, asset: Asset | None = None):
+        self.clip_id, self.take, self.select, self.asset = clip_id, take, select, asset
         self._old_selected: int | None = None
 
     def apply(self, project: Project) -> None:
         _, clip = project.find_clip(self.clip_id)
         if self.select:
             _check_take_fits(clip, self.take)
+        self._register(project)
         self._old_selected = clip.selected
         clip.takes.append(copy.deepcopy(self.take))
         if self.select:
@@ -268,6 +293,7 @@ class AddTake(Edit):
         _, clip = project.find_clip(self.clip_id)
         clip.takes.pop()
         clip.selected = self._old_selected
+        self._unregister(project)
 
 
 class SelectTake(Edit):

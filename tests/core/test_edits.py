@@ -25,7 +25,7 @@ from promodesk.core.edits import (
     TrimStart,
     min_clip_duration,
 )
-from promodesk.core.timeline import CaptionCue, Clip, Project, Recipe, Take, TrackKind
+from promodesk.core.timeline import Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind
 
 S = 1_000_000
 
@@ -89,6 +89,44 @@ def test_every_edit_apply_then_revert_restores_exactly():
         check_invariants(p)
         edit.revert(p)
         assert p == before, f"{edit.label} did not revert exactly"
+
+
+def test_a_new_take_registers_its_asset_and_undo_removes_it():
+    p = make_project()
+    clip = p.tracks[0].clips[0]
+    asset = Asset("ef" * 8 + ".png", "image", None, {"seed": 3}, "built-in")
+    before = copy.deepcopy(p)
+    edit = AddTake(clip.id, Take(asset.id, Recipe("shots", {}, 3)), asset=asset)
+    edit.apply(p)
+    assert p.assets[asset.id] == asset and clip.asset == asset.id
+    edit.revert(p)
+    assert asset.id not in p.assets and p == before
+    edit.apply(p)  # redo registers it again
+    assert p.assets[asset.id] == asset
+
+
+def test_an_asset_the_project_already_has_stays_after_undo():
+    p = make_project()
+    music = p.tracks[2]
+    known = Asset("ab" * 8 + ".wav", "audio", 20 * S, {}, "built-in")
+    p.assets[known.id] = known
+    before = copy.deepcopy(p)
+    clip = Clip(start=13 * S, duration=1 * S, takes=[Take(known.id, Recipe("composer"), 20 * S)])
+    edit = AddClip(music.id, clip, asset=Asset(known.id, "audio", 20 * S, {"other": 1}))
+    edit.apply(p)
+    assert p.assets[known.id] == known  # the registered metadata is not replaced
+    edit.revert(p)
+    assert p == before
+
+
+def test_a_refused_new_take_registers_nothing():
+    p = make_project()
+    music = p.tracks[2]
+    asset = Asset("cd" * 8 + ".wav", "audio", 5 * S)
+    before = copy.deepcopy(p)
+    with pytest.raises(EditError):
+        AddTake(music.clips[0].id, Take(asset.id, Recipe("composer"), 5 * S), asset=asset).apply(p)
+    assert p == before
 
 
 def test_select_take_and_revert():
