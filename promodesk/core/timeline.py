@@ -27,6 +27,9 @@ from fractions import Fraction
 from typing import Any
 
 US_PER_SECOND = 1_000_000
+# Every audio signal of a project (music, voice, the mix, the export, playback) runs at 48 kHz:
+# the rate of video audio, so nothing is resampled between making and exporting.
+SAMPLE_RATE = 48_000
 
 ASPECTS: dict[str, tuple[int, int]] = {
     "9:16": (1080, 1920),
