@@ -14,7 +14,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-SAMPLE_RATE = 48000
+from promodesk.core.timeline import SAMPLE_RATE
 
 
 class Playback(QObject):

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-SAMPLE_RATE = 48000
+from promodesk.core.timeline import SAMPLE_RATE
+
 MIN_SECONDS = 2.0
 MAX_SECONDS = 600.0
 MIN_BPM, MAX_BPM = 40.0, 240.0
