@@ -4,8 +4,10 @@ Every edit has ``apply(project)`` and ``revert(project)`` and keeps exactly what
 An edit checks that it is allowed before it changes anything and raises :class:`EditError` (a
 message for the user) when it is not, so a refused edit leaves the project untouched. Successive
 edits of the same thing merge into one undo step through ``merge`` (a drag of 200 mouse moves is one
-step), as Shotcut's ``mergeWith`` does. :class:`History` is the undo stack for code without Qt; the
-editor wraps the same edits in a ``QUndoStack``.
+step), as Shotcut's ``mergeWith`` does, but only edits of the same thing in the same gesture (one
+mouse drag, one slider drag): two drags never fuse. Each edit says what it touched (``kind``,
+``clip_ids``, ``track_ids``, ``asset_ids``) so :class:`~promodesk.core.document.Document` can tell
+the views; the document's ``History`` and the editor's ``QUndoStack`` both run these edits.
 
 Times are integer microseconds throughout. Snapping a dragged edge lives in
 :mod:`promodesk.core.snapping`.
@@ -50,9 +52,23 @@ def _check_span(project: Project, track: Track, clip: Clip, start: int, duration
 
 
 class Edit:
-    """Base of all edits. ``label`` is what Edit > Undo shows."""
+    """Base of all edits. ``label`` is what Edit > Undo shows; ``kind`` is what it changes
+    (clips, tracks, assets, markers), for the document's change event."""
 
     label = "Edit"
+    kind = "clips"
+
+    def clip_ids(self) -> frozenset[str]:
+        """Ids of the clips this edit changes (valid once applied)."""
+        return frozenset()
+
+    def track_ids(self) -> frozenset[str]:
+        """Ids of the tracks whose clips or settings this edit changes (valid once applied)."""
+        return frozenset()
+
+    def asset_ids(self) -> frozenset[str]:
+        """Ids of the assets this edit registers in (or, reverted, removes from) the project."""
+        return frozenset()
 
     def apply(self, project: Project) -> None:
         raise NotImplementedError
@@ -68,8 +84,8 @@ class Edit:
 class MoveClip(Edit):
     """Move a clip to ``start`` (microseconds), optionally onto another track of the same kind.
 
-    Moves of the same clip with the same ``gesture`` (any hashable, e.g. one per mouse drag; None
-    by default) merge into one undo step.
+    Moves of the same clip with the same ``gesture`` (any hashable, one per mouse drag) merge into
+    one undo step; an untagged move (``gesture`` None, e.g. from a script) never merges.
     """
 
     label = "Move clip"
@@ -101,9 +117,15 @@ class MoveClip(Edit):
         dst.clips.append(clip)
         dst.sort()
 
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset({self.clip_id})
+
+    def track_ids(self) -> frozenset[str]:
+        return frozenset(t for t in (self._old and self._old[0], self.track_id) if t)
+
     def merge(self, newer: Edit) -> bool:
-        if (isinstance(newer, MoveClip) and newer.clip_id == self.clip_id
-                and newer.gesture == self.gesture):
+        if (isinstance(newer, MoveClip) and self.gesture is not None
+                and newer.clip_id == self.clip_id and newer.gesture == self.gesture):
             self.start, self.track_id = newer.start, newer.track_id
             return True
         return False
@@ -118,6 +140,7 @@ class _ClipSpanEdit(Edit):
     def __init__(self, clip_id: str, time: int, gesture=None):
         self.clip_id, self.time, self.gesture = clip_id, int(time), gesture
         self._old: tuple[int, int, int] | None = None
+        self._track_id: str | None = None
 
     def _new_span(self, clip: Clip) -> tuple[int, int, int]:
         raise NotImplementedError
@@ -127,6 +150,7 @@ class _ClipSpanEdit(Edit):
         start, duration, in_point = self._new_span(clip)
         _check_span(project, track, clip, start, duration, in_point)
         self._old = (clip.start, clip.duration, clip.in_point)
+        self._track_id = track.id
         clip.start, clip.duration, clip.in_point = start, duration, in_point
         track.sort()
 
@@ -136,9 +160,15 @@ class _ClipSpanEdit(Edit):
         clip.start, clip.duration, clip.in_point = self._old
         track.sort()
 
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset({self.clip_id})
+
+    def track_ids(self) -> frozenset[str]:
+        return frozenset({self._track_id}) if self._track_id else frozenset()
+
     def merge(self, newer: Edit) -> bool:
-        if (type(newer) is type(self) and newer.clip_id == self.clip_id
-                and newer.gesture == self.gesture):
+        if (type(newer) is type(self) and self.gesture is not None
+                and newer.clip_id == self.clip_id and newer.gesture == self.gesture):
             self.time = newer.time
             return True
         return False
@@ -171,6 +201,7 @@ class SplitClip(Edit):
     def __init__(self, clip_id: str, time: int, new_clip_id: str | None = None):
         self.clip_id, self.time = clip_id, int(time)
         self.new_clip_id = new_clip_id or new_id()
+        self._track_id: str | None = None
 
     def apply(self, project: Project) -> None:
         track, clip = project.find_clip(self.clip_id)
@@ -184,12 +215,19 @@ class SplitClip(Edit):
         clip.duration = cut
         track.clips.append(right)
         track.sort()
+        self._track_id = track.id
 
     def revert(self, project: Project) -> None:
         track, right = project.find_clip(self.new_clip_id)
         _, left = project.find_clip(self.clip_id)
         track.clips.remove(right)
         left.duration += right.duration
+
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset({self.clip_id, self.new_clip_id})
+
+    def track_ids(self) -> frozenset[str]:
+        return frozenset({self._track_id}) if self._track_id else frozenset()
 
 
 class DeleteClip(Edit):
@@ -220,6 +258,12 @@ class DeleteClip(Edit):
         track.clips.append(copy.deepcopy(clip))
         track.sort()
 
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset({self.clip_id})
+
+    def track_ids(self) -> frozenset[str]:
+        return frozenset({self._removed[0]}) if self._removed else frozenset()
+
 
 class _RegistersAsset:
     """Mixin for edits that bring a new file: ``asset`` (or None) is registered in
@@ -235,9 +279,11 @@ class _RegistersAsset:
             project.assets[self.asset.id] = copy.deepcopy(self.asset)
 
     def _unregister(self, project: Project) -> None:
-        if self._added_asset:
+        if self._added_asset:  # left set, so the reverted change still names the asset
             project.assets.pop(self.asset.id, None)
-            self._added_asset = False
+
+    def asset_ids(self) -> frozenset[str]:
+        return frozenset({self.asset.id}) if self._added_asset else frozenset()
 
 
 class AddClip(_RegistersAsset, Edit):
@@ -261,6 +307,12 @@ class AddClip(_RegistersAsset, Edit):
         track, clip = project.find_clip(self.clip.id)
         track.clips.remove(clip)
         self._unregister(project)
+
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset({self.clip.id})
+
+    def track_ids(self) -> frozenset[str]:
+        return frozenset({self.track_id})
 
 
 def _check_take_fits(clip: Clip, take: Take) -> None:
@@ -295,6 +347,9 @@ class AddTake(_RegistersAsset, Edit):
         clip.selected = self._old_selected
         self._unregister(project)
 
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset({self.clip_id})
+
 
 class SelectTake(Edit):
     """Switch a clip to take number ``index``."""
@@ -316,6 +371,9 @@ class SelectTake(Edit):
     def revert(self, project: Project) -> None:
         _, clip = project.find_clip(self.clip_id)
         clip.selected = self._old
+
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset({self.clip_id})
 
 
 class EditCaption(Edit):
@@ -342,14 +400,19 @@ class EditCaption(Edit):
         _, clip = project.find_clip(self.clip_id)
         clip.cue.text, clip.cue.style = self._old
 
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset({self.clip_id})
+
 
 class SetTrackGain(Edit):
-    """Set a track's gain in dB; successive changes on one track merge (a slider drag)."""
+    """Set a track's gain in dB. Changes of one track in the same ``gesture`` (one slider drag or
+    spin-box session) merge into one undo step; an untagged change never merges."""
 
     label = "Change gain"
+    kind = "tracks"
 
-    def __init__(self, track_id: str, gain_db: float):
-        self.track_id, self.gain_db = track_id, float(gain_db)
+    def __init__(self, track_id: str, gain_db: float, gesture=None):
+        self.track_id, self.gain_db, self.gesture = track_id, float(gain_db), gesture
         self._old: float | None = None
 
     def apply(self, project: Project) -> None:
@@ -362,8 +425,12 @@ class SetTrackGain(Edit):
     def revert(self, project: Project) -> None:
         project.track(self.track_id).gain_db = self._old
 
+    def track_ids(self) -> frozenset[str]:
+        return frozenset({self.track_id})
+
     def merge(self, newer: Edit) -> bool:
-        if isinstance(newer, SetTrackGain) and newer.track_id == self.track_id:
+        if (isinstance(newer, SetTrackGain) and self.gesture is not None
+                and newer.track_id == self.track_id and newer.gesture == self.gesture):
             self.gain_db = newer.gain_db
             return True
         return False
@@ -373,6 +440,7 @@ class SetTrackMute(Edit):
     """Mute or unmute a track."""
 
     label = "Mute"
+    kind = "tracks"
 
     def __init__(self, track_id: str, mute: bool):
         self.track_id, self.mute = track_id, bool(mute)
@@ -386,38 +454,6 @@ class SetTrackMute(Edit):
     def revert(self, project: Project) -> None:
         project.track(self.track_id).mute = self._old
 
+    def track_ids(self) -> frozenset[str]:
+        return frozenset({self.track_id})
 
-class History:
-    """An undo/redo stack of edits on one project, for code without Qt (CLI, tests).
-
-    ``push`` applies an edit (raising :class:`EditError` and changing nothing if it is refused)
-    and merges it into the previous step when the previous edit accepts it.
-    """
-
-    def __init__(self, project: Project):
-        self.project = project
-        self.done: list[Edit] = []
-        self.undone: list[Edit] = []
-
-    def push(self, edit: Edit) -> None:
-        edit.apply(self.project)
-        self.undone.clear()
-        if self.done and self.done[-1].merge(edit):
-            return
-        self.done.append(edit)
-
-    def undo(self) -> bool:
-        if not self.done:
-            return False
-        edit = self.done.pop()
-        edit.revert(self.project)
-        self.undone.append(edit)
-        return True
-
-    def redo(self) -> bool:
-        if not self.undone:
-            return False
-        edit = self.undone.pop()
-        edit.apply(self.project)
-        self.done.append(edit)
-        return True

@@ -15,7 +15,6 @@ from promodesk.core.edits import (
     DeleteClip,
     EditCaption,
     EditError,
-    History,
     MoveClip,
     SelectTake,
     SetTrackGain,
@@ -25,6 +24,7 @@ from promodesk.core.edits import (
     TrimStart,
     min_clip_duration,
 )
+from promodesk.core.document import Document, History
 from promodesk.core.timeline import Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind
 
 S = 1_000_000
@@ -195,7 +195,7 @@ def test_move_across_tracks_of_the_same_kind():
     p = make_project()
     v1, v2 = p.tracks[0], p.tracks[1]
     clip_id = v1.clips[0].id
-    h = History(p)
+    h = History(Document(p))
     h.push(MoveClip(clip_id, 5 * S, track_id=v2.id))
     assert p.find_clip(clip_id)[0] is v2 and p.find_clip(clip_id)[1].start == 5 * S
     h.undo()
@@ -206,7 +206,7 @@ def test_a_drag_of_many_moves_is_one_undo_step():
     p = make_project()
     original = copy.deepcopy(p)
     clip_id = p.tracks[1].clips[0].id
-    h = History(p)
+    h = History(Document(p))
     for x in range(1, 200):
         h.push(MoveClip(clip_id, 1 * S + x * 1000, gesture="drag-1"))
     assert len(h.done) == 1
@@ -221,7 +221,7 @@ def test_a_drag_onto_another_track_redoes_onto_that_track():
     p = make_project()
     v1, v2 = p.tracks[0], p.tracks[1]
     clip_id = v1.clips[0].id
-    h = History(p)
+    h = History(Document(p))
     h.push(MoveClip(clip_id, 5 * S, track_id=v2.id, gesture="d"))
     h.push(MoveClip(clip_id, 6 * S, gesture="d"))  # the mouse keeps moving along V2
     assert len(h.done) == 1
@@ -233,7 +233,7 @@ def test_a_drag_onto_another_track_redoes_onto_that_track():
 def test_two_drags_are_two_steps_and_trims_merge_per_drag():
     p = make_project()
     clip_id = p.tracks[1].clips[0].id
-    h = History(p)
+    h = History(Document(p))
     h.push(MoveClip(clip_id, 20 * S, gesture=1))
     h.push(MoveClip(clip_id, 21 * S, gesture=2))
     assert len(h.done) == 2
@@ -248,6 +248,53 @@ def test_two_drags_are_two_steps_and_trims_merge_per_drag():
     assert (music_clip.start, music_clip.duration, music_clip.in_point) == (0, 9 * S, 2 * S)
     h.redo()
     assert (music_clip.start, music_clip.duration, music_clip.in_point) == (2 * S, 7 * S, 4 * S)
+
+
+def test_untagged_moves_never_merge():
+    p = make_project()
+    clip_id = p.tracks[1].clips[0].id
+    h = History(Document(p))
+    h.push(MoveClip(clip_id, 20 * S))
+    h.push(MoveClip(clip_id, 21 * S))
+    assert len(h.done) == 2
+    h.undo()
+    assert p.find_clip(clip_id)[1].start == 20 * S
+
+
+def test_moves_merge_only_for_the_same_clip_and_gesture():
+    p = make_project()
+    v1 = p.tracks[0]
+    a, b = v1.clips[3].id, p.tracks[1].clips[0].id
+    h = History(Document(p))
+    h.push(MoveClip(a, 13 * S, gesture="drag"))
+    h.push(MoveClip(b, 20 * S, gesture="drag"))  # same gesture token, another clip
+    h.push(MoveClip(b, 21 * S, gesture="drag"))
+    assert len(h.done) == 2
+    h.undo()
+    assert p.find_clip(b)[1].start == 1 * S and p.find_clip(a)[1].start == 13 * S
+
+
+def test_gain_changes_merge_only_within_one_gesture():
+    p = make_project()
+    music, v1 = p.tracks[2], p.tracks[0]
+    h = History(Document(p))
+    for db in (-1.0, -2.0, -3.0):
+        h.push(SetTrackGain(music.id, db, gesture="slider-1"))
+    assert len(h.done) == 1
+    h.push(SetTrackGain(music.id, -4.0, gesture="slider-2"))  # a second drag of the same slider
+    h.push(SetTrackGain(music.id, -5.0))  # untagged: its own step
+    h.push(SetTrackGain(music.id, -6.0))
+    h.push(SetTrackGain(v1.id, -7.0, gesture="slider-2"))  # another track, same token
+    assert len(h.done) == 5
+    h.undo()
+    h.undo()
+    assert music.gain_db == -5.0
+    h.undo()
+    assert music.gain_db == -4.0
+    h.undo()
+    assert music.gain_db == -3.0
+    h.undo()
+    assert music.gain_db == 0.0
 
 
 # --- random sequences ----------------------------------------------------------------------------
@@ -292,7 +339,7 @@ def _build_edit(p: Project, kind: str, which: int, time: int, small: int):
 def test_random_edit_sequences_undo_to_the_original(steps):
     p = make_project()
     original = copy.deepcopy(p)
-    h = History(p)
+    h = History(Document(p))
     for step in steps:
         edit = _build_edit(p, *step)
         if edit is None:
