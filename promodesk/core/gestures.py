@@ -1,0 +1,108 @@
+"""What a mouse gesture on the timeline does, on the model and in microseconds: move a clip
+(snapping its nearer edge), trim an edge (snapping it), pick a range of bars, split at the
+playhead. napari keeps its mouse interactions model-side; so do we: the timeline widget only turns
+pixels into microseconds (the time under the mouse, the snapping reach) and calls these, and the
+tests drive them without a window.
+
+Snapping reaches beats, bars, the other clips' edges, the playhead and markers
+(:func:`promodesk.core.snapping.snap_targets`); a negative reach (Shift held) turns it off. Every
+step of one drag carries the drag's gesture token, so its edits merge into one undo step.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from promodesk.core.edits import Edit, EditError, MoveClip, SplitClip, TrimEnd, TrimStart
+from promodesk.core.snapping import Snap, SnapTarget, snap, snap_span, snap_targets
+from promodesk.core.timeline import Project
+
+_MODES = {"body": "move", "start": "trim_start", "end": "trim_end"}
+
+
+@dataclass
+class ClipDrag:
+    """One drag of a clip's body (``move``) or edge (``trim_start``/``trim_end``): the clip's span
+    ``start``..``end`` and the time under the mouse ``down`` when the button went down (all
+    microseconds), what it may snap to, and the gesture token its edits share."""
+
+    mode: str
+    clip_id: str
+    start: int
+    end: int
+    down: int
+    targets: list[SnapTarget]
+    gesture: object = field(default_factory=object)
+
+    @classmethod
+    def begin(cls, project: Project, clip_id: str, part: str, down: int,
+              playhead: int | None = None, beats: Sequence[int] = (),
+              bars: Sequence[int] = ()) -> ClipDrag:
+        """Start dragging ``part`` (body, start or end) of a clip grabbed at time ``down``."""
+        _, clip = project.find_clip(clip_id)
+        targets = snap_targets(project, playhead=playhead, beats=beats, bars=bars,
+                               exclude_clip=clip_id)
+        return cls(_MODES[part], clip_id, clip.start, clip.end, int(down), targets)
+
+    def step(self, project: Project, now: int, reach: int,
+             over_track: str | None = None) -> tuple[Edit, Snap]:
+        """The edit for the mouse at time ``now`` (microseconds) and how it snapped. ``reach`` is
+        the snapping distance in microseconds (negative: no snapping); a moved clip goes to
+        ``over_track`` (the lane under the mouse) when that track holds clips of its kind."""
+        delta = int(now) - self.down
+        if self.mode == "move":
+            s = snap_span(max(self.start + delta, 0), self.end - self.start, self.targets, reach)
+            track, _ = project.find_clip(self.clip_id)
+            dst = track.id
+            if over_track is not None and project.track(over_track).kind == track.kind:
+                dst = over_track
+            return MoveClip(self.clip_id, max(s.time, 0), dst, gesture=self.gesture), s
+        edge = self.start if self.mode == "trim_start" else self.end
+        s = snap(edge + delta, self.targets, reach)
+        trim = TrimStart if self.mode == "trim_start" else TrimEnd
+        return trim(self.clip_id, s.time, gesture=self.gesture), s
+
+
+def bar_at(bars: Sequence[int], numbers: Sequence[int], time: int) -> int:
+    """Number of the bar (1-based, from ``numbers``) that ``time`` falls in; the first bar before
+    the first bar line. ``bars`` are sorted bar-line times in microseconds."""
+    return numbers[max(bisect.bisect_right(bars, time) - 1, 0)]
+
+
+def pick_bars(bars: Sequence[int], numbers: Sequence[int], a: int, b: int) -> tuple[int, int] | None:
+    """The bars (first, last; 1-based, inclusive) a drag from time ``a`` to ``b`` covers, either
+    way round; None when there is no music (no bar lines)."""
+    if not bars:
+        return None
+    first, last = sorted((bar_at(bars, numbers, a), bar_at(bars, numbers, b)))
+    return first, last
+
+
+def bar_span(bars: Sequence[int], numbers: Sequence[int],
+             chosen: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Timeline span (start, end) in microseconds of the ``chosen`` bars (first, last; 1-based,
+    inclusive); the last bar ends at the next bar line, or one bar length after its start when it
+    is the last line. None when nothing is chosen or no chosen bar is on the timeline."""
+    if not chosen or not bars:
+        return None
+    first, last = chosen
+    starts = [t for t, n in zip(bars, numbers) if first <= n <= last]
+    if not starts:
+        return None
+    after = [t for t, n in zip(bars, numbers) if n == last + 1]
+    end = after[0] if after else starts[-1] + (bars[1] - bars[0] if len(bars) > 1 else 0)
+    return starts[0], end
+
+
+def split_at_playhead(project: Project, playhead: int, selected: str | None) -> SplitClip:
+    """The split the S key makes: the selected clip, else the first clip (top track down) under
+    the playhead, cut at ``playhead`` (microseconds). Raises ``EditError`` when there is none."""
+    clip_id = selected
+    if clip_id is None:
+        hits = [t.clip_at(playhead) for t in project.tracks]
+        clip_id = next((c.id for c in hits if c is not None), None)
+    if clip_id is None:
+        raise EditError("Select a clip (or put the playhead over one) to split it.")
+    return SplitClip(clip_id, playhead)

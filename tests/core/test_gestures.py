@@ -1,0 +1,133 @@
+"""Drag, trim, snap, bar picking and split as the timeline's mouse makes them, without a window:
+a drag of many steps lands on a beat, bar, edge, playhead or marker within reach, moves freely with
+snapping off, changes track only to one of the same kind, and is one undo step."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from promodesk.core.document import Document, History
+from promodesk.core.edits import EditError
+from promodesk.core.gestures import ClipDrag, bar_span, pick_bars, split_at_playhead
+from promodesk.core.timeline import Marker
+from tests.core.test_edits import S, make_project
+
+BEAT = 500_000  # 120 bpm
+BEATS = list(range(0, 30 * S, BEAT))
+BARS = BEATS[::4]
+NUMBERS = list(range(1, len(BARS) + 1))
+REACH = 60_000  # what 10 px are at a typical zoom
+
+
+def _drag(history: History, part: str, clip_id: str, grab: int, path: list[int], reach=REACH,
+          over_track=None, playhead=None):
+    """Press at ``grab``, move the mouse through ``path`` (microseconds); returns the last snap."""
+    doc = history.document
+    drag = ClipDrag.begin(doc.project, clip_id, part, grab, playhead=playhead, beats=BEATS,
+                          bars=BARS)
+    snapped = None
+    for now in path:
+        edit, snapped = drag.step(doc.project, now, reach, over_track)
+        try:
+            history.push(edit)
+        except EditError:
+            pass  # in the way: the clip stays where it last fitted
+    return snapped
+
+
+def test_a_moved_clip_snaps_to_a_beat_and_the_drag_is_one_step():
+    doc = Document(make_project())
+    overlay = doc.project.tracks[1].clips[0]  # V2, 1..3 s, alone on its track
+    original = copy.deepcopy(doc.project)
+    h = History(doc)
+    # grab it at 2 s and pull right in small steps by 1.04 s: start 2.04 s, 40 ms past a bar line
+    snapped = _drag(h, "body", overlay.id, 2 * S, list(range(2 * S, 3 * S + 40_001, 10_000)))
+    assert overlay.start == 2 * S and snapped.target.kind == "bar"
+    assert len(h.done) == 1
+    h.undo()
+    assert doc.project == original
+
+
+def test_the_nearer_edge_snaps_and_markers_and_the_playhead_count():
+    doc = Document(make_project())
+    doc.project.markers.append(Marker(7_730_000, "logo"))  # off every beat
+    overlay = doc.project.tracks[1].clips[0]  # 1..3 s
+    h = History(doc)
+    # end edge to 7.75 s: 20 ms from the marker, 250 ms from any beat
+    snapped = _drag(h, "body", overlay.id, 2 * S, [2 * S + 4_750_000])
+    assert overlay.end == 7_730_000 and snapped.target.kind == "marker"
+    # now 5.73..7.73 s; its end to 13.19 s: 20 ms from the playhead
+    snapped = _drag(h, "body", overlay.id, 6 * S, [6 * S + 5_460_000], playhead=13_210_000)
+    assert overlay.end == 13_210_000 and snapped.target.kind == "playhead"
+
+
+def test_snapping_off_moves_exactly_with_the_mouse():
+    doc = Document(make_project())
+    overlay = doc.project.tracks[1].clips[0]
+    h = History(doc)
+    snapped = _drag(h, "body", overlay.id, 2 * S, [2 * S + 1_020_000], reach=-1)
+    assert overlay.start == 2_020_000 and snapped.target is None
+
+
+def test_a_move_changes_track_only_to_one_of_the_same_kind():
+    doc = Document(make_project())
+    v1, v2, music = doc.project.tracks[:3]
+    clip = v1.clips[3]  # 9..12 s
+    h = History(doc)
+    _drag(h, "body", clip.id, 10 * S, [10 * S + 3 * S], over_track=music.id, reach=-1)
+    assert doc.project.find_clip(clip.id)[0] is v1 and clip.start == 12 * S
+    _drag(h, "body", clip.id, 13 * S, [13 * S + 1 * S], over_track=v2.id, reach=-1)
+    assert doc.project.find_clip(clip.id)[0] is v2 and clip.start == 13 * S
+
+
+def test_a_clip_never_moves_before_zero():
+    doc = Document(make_project())
+    overlay = doc.project.tracks[1].clips[0]
+    h = History(doc)
+    _drag(h, "body", overlay.id, 2 * S, [0], reach=-1)
+    assert overlay.start == 0
+
+
+def test_trims_snap_their_edge_and_keep_the_other():
+    doc = Document(make_project())
+    music = doc.project.tracks[2].clips[0]  # 0..12 s, in-point 2 s of a 20 s source
+    h = History(doc)
+    _drag(h, "end", music.id, 12 * S, list(range(12 * S, 10 * S - 30_001, -100_000)) + [10 * S - 30_000])
+    assert (music.start, music.end) == (0, 10 * S)  # 30 ms before a bar line: snapped to it
+    _drag(h, "start", music.id, 0, [1 * S + 20_000])
+    assert (music.start, music.end, music.in_point) == (1 * S, 10 * S, 3 * S)
+    assert len(h.done) == 2
+    h.undo()
+    h.undo()
+    assert (music.start, music.duration, music.in_point) == (0, 12 * S, 2 * S)
+
+
+def test_a_trim_past_the_source_stops_where_it_last_fitted():
+    doc = Document(make_project())
+    music = doc.project.tracks[2].clips[0]  # 18 s of source left from the in-point
+    h = History(doc)
+    _drag(h, "end", music.id, 12 * S, [17 * S, 19 * S, 25 * S], reach=-1)
+    assert music.end == 17 * S
+
+
+def test_bar_picking_and_the_span_of_the_bars():
+    assert pick_bars(BARS, NUMBERS, 2_100_000, 200_000) == (1, 2)
+    assert pick_bars(BARS, NUMBERS, 4_500_000, 4_600_000) == (3, 3)
+    assert pick_bars([], [], 0, S) is None
+    assert bar_span(BARS, NUMBERS, (1, 2)) == (0, 4 * S)
+    assert bar_span(BARS, NUMBERS, (len(BARS), len(BARS))) == (BARS[-1], BARS[-1] + 2 * S)
+    assert bar_span(BARS, NUMBERS, None) is None
+    # a trimmed music clip shows bars 3.. from its start: numbers, not positions, count
+    assert bar_span(BARS[2:], NUMBERS[2:], (3, 3)) == (BARS[2], BARS[3])
+
+
+def test_split_takes_the_selection_else_the_clip_under_the_playhead():
+    p = make_project()
+    v1, v2 = p.tracks[:2]
+    assert split_at_playhead(p, 4 * S, None).clip_id == v1.clips[1].id
+    assert split_at_playhead(p, 2 * S, v2.clips[0].id).clip_id == v2.clips[0].id
+    p.tracks = [t for t in p.tracks if t.kind.value == "music"]
+    with pytest.raises(EditError, match="Select a clip"):
+        split_at_playhead(p, 25 * S, None)
