@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from promodesk.core.script import count_han
+
 MIN_LINE_US = 1_200_000
 # Reading speeds used to time a line (the middle of the usual ranges).
 ZH_CHARS_PER_S = 5.0
@@ -20,7 +22,6 @@ EN_CHARS_PER_S = 15.0
 ZH_MAX_CHARS = 16
 EN_MAX_CHARS = 42
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 # Sentence ends: Chinese full stops always; ASCII ones when followed by space or the end (so
 # "1.5" and "$4.99" stay whole); closing quotes/brackets stay with their sentence.
@@ -76,7 +77,7 @@ class CopyAnalysis:
 def detect_language(text: str) -> str:
     """"zh", "en" or "mixed" by the share of Chinese characters against English words (an
     English word weighs about two hanzi of reading). Text with neither counts as "en"."""
-    han = len(_HAN.findall(text))
+    han = count_han(text)
     words = 2 * len(_LATIN_WORD.findall(text))
     if han + words == 0:
         return "en"

@@ -24,6 +24,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from promodesk.core.script import has_han
 from promodesk.core.timeline import ASPECTS, Project, frame_start
 from promodesk.engines.base import CancelToken, Progress, no_progress
 from promodesk.render.frame import FrameRenderer
@@ -260,7 +261,7 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
             *encoder_args(encoder, size, float(fps)),
             "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE)]
     if srt is not None:
-        lang = "chi" if any("\u4e00" <= ch <= "\u9fff" for c in cues for ch in c.text) else "eng"
+        lang = "chi" if any(has_han(c.text) for c in cues) else "eng"
         cmd += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={lang}"]
     cmd += ["-t", f"{project.duration / 1_000_000:.6f}", "-movflags", "+faststart", str(video)]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from promodesk.core.beats import BeatGrid
 from promodesk.core.projectfile import atomic_writer
 from promodesk.engines.music import grooves as G
 from promodesk.engines.music import mastering
@@ -264,22 +265,12 @@ def bar_sample(spec: MusicSpec, bar: int) -> int:
 def music_meta(spec: MusicSpec, settings: TakeSettings) -> dict:
     """The asset metadata of contract 1: tempo, key, exact beat/downbeat/section times (integer
     microseconds), seed, engine, licence, plus the spec and mix settings that reproduce it."""
-    duration_us = int(round(spec.seconds * 1_000_000))
-    beat_us = 60_000_000 / spec.bpm
-    beats_us = [int(round(k * beat_us)) for k in range(int(spec.seconds / spec.seconds_per_beat)
-                                                          + 1) if round(k * beat_us) < duration_us]
-    sections = []
-    for sec in spec.sections:
-        start = int(round(sec["start_bar"] * spec.beats_per_bar * beat_us))
-        end = duration_us if sec["name"] == "ending" else \
-            int(round((sec["start_bar"] + sec["bars"]) * spec.beats_per_bar * beat_us))
-        sections.append({"name": sec["name"], "start_us": start, "end_us": end,
-                         "start_bar": sec["start_bar"], "bars": sec["bars"]})
+    # The grid comes from the spec alone (core.beats), the same one the planner cuts on.
+    grid = BeatGrid.from_spec(spec)
     return {
         "bpm": spec.bpm, "key": spec.key, "mode": spec.mode,
         "time_signature": [spec.beats_per_bar, spec.beat_unit],
-        "beats_us": beats_us, "downbeats_us": beats_us[::spec.beats_per_bar],
-        "sections": sections, "seconds": spec.seconds, "duration_us": duration_us,
+        **grid.to_meta(), "seconds": spec.seconds, "duration_us": grid.length,
         "seed": spec.seed, "style": spec.style, "instruments": dict(spec.instruments),
         "engine": ENGINE_NAME, "licence": OUTPUT_LICENCE, "commercial_use": True,
         "spec": spec.to_dict(), "mix": settings.to_dict(),

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from typing import Callable
 
+from promodesk.core.script import is_cjk  # noqa: F401  (also what typeset re-exports)
+
 Measure = Callable[[str], float]
 
 # Kinsoku: a line may not start with CLOSING nor end with OPENING punctuation.
 CLOSING = set("，。！？、；：”’）》」』】〕〉〗〙｝］｠…‥·・ー～％‰℃" ",.!?;:)]}%")
 OPENING = set("“‘（《「『【〔〈〖〘｛［｟" "([{¥￥$£€")
-
-
-def is_cjk(ch: str) -> bool:
-    """Whether ``ch`` is a CJK ideograph, kana, hangul or full-width form (breakable anywhere)."""
-    cp = ord(ch)
-    return (0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0xFF00 <= cp <= 0xFFEF
-            or 0x20000 <= cp <= 0x2FFFF or 0xAC00 <= cp <= 0xD7AF)
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:

@@ -15,12 +15,12 @@ caption clip can take exactly the span of its line's audio. Audio is float32 mon
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from promodesk.core.script import has_han
 from promodesk.engines.models import catalogue as models
 from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
                                     Progress, no_progress)
@@ -63,17 +63,7 @@ class VoiceOver:
 
 def language_of(text: str) -> str:
     """"zh" when the line has Chinese characters, else "en"."""
-    return "zh" if re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text) else "en"
-
-
-def layout(lines: list[VoiceLine], start_us: int = 0, gap_us: int = 250_000) -> list[tuple[int, int]]:
-    """(start_us, duration_us) for each line read one after another with ``gap_us`` between:
-    the spans the voice clips and their caption clips take on the timeline."""
-    spans, t = [], int(start_us)
-    for line in lines:
-        spans.append((t, line.duration_us))
-        t += line.duration_us + int(gap_us)
-    return spans
+    return "zh" if has_han(text) else "en"
 
 
 class VoiceEngine:
