@@ -7,10 +7,10 @@ import argparse
 
 from promodesk import __version__
 from promodesk.commands import EXIT_OK
-from promodesk.commands import brief, doctor, edit, make, models, music, render
+from promodesk.commands import brief, doctor, edit, make, models, music, regenerate, render
 
 # One module per command, in the order --help lists them.
-COMMANDS = [make, brief, music, render, edit, models, doctor]
+COMMANDS = [make, brief, music, render, regenerate, edit, models, doctor]
 
 
 def build_parser() -> argparse.ArgumentParser:

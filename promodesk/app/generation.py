@@ -12,8 +12,9 @@ from PySide6.QtCore import QObject
 from promodesk.app import tasks as regen
 from promodesk.app.jobs import Job
 from promodesk.core.edits import AddClip, AddTake, EditCaption, EditError
-from promodesk.core.projectfile import asset_path
 from promodesk.core.timeline import Asset, Clip, Recipe, Take, TrackKind
+from promodesk.engines import registry
+from promodesk.engines.base import UnknownEngine, new_seed
 
 DROPPED_SHOT_US = 3_000_000
 
@@ -76,8 +77,9 @@ class Generation(QObject):
 
     def regenerate(self, clip_id: str, params: dict | None = None,
                    bars: tuple[int, int] | None = None) -> Job | None:
-        """Regenerate a clip: new seed (``params`` None), edited ``params``, or for music only
-        ``bars`` (first, last; 1-based). Returns the job, or None when it cannot start."""
+        """Regenerate a clip through the engine its recipe names (music: the engine picked in
+        the inspector): new seed (``params`` None), edited ``params``, or for music only ``bars``
+        (first, last; 1-based). Returns the job, or None when it cannot start."""
         w = self.w
         if w.folder is None:
             w.show_status("Save the project first: regenerated media is stored in its folder.")
@@ -86,30 +88,26 @@ class Generation(QObject):
             w.show_status("This clip is already being regenerated.")
             return None
         track, clip = w.project.find_clip(clip_id)
-        recipe = clip.recipe
-        seed = regen.new_seed(recipe.seed)
-        params = dict(params if params is not None else recipe.params)
-        kind = track.kind
-        if kind == TrackKind.VIDEO:
-            inputs = {"clip_id": clip_id, "asset": clip.asset, "params": params, "seed": seed,
-                      "photo": asset_path(w.folder, clip.asset) if clip.asset else None,
-                      "duration_us": clip.duration, "aspect": (w.project.width, w.project.height)}
-            fn, title = regen.shot_take, f"Regenerate shot '{clip.name}'"
-        elif kind == TrackKind.MUSIC:
-            asset = w.project.assets.get(clip.asset or "")
-            inputs = {"clip_id": clip_id, "folder": w.folder, "spec": params, "seed": seed,
-                      "bars": bars, "meta": dict(asset.meta) if asset else None,
-                      "engine": w.inspector.music_engine_choice(),
-                      "audio": asset_path(w.folder, clip.asset) if asset else None}
-            fn = regen.music_take
-            title = f"Regenerate bars {bars[0]}-{bars[1]}" if bars else "Regenerate music"
-        elif kind == TrackKind.CAPTIONS and clip.cue is not None:
-            inputs = {"clip_id": clip_id, "text": clip.cue.text, "style": params.get("style", clip.cue.style),
-                      "params": params, "seed": seed, "size": (w.project.width, w.project.height)}
-            fn, title = regen.caption_take, "Regenerate caption"
-        else:
-            w.show_status(f"{kind.value.capitalize()} clips cannot be regenerated yet.")
+        params = dict(params if params is not None else clip.recipe.params)
+        engine_name = clip.recipe.engine
+        if track.kind == TrackKind.MUSIC:  # the inspector's music engine picker decides
+            choice = w.inspector.music_engine_choice()
+            engine_name = "composer" if choice == "composer" else "musicgen"
+            if engine_name == "musicgen":
+                params["model"] = choice
+        if not registry.known(engine_name):
+            w.show_status(str(UnknownEngine(engine_name)))
             return None
+        request = registry.take_request(w.project, w.folder, clip_id, engine_name=engine_name,
+                                        params=params, seed=new_seed(clip.recipe.seed),
+                                        bars=bars if track.kind == TrackKind.MUSIC else None)
+        inputs = {"clip_id": clip_id, "request": request}
+        fn = regen.new_take
+        if request.bars:
+            title = f"Regenerate bars {bars[0]}-{bars[1]}"
+        else:
+            title = f"Regenerate {track.kind.value} '{clip.name}'" if clip.name else \
+                f"Regenerate {track.kind.value}"
         job = Job(title, fn, inputs, lane="gpu", clip_id=clip_id)
         job.succeeded.connect(self._add_take)
         job.failed.connect(lambda msg: w.show_status(f"{title} failed: {msg}"))
@@ -119,14 +117,12 @@ class Generation(QObject):
 
     def _add_take(self, result: regen.RegeneratedTake) -> None:
         w = self.w
-        if result.asset is not None:
-            w.project.assets[result.asset.id] = result.asset
         try:
             _, clip = w.project.find_clip(result.clip_id)
             style = result.take.recipe.params.get("style")
             w.undo.beginMacro("New take")
             try:
-                w.undo.do(AddTake(result.clip_id, result.take))
+                w.undo.do(AddTake(result.clip_id, result.take, asset=result.asset))
                 if clip.cue is not None and style and style != clip.cue.style:
                     # the caption's look lives on its cue, which the renderer draws
                     w.undo.do(EditCaption(result.clip_id, clip.cue.text, style))
@@ -165,7 +161,7 @@ class Generation(QObject):
         if track.overlaps(start, start + length):
             start = max((c.end for c in track.clips), default=0)
         clip = Clip(start=start, duration=length, name="photo",
-                    takes=[Take(asset_id, Recipe("shots", params, regen.new_seed(0)))])
+                    takes=[Take(asset_id, Recipe("shots", params, new_seed(0)))])
         try:
             w.undo.do(AddClip(track_id, clip))
         except EditError as err:

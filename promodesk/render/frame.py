@@ -9,6 +9,10 @@ does); preparing a clip takes a lock, drawing a frame does not.
 
 A project is rendered at whatever size is asked for: shots re-frame the photo for that aspect and
 captions re-layout in that aspect's safe area.
+
+Each video clip is drawn by the engine its recipe names (:mod:`promodesk.engines.registry`), which
+makes the clip's frame source; a clip whose engine this version does not have raises
+:class:`~promodesk.engines.base.UnknownEngine` (a clear message, never a guess at a shot).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import numpy as np
 
 from promodesk.core.projectfile import asset_path
 from promodesk.core.timeline import Clip, Project, Track, TrackKind
+from promodesk.engines import registry
+from promodesk.engines.base import UnknownEngine
 from promodesk.render.captions import Caption
 
 
@@ -75,7 +81,10 @@ class FrameRenderer:
         return out
 
     def caption(self, clip: Clip) -> Caption:
-        """The prepared :class:`Caption` of caption ``clip`` at this renderer's size (cached)."""
+        """The prepared :class:`Caption` of caption ``clip`` at this renderer's size (cached).
+        Raises UnknownEngine when the clip's recipe names an engine this version lacks."""
+        if not registry.known(clip.recipe.engine):
+            raise UnknownEngine(clip.recipe.engine)
         key = (clip.id, clip.cue.text, clip.cue.style, clip.start, clip.duration)
         found = self._captions.get(key)
         if found is None:
@@ -122,18 +131,18 @@ class FrameRenderer:
         return frame
 
     def _shot(self, clip: Clip):
+        """The clip's frame source, made by the engine its recipe names (cached)."""
+        engine = registry.visual_engine(clip.recipe.engine)
         params = clip.recipe.params
-        key = (clip.id, clip.selected, clip.asset, clip.duration, clip.recipe.seed,
-               json.dumps(params, sort_keys=True, default=str))
+        key = (clip.id, clip.selected, clip.recipe.engine, clip.asset, clip.duration,
+               clip.recipe.seed, json.dumps(params, sort_keys=True, default=str))
         with self._lock:
             shot = self._shots.get(key)
             if shot is not None:
                 self._shots.move_to_end(key)
                 return shot
-            from promodesk.engines.visuals.shots import ShotRenderer
-
-            shot = ShotRenderer(dict(params), self._photo(clip.asset), self.size, clip.duration,
-                                clip.recipe.seed)
+            shot = engine.frame_source(dict(params), self._photo(clip.asset), self.size,
+                                       clip.duration, clip.recipe.seed)
             self._shots[key] = shot
             while len(self._shots) > self._keep:
                 self._shots.popitem(last=False)

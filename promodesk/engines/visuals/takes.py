@@ -1,0 +1,197 @@
+"""The visual engines as the registry sees them (:mod:`promodesk.engines.registry`): motion shots
+from photos ("shots"), diffusion stills animated like photos ("stills") and captions
+("captions"). Each makes a new take of a clip from a TakeRequest; the two picture engines also
+give the renderer a frame source per clip.
+"""
+
+from __future__ import annotations
+
+from promodesk.core.projectfile import add_asset, asset_path
+from promodesk.core.timeline import Asset, Recipe, Take
+from promodesk.engines.base import (CancelToken, EngineInfo, NewTake, Progress, RequestError,
+                                    TakeRequest, no_progress)
+
+CHECK_HEIGHT = 320  # a new shot take is checked by drawing one frame this tall
+STILL_SHORT_SIDE = 512  # stills are painted with this short side (the model's own size)
+# The caption styles render.captions draws (tests keep the two lists equal).
+CAPTION_STYLES = ("outline", "boxed", "karaoke")
+SHOT_SETTINGS = ("kind", "move", "text", "title", "price", "old_price", "cta", "colors",
+                 "transition_in")
+
+
+def _photo(request: TakeRequest):
+    """The PIL image of the request's current asset, or None when the take has no file."""
+    from promodesk.engines.visuals.photos import load_photo
+
+    if request.asset is None:
+        return None
+    return load_photo(asset_path(request.folder, request.asset.id))
+
+
+def _shot_renderer(params: dict, photo, size, duration_us: int, seed: int):
+    from promodesk.engines.visuals.shots import ShotRenderer
+
+    try:
+        return ShotRenderer(dict(params), photo, size, duration_us, seed)
+    except ValueError as err:  # an unknown shot kind or move
+        raise RequestError(str(err)) from None
+
+
+def _check_frame(params: dict, photo, request: TakeRequest, seed: int) -> None:
+    """Draw the middle frame of the shot at CHECK_HEIGHT, so a take that cannot be drawn fails
+    here, in the job, and not later in the preview."""
+    w, h = request.size
+    size = (max(2, round(CHECK_HEIGHT * w / h / 2) * 2), CHECK_HEIGHT)
+    _shot_renderer(params, photo, size, request.duration_us, seed).frame(request.duration_us // 2)
+
+
+class ShotTakes:
+    """The built-in visual engine: animated shots (push-ins, pans, cards) from product photos."""
+
+    info = EngineInfo(name="shots", kind="visuals", title="Motion shots from photos",
+                      output_licence="Made by PromoDesk from your photos and copy: yours to use, "
+                                     "including commercially.", commercial_use=True)
+    settings = SHOT_SETTINGS
+
+    def availability(self) -> str | None:
+        """Always available: the shots need no model and no download."""
+        return None
+
+    def frame_source(self, params: dict, photo, size: tuple[int, int], duration_us: int,
+                     seed: int):
+        """A ShotRenderer for the clip (see :class:`~promodesk.engines.base.VisualEngine`)."""
+        return _shot_renderer(params, photo, size, duration_us, seed)
+
+    def new_take(self, request: TakeRequest, progress: Progress = no_progress,
+                 cancel: CancelToken | None = None) -> NewTake:
+        """The shot again with the request's params and seed, over the same photo; checked by
+        drawing one frame."""
+        cancel = cancel or CancelToken()
+        recipe = request.recipe
+        progress(0.1, "Reading the photo")
+        photo = _photo(request)
+        cancel.check()
+        progress(0.4, "Laying out the shot")
+        _check_frame(recipe.params, photo, request, recipe.seed)
+        cancel.check()
+        progress(1.0, "Shot ready")
+        take = Take(request.asset.id if request.asset else None,
+                    Recipe(self.info.name, dict(recipe.params), int(recipe.seed)), None,
+                    label="regenerated")
+        return NewTake(take)
+
+
+class StillTakes:
+    """A text-to-image model (diffusion) painting a still from a prompt, which is then animated
+    like a product photo. Params: the shot settings, ``prompt`` (default: the shot's text as a
+    background scene) and ``model`` (a catalogue name or a model folder; default sd-turbo)."""
+
+    settings = SHOT_SETTINGS + ("prompt", "model", "steps")
+    default_model = "sd-turbo"
+
+    def __init__(self) -> None:
+        self.info = self._engine(self.default_model).info
+
+    @staticmethod
+    def _engine(model):
+        from promodesk.engines.visuals.diffusion import StillsEngine
+
+        return StillsEngine(model)
+
+    def availability(self) -> str | None:
+        """None when the default image model is installed here, else what is missing."""
+        return self._engine(self.default_model).availability()
+
+    def frame_source(self, params: dict, photo, size: tuple[int, int], duration_us: int,
+                     seed: int):
+        """The still (the take's asset, passed as ``photo``) animated like a product photo."""
+        return _shot_renderer(params, photo, size, duration_us, seed)
+
+    def new_take(self, request: TakeRequest, progress: Progress = no_progress,
+                 cancel: CancelToken | None = None) -> NewTake:
+        """Paint a new still for the request's prompt and seed, store it as a PNG asset and
+        return the take showing it (checked by drawing one frame)."""
+        import tempfile
+        from pathlib import Path
+
+        from promodesk.engines.base import stage
+        from promodesk.engines.visuals.diffusion import StillRequest, save_still, still_prompt
+
+        cancel = cancel or CancelToken()
+        params = dict(request.recipe.params)
+        model = params.get("model") or self.default_model
+        engine = self._engine(model)
+        prompt = params.get("prompt") or still_prompt(
+            " ".join(str(params.get(k) or "") for k in ("title", "text")) or request.text,
+            colors=list(params.get("colors") or []))
+        w, h = request.size
+        scale = STILL_SHORT_SIDE / min(w, h)
+        size = (int(w * scale) // 8 * 8, int(h * scale) // 8 * 8)
+        steps = int(params["steps"]) if params.get("steps") else None
+        image = engine.generate(StillRequest(prompt, size, int(request.recipe.seed), steps),
+                                stage(progress, 0.0, 0.85, "still"), cancel)
+        cancel.check()
+        progress(0.9, "Saving the still")
+        with tempfile.TemporaryDirectory() as tmp:
+            asset_id = add_asset(request.folder, save_still(image, Path(tmp) / "still.png"))
+        asset = Asset(asset_id, "image", None,
+                      {"prompt": prompt, "seed": int(request.recipe.seed), "model": str(model),
+                       "engine": "stills", "commercial_use": engine.info.commercial_use},
+                      engine.info.output_licence)
+        params.update(prompt=prompt, model=str(model))
+        _check_frame(params, image, request, request.recipe.seed)
+        progress(1.0, "Still ready")
+        take = Take(asset_id, Recipe("stills", params, int(request.recipe.seed)), None,
+                    label=f"still · {model}")
+        return NewTake(take, asset)
+
+
+class CaptionTakes:
+    """Caption clips: the cue's text set in the caption area in a style (outline, boxed,
+    karaoke); the look itself is chosen by the renderer from the frames under the caption."""
+
+    info = EngineInfo(name="captions", kind="captions", title="Captions",
+                      output_licence="Set in the bundled Noto Sans CJK and DejaVu fonts (SIL OFL / "
+                                     "Bitstream Vera): may be used in videos that are sold.",
+                      commercial_use=True)
+    settings = ("style",)
+
+    def availability(self) -> str | None:
+        """None when the bundled fonts are there, else how to get them back."""
+        from promodesk.engines.visuals.typeset import FONT_DIR, FONT_FILES
+
+        missing = [p for p in dict.fromkeys(_font_paths(FONT_FILES)) if not (FONT_DIR / p).is_file()]
+        return (f"The caption fonts are missing ({', '.join(missing)}); reinstall PromoDesk."
+                if missing else None)
+
+    def new_take(self, request: TakeRequest, progress: Progress = no_progress,
+                 cancel: CancelToken | None = None) -> NewTake:
+        """A new take of a caption with the request's params (``style``) and seed, checked by
+        fitting the text into the caption area of the canvas with the bundled fonts."""
+        from promodesk.engines.visuals import typeset as ts
+
+        cancel = cancel or CancelToken()
+        params = dict(request.recipe.params)
+        style = params.get("style", "outline")
+        if style not in CAPTION_STYLES:
+            raise RequestError(f"Unknown caption style {style!r}; choose one of "
+                               f"{', '.join(CAPTION_STYLES)}.")
+        progress(0.2, "Fitting the caption")
+        left, top, right, bottom = ts.caption_area(request.size)
+        lo, hi = ts.caption_size_limits(request.size)
+        reserve = ts.caption_reserve(style, hi)
+        ts.fit_text(request.text or " ", (right - left - 2 * reserve, bottom - top - 2 * reserve),
+                    max_lines=2, max_size=hi, min_size=lo)
+        cancel.check()
+        progress(1.0, "Caption ready")
+        take = Take(None, Recipe(self.info.name, params, int(request.recipe.seed)), None,
+                    label="regenerated")
+        return NewTake(take)
+
+
+def _font_paths(files) -> list:
+    """The font file names in typeset's FONT_FILES (a dict of weight -> name or names)."""
+    out = []
+    for value in dict(files).values():
+        out.extend(value if isinstance(value, (list, tuple)) else [value])
+    return out
