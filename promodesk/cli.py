@@ -7,10 +7,10 @@ import argparse
 
 from promodesk import __version__
 from promodesk.commands import EXIT_OK
-from promodesk.commands import brief, doctor, edit, make, models, music, regenerate, render
+from promodesk.commands import batch, brief, doctor, edit, make, models, music, regenerate, render
 
 # One module per command, in the order --help lists them.
-COMMANDS = [make, brief, music, render, regenerate, edit, models, doctor]
+COMMANDS = [make, batch, brief, music, render, regenerate, edit, models, doctor]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,17 +25,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns its exit code (the table in :mod:`promodesk.commands.errors`)."""
     import sys
 
+    from promodesk.commands.errors import (check_cwd, install_signal_handlers, run_command,
+                                           safe_streams)
+
     argv = sys.argv[1:] if argv is None else argv
+    safe_streams()
     if not argv:  # plain `promodesk`: the editor, on the example project
-        return edit.edit(argparse.Namespace(project=None))
+        return run_command(lambda: edit.edit(argparse.Namespace(project=None)), argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()
         return EXIT_OK
-    return args.func(args)
+    if args.command != "edit":  # the editor handles its own signals in its event loop
+        install_signal_handlers()
+
+    def command() -> int:
+        check_cwd()
+        return args.func(args)
+
+    return run_command(command, argv)
 
 
 if __name__ == "__main__":

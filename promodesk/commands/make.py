@@ -8,19 +8,23 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from promodesk.commands import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT_OK
+from promodesk.commands import EXIT_OK
+from promodesk.commands.checks import finite_number
+from promodesk.commands.errors import CommandError
 
 
 def _brief_from_args(args: argparse.Namespace):
+    from promodesk.commands.checks import resolved
     from promodesk.core.brief import Brief, BriefError, BriefProblem, read_brief, validate_brief
 
     if args.brief:
         brief, problems = read_brief(Path(args.brief))
     elif args.text is not None:
-        brief = Brief(text=args.text, images=[Path(p).resolve() for p in args.image],
+        brief = Brief(text=args.text, images=[resolved(Path(p)) for p in args.image],
                       title=args.title or "", price=args.price or "", cta=args.cta or "",
                       style=args.style or "auto", seconds=30, aspect="9:16")
         problems = []
@@ -49,59 +53,126 @@ def output_paths(out: Path, aspects: list[str], variants: int) -> dict[tuple[int
     return paths
 
 
-def run(args: argparse.Namespace) -> int:
-    from promodesk.commands.progress import TerminalProgress
-    from promodesk.core.brief import BriefError
-    from promodesk.core.projectfile import ProjectFileError
-    from promodesk.core.timeline import ASPECTS
-    from promodesk.engines.base import CancelToken, Cancelled, EngineUnavailable, stage
-    from promodesk.core.musicspec import MusicSpecError
-    from promodesk.render.export import ExportError, export_video
-    from promodesk.engines.assemble import make_project
+def _project_folders(args: argparse.Namespace, out: Path, videos: dict, aspects: list[str]
+                     ) -> list[Path]:
+    """The project folder of each variant: --project itself for one variant, one folder per
+    variant inside --project for several, else beside the first video."""
+    folders = []
+    for v in range(args.variants):
+        if args.project and args.variants == 1:
+            folders.append(Path(args.project).expanduser().absolute())
+        elif args.project:
+            folders.append(Path(args.project).expanduser().absolute()
+                           / f"{out.stem}-v{v + 1}.promodesk")
+        else:
+            folders.append(out.with_name(videos[(v, aspects[0])].stem + ".promodesk"))
+    return folders
 
-    try:
-        brief = _brief_from_args(args)
-    except BriefError as err:
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+
+def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list[Path],
+                                                      list[bool]]:
+    """Every check made before any work (options, the voice model, each output); returns the
+    aspects, the output video, the videos by (variant, aspect), the project folders and whether
+    each is new. Raises CommandError naming what is wrong."""
+    from promodesk.commands import checks
+    from promodesk.core.timeline import ASPECTS
+
     aspects = [a.strip() for a in (args.aspect or brief.aspect).split(",") if a.strip()]
     bad = [a for a in aspects if a not in ASPECTS]
     if bad or not aspects:
-        print(f"promodesk: --aspect must be a comma-separated list of {', '.join(ASPECTS)}",
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise CommandError(f"--aspect must be a comma-separated list of {', '.join(ASPECTS)}")
     if not 0.1 <= args.scale <= 1.0:
-        print("promodesk: --scale must be between 0.1 and 1", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.variants < 1:
-        print("promodesk: --variants must be at least 1", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    out = Path(args.output).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
+        raise CommandError("--scale must be between 0.1 and 1")
+    if not 1 <= args.variants <= 20:
+        raise CommandError("--variants must be between 1 and 20")
+    if args.voice:
+        # Before the music is composed: a wrong model name must not cost a minute of work.
+        from promodesk.engines.voice.bark import VoiceEngine
+
+        why = VoiceEngine(args.voice).availability()
+        if why:
+            raise CommandError(f"--voice {args.voice}: {why}")
+    given = Path(args.output).expanduser()
+    if given.suffix == "" and not given.is_dir():
+        given = given.with_suffix(".mp4")
+    checks.refuse_folder_and_suffix(given, (".mp4",), "an MP4 video")
+    out = checks.resolved(given.absolute())
     videos = output_paths(out, aspects, args.variants)
+    subtitles = [p.with_suffix(s) for p in videos.values() for s in (".srt", ".vtt")] \
+        if args.captions != "none" else []
+    folders = _project_folders(args, out, videos, aspects)
+    for p in [*videos.values(), *subtitles]:
+        if p.is_dir():
+            raise CommandError(f"the output {p} is a folder; choose another output name.")
+    inputs = [brief.source, *brief.images]
+    checks.refuse_inputs([*videos.values(), *subtitles], inputs)
+    checks.refuse_inputs(folders, inputs)
+    checks.refuse_long_names([*videos.values(), *subtitles, *folders])
+    new = [checks.project_target(f, args.overwrite) for f in folders]
+    for folder in {*(p.parent for p in videos.values()), *(f.parent for f in folders)}:
+        checks.writable_folder(folder, create=True)
+    checks.sweep({*(p.parent for p in videos.values()), *(f.parent for f in folders)})
+    w, h = ASPECTS[aspects[0]]
+    size = (round(w * args.scale / 2) * 2, round(h * args.scale / 2) * 2)
+    photos = sum(p.stat().st_size for p in brief.images if p.is_file())
+    need = len(videos) * checks.video_bytes(size, brief.seconds) + args.variants * (
+        photos + int(brief.seconds * 48_000 * 2 * 3))
+    checks.free_space(out.parent, need)
+    return aspects, out, videos, folders, new
+
+
+def _make_one(brief, folder: Path, new: bool, **job):
+    """make_project into ``folder``: a new folder is made under a hidden staging name and renamed
+    into place at the end, so a stopped or killed run never leaves a half-made project."""
+    import shutil
+    import tempfile
+
+    from promodesk.core.projectfile import temp_prefix
+    from promodesk.engines.assemble import make_project
+
+    if not new:
+        return make_project(brief, folder, **job)
+    staging = Path(tempfile.mkdtemp(prefix=temp_prefix(folder.name), dir=folder.parent))
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(staging, 0o777 & ~mask)  # mkdtemp makes it 0700; a project folder is 0755
+    try:
+        made = make_project(brief, staging, **job)
+        os.rename(staging, folder)
+        made.folder = folder
+        return made
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from promodesk.commands.progress import TerminalProgress
+    from promodesk.core.timeline import ASPECTS
+    from promodesk.engines.base import CancelToken, stage
+    from promodesk.render.export import export_video
+
+    brief = _brief_from_args(args)
+    aspects, out, videos, folders, new = _check(args, brief)
     bar = TerminalProgress()
     cancel = CancelToken()
     written: list[Path] = []
     jobs = args.variants * (1 + len(aspects))
     step = 0
     try:
-        for v in range(args.variants):
-            folder = Path(args.project) if args.project and args.variants == 1 else \
-                (Path(args.project) / f"{out.stem}-v{v + 1}.promodesk" if args.project
-                 else out.with_name(videos[(v, aspects[0])].stem + ".promodesk"))
-            made = make_project(brief, folder, seed=args.seed, variant=v, aspect=aspects[0],
-                                voice=args.voice,
-                                progress=stage(bar, step / jobs, (step + 1) / jobs,
-                                               f"variant {v + 1}" if args.variants > 1 else "plan"),
-                                cancel=cancel)
+        for v, folder in enumerate(folders):
+            made = _make_one(brief, folder, new[v], seed=args.seed, variant=v, aspect=aspects[0],
+                             voice=args.voice,
+                             progress=stage(bar, step / jobs, (step + 1) / jobs,
+                                            f"variant {v + 1}" if args.variants > 1 else "plan"),
+                             cancel=cancel)
             step += 1
             for note in made.notes:
                 print(f"\nnote: {note}", file=sys.stderr)
             written.append(folder)
             for aspect in aspects:
                 w, h = (round(x * args.scale / 2) * 2 for x in ASPECTS[aspect])
-                target = videos[(v, aspect)]
-                result = export_video(made.project, folder, target, (w, h),
+                result = export_video(made.project, folder, videos[(v, aspect)], (w, h),
                                       captions=args.captions,
                                       progress=stage(bar, step / jobs, (step + 1) / jobs,
                                                      f"export {aspect}"),
@@ -111,31 +182,11 @@ def run(args: argparse.Namespace) -> int:
                 if result.missing_glyphs:
                     print(f"\nnote: no bundled font can draw {''.join(result.missing_glyphs)!r};"
                           " those characters were left out of the burned captions.", file=sys.stderr)
-    except KeyboardInterrupt:
+    except BaseException:
         cancel.cancel()
+        raise
+    finally:
         bar.done()
-        print("promodesk: cancelled; no partial video was left behind", file=sys.stderr)
-        return EXIT_CANCELLED
-    except Cancelled:
-        bar.done()
-        return EXIT_CANCELLED
-    except (BriefError, MusicSpecError) as err:
-        bar.done()
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except EngineUnavailable as err:
-        bar.done()
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except ExportError as err:
-        bar.done()
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_FAILED
-    except (ProjectFileError, OSError) as err:
-        bar.done()
-        print(f"promodesk: could not write the output: {err}", file=sys.stderr)
-        return EXIT_FAILED
-    bar.done()
     print("Wrote: " + ", ".join(str(p) for p in written))
     return EXIT_OK
 
@@ -148,10 +199,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("brief", nargs="?", help="brief file (.toml, .json or plain text)")
     p.add_argument("-o", "--output", required=True, help="output video, e.g. promo.mp4")
     p.add_argument("--aspect", help="one or more of 9:16,1:1,16:9 (default: the brief's)")
-    p.add_argument("--seconds", type=float, help="length of the video (5..180)")
+    p.add_argument("--seconds", type=finite_number, help="length of the video (5..180)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same video)")
     p.add_argument("--variants", type=int, default=1, help="make N different cuts for A/B tests")
     p.add_argument("--project", help="project folder to write (default: next to the output)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing project folder (a damaged one is never replaced)")
     p.add_argument("--captions", choices=["burn", "soft", "both", "none"], default="burn",
                    help="burn captions into the picture, add a subtitle track, or both")
     p.add_argument("--scale", type=float, default=1.0,

@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from promodesk.commands import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT_OK
+from promodesk.commands import EXIT_OK
+from promodesk.commands.errors import CommandError
 
 
 def outputs(out: Path, aspects: list[str]) -> list[tuple[str | None, Path]]:
@@ -21,46 +22,58 @@ def outputs(out: Path, aspects: list[str]) -> list[tuple[str | None, Path]]:
             for a in aspects]
 
 
-def run(args: argparse.Namespace) -> int:
-    from promodesk.core.projectfile import ProjectFileError, load_project
+def _check(args: argparse.Namespace, project, folder: Path, aspects: list[str]
+           ) -> list[tuple[str | None, Path]]:
+    """Every output check made before rendering; returns (aspect, video) per export. Raises
+    CommandError naming the file."""
+    from promodesk.commands import checks
+    from promodesk.core.projectfile import ASSETS_DIR, AUTOSAVE_DIR, PROJECT_FILE
     from promodesk.core.timeline import ASPECTS
-    from promodesk.engines.base import Cancelled, CancelToken
-    from promodesk.engines.visuals.photos import PhotoError
-    from promodesk.engines.visuals.typeset import FontError
+
+    given = Path(args.output).expanduser()
+    checks.refuse_folder_and_suffix(given, (".mp4",), "an MP4 video")
+    out = checks.resolved(given.absolute())
+    targets = outputs(out, aspects)
+    videos = [p for _, p in targets]
+    subtitles = [p.with_suffix(s) for p in videos for s in (".srt", ".vtt")] \
+        if args.captions != "none" else []
+    for p in [*videos, *subtitles]:
+        if p.is_dir():
+            raise CommandError(f"the output {p} is a folder; choose another output name.")
+    checks.refuse_inputs([*videos, *subtitles], [folder / PROJECT_FILE],
+                         protected=[folder / ASSETS_DIR, folder / AUTOSAVE_DIR])
+    checks.refuse_long_names([*videos, *subtitles])
+    checks.writable_folder(out.parent)
+    checks.sweep([out.parent])
+    seconds = project.duration / 1_000_000
+    need = sum(checks.video_bytes(ASPECTS[a] if a else (project.width, project.height), seconds,
+                                  float(project.fps)) for a, _ in targets)
+    checks.free_space(out.parent, need)
+    return targets
+
+
+def run(args: argparse.Namespace) -> int:
+    from promodesk.core.projectfile import load_project
+    from promodesk.core.timeline import ASPECTS
+    from promodesk.engines.base import CancelToken
     from promodesk.commands.progress import TerminalProgress
-    from promodesk.render.export import ExportError, export_video
+    from promodesk.render.export import export_video
 
     aspects = [a.strip() for a in (args.aspect or "").split(",") if a.strip()]
     bad = [a for a in aspects if a not in ASPECTS]
     if bad:
-        print(f"promodesk: unknown aspect {', '.join(bad)}; use {', '.join(ASPECTS)} "
-              "(comma-separated for several)", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    out = Path(args.output)
-    if out.suffix.lower() != ".mp4":
-        print(f"promodesk: the output must be an .mp4 file, not {out.name}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        project = load_project(Path(args.project))
-    except ProjectFileError as err:
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise CommandError(f"unknown aspect {', '.join(bad)}; use {', '.join(ASPECTS)} "
+                           "(comma-separated for several)")
+    folder = Path(args.project)
+    project = load_project(folder)
     cancel = CancelToken()
-    for aspect, path in outputs(out, aspects):
+    for aspect, path in _check(args, project, folder, aspects):
         bar = TerminalProgress()
         try:
-            result = export_video(project, Path(args.project), path, size=aspect,
-                                  captions=args.captions, progress=bar, cancel=cancel,
-                                  encoder=args.encoder)
-        except (Cancelled, KeyboardInterrupt):
+            result = export_video(project, folder, path, size=aspect, captions=args.captions,
+                                  progress=bar, cancel=cancel, encoder=args.encoder)
+        finally:
             bar.done()
-            print("promodesk: export cancelled; no file was written", file=sys.stderr)
-            return EXIT_CANCELLED
-        except (ExportError, PhotoError, FontError) as err:
-            bar.done()
-            print(f"promodesk: {err}", file=sys.stderr)
-            return EXIT_FAILED
-        bar.done()
         extra = "".join(f" + {p.name}" for p in result.subtitles)
         print(f"{result.path}{extra}: {result.frames} frames in {result.seconds:.1f} s "
               f"({result.encoder})")

@@ -9,7 +9,10 @@ of them at once, so the user fixes everything in one go.
 from __future__ import annotations
 
 import difflib
+import errno
 import json
+import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -22,6 +25,13 @@ from promodesk.core.timeline import ASPECTS
 
 LANGUAGES = ("auto", "zh", "en", "mixed")
 MIN_SECONDS, MAX_SECONDS = 5, 180
+# Bounds a brief must keep, so that a huge or crafted file is refused with a message instead of
+# hours of work: the file, the copy, each short field, the photos and colours.
+MAX_FILE_BYTES = 1_000_000
+MAX_TEXT_CHARS = 20_000
+MAX_FIELD_CHARS = 500
+MAX_IMAGES = 50
+MAX_COLOURS = 16
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FIELDS = ("title", "text", "images", "language", "aspect", "seconds", "style", "price", "cta",
            "brand_colors", "audience")
@@ -95,25 +105,38 @@ def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief,
         if v is None:
             return default
         if not isinstance(v, str):
-            problems.append(BriefProblem(name, f"must be text, not {v!r}"))
+            problems.append(BriefProblem(name, f"must be text, not {_show(v)}"))
+            return default
+        most = MAX_TEXT_CHARS if name == "text" else MAX_FIELD_CHARS
+        if len(v) > most:
+            problems.append(BriefProblem(name, f"is {len(v)} characters long; PromoDesk takes up "
+                                               f"to {most}. Shorten it."))
             return default
         return v
 
     seconds: Any = d.get("seconds", 30)
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        problems.append(BriefProblem("seconds", f"must be a number of seconds, not {seconds!r}"))
+        problems.append(BriefProblem("seconds", f"must be a number of seconds, not {_show(seconds)}"))
         seconds = 30
     base = base or Path.cwd()
     images = []
-    for item in _as_list(d.get("images")):
-        if isinstance(item, str) and item.strip():
-            p = Path(item).expanduser()
-            images.append(p if p.is_absolute() else (base / p).resolve())
+    items = _as_list(d.get("images"))
+    if len(items) > MAX_IMAGES:
+        problems.append(BriefProblem("images", f"{len(items)} photos; PromoDesk takes up to "
+                                               f"{MAX_IMAGES}. Pick the best ones."))
+        items = []
+    for item in items:
+        if isinstance(item, str) and item.strip() and "\0" not in item:
+            images.append(_absolute(Path(item).expanduser(), base))
         else:
-            problems.append(BriefProblem("images", f"each image must be a file path, not {item!r}"))
+            problems.append(BriefProblem("images", f"each image must be a file path, not {_show(item)}"))
     colours = []
-    for c in _as_list(d.get("brand_colors")):
-        colours.append(c if isinstance(c, str) else repr(c))
+    found = _as_list(d.get("brand_colors"))
+    if len(found) > MAX_COLOURS:
+        problems.append(BriefProblem("brand_colors", f"{len(found)} colours; up to {MAX_COLOURS}"))
+        found = []
+    for c in found:
+        colours.append(c if isinstance(c, str) else _show(c))
     brief = Brief(text=text("text"), title=text("title"), images=images,
                   language=text("language", "auto") or "auto", aspect=text("aspect", "9:16"),
                   seconds=seconds, style=text("style", "auto") or "auto", price=text("price"),
@@ -121,10 +144,31 @@ def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief,
     return brief, problems
 
 
+def _show(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _absolute(path: Path, base: Path) -> Path:
+    """``path`` made absolute against ``base``, links followed where possible (a link loop is
+    left as is, for the image check to report)."""
+    path = path if path.is_absolute() else base / path
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        return Path(os.path.abspath(path))
+
+
 def _check_image(path: Path) -> str | None:
     """None if ``path`` is a photo Pillow can decode, else the reason it is not."""
-    if not path.exists():
-        return f"image file not found: {path}"
+    try:
+        os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return f"the image path is a symbolic link that points back at itself: {path}"
+        if err.errno in (errno.ENOENT, errno.ENOTDIR):
+            return f"image file not found: {path}"
+        return f"cannot read the image ({err.strerror or err}): {path}"
     if not path.is_file():
         return f"not a file: {path}"
     try:
@@ -145,6 +189,11 @@ def validate_brief(brief: Brief) -> list[BriefProblem]:
     if not brief.text.strip():
         problems.append(BriefProblem("text", "the copy is empty; write a sentence or two about "
                                              "the product"))
+    for name, most in (("text", MAX_TEXT_CHARS), ("title", MAX_FIELD_CHARS),
+                       ("price", MAX_FIELD_CHARS), ("cta", MAX_FIELD_CHARS)):
+        if len(getattr(brief, name)) > most:
+            problems.append(BriefProblem(name, f"is {len(getattr(brief, name))} characters long; "
+                                               f"PromoDesk takes up to {most}. Shorten it."))
     for path in brief.images:
         reason = _check_image(Path(path))
         if reason:
@@ -152,7 +201,10 @@ def validate_brief(brief: Brief) -> list[BriefProblem]:
     if brief.aspect not in ASPECTS:
         problems.append(BriefProblem("aspect", f"'{brief.aspect}' is not a supported aspect; use "
                                                f"one of {', '.join(ASPECTS)}"))
-    if not MIN_SECONDS <= brief.seconds <= MAX_SECONDS:
+    if not math.isfinite(brief.seconds):
+        problems.append(BriefProblem("seconds", f"{brief.seconds} is not a number of seconds; "
+                                                f"give {MIN_SECONDS}..{MAX_SECONDS}"))
+    elif not MIN_SECONDS <= brief.seconds <= MAX_SECONDS:
         problems.append(BriefProblem("seconds", f"{brief.seconds:g} s is outside "
                                                 f"{MIN_SECONDS}..{MAX_SECONDS} seconds"))
     if brief.language not in LANGUAGES:
@@ -170,6 +222,12 @@ def read_brief(path: Path) -> tuple[Brief, list[BriefProblem]]:
     be read or parsed at all."""
     path = Path(path)
     try:
+        if path.is_dir():
+            raise BriefError([BriefProblem("file", "this is a folder, not a brief file")], path)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise BriefError([BriefProblem("file", f"the brief is over {MAX_FILE_BYTES // 1000} kB; "
+                                                   "a brief is a page of copy and a few fields")],
+                             path)
         raw = path.read_bytes()
     except OSError as err:
         raise BriefError([BriefProblem("file", f"cannot read the brief: {err.strerror or err}")],
@@ -190,6 +248,9 @@ def read_brief(path: Path) -> tuple[Brief, list[BriefProblem]]:
         else:
             lines = [ln.strip() for ln in content.splitlines() if ln.strip()]
             data = {"text": content.strip(), "title": lines[0][:40] if lines else ""}
+    except RecursionError:
+        raise BriefError([BriefProblem("file", "nested too deeply (lists inside lists hundreds "
+                                               "of levels deep) to be a brief")], path) from None
     except (tomllib.TOMLDecodeError, ValueError) as err:
         kind = "TOML" if suffix == ".toml" else "JSON"
         raise BriefError([BriefProblem("file", f"not valid {kind}: {err}")], path) from None
