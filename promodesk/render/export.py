@@ -10,6 +10,7 @@ file in the target folder and renamed at the end: a cancelled or failed export l
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import subprocess
@@ -25,6 +26,7 @@ import cv2
 import numpy as np
 
 from promodesk.core.script import has_han
+from promodesk.core.projectfile import sweep_stale_temps, temp_prefix
 from promodesk.core.timeline import ASPECTS, Project, frame_start
 from promodesk.engines.base import CancelToken, Progress, no_progress
 from promodesk.render.frame import FrameRenderer
@@ -53,16 +55,28 @@ class ExportResult:
 
 
 def ffmpeg_exe() -> str:
-    """Path of the ffmpeg binary shipped with imageio-ffmpeg."""
+    """Path of the ffmpeg binary shipped with imageio-ffmpeg (or IMAGEIO_FFMPEG_EXE). Raises
+    ExportError saying so when there is none: a missing ffmpeg is not a disk problem."""
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    try:
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+    except (RuntimeError, OSError) as err:
+        raise ExportError(f"ffmpeg, which writes the videos, is missing ({err}). Reinstall "
+                          "PromoDesk, or set IMAGEIO_FFMPEG_EXE to a working ffmpeg.") from None
+    if not Path(exe).is_file():
+        raise ExportError(f"ffmpeg, which writes the videos, is missing: {exe} does not exist. "
+                          "Reinstall PromoDesk, or set IMAGEIO_FFMPEG_EXE to a working ffmpeg.")
+    return exe
 
 
 @functools.lru_cache(maxsize=None)
 def working_hardware_encoders() -> tuple[str, ...]:
     """The hardware H.264 encoders ffmpeg lists that also open and encode a test clip here."""
-    exe = ffmpeg_exe()
+    try:
+        exe = ffmpeg_exe()
+    except ExportError:
+        return ()
     try:
         listed = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True,
                                 text=True, timeout=20).stdout
@@ -139,7 +153,8 @@ def frame_count(project: Project) -> int:
 
 
 def _temp(folder: Path, name: str, suffix: str) -> Path:
-    fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
+    # named with our process id, so the next export here can sweep what a killed one left
+    fd, path = tempfile.mkstemp(prefix=temp_prefix(name), suffix=suffix, dir=folder)
     os.close(fd)
     return Path(path)
 
@@ -158,14 +173,19 @@ def _audio(project: Project, folder: Path, path: Path) -> None:
     from promodesk.render.mix import mix_project
 
     audio, sr = mix_project(project, folder)
-    sf.write(str(path), audio, sr, format="WAV", subtype="FLOAT")
+    try:
+        sf.write(str(path), audio, sr, format="WAV", subtype="FLOAT")
+    except (sf.LibsndfileError, AssertionError) as err:
+        # soundfile reports a full disk as its own error, or as an assert on a short write
+        raise OSError(errno.ENOSPC, f"could not write the audio ({err or 'short write'})",
+                      str(path)) from None
 
 
 def export_video(project: Project, folder: Path, out_path: Path,
                  size: tuple[int, int] | str | None = None, captions: str = "burn",
                  progress: Progress = no_progress, cancel: CancelToken | None = None,
                  encoder: str = "auto", workers: int | None = None,
-                 pipe_format: str = "yuv420p") -> ExportResult:
+                 pipe_format: str = "yuv420p", encoder_threads: int | None = None) -> ExportResult:
     """Render ``project`` (assets in ``folder``) to ``out_path`` (.mp4) at ``size`` (w, h pixels,
     an aspect name such as "16:9", or None for the project's canvas), 30 fps unless the project
     says otherwise. ``captions``: "burn" (drawn into the picture), "soft" (a mov_text subtitle
@@ -173,7 +193,8 @@ def export_video(project: Project, folder: Path, out_path: Path,
     ``encoder``: "auto" (a working hardware encoder, else libx264) or an ffmpeg encoder name;
     when it fails, libx264 takes over (``ExportResult.encoder`` says which one wrote the file).
     ``workers``: render threads (default: cores + 2); ``pipe_format``: "yuv420p" or "rgb24",
-    see :data:`PIPE_FORMATS`.
+    see :data:`PIPE_FORMATS`. ``encoder_threads``: fix the encoder's thread count (x264's
+    output depends on it, so batch renders fix it to give the same bytes on every machine).
     Returns an :class:`ExportResult`; raises Cancelled (nothing left behind) or ExportError."""
     if captions not in CAPTION_MODES:
         raise ValueError(f"captions must be one of {', '.join(CAPTION_MODES)}, not {captions!r}")
@@ -185,8 +206,8 @@ def export_video(project: Project, folder: Path, out_path: Path,
     out_path = Path(out_path)
     if project.duration <= 0:
         raise ExportError("The timeline is empty: add a clip before exporting.")
-    if not out_path.parent.is_dir():
-        raise ExportError(f"The folder {out_path.parent} does not exist; choose another one.")
+    check_output(out_path, captions != "none")
+    sweep_stale_temps(out_path.parent)
     started = time.monotonic()
     # a hardware encoder that fails to open or dies mid-way hands over to libx264
     candidates = [*working_hardware_encoders()] if encoder == "auto" else [encoder]
@@ -210,7 +231,7 @@ def export_video(project: Project, folder: Path, out_path: Path,
             temps.append(video)
             try:
                 frames = _encode(renderer, project, size, name, wav, srt, cues, video,
-                                 progress, cancel, workers, pipe_format)
+                                 progress, cancel, workers, pipe_format, encoder_threads)
                 break
             except ExportError:
                 if i == len(candidates) - 1:
@@ -225,11 +246,40 @@ def export_video(project: Project, folder: Path, out_path: Path,
         return ExportResult(out_path, subtitles, name, frames, time.monotonic() - started,
                             renderer.missing_glyphs())
     except OSError as err:
-        raise ExportError(f"Could not write the video to {out_path.parent} ({err.strerror or err})."
-                          " Free some disk space or choose another folder.") from None
+        raise ExportError(_write_problem(err, out_path)) from None
     finally:
         for p in temps:
             p.unlink(missing_ok=True)
+
+
+def check_output(out_path: Path, subtitles: bool = True) -> None:
+    """Refuse, before any rendering, an output the export could only fail on at the end: a
+    folder, a name too long for the file system, or a folder that does not exist. Raises
+    ExportError naming the file."""
+    out_path = Path(out_path)
+    names = [out_path] + ([out_path.with_suffix(".srt"), out_path.with_suffix(".vtt")]
+                          if subtitles else [])
+    for p in names:
+        if p.is_dir():
+            raise ExportError(f"{p} is a folder; choose a file name for the video.")
+        if len(os.fsencode(p.name)) > 255:
+            raise ExportError(f"The file name {p.name[:60]}... is longer than the 255 bytes "
+                              "file systems allow; choose a shorter name.")
+    if not out_path.parent.is_dir():
+        raise ExportError(f"The folder {out_path.parent} does not exist; choose another one.")
+
+
+def _write_problem(err: OSError, out_path: Path) -> str:
+    """A message for an OSError met while writing ``out_path``, by its cause."""
+    where = err.filename or out_path.parent
+    if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return (f"The disk is full: could not write {where}. Free some disk space or choose "
+                "another folder.")
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"No permission to write {where}; choose a folder you can write to."
+    if err.errno == errno.ENAMETOOLONG:
+        return f"The name {out_path.name[:60]}... is too long for the file system; choose a shorter one."
+    return f"Could not write {where} ({err.strerror or err}); check the disk and try again."
 
 
 def _pipe_frame(renderer: FrameRenderer, t_us: int, pipe_format: str) -> memoryview:
@@ -248,7 +298,8 @@ def _widen_pipe(stream) -> None:
 
 def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], encoder: str,
             wav: Path, srt: Path | None, cues, video: Path, progress: Progress,
-            cancel: CancelToken, workers: int | None, pipe_format: str) -> int:
+            cancel: CancelToken, workers: int | None, pipe_format: str,
+            encoder_threads: int | None = None) -> int:
     """Render every frame on a thread pool and pipe them, in order, into one ffmpeg process
     writing ``video``. Returns the number of frames."""
     fps = project.fps
@@ -259,13 +310,18 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
         cmd += ["-i", str(srt)]
     cmd += ["-map", "0:v", "-map", "1:a", *colour_args(pipe_format),
             *encoder_args(encoder, size, float(fps)),
+            *(["-threads", str(encoder_threads)] if encoder_threads else []),
             "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE)]
     if srt is not None:
         lang = "chi" if any(has_han(c.text) for c in cues) else "eng"
         cmd += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={lang}"]
     cmd += ["-t", f"{project.duration / 1_000_000:.6f}", "-movflags", "+faststart", str(video)]
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+    except OSError as err:  # there but not runnable: not a disk problem
+        raise ExportError(f"ffmpeg ({cmd[0]}) cannot run ({err.strerror or err}). Reinstall "
+                          "PromoDesk, or set IMAGEIO_FFMPEG_EXE to a working ffmpeg.") from None
     _widen_pipe(proc.stdin)
     errors: deque[bytes] = deque(maxlen=40)
     reader = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)
@@ -311,7 +367,9 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
     if rc != 0:
         tail = b"".join(errors).decode("utf-8", "replace").strip().splitlines()[-3:]
         if any("No space left" in line for line in tail):
-            raise ExportError("The disk is full: free some space or export to another folder.")
-        raise ExportError(f"The video encoder {encoder} failed: {' / '.join(tail) or rc}. "
+            raise ExportError(f"The disk is full: could not write the video in {video.parent}. "
+                              "Free some space or export to another folder.")
+        raise ExportError(f"The video encoder {encoder} (ffmpeg {cmd[0]}) failed: "
+                          f"{' / '.join(tail) or rc}. "
                           "Try again; if it keeps failing, export with encoder libx264.")
     return n
