@@ -3,20 +3,19 @@ for on this computer, and the one place that downloads them (only when the user 
 
 A model is found in PromoDesk's own models folder (``<user data dir>/models/<name>/``, a plain
 Hugging Face folder a user may copy in by hand) or in the Hugging Face cache. Engines never
-download: they call :func:`require` and tell the user how to get what is missing.
+download: they load through :func:`.loading.load_pretrained`, which calls :func:`require` and
+tells the user how to get what is missing.
 
 Safety: only safetensors weights are accepted (pickled ``.bin``/``.pt``/``.ckpt`` files can run
-code when loaded), and nothing is ever loaded with ``trust_remote_code``.
+code when loaded); :mod:`.loading` holds the rest of the loading rules.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from promodesk.engines.base import CancelToken, Cancelled, EngineUnavailable, Progress, no_progress
 
@@ -57,6 +56,10 @@ CATALOGUE: dict[str, ModelInfo] = {m.name: m for m in [
     ModelInfo("musicgen-medium", "music", "MusicGen medium (1.5B)", "facebook/musicgen-medium",
               int(8.0 * GB), "CC-BY-NC 4.0", False,
               note="Better music than small; needs about 8 GB of VRAM in half precision."),
+    ModelInfo("ace-step-1.5", "music", "ACE-Step 1.5 XL turbo (8 steps)",
+              "ACE-Step/acestep-v15-xl-turbo-diffusers", int(10 * GB), "MIT", True,
+              note="Music you may sell (MIT weights; the model card allows commercial use). "
+                   "Best on a 16 GB+ graphics card; slow but possible on the CPU."),
     ModelInfo("sd-turbo", "stills", "SD-Turbo (1-4 steps, 512 px)", "stabilityai/sd-turbo",
               int(2.6 * GB), "Stability AI Community License (sai-nc-community)", False,
               variant="fp16",
@@ -126,7 +129,7 @@ def locate(name: str) -> Path | None:
 
 def how_to_get(model: ModelInfo) -> str:
     """The sentence telling a user how to get ``model``."""
-    return (f"Download it with `promodesk models download {model.name}` "
+    return (f"Download it with {download_command(model.name)} "
             f"(about {model.size_bytes / GB:.1f} GB, licence {model.licence}), or copy a "
             f"Hugging Face folder of {model.repo_id} to {models_folder() / model.name}.")
 
@@ -139,7 +142,7 @@ def require(name: str) -> Path:
     if folder is None:
         raise EngineUnavailable(f"The {model.title} model is not on this computer. "
                                 f"{how_to_get(model)}")
-    check_safetensors(folder)
+    check_safetensors(folder, name)
     return folder
 
 
@@ -151,53 +154,42 @@ def _weight_files(folder: Path) -> list[Path]:
             and not p.name.startswith("training_args")]
 
 
-def check_safetensors(folder: Path) -> None:
+def download_command(name: str | None = None) -> str:
+    """The command that downloads catalogue model ``name``, quoted for a message (with a NAME
+    placeholder and where to find the names when ``name`` is None)."""
+    if name:
+        return f"`promodesk models download {name}`"
+    return "`promodesk models download NAME` (`promodesk models list` shows the names)"
+
+
+def check_safetensors(folder: Path, name: str | None = None) -> None:
     """Refuse a model folder whose weights are not all in safetensors files.
 
     Every folder holding weights (the model itself, or each part of a diffusers pipeline) must
-    hold a ``.safetensors`` file; a part with only pickled weights raises EngineUnavailable."""
+    hold a ``.safetensors`` file; a part with only pickled weights raises EngineUnavailable,
+    whose message names the folder and the download command for ``name`` (a catalogue name)."""
     folder = Path(folder)
     if not folder.is_dir() or not _is_model_folder(folder):
         raise EngineUnavailable(f"{folder} is not a model folder (no config.json or "
-                                "model_index.json in it).")
+                                "model_index.json in it). Choose the folder of a Hugging Face "
+                                f"model, or download one with {download_command(name)}.")
     weights = _weight_files(folder)
     by_dir: dict[Path, set[str]] = {}
     for w in weights:
         by_dir.setdefault(w.parent, set()).add(w.suffix)
     unsafe = sorted(str(d.relative_to(folder)) or "." for d, sfx in by_dir.items()
                     if ".safetensors" not in sfx)
-    if not weights or unsafe:
-        where = ", ".join(unsafe) if unsafe else "."
+    if not weights:
+        raise EngineUnavailable(
+            f"{folder} holds no model weights (no .safetensors file): the model was not copied "
+            f"or downloaded completely. Download it with {download_command(name)}.")
+    if unsafe:
+        where = ", ".join(unsafe)
         raise EngineUnavailable(
             f"{folder} has no safetensors weights (in: {where}). PromoDesk loads only safetensors "
             "files, because pickled weights (.bin, .pt, .ckpt) can run code on your computer. "
-            "Download the model again with `promodesk models download NAME`, or convert it to "
+            f"Download the model again with {download_command(name)}, or convert it to "
             "safetensors with a tool you trust.")
-
-
-def model_folder(model: str | Path) -> Path:
-    """The folder of ``model`` (a catalogue name or a folder path), checked to hold only
-    safetensors weights; EngineUnavailable saying what is missing and how to get it otherwise."""
-    if str(model) in CATALOGUE:
-        return require(str(model))
-    folder = Path(model)
-    check_safetensors(folder)
-    return folder
-
-
-def engine_availability(folder: Callable[[], Path], libraries: tuple[str, ...],
-                        title: str) -> str | None:
-    """None when the libraries import and ``folder()`` finds the model, else what is missing and
-    how to get it (for an engine's ``availability``)."""
-    import importlib.util
-
-    if any(importlib.util.find_spec(lib) is None for lib in libraries):
-        return f"{title} needs the model extras: pip install 'promodesk[gpu]' ({', '.join(libraries)})."
-    try:
-        folder()
-    except EngineUnavailable as err:
-        return str(err)
-    return None
 
 
 def folder_bytes(folder: Path) -> int:
@@ -260,36 +252,6 @@ def download(name: str, progress: Progress = no_progress,
             f"Could not download {model.title} from {model.repo_id}: {err}. Check the internet "
             "connection and try again; what was already fetched is kept.") from err
     folder = Path(path)
-    check_safetensors(folder)
+    check_safetensors(folder, name)
     progress(1.0, f"{model.title} is ready")
     return folder
-
-
-_OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
-
-
-@contextlib.contextmanager
-def no_network():
-    """While inside, Hugging Face libraries run offline (HF_HUB_OFFLINE and friends set, also in
-    an already imported huggingface_hub). Engines load their models inside this; only
-    :func:`download` goes online, and only when the user asks."""
-    saved = {k: os.environ.get(k) for k in _OFFLINE_VARS}
-    os.environ.update({k: "1" for k in _OFFLINE_VARS})
-    _set_hub_offline_flag()
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        _set_hub_offline_flag()
-
-
-def _set_hub_offline_flag() -> None:
-    # huggingface_hub reads the variable once, at import; keep its copy in step with ours.
-    constants = sys.modules.get("huggingface_hub.constants")
-    if constants is not None:
-        value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
-        constants.HF_HUB_OFFLINE = value.upper() in {"1", "ON", "YES", "TRUE"}

@@ -21,15 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from promodesk.engines.models import catalogue as models
+from promodesk.core.timeline import SAMPLE_RATE
 from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
                                     Progress, no_progress)
+from promodesk.engines.models import loading
+from promodesk.engines.models.device import MODELS, with_memory_retry
 from promodesk.engines.music.composer import MusicResult
 
-SAMPLE_RATE = 48000
 LICENCE = "CC-BY-NC 4.0 (MusicGen weights by Meta): non-commercial use only"
-
-
 
 # General MIDI program families -> words MusicGen's text encoder knows.
 _GM_FAMILIES = ["piano", "chromatic percussion", "organ", "guitar", "bass", "strings",
@@ -110,32 +109,18 @@ class MusicGenEngine:
     # -- loading ---------------------------------------------------------------------------------
 
     def folder(self) -> Path:
-        """The model folder (checked: safetensors only); EngineUnavailable when missing."""
-        return models.model_folder(self.model)
+        """The model folder (checked safe to load); EngineUnavailable when missing."""
+        return loading.model_folder(self.model)
 
     def availability(self) -> str | None:
         """None when the engine can run here, else what is missing and how to get it."""
-        return models.engine_availability(self.folder, ("torch", "transformers"), 'MusicGen')
+        return loading.availability(self.folder, ("torch", "transformers"), "MusicGen")
 
-    def _load(self):
-        from promodesk.engines.models.device import MODELS, pick_device
+    def _load(self) -> loading.LoadedModel:
+        from transformers import AutoProcessor, MusicgenForConditionalGeneration
 
-        folder = self.folder()
-        device = pick_device(self.prefer)
-        size = models.folder_bytes(folder) // (2 if device.dtype == "float16" else 1)
-
-        def load():
-            from transformers import AutoProcessor, MusicgenForConditionalGeneration
-
-            with models.no_network():
-                processor = AutoProcessor.from_pretrained(folder, local_files_only=True)
-                net = MusicgenForConditionalGeneration.from_pretrained(
-                    folder, use_safetensors=True, local_files_only=True,
-                    dtype=device.torch_dtype())
-            return net.to(device.torch_device()).eval(), processor
-
-        key = f"musicgen:{folder.resolve()}:{device.kind}"
-        return MODELS.get(key, load, size, device), device, key
+        return loading.load_pretrained(self.model, MusicgenForConditionalGeneration,
+                                       AutoProcessor, prefer=self.prefer)
 
     # -- generation ------------------------------------------------------------------------------
 
@@ -150,18 +135,15 @@ class MusicGenEngine:
         text = music_prompt(spec, prompt)
         seed = int(getattr(spec, "seed", 0) or 0)
         progress(0.0, "loading MusicGen")
-        (net, processor), device, key = self._load()
-        sr = int(net.config.audio_encoder.sampling_rate)
+        loaded = self._load()
+        sr = int(loaded.net.config.audio_encoder.sampling_rate)
 
         def job(shrink: float):
-            return self._long(net, processor, device, text, seconds, seed, shrink,
-                              progress, cancel)
-
-        from promodesk.engines.models.device import MODELS, with_memory_retry
+            return self._long(loaded, text, seconds, seed, shrink, progress, cancel)
 
         # On out-of-memory: drop the other cached models, then retry with half-length windows.
         audio = with_memory_retry(job, [1.0, 0.5], "MusicGen",
-                                  on_oom=lambda: MODELS.release_others(key))
+                                  on_oom=lambda: MODELS.release_others(loaded.key))
         cancel.check()
         progress(0.92, "finding the beat")
         result = self._result(audio, sr, seconds, spec, text, seed)
@@ -181,13 +163,14 @@ class MusicGenEngine:
             have += new - self.crossfade_s
         return plan
 
-    def _long(self, net, processor, device, text: str, seconds: float, seed: int,
+    def _long(self, loaded: loading.LoadedModel, text: str, seconds: float, seed: int,
               shrink: float, progress: Progress, cancel: CancelToken,
               start_with: np.ndarray | None = None) -> np.ndarray:
         """Model-rate audio (channels, samples) of ``seconds``; with ``start_with`` (model-rate
         audio) the first window continues from it and the result excludes it."""
         import torch
 
+        net = loaded.net
         sr = int(net.config.audio_encoder.sampling_rate)
         rate = float(net.config.audio_encoder.frame_rate)
         hop = int(round(sr / rate))  # samples per codec frame: contexts are whole frames
@@ -202,7 +185,7 @@ class MusicGenEngine:
             source = start_with if out is None else out
             frames = min(int(context_s * rate), 0 if source is None else source.shape[1] // hop)
             context = source[:, source.shape[1] - frames * hop:] if frames else None
-            piece = self._one(net, processor, device, text, context, n_steps, reporter)
+            piece = self._one(loaded, text, context, n_steps, reporter)
             if out is None:
                 skip = 0 if context is None else context.shape[1]
                 out = piece[:, skip:skip + int(round(new_s * sr))]
@@ -213,11 +196,12 @@ class MusicGenEngine:
             out = np.pad(out, ((0, 0), (0, total - out.shape[1])))
         return out[:, :total]
 
-    def _one(self, net, processor, device, text, context, n_steps, reporter) -> np.ndarray:
+    def _one(self, loaded: loading.LoadedModel, text, context, n_steps, reporter) -> np.ndarray:
         """One window: (channels, samples) float32 at the model's rate, including the context."""
         import torch
         from transformers import LogitsProcessorList
 
+        net, processor, device = loaded.net, loaded.processor, loaded.device
         sr = int(net.config.audio_encoder.sampling_rate)
         kwargs = dict(text=[text], padding=True, return_tensors="pt")
         if context is not None:
@@ -265,20 +249,18 @@ class MusicGenEngine:
         if s0 >= n:
             raise GenerationError("That bar range starts after the end of the music.")
         progress(0.0, "loading MusicGen")
-        (net, processor), device, key = self._load()
-        sr = int(net.config.audio_encoder.sampling_rate)
+        loaded = self._load()
+        sr = int(loaded.net.config.audio_encoder.sampling_rate)
         before = _from_48k(previous.audio[max(0, s0 - int(self.context_s * SAMPLE_RATE)):s0], sr)
         length = (s1 - s0) / SAMPLE_RATE
         text = music_prompt(spec, prompt)
 
         def job(shrink: float):
-            return self._long(net, processor, device, text, length, seed, shrink, progress,
-                              cancel, start_with=before if before.shape[1] else None)
-
-        from promodesk.engines.models.device import MODELS, with_memory_retry
+            return self._long(loaded, text, length, seed, shrink, progress, cancel,
+                              start_with=before if before.shape[1] else None)
 
         fresh = with_memory_retry(job, [1.0, 0.5], "MusicGen",
-                                  on_oom=lambda: MODELS.release_others(key))
+                                  on_oom=lambda: MODELS.release_others(loaded.key))
         new = _to_48k_stereo(fresh, sr, length)
         old = previous.audio[s0:s1]
         fade = min(int(self.crossfade_s * SAMPLE_RATE), len(old) // 4)

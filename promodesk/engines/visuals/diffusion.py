@@ -5,21 +5,22 @@ The still is a PIL image; the visual engine's ShotRenderer animates it like a pr
 (contract 2: saved into the project's assets it becomes the take's photo asset). Progress comes
 from ``callback_on_step_end``; cancelling raises from that callback, which stops the denoising
 loop at once and skips the VAE decode (setting the pipeline's ``interrupt`` flag instead would
-still decode, several seconds on a CPU). Weights load from safetensors only, offline, and only
-for pipeline classes diffusers itself ships (no custom pipeline code from a model folder).
+still decode, several seconds on a CPU). Weights load through :mod:`..models.loading`: safetensors
+only, offline, and only pipeline classes diffusers itself ships (no code from a model folder).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from promodesk.core.projectfile import atomic_writer
-from promodesk.engines.models import catalogue as models
-from promodesk.engines.base import (CancelToken, Cancelled, EngineInfo, EngineUnavailable,
-                                    Progress, no_progress)
+from promodesk.engines.base import (CancelToken, Cancelled, EngineInfo, Progress,
+                                    no_progress)
+from promodesk.engines.models import loading
+from promodesk.engines.models.catalogue import CATALOGUE
+from promodesk.engines.models.device import MODELS, with_memory_retry
 
 # Steps and guidance each catalogue model is made for (Turbo / schnell: few steps, no CFG).
 _DEFAULTS = {"sd-turbo": (2, 0.0), "sdxl-turbo": (2, 0.0), "flux-schnell": (4, 0.0)}
@@ -97,42 +98,24 @@ class StillsEngine:
 
     def __init__(self, model: str | Path = "sd-turbo", device: str | None = None) -> None:
         self.model, self.prefer = model, device
-        entry = models.CATALOGUE.get(str(model))
+        entry = CATALOGUE.get(str(model))
         licence = entry.licence if entry else "unknown: check the licence of the model folder"
         self.info = EngineInfo(name="stills", kind="visuals", title="Diffusion stills (model)",
                                output_licence=licence,
                                commercial_use=bool(entry and entry.commercial_use), model=True)
 
     def folder(self) -> Path:
-        """The model folder (checked: safetensors only); EngineUnavailable when missing."""
-        folder = models.model_folder(self.model)
-        _check_pipeline_class(folder)
-        return folder
+        """The model folder (checked safe to load); EngineUnavailable when missing."""
+        return loading.model_folder(self.model)
 
     def availability(self) -> str | None:
         """None when the engine can run here, else what is missing and how to get it."""
-        return models.engine_availability(self.folder, ("torch", "diffusers"), 'Diffusion stills')
+        return loading.availability(self.folder, ("torch", "diffusers"), "Diffusion stills")
 
-    def _load(self):
-        from promodesk.engines.models.device import MODELS, pick_device
+    def _load(self) -> loading.LoadedModel:
+        from diffusers import AutoPipelineForText2Image
 
-        folder = self.folder()
-        device = pick_device(self.prefer)
-        variant = "fp16" if any(folder.rglob("*.fp16.safetensors")) else None
-
-        def load():
-            from diffusers import AutoPipelineForText2Image
-
-            with models.no_network():
-                pipe = AutoPipelineForText2Image.from_pretrained(
-                    folder, use_safetensors=True, local_files_only=True, variant=variant,
-                    dtype=device.torch_dtype())
-            pipe.set_progress_bar_config(disable=True)
-            return pipe.to(device.torch_device())
-
-        size = models.folder_bytes(folder) // (2 if device.dtype == "float16" and not variant else 1)
-        key = f"stills:{folder.resolve()}:{device.kind}"
-        return MODELS.get(key, load, size, device), device, key
+        return loading.load_pretrained(self.model, AutoPipelineForText2Image, prefer=self.prefer)
 
     def generate(self, request: StillRequest | str, progress: Progress = no_progress,
                  cancel: CancelToken | None = None):
@@ -140,14 +123,13 @@ class StillsEngine:
         ``image.info`` carries prompt, seed, model, licence and commercial_use."""
         import torch
 
-        from promodesk.engines.models.device import MODELS, with_memory_retry
-
         cancel = cancel or CancelToken()
         if isinstance(request, str):
             request = StillRequest(request)
         width, height = (max(8, int(v) // 8 * 8) for v in request.size)
         progress(0.0, "loading the image model")
-        pipe, device, key = self._load()
+        loaded = self._load()
+        pipe = loaded.net
         steps, guidance = _DEFAULTS.get(str(self.model), (4, 0.0))
         steps = request.steps or steps
         guidance = guidance if request.guidance is None else request.guidance
@@ -173,7 +155,7 @@ class StillsEngine:
 
         cancel.check()
         image = with_memory_retry(job, [False, True], "The image model",
-                                  on_oom=lambda: MODELS.release_others(key))
+                                  on_oom=lambda: MODELS.release_others(loaded.key))
         if cancel.cancelled:
             raise Cancelled()
         image = image.convert("RGB")
@@ -182,27 +164,6 @@ class StillsEngine:
                           commercial_use=str(self.info.commercial_use).lower())
         progress(1.0, "still ready")
         return image
-
-
-def _check_pipeline_class(folder: Path) -> None:
-    """Refuse a diffusers folder that names a pipeline or component class diffusers/transformers
-    do not ship (that would mean loading code from the folder)."""
-    index = folder / "model_index.json"
-    try:
-        spec = json.loads(index.read_text("utf-8"))
-    except (OSError, ValueError):
-        raise EngineUnavailable(f"{folder} is not a diffusers model folder (no readable "
-                                "model_index.json).") from None
-    import diffusers
-
-    name = spec.get("_class_name", "")
-    custom = [f"{k}: {v}" for k, v in spec.items() if isinstance(v, list) and v and v[0]
-              not in (None, "diffusers", "transformers")]
-    if not hasattr(diffusers, name) or custom or any(folder.glob("*.py")):
-        raise EngineUnavailable(f"{folder} asks for code of its own ({name or 'no pipeline'}"
-                                f"{', ' + ', '.join(custom) if custom else ''}); PromoDesk only "
-                                "loads pipelines diffusers ships, so a model folder cannot run "
-                                "code on this computer.")
 
 
 def save_still(image, path: Path) -> Path:

@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from promodesk.core.script import has_han
-from promodesk.engines.models import catalogue as models
+from promodesk.core.timeline import SAMPLE_RATE
 from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
                                     Progress, no_progress)
+from promodesk.engines.models import loading
+from promodesk.engines.models.device import MODELS, with_memory_retry
 
-SAMPLE_RATE = 48000
 LICENCE = "MIT (Bark weights by Suno): commercial use allowed"
 # Bark's semantic tokens per second of speech, and how fast each language is read.
 _SEMANTIC_HZ = 49.9
@@ -79,31 +80,17 @@ class VoiceEngine:
         self.voices = dict(_VOICES, **(voices or {}))
 
     def folder(self) -> Path:
-        """The model folder (checked: safetensors only); EngineUnavailable when missing."""
-        return models.model_folder(self.model)
+        """The model folder (checked safe to load); EngineUnavailable when missing."""
+        return loading.model_folder(self.model)
 
     def availability(self) -> str | None:
         """None when the engine can run here, else what is missing and how to get it."""
-        return models.engine_availability(self.folder, ("torch", "transformers"), 'The voice-over')
+        return loading.availability(self.folder, ("torch", "transformers"), "The voice-over")
 
-    def _load(self):
-        from promodesk.engines.models.device import MODELS, pick_device
+    def _load(self) -> loading.LoadedModel:
+        from transformers import BarkModel, BarkProcessor
 
-        folder = self.folder()
-        device = pick_device(self.prefer)
-
-        def load():
-            from transformers import BarkModel, BarkProcessor
-
-            with models.no_network():
-                processor = BarkProcessor.from_pretrained(folder, local_files_only=True)
-                net = BarkModel.from_pretrained(folder, use_safetensors=True,
-                                                local_files_only=True, dtype=device.torch_dtype())
-            return net.to(device.torch_device()).eval(), processor
-
-        size = models.folder_bytes(folder) // (2 if device.dtype == "float16" else 1)
-        key = f"voice:{folder.resolve()}:{device.kind}"
-        return MODELS.get(key, load, size, device), device, key
+        return loading.load_pretrained(self.model, BarkModel, BarkProcessor, prefer=self.prefer)
 
     def generate(self, lines: list[str], progress: Progress = no_progress,
                  cancel: CancelToken | None = None, seed: int = 0) -> VoiceOver:
@@ -113,29 +100,28 @@ class VoiceEngine:
         if not texts or not all(texts):
             raise GenerationError("Every voice-over line needs some text.")
         progress(0.0, "loading the voice model")
-        (net, processor), device, key = self._load()
-        from promodesk.engines.models.device import MODELS, with_memory_retry
-
+        loaded = self._load()
         spoken = []
         for i, text in enumerate(texts):
             def job(scale: float, i=i, text=text):
-                return self._line(net, processor, device, text, seed + i, scale, cancel,
+                return self._line(loaded, text, seed + i, scale, cancel,
                                   lambda f: progress((i + f) / len(texts),
                                                      f"speaking line {i + 1} of {len(texts)}"))
 
             # No smaller setting exists that would not cut the speech short: the retry after
             # out-of-memory runs the same line again once the other models are released.
             spoken.append(with_memory_retry(job, [1.0, 1.0], "The voice model",
-                                            on_oom=lambda: MODELS.release_others(key)))
+                                            on_oom=lambda: MODELS.release_others(loaded.key)))
         progress(1.0, "voice-over ready")
         return VoiceOver(lines=spoken, meta={"engine": "voice", "model": str(self.model),
                                              "seed": seed, "licence": LICENCE,
                                              "commercial_use": True})
 
-    def _line(self, net, processor, device, text: str, seed: int, scale: float,
+    def _line(self, loaded: loading.LoadedModel, text: str, seed: int, scale: float,
               cancel: CancelToken, report) -> VoiceLine:
         import torch
 
+        net, processor, device = loaded.net, loaded.processor, loaded.device
         language = language_of(text)
         preset = self.voices.get(language)
         known = getattr(processor, "speaker_embeddings", None) or {}

@@ -1,4 +1,5 @@
-"""Device choice, out-of-memory handling with a real failed allocation, and the model cache."""
+"""Device choice (expectations follow what torch reports, so this passes with or without a GPU),
+out-of-memory handling with a real failed allocation, and the model cache."""
 
 from __future__ import annotations
 
@@ -11,14 +12,32 @@ from promodesk.engines.models.device import (ModelCache, is_out_of_memory, memor
                                       pick_device, with_memory_retry)
 
 
-def test_this_machine_runs_on_the_cpu_in_float32(monkeypatch):
+def test_the_device_is_the_one_torch_reports(monkeypatch):
+    monkeypatch.delenv("PROMODESK_DEVICE", raising=False)
     device = pick_device()
-    assert device.kind == "cpu" and device.dtype == "float32" and not device.is_gpu
-    assert device.torch_device() == torch.device("cpu") and device.torch_dtype() is torch.float32
-    assert device.total_bytes and device.total_bytes > 2**30
-    monkeypatch.setenv("PROMODESK_DEVICE", "cuda")  # asked for, absent: falls back
-    assert pick_device().kind == "cpu"
-    assert "cpu" in memory_report(device)
+    mps = getattr(torch.backends, "mps", None)
+    if torch.cuda.is_available():
+        assert device.kind == "cuda" and device.dtype == "float16" and device.is_gpu
+        assert device.torch_device() == torch.device("cuda:0")
+        assert device.torch_dtype() is torch.float16
+        assert device.name == torch.cuda.get_device_name(0)
+        assert device.total_bytes == torch.cuda.mem_get_info(0)[1]
+        assert "VRAM" in memory_report(device)
+    elif mps is not None and mps.is_available():
+        assert device.kind == "mps" and device.dtype == "float16" and device.is_gpu
+    else:
+        assert device.kind == "cpu" and device.dtype == "float32" and not device.is_gpu
+
+
+def test_the_cpu_when_asked_for_or_when_the_asked_gpu_is_absent(monkeypatch):
+    monkeypatch.setenv("PROMODESK_DEVICE", "cpu")
+    cpu = pick_device()
+    assert cpu.kind == "cpu" and cpu.dtype == "float32" and not cpu.is_gpu
+    assert cpu.torch_device() == torch.device("cpu") and cpu.torch_dtype() is torch.float32
+    assert cpu.total_bytes and cpu.total_bytes > 2**30
+    assert "cpu" in memory_report(cpu)
+    monkeypatch.setenv("PROMODESK_DEVICE", "cuda")  # asked for; where absent, the CPU runs it
+    assert pick_device().kind == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def test_out_of_memory_frees_and_retries_once_smaller():
@@ -76,7 +95,7 @@ def test_model_cache_makes_room_by_memory():
     cache = ModelCache(max_models=5, reserve_bytes=0)
     cache.get("small", lambda: 1, size_bytes=1)
     # a model bigger than the free memory evicts what is loaded before it loads
-    cache.get("huge", lambda: 2, size_bytes=2**60, device=pick_device())
+    cache.get("huge", lambda: 2, size_bytes=2**60, device=pick_device("cpu"))
     assert cache.keys() == ["huge"]
     cache.get("other", lambda: 3, size_bytes=1)
     cache.release_others("other")

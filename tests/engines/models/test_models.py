@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from promodesk.engines.models import catalogue as models
+from promodesk.engines.models import loading
 from promodesk.engines.base import EngineUnavailable
 
 pytest.importorskip("transformers")
@@ -76,7 +77,7 @@ def test_no_network_sets_and_restores_offline_mode(monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
     monkeypatch.setattr(hub, "HF_HUB_OFFLINE", False)
-    with models.no_network():
+    with loading.no_network():
         assert os.environ["HF_HUB_OFFLINE"] == "1" and hub.HF_HUB_OFFLINE is True
     assert "HF_HUB_OFFLINE" not in os.environ and hub.HF_HUB_OFFLINE is False
 
