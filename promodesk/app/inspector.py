@@ -1,6 +1,7 @@
 """The inspector: the selected clip's timing, recipe parameters (editable), its takes (switching
 is undoable) and the Regenerate buttons (new seed, or the edited parameters; for music, a bar
-range). It emits requests; the main window turns them into edits and jobs."""
+range). It follows the document's change events (the clip it shows may be moved, retaken or
+deleted by any edit or job) and emits requests; the main window turns them into edits and jobs."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QPushButton, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout,
                                QWidget)
 
+from promodesk.core.document import Change, Document
 from promodesk.core.timeline import Clip, Project, Track
 
 CHOICES = {
@@ -68,7 +70,7 @@ def _value(w: QWidget):
 
 
 class Inspector(QWidget):
-    """Shows one clip. Signals: ``regenerate(clip id, params or None, bars or None)``,
+    """Shows one clip of ``document``. Signals: ``regenerate(clip id, params or None, bars or None)``,
     ``take_chosen(clip id, index)``, ``caption_edited(clip id, text, style)``,
     ``bars_chosen((first, last) or None)``, ``message(text)``."""
 
@@ -78,7 +80,7 @@ class Inspector(QWidget):
     bars_chosen = Signal(object)
     message = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, document: Document, parent=None):
         super().__init__(parent)
         self.project: Project | None = None
         self.clip_id: str | None = None
@@ -159,7 +161,9 @@ class Inspector(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.show_clip(None, None)
+        self.show_clip(document.project, None)
+        self._document = document
+        document.events.changed.connect(self._document_changed)
 
     # --- showing -------------------------------------------------------------------------------
 
@@ -167,6 +171,12 @@ class Inspector(QWidget):
         """Show ``clip_id`` of ``project`` (None: nothing selected)."""
         self.project, self.clip_id, self._shown_take = project, clip_id, None
         self.refresh()
+
+    def _document_changed(self, change: Change) -> None:
+        if change.kind == "project":
+            self.show_clip(self._document.project, None)
+        elif change.kind != "folder":
+            self.refresh()
 
     def current(self) -> tuple[Track, Clip] | None:
         if self.project is None or self.clip_id is None:

@@ -1,5 +1,9 @@
 """The main window: brief panel, preview with transport, timeline, inspector, jobs, menus and a
-status bar; opening, saving, autosave and recovery of projects."""
+status bar; opening, saving, autosave and recovery of projects.
+
+The window holds one :class:`~promodesk.core.document.Document` for its whole life; opening a
+project puts it in the document. The views subscribe to the document's change events themselves,
+so the window never refreshes them: it only turns commands into edits on the undo stack."""
 
 from __future__ import annotations
 
@@ -22,7 +26,9 @@ from promodesk.app.timeline import SNAP_OFF_NAME, TimelineView
 from promodesk.app.timeline_panel import TimelinePanel
 from promodesk.app.transport import Transport
 from promodesk.app.undo import ProjectUndo
-from promodesk.core.edits import DeleteClip, EditCaption, EditError, SelectTake, SplitClip
+from promodesk.core.document import Change, Document
+from promodesk.core.edits import DeleteClip, EditCaption, EditError, SelectTake
+from promodesk.core.gestures import split_at_playhead
 from promodesk.core.projectfile import (AUTOSAVE_DIR, PROJECT_FILE, ProjectFileError,
                                         atomic_write_bytes, load_project, project_to_dict,
                                         read_project_json, save_project, save_project_as)
@@ -46,15 +52,15 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings or QSettings("PromoDesk", "PromoDesk")
-        self.project, self.folder = Project.for_aspect("9:16"), None
-        self.undo = ProjectUndo(self.project, self)
+        self.document = Document(Project.for_aspect("9:16"), None)
+        self.undo = ProjectUndo(self.document, self)
         self.jobs = JobRunner(parent=self)
         self.media = MediaStore(self.jobs, self)
-        self.timeline = TimelineView(self.media)
+        self.timeline = TimelineView(self.media, self.document, self.undo)
         self.timeline_panel = TimelinePanel(self.timeline)
-        self.preview = PreviewPanel()
-        self.frames = FrameSource(self)
-        self.inspector = Inspector()
+        self.preview = PreviewPanel(self.document)
+        self.frames = FrameSource(self.document, self)
+        self.inspector = Inspector(self.document)
         self.brief_panel = BriefPanel()
         self.jobs_panel = JobsPanel(self.jobs)
         self.generation = Generation(self)
@@ -68,7 +74,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start()
         self._autosaved_index = 0
-        self.set_project(self.project, None)
+        self._update_title()
         QTimer.singleShot(300, self.jobs.warm_up)
 
     # --- layout -------------------------------------------------------------------------------
@@ -166,37 +172,30 @@ class MainWindow(QMainWindow):
         self.brief_panel.generate.connect(self.generation.generate)
         self.frames.frame_shown.connect(self.preview.view.set_image)
         self.frames.problem.connect(self.preview.view.set_note)
+        self.undo.cleanChanged.connect(lambda _clean: self._update_title())
+        self.document.events.changed.connect(self._document_changed)
 
     # --- project ------------------------------------------------------------------------------
 
-    def set_project(self, project: Project, folder: Path | None) -> None:
-        """Show ``project`` (stored in ``folder``, None while unsaved) with a fresh undo stack."""
-        self.transport.pause()
-        self.project, self.folder = project, Path(folder) if folder else None
-        old, self.undo = self.undo, ProjectUndo(project, self)
-        old.blockSignals(True)
-        old.deleteLater()
-        self.undo.project_changed.connect(self._project_changed)
-        self.undo.cleanChanged.connect(lambda _clean: self._update_title())
-        self._autosaved_index = 0
-        self.media.set_folder(self.folder)
-        self.timeline.set_project(project, self.undo)
-        self.timeline.set_playhead(0)
-        self.inspector.show_clip(project, None)
-        self.frames.changed(project, self.folder)
-        self.frames.show(0)
-        self.preview.view.set_note("" if project.duration else "Paste a brief on the left and press Generate")
-        self.preview.show_time(0, project.duration)
-        self._update_title()
+    @property
+    def project(self) -> Project:
+        """The project being edited (the document's)."""
+        return self.document.project
 
-    def _project_changed(self) -> None:
-        self.timeline.refresh()
-        self.timeline_panel.rebuild_headers()
-        self.inspector.refresh()
-        self.frames.changed(self.project, self.folder)
-        self.frames.show(self.timeline.playhead)
-        self.transport.project_changed()
-        self.preview.show_time(self.timeline.playhead, self.project.duration)
+    @property
+    def folder(self) -> Path | None:
+        """The project's folder; None while it is unsaved."""
+        return self.document.folder
+
+    def set_project(self, project: Project, folder: Path | None) -> None:
+        """Show ``project`` (stored in ``folder``, None while unsaved) with a fresh undo history."""
+        self.undo.clear()
+        self._autosaved_index = 0
+        self.document.replace(project, folder)
+
+    def _document_changed(self, change: Change) -> None:
+        if change.kind in ("project", "folder"):
+            self.media.set_folder(self.folder)  # a cache, not a view: it follows the folder
         self._update_title()
 
     def _update_title(self) -> None:
@@ -216,14 +215,12 @@ class MainWindow(QMainWindow):
     # --- edit commands --------------------------------------------------------------------------
 
     def split(self) -> None:
-        clip_id = self.timeline.selected
-        if clip_id is None:
-            hits = [t.clip_at(self.timeline.playhead) for t in self.project.tracks]
-            clip_id = next((c.id for c in hits if c is not None), None)
-        if clip_id is None:
-            self.show_status("Select a clip (or put the playhead over one) to split it.")
+        try:
+            edit = split_at_playhead(self.project, self.timeline.playhead, self.timeline.selected)
+        except EditError as err:
+            self.show_status(str(err))
             return
-        self.do(SplitClip(clip_id, self.timeline.playhead))
+        self.do(edit)
 
     def delete(self, ripple: bool) -> None:
         if self.timeline.selected is None:
@@ -319,9 +316,7 @@ class MainWindow(QMainWindow):
         except (ProjectFileError, OSError) as err:
             self.show_error("Cannot save the project", str(err))
             return False
-        self.folder = dst
-        self.media.set_folder(dst)
-        self.frames.changed(self.project, dst)
+        self.document.set_folder(dst)
         self.undo.setClean()
         self._add_recent(dst)
         return True

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSiz
 
 from promodesk.app import theme, worker_process
 from promodesk.app.timeline_paint import format_time
+from promodesk.core.document import Change, Document
 from promodesk.core.timeline import Project, frame_at, frame_start
 
 PREVIEW_HEIGHT = 480
@@ -102,13 +103,14 @@ class _FrameWorker(QObject):
 
 
 class FrameSource(QObject):
-    """Frames of the open project at preview size: ``show(us)`` asks, ``frame_shown`` delivers.
-    ``changed(project)`` after an edit drops the cache (frames of the old project are stale)."""
+    """Frames of ``document``'s project at preview size: ``show(us)`` asks, ``frame_shown``
+    delivers. Every change of the document drops the cache (its frames are stale) and renders the
+    frame last asked for again from the changed project."""
 
     frame_shown = Signal(QImage)
     problem = Signal(str)
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
         self.thread = QThread()
         self.thread.setObjectName("promodesk-preview")
@@ -125,20 +127,28 @@ class FrameSource(QObject):
         self.size = (270, 480)
         self.wanted = -1
         self.ahead = False
+        self.document = document
+        document.events.changed.connect(self._document_changed)
+        self._snapshot()
 
-    def changed(self, project: Project | None, folder: Path | None) -> None:
-        """The project changed: render from a snapshot of it from now on."""
+    def _snapshot(self) -> None:
+        """Render from a copy of the document's project as it is now."""
         self.rev += 1
-        self.project = project.copy() if project is not None else None
-        self.folder = folder
-        if project is not None:
-            self.size = preview_size(project)
+        self.project, self.folder = self.document.project.copy(), self.document.folder
+        self.size = preview_size(self.project)
         self.cache.clear()
+
+    def _document_changed(self, change: Change) -> None:
+        self._snapshot()
+        if change.kind == "project":
+            self.wanted = 0  # a new project opens at 0:00
+        if self.wanted >= 0 and self.folder is not None:
+            self._render(self.wanted)
 
     def show(self, us: int, ahead: bool = False) -> None:
         """Show the frame at ``us`` (from the cache at once, else when rendered). With ``ahead``
         (playing) the next frame is rendered after it."""
-        if self.project is None or self.folder is None:
+        if self.folder is None:
             return
         index = frame_at(us, self.project.fps)
         self.wanted, self.ahead = index, ahead
@@ -213,9 +223,10 @@ class FrameView(QWidget):
 
 
 class PreviewPanel(QWidget):
-    """The frame view and the transport row under it."""
+    """The frame view and the transport row under it, following ``document`` (its length, and
+    what to do when it is empty)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, document: Document, parent=None):
         super().__init__(parent)
         self.view = FrameView()
         self.play_button = QPushButton("Play")
@@ -236,8 +247,20 @@ class PreviewPanel(QWidget):
         col.setSpacing(0)
         col.addWidget(self.view, 1)
         col.addLayout(row)
+        self.document, self.us = document, 0
+        document.events.changed.connect(self._document_changed)
+        self._document_changed(Change("project"))
+
+    def _document_changed(self, change: Change) -> None:
+        project = self.document.project
+        if change.kind == "project":
+            self.view.set_note("" if project.duration else "Paste a brief on the left and press Generate")
+            self.us = 0
+        self.show_time(self.us, project.duration)
 
     def show_time(self, us: int, length: int) -> None:
+        """Show the playhead at ``us`` of ``length`` (microseconds)."""
+        self.us = us
         self.time_label.setText(f"{format_time(us, True)} / {format_time(length, True)}")
 
     def show_playing(self, playing: bool) -> None:

@@ -4,10 +4,12 @@ text blocks), on pyqtgraph.
 
 pyqtgraph's ViewBox owns the visible time range (x in seconds; wheel zooms, dragging empty space
 pans). Everything is painted by one :class:`TimelineCanvas` in pixel coordinates, visible parts
-only. The widget only translates pixels to microseconds: every change goes through
-:mod:`promodesk.core.edits` on the :class:`~promodesk.app.undo.ProjectUndo` stack, and snapping
-is :func:`promodesk.core.snapping.snap`/``snap_span`` on ``snap_targets``. A drag is one gesture, so
-one undo step. Holding Shift while dragging turns snapping off.
+only. The view follows the window's :class:`~promodesk.core.document.Document` through its change
+events. It only translates pixels to microseconds: what a drag does (snapping included) is
+:mod:`promodesk.core.gestures`, every change an edit on the
+:class:`~promodesk.app.undo.ProjectUndo` stack, and the beat grid it snaps to, draws and numbers
+the ruler with is :func:`promodesk.core.beats.timeline_grid`. A drag is one gesture, so one undo
+step. Holding Shift while dragging turns snapping off.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
 from promodesk.app.media import MediaStore
 from promodesk.app.timeline_gestures import Gestures
-from promodesk.core.beats import BeatGrid
-from promodesk.core.edits import EditError, MoveClip, TrimEnd, TrimStart
-from promodesk.core.snapping import snap, snap_span, snap_targets
+from promodesk.core.beats import BeatGrid, timeline_grid
+from promodesk.core.document import Change, Document
+from promodesk.core.gestures import bar_numbers, bar_span
 from promodesk.core.timeline import Clip, Project, Track
 
 SNAP_OFF = Qt.ShiftModifier
@@ -100,9 +102,10 @@ class TimelineCanvas(pg.GraphicsObject):
 
 
 class TimelineView(pg.GraphicsView):
-    """The timeline widget. Emits ``selection_changed(clip id or None)``,
-    ``playhead_changed(us)``, ``bar_range_changed((first_bar, last_bar) or None)`` (1-based,
-    inclusive), ``message(text)`` for the status bar and ``photos_dropped(paths, track id, us)``."""
+    """The timeline widget of ``document``, editing through ``undo``. Emits
+    ``selection_changed(clip id or None)``, ``playhead_changed(us)``,
+    ``bar_range_changed((first_bar, last_bar) or None)`` (1-based, inclusive), ``message(text)``
+    for the status bar, ``photos_dropped(paths, track id, us)`` and ``lanes_changed()``."""
 
     selection_changed = Signal(object)
     playhead_changed = Signal(int)
@@ -111,7 +114,7 @@ class TimelineView(pg.GraphicsView):
     photos_dropped = Signal(list, str, int)
     lanes_changed = Signal()
 
-    def __init__(self, media: MediaStore, parent=None):
+    def __init__(self, media: MediaStore, document: Document, undo, parent=None):
         super().__init__(parent, background=theme.BASE)
         self.setFrameShape(self.Shape.NoFrame)
         self.media = media
@@ -127,8 +130,7 @@ class TimelineView(pg.GraphicsView):
         self.vb.sigResized.connect(self._resized)
         media.updated.connect(self.canvas.update)
         self.setAcceptDrops(True)
-        self.project: Project | None = None
-        self.undo = None
+        self.document, self.undo = document, undo
         self.playhead = 0
         self.selected: str | None = None
         self.bar_range: tuple[int, int] | None = None
@@ -136,28 +138,39 @@ class TimelineView(pg.GraphicsView):
         self.gestures = Gestures(self)
         self.snap_shown: tuple[int, str] | None = None  # (time, what) while a drag is snapped
         self.lanes: list[Lane] = []
-        self._grid = ([], [], [], [])
+        self.grid: BeatGrid | None = None
+        document.events.changed.connect(self._document_changed)
+        self._show_new_project()
 
     # --- model --------------------------------------------------------------------------------
 
-    def set_project(self, project: Project, undo) -> None:
-        """Show ``project``; ``undo`` is its :class:`ProjectUndo`. Fits the whole video in view."""
-        self.project, self.undo = project, undo
+    @property
+    def project(self) -> Project:
+        return self.document.project
+
+    def _document_changed(self, change: Change) -> None:
+        if change.kind == "project":
+            self._show_new_project()
+        elif change.kind != "folder":
+            self.refresh()
+
+    def _show_new_project(self) -> None:
+        """Another project was put in place: nothing selected, playhead at 0, all of it in view."""
         self.selected, self.bar_range, self.jobs = None, None, {}
         self.refresh()
         self.fit()
+        self.set_playhead(0)
 
     def refresh(self) -> None:
         """Re-read the project (after any edit): lanes, beat grid, limits; repaint."""
-        if self.project is None:
-            return
         y = paint.RULER_H + paint.LANE_GAP
         self.lanes = []
         for track in self.project.tracks:
             h = paint.LANE_HEIGHTS.get(track.kind.value, 60)
             self.lanes.append(Lane(track, y, h))
             y += h + paint.LANE_GAP
-        self._grid = self._beat_grid()
+        self.grid = timeline_grid(self.project)
+        self._bar_numbers = bar_numbers(self.grid)
         if self.selected:
             try:
                 self.project.find_clip(self.selected)
@@ -168,41 +181,20 @@ class TimelineView(pg.GraphicsView):
         self.lanes_changed.emit()
         self.canvas.update()
 
-    def _beat_grid(self) -> tuple[list[int], list[int], list[int], list[tuple[str, int, int]]]:
-        """(beats, bars, bar numbers, sections) in timeline microseconds, from the music clips'
-        assets, each clip contributing the part of its grid it shows."""
-        beats, bars, numbers, sections = [], [], [], []
-        for track in self.project.tracks:
-            if track.kind.value != "music":
-                continue
-            for clip in track.clips:
-                asset = self.project.assets.get(clip.asset or "")
-                if asset is None or "beats_us" not in asset.meta:
-                    continue
-                grid = BeatGrid.from_meta(asset.meta, offset=clip.start - clip.in_point)
-                beats += [b for b in grid.beats if clip.start <= b < clip.end]
-                for i, b in enumerate(grid.downbeats):
-                    if clip.start <= b < clip.end:
-                        bars.append(b)
-                        numbers.append(i + 1)
-                sections += [(s.name, max(s.start, clip.start), min(s.end, clip.end))
-                             for s in grid.sections if s.end > clip.start and s.start < clip.end]
-            break  # the first music track is the one the video is cut to
-        order = sorted(range(len(bars)), key=bars.__getitem__)
-        return sorted(beats), [bars[i] for i in order], [numbers[i] for i in order], sections
+    @property
+    def beats(self) -> tuple[int, ...]:
+        """Beat times on the timeline in microseconds (empty without music)."""
+        return self.grid.beats if self.grid else ()
 
     @property
-    def beats(self) -> list[int]:
-        return self._grid[0]
-
-    @property
-    def bars(self) -> list[int]:
-        return self._grid[1]
+    def bars(self) -> tuple[int, ...]:
+        """Bar-line times on the timeline in microseconds (empty without music)."""
+        return self.grid.downbeats if self.grid else ()
 
     @property
     def bar_numbers(self) -> list[int]:
-        """1-based number of each bar line in :attr:`bars`."""
-        return self._grid[2]
+        """1-based number of each bar line in :attr:`bars`, within its piece."""
+        return self._bar_numbers
 
     # --- coordinates ----------------------------------------------------------------------------
 
@@ -256,7 +248,7 @@ class TimelineView(pg.GraphicsView):
 
     def fit(self) -> None:
         """Show the whole video."""
-        length = max((self.project.duration if self.project else 0) / 1e6, 5.0)
+        length = max(self.project.duration / 1e6, 5.0)
         self.vb.setXRange(0, length * 1.04, padding=0)
 
     def zoom(self, factor: float) -> None:
@@ -300,17 +292,8 @@ class TimelineView(pg.GraphicsView):
         self.canvas.update()
 
     def bar_span_us(self) -> tuple[int, int] | None:
-        """Timeline span of the selected bar range in microseconds."""
-        if not self.bar_range or not self.bars:
-            return None
-        first, last = self.bar_range
-        nums = self._grid[2]
-        starts = [t for t, n in zip(self.bars, nums) if first <= n <= last]
-        if not starts:
-            return None
-        after = [t for t, n in zip(self.bars, nums) if n == last + 1]
-        end = after[0] if after else starts[-1] + (self.bars[1] - self.bars[0] if len(self.bars) > 1 else 0)
-        return starts[0], end
+        """Timeline span (start, end) of the selected bar range in microseconds, or None."""
+        return bar_span(self.grid, self.bar_range)
 
     def set_job(self, clip_id: str, job) -> None:
         """Show ``job`` (None to clear) running on a clip."""
@@ -358,9 +341,8 @@ class TimelineView(pg.GraphicsView):
         xm = self.xmap()
         height = self.vb.height()
         p.fillRect(QRectF(0, 0, xm.width, height), theme.qcolor(theme.BASE))
-        if self.project is None:
-            return
-        beats, bars, numbers, sections = self._grid
+        beats, bars, numbers = self.beats, self.bars, self.bar_numbers
+        sections = self.grid.sections if self.grid else ()
         for i, lane in enumerate(self.lanes):
             p.fillRect(QRectF(0, lane.y, xm.width, lane.h),
                        theme.qcolor(theme.PANEL if i % 2 == 0 else theme.PANEL_ALT))

@@ -242,12 +242,14 @@ def paint_beats(p: QPainter, xm: XMap, rect: QRectF, beats: list[int], bars: lis
     _vlines(p, xm, bars, lo_t, hi_t, rect.top() + 18, rect.bottom() - 2)
 
 
-def paint_sections(p: QPainter, xm: XMap, rect: QRectF, sections: list[tuple[str, int, int]]) -> None:
-    """Section names (intro, verse, ...) in a band at the top of the music clip."""
+def paint_sections(p: QPainter, xm: XMap, rect: QRectF, sections) -> None:
+    """Section names (intro, verse, ...; :class:`~promodesk.core.beats.Section` spans in
+    microseconds) in a band at the top of the music clip."""
     font, fm = _font_and_metrics(11, bold=True)
     p.setFont(font)
-    for name, start, end in sections:
-        x0, x1 = max(xm.x(start), rect.left()), min(xm.x(end), rect.right())
+    for section in sections:
+        name = section.name
+        x0, x1 = max(xm.x(section.start), rect.left()), min(xm.x(section.end), rect.right())
         if x1 - x0 < 12:
             continue
         band = QRectF(x0 + 1, rect.top() + 2, x1 - x0 - 2, 15)

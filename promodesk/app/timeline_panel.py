@@ -17,7 +17,8 @@ _KIND_MARK = {"video": "VIDEO", "music": "MUSIC", "voice": "VOICE", "captions": 
 
 
 class TrackHeader(QFrame):
-    """Name, mute toggle and gain (dB) of one track; changes are undoable edits."""
+    """Name, mute toggle and gain (dB) of one track; changes are undoable edits. The gain steps
+    of one spin-box session (until Enter or the focus leaves) are one undo step."""
 
     def __init__(self, panel: "TimelinePanel", track, height: int):
         super().__init__()
@@ -54,7 +55,12 @@ class TrackHeader(QFrame):
             self.gain.setValue(track.gain_db)
             self.gain.setToolTip("Track gain")
             self.gain.valueChanged.connect(self._gain)
+            self.gain.editingFinished.connect(self._new_gain_gesture)
             grid.addWidget(self.gain, 2, 0, 1, 2)
+        self._gain_gesture = object()
+
+    def _new_gain_gesture(self) -> None:
+        self._gain_gesture = object()
 
     def _mute(self, on: bool) -> None:
         if on != self.track.mute:
@@ -62,7 +68,7 @@ class TrackHeader(QFrame):
 
     def _gain(self, value: float) -> None:
         if abs(value - self.track.gain_db) > 1e-9:
-            self.panel.do(SetTrackGain(self.track.id, value))
+            self.panel.do(SetTrackGain(self.track.id, value, gesture=self._gain_gesture))
 
     def sync(self) -> None:
         """Show the track's current mute and gain (after undo/redo)."""
@@ -135,8 +141,6 @@ class TimelinePanel(QWidget):
 
     def _range_changed(self, *_) -> None:
         project = self.view.project
-        if project is None:
-            return
         (x0, x1), _ = self.view.vb.viewRange()
         total = max(project.duration / 1e6, x1) * 1000
         page = (x1 - x0) * 1000

@@ -2,7 +2,8 @@
 playhead, the preview frame and the sound together while playing.
 
 The audio mix of the current project is made by ``render.mix.mix_project`` in a job when playback
-first needs it (and again after edits); playback is silent until it is ready.
+first needs it (and again after a change of the document); playback is silent until it is ready.
+Opening another project stops playback.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer
 from promodesk.app.jobs import Job
 from promodesk.app.tasks import mix_for_playback
 from promodesk.app.playback import Playback
+from promodesk.core.document import Change
 from promodesk.core.timeline import frame_at, frame_start
 
 SHUTTLE = (1.0, 2.0, 4.0, 8.0)
@@ -29,10 +31,12 @@ class Transport(QObject):
         self.timer.setInterval(15)
         self.timer.timeout.connect(self._tick)
         self._ticking = False
+        self._rev = 0  # counts the document's changes: a mix of an older one is stale
         self._mix_rev = -1
         self._mix_job: Job | None = None
         window.timeline.playhead_changed.connect(self._playhead_moved)
         window.preview.play_button.clicked.connect(self.toggle)
+        window.document.events.changed.connect(self._document_changed)
 
     # --- commands -----------------------------------------------------------------------------
 
@@ -124,14 +128,20 @@ class Transport(QObject):
 
     # --- audio mix ----------------------------------------------------------------------------
 
-    def project_changed(self) -> None:
-        """After an edit the mix is stale; the next play makes a new one."""
-        self._mix_rev = -1
+    def _document_changed(self, change: Change) -> None:
+        """After a change the mix is stale; the next play (or this one) makes a new one."""
+        self._rev += 1
+        if change.kind == "project":  # another project: stop, and never play the old one's sound
+            if self.playback.playing:
+                self.playback.pause()
+                self.timer.stop()
+                self.w.preview.show_playing(False)
+            self.playback.set_audio(None)
         if self.playback.playing and self.playback.rate == 1.0:
             self._ensure_mix()
 
     def _ensure_mix(self) -> None:
-        rev = self.w.frames.rev
+        rev = self._rev
         if self._mix_rev == rev or self.w.folder is None or self.w.project.duration <= 0:
             return
         if self._mix_job is not None and self._mix_job.active:
@@ -144,5 +154,5 @@ class Transport(QObject):
         self.w.jobs.submit(job)
 
     def _mixed(self, rev: int, audio) -> None:
-        if rev == self.w.frames.rev:
+        if rev == self._rev:
             self.playback.set_audio(audio)

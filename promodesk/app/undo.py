@@ -1,18 +1,19 @@
-"""The editor's undo stack: a ``QUndoStack`` of the core :mod:`promodesk.core.edits` objects.
+"""The editor's undo stack: a ``QUndoStack`` of the core :mod:`promodesk.core.edits` objects,
+applied and reverted through the window's :class:`~promodesk.core.document.Document`, whose change
+events tell the views.
 
 Every change to the project goes through :meth:`ProjectUndo.do`, which applies the edit first, so
 a refused edit (``EditError``) raises before anything is pushed and leaves the project and the
 stack untouched. ``mergeWith`` delegates to ``Edit.merge``: the 200 moves of one mouse drag are
-one undo step.
+one undo step; two drags are two.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from promodesk.core.document import Document
 from promodesk.core.edits import Edit
-from promodesk.core.timeline import Project
 
 # All edits share one merge id; Edit.merge decides whether two edits really are one step.
 _MERGE_ID = 1
@@ -22,20 +23,18 @@ class EditCommand(QUndoCommand):
     """A core :class:`Edit` as a ``QUndoCommand``. The first ``redo`` (the push) does nothing:
     :meth:`ProjectUndo.do` has already applied the edit."""
 
-    def __init__(self, stack: "ProjectUndo", edit: Edit):
+    def __init__(self, document: Document, edit: Edit):
         super().__init__(edit.label)
-        self.stack, self.edit = stack, edit
+        self.document, self.edit = document, edit
         self._applied = True
 
     def redo(self) -> None:
         if not self._applied:
-            self.edit.apply(self.stack.project)
-            self.stack.project_changed.emit()
+            self.document.apply(self.edit)
         self._applied = False
 
     def undo(self) -> None:
-        self.edit.revert(self.stack.project)
-        self.stack.project_changed.emit()
+        self.document.revert(self.edit)
 
     def id(self) -> int:
         return _MERGE_ID
@@ -45,18 +44,15 @@ class EditCommand(QUndoCommand):
 
 
 class ProjectUndo(QUndoStack):
-    """Undo stack bound to one :class:`Project`; ``project_changed`` fires after every do, undo
-    and redo so views repaint."""
+    """Undo stack of one :class:`Document` (whichever project it holds; cleared when another
+    project is put in place)."""
 
-    project_changed = Signal()
-
-    def __init__(self, project: Project, parent=None):
+    def __init__(self, document: Document, parent=None):
         super().__init__(parent)
-        self.project = project
+        self.document = document
 
     def do(self, edit: Edit) -> None:
-        """Apply ``edit`` to the project and push it (merging with the previous step when the
+        """Apply ``edit`` to the document and push it (merging with the previous step when the
         edit allows). Raises ``EditError`` with the project unchanged when the edit is refused."""
-        edit.apply(self.project)
-        self.push(EditCommand(self, edit))
-        self.project_changed.emit()
+        self.document.apply(edit)
+        self.push(EditCommand(self.document, edit))

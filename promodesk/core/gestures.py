@@ -4,7 +4,8 @@ playhead. napari keeps its mouse interactions model-side; so do we: the timeline
 pixels into microseconds (the time under the mouse, the snapping reach) and calls these, and the
 tests drive them without a window.
 
-Snapping reaches beats, bars, the other clips' edges, the playhead and markers
+Snapping reaches the beats and bars of the timeline's grid (:func:`promodesk.core.beats.timeline_grid`,
+the one the ruler and the lanes draw), the other clips' edges, the playhead and markers
 (:func:`promodesk.core.snapping.snap_targets`); a negative reach (Shift held) turns it off. Every
 step of one drag carries the drag's gesture token, so its edits merge into one undo step.
 """
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Sequence
 
+from promodesk.core.beats import BeatGrid
 from promodesk.core.edits import Edit, EditError, MoveClip, SplitClip, TrimEnd, TrimStart
 from promodesk.core.snapping import Snap, SnapTarget, snap, snap_span, snap_targets
 from promodesk.core.timeline import Project
@@ -38,12 +39,12 @@ class ClipDrag:
 
     @classmethod
     def begin(cls, project: Project, clip_id: str, part: str, down: int,
-              playhead: int | None = None, beats: Sequence[int] = (),
-              bars: Sequence[int] = ()) -> ClipDrag:
-        """Start dragging ``part`` (body, start or end) of a clip grabbed at time ``down``."""
+              playhead: int | None = None, grid: BeatGrid | None = None) -> ClipDrag:
+        """Start dragging ``part`` (body, start or end) of a clip grabbed at time ``down``;
+        ``grid`` is the timeline's beat grid (None: no music to snap to)."""
         _, clip = project.find_clip(clip_id)
-        targets = snap_targets(project, playhead=playhead, beats=beats, bars=bars,
-                               exclude_clip=clip_id)
+        targets = snap_targets(project, playhead=playhead, beats=grid.beats if grid else (),
+                               bars=grid.downbeats if grid else (), exclude_clip=clip_id)
         return cls(_MODES[part], clip_id, clip.start, clip.end, int(down), targets)
 
     def step(self, project: Project, now: int, reach: int,
@@ -65,29 +66,35 @@ class ClipDrag:
         return trim(self.clip_id, s.time, gesture=self.gesture), s
 
 
-def bar_at(bars: Sequence[int], numbers: Sequence[int], time: int) -> int:
-    """Number of the bar (1-based, from ``numbers``) that ``time`` falls in; the first bar before
-    the first bar line. ``bars`` are sorted bar-line times in microseconds."""
-    return numbers[max(bisect.bisect_right(bars, time) - 1, 0)]
+def bar_numbers(grid: BeatGrid | None) -> list[int]:
+    """The 1-based number of each bar line of ``grid`` within its piece (a trimmed music clip
+    starts at bar 3, say); empty without a grid."""
+    return [grid.bar_number(i) for i in range(len(grid.downbeats))] if grid else []
 
 
-def pick_bars(bars: Sequence[int], numbers: Sequence[int], a: int, b: int) -> tuple[int, int] | None:
+def bar_at(grid: BeatGrid, time: int) -> int:
+    """Number of the bar (1-based) that ``time`` (microseconds) falls in; the first bar before
+    the first bar line. ``grid`` has at least one bar line."""
+    return grid.bar_number(max(bisect.bisect_right(grid.downbeats, time) - 1, 0))
+
+
+def pick_bars(grid: BeatGrid | None, a: int, b: int) -> tuple[int, int] | None:
     """The bars (first, last; 1-based, inclusive) a drag from time ``a`` to ``b`` covers, either
     way round; None when there is no music (no bar lines)."""
-    if not bars:
+    if grid is None or not grid.downbeats:
         return None
-    first, last = sorted((bar_at(bars, numbers, a), bar_at(bars, numbers, b)))
+    first, last = sorted((bar_at(grid, a), bar_at(grid, b)))
     return first, last
 
 
-def bar_span(bars: Sequence[int], numbers: Sequence[int],
-             chosen: tuple[int, int] | None) -> tuple[int, int] | None:
+def bar_span(grid: BeatGrid | None, chosen: tuple[int, int] | None) -> tuple[int, int] | None:
     """Timeline span (start, end) in microseconds of the ``chosen`` bars (first, last; 1-based,
     inclusive); the last bar ends at the next bar line, or one bar length after its start when it
     is the last line. None when nothing is chosen or no chosen bar is on the timeline."""
-    if not chosen or not bars:
+    if not chosen or grid is None or not grid.downbeats:
         return None
     first, last = chosen
+    bars, numbers = grid.downbeats, bar_numbers(grid)
     starts = [t for t, n in zip(bars, numbers) if first <= n <= last]
     if not starts:
         return None

@@ -8,16 +8,17 @@ import copy
 
 import pytest
 
+from promodesk.core.beats import BeatGrid
 from promodesk.core.document import Document, History
 from promodesk.core.edits import EditError
-from promodesk.core.gestures import ClipDrag, bar_span, pick_bars, split_at_playhead
+from promodesk.core.gestures import ClipDrag, bar_numbers, bar_span, pick_bars, split_at_playhead
 from promodesk.core.timeline import Marker
 from tests.core.test_edits import S, make_project
 
 BEAT = 500_000  # 120 bpm
 BEATS = list(range(0, 30 * S, BEAT))
 BARS = BEATS[::4]
-NUMBERS = list(range(1, len(BARS) + 1))
+GRID = BeatGrid(beats=tuple(BEATS), downbeats=tuple(BARS), length=30 * S, bpm=120.0)
 REACH = 60_000  # what 10 px are at a typical zoom
 
 
@@ -25,8 +26,7 @@ def _drag(history: History, part: str, clip_id: str, grab: int, path: list[int],
           over_track=None, playhead=None):
     """Press at ``grab``, move the mouse through ``path`` (microseconds); returns the last snap."""
     doc = history.document
-    drag = ClipDrag.begin(doc.project, clip_id, part, grab, playhead=playhead, beats=BEATS,
-                          bars=BARS)
+    drag = ClipDrag.begin(doc.project, clip_id, part, grab, playhead=playhead, grid=GRID)
     snapped = None
     for now in path:
         edit, snapped = drag.step(doc.project, now, reach, over_track)
@@ -113,14 +113,27 @@ def test_a_trim_past_the_source_stops_where_it_last_fitted():
 
 
 def test_bar_picking_and_the_span_of_the_bars():
-    assert pick_bars(BARS, NUMBERS, 2_100_000, 200_000) == (1, 2)
-    assert pick_bars(BARS, NUMBERS, 4_500_000, 4_600_000) == (3, 3)
-    assert pick_bars([], [], 0, S) is None
-    assert bar_span(BARS, NUMBERS, (1, 2)) == (0, 4 * S)
-    assert bar_span(BARS, NUMBERS, (len(BARS), len(BARS))) == (BARS[-1], BARS[-1] + 2 * S)
-    assert bar_span(BARS, NUMBERS, None) is None
-    # a trimmed music clip shows bars 3.. from its start: numbers, not positions, count
-    assert bar_span(BARS[2:], NUMBERS[2:], (3, 3)) == (BARS[2], BARS[3])
+    assert pick_bars(GRID, 2_100_000, 200_000) == (1, 2)
+    assert pick_bars(GRID, 4_500_000, 4_600_000) == (3, 3)
+    assert pick_bars(None, 0, S) is None
+    assert bar_span(GRID, (1, 2)) == (0, 4 * S)
+    assert bar_span(GRID, (len(BARS), len(BARS))) == (BARS[-1], BARS[-1] + 2 * S)
+    assert bar_span(GRID, None) is None
+
+
+def test_bars_of_a_trimmed_music_clip_keep_their_numbers():
+    from promodesk.core.beats import timeline_grid
+    from promodesk.core.timeline import Asset
+
+    p = make_project()
+    music = p.tracks[2].clips[0]  # shows its source from 2 s: bar 2 of the piece starts at 0:00
+    p.assets[music.asset] = Asset(music.asset, "audio", 20 * S, {
+        "beats_us": list(range(0, 20 * S, BEAT)), "downbeats_us": list(range(0, 20 * S, 4 * BEAT)),
+        "seconds": 20.0, "bpm": 120.0})
+    grid = timeline_grid(p)
+    assert grid.downbeats[:2] == (0, 2 * S) and bar_numbers(grid)[:2] == [2, 3]
+    assert pick_bars(grid, 2_500_000, 2_600_000) == (3, 3)
+    assert bar_span(grid, (3, 4)) == (2 * S, 6 * S)
 
 
 def test_split_takes_the_selection_else_the_clip_under_the_playhead():
