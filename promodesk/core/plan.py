@@ -1,8 +1,14 @@
 """The storyboard planner: which shot carries which line, how long each runs, where the cuts fall.
 
-Input: the brief, the analysed copy and the music's beat grid. The copy is the script, kept in
-its order: the first sentence is the hook (a hero shot), sentences with a price or deal become
-offer shots, the rest features (feature panels and detail pans), and the video ends on a
+``plan_video(brief, spec, seed, variant)`` is the whole plan as a function of the brief and its
+music spec (``music_spec(brief, seed, variant)``): copy analysis, then the storyboard on the
+spec's beat grid (``BeatGrid.from_spec``), so no audio is needed to plan. ``time_voice_lines``
+re-times the planned captions to a voice-over once its lines are spoken. ``shot_params`` and
+``photo_shot_params`` are the ``shots`` engine recipes of a planned shot and of a dropped photo.
+
+``plan_storyboard`` takes the brief, the analysed copy and a beat grid. The copy is the script,
+kept in its order: the first sentence is the hook (a hero shot), sentences with a price or deal
+become offer shots, the rest features (feature panels and detail pans), and the video ends on a
 call-to-action card. Shot lengths follow the time their captions need to be read, then every cut
 is moved onto a bar line of the music (or a beat when a bar is too coarse). Captions are timed
 inside their shots. Deterministic for a seed; other variants permute the feature sentences and
@@ -15,14 +21,22 @@ import random
 from dataclasses import dataclass, field
 
 from promodesk.core.beats import BeatGrid
-from promodesk.core.brief import Brief
-from promodesk.core.copytext import MIN_LINE_US, CaptionLine, CopyAnalysis
+from promodesk.core.brief import Brief, BriefError, BriefProblem
+from promodesk.core.copytext import MIN_LINE_US, CaptionLine, CopyAnalysis, analyze_copy
+from promodesk.core.musicspec import MusicSpec, spec_from_text
 
 MIN_SHOT_US = 1_200_000
 CTA_CARD_US = 2_500_000
 # Copy may be read up to this much faster than the comfortable pace before sentences are dropped.
 MAX_SQUEEZE = 1.4
-ENERGETIC_STYLES = ("pop", "tech", "electro", "festive", "energetic", "upbeat", "sale")
+# The music spec's energy (0..1, read from the copy's words) from which the video goes lively:
+# fast cuts, slides and karaoke captions. 0.5 is neutral copy; each net lively word adds 0.12, so
+# this takes clearly lively copy (a launch, a sale), not one "!" in calm copy.
+ENERGETIC_AT = 0.8
+# A voice-over line starts at least this long after the previous line ends.
+VOICE_GAP_US = 200_000
+# A photo dropped on the timeline becomes a detail shot that crossfades in.
+DROPPED_PHOTO_TRANSITION = {"kind": "crossfade", "duration_us": 300_000}
 
 DEFAULT_CTA = {"zh": "立即抢购", "en": "Shop now", "mixed": "立即抢购"}
 
@@ -72,6 +86,7 @@ class Storyboard:
     length: int
     energetic: bool
     notes: list[str] = field(default_factory=list)
+    title: str = ""
 
     @property
     def cuts(self) -> list[int]:
@@ -90,9 +105,9 @@ class _Segment:
         return sum(line.read_us for line in self.lines)
 
 
-def is_energetic(style: str) -> bool:
-    """Whether a music/visual style calls for fast cuts (sale, pop, tech, festive)."""
-    return any(word in style.lower() for word in ENERGETIC_STYLES)
+def is_energetic(energy: float) -> bool:
+    """Whether music of ``energy`` (a MusicSpec's energy, 0..1) calls for fast cuts."""
+    return energy >= ENERGETIC_AT
 
 
 def _segments(analysis: CopyAnalysis, rng: random.Random, variant: int) -> list[_Segment]:
@@ -223,15 +238,16 @@ _MOVES = {"hero": ["push_in"], "detail": ["pan_left", "pan_right", "pan_up"],
 
 
 def plan_storyboard(brief: Brief, analysis: CopyAnalysis, grid: BeatGrid, seed: int = 0,
-                    variant: int = 0, style: str = "") -> Storyboard:
+                    variant: int = 0, energy: float = 0.5) -> Storyboard:
     """Plan shots and captions for ``brief`` over the music described by ``grid``.
 
-    ``style`` is the music style chosen (it sets the pace of transitions). The storyboard's
-    length is the music's length. Deterministic for (seed, variant)."""
+    ``energy`` is the music's (MusicSpec.energy, 0..1; it sets the pace of cuts, transitions
+    and the caption style). The storyboard's length is the music's length. Deterministic for
+    (seed, variant)."""
     rng = random.Random(seed * 1009 + variant)
     notes = list(analysis.notes)
     length = grid.length
-    energetic = is_energetic(style or brief.style)
+    energetic = is_energetic(energy)
     segs = _fit_copy(_segments(analysis, rng, variant), length, notes)
 
     # Pace: a long segment becomes several shots (hero then details) so nothing sits too long.
@@ -293,4 +309,60 @@ def plan_storyboard(brief: Brief, analysis: CopyAnalysis, grid: BeatGrid, seed: 
         if mine:
             captions += _time_captions(seg, mine[0].start, mine[-1].end, grid, caption_style)
     return Storyboard(shots=shots, captions=captions, length=length, energetic=energetic,
-                      notes=notes)
+                      notes=notes, title=brief.title or next(iter(analysis.key_phrases), ""))
+
+
+def music_spec(brief: Brief, seed: int = 0, variant: int = 0) -> MusicSpec:
+    """The music spec of ``brief``: its style (or one read from the copy), a tempo that fits
+    ``brief.seconds`` in whole bars, mood and energy from the words. Deterministic for (seed,
+    variant). Raises MusicSpecError for an unknown style or an unusable length."""
+    style = None if brief.style in ("", "auto") else brief.style
+    return spec_from_text(brief.text, brief.seconds, style=style, seed=seed + 7919 * variant)
+
+
+def plan_video(brief: Brief, spec: MusicSpec, seed: int = 0, variant: int = 0) -> Storyboard:
+    """The whole plan of a video for ``brief`` on the music ``spec`` describes: the copy read
+    into caption lines, shots cut on the spec's bar lines, captions timed inside them, the pace
+    set by the spec's energy. Needs no audio. Raises BriefError when the copy is empty."""
+    analysis = analyze_copy(brief.text, brief.language, brief.cta)
+    if not analysis.lines:
+        raise BriefError([BriefProblem("text", "the copy is empty; write a sentence or two "
+                                               "about the product")], brief.source)
+    return plan_storyboard(brief, analysis, BeatGrid.from_spec(spec), seed=seed, variant=variant,
+                           energy=spec.energy)
+
+
+def time_voice_lines(captions: list[PlannedCaption], spoken_us: list[int], length: int,
+                     gap_us: int = VOICE_GAP_US) -> tuple[list[PlannedCaption], list[str]]:
+    """Captions re-timed to a voice-over: line ``i`` is spoken for ``spoken_us[i]``
+    microseconds, starting at its planned time or ``gap_us`` after the previous line ends,
+    whichever is later, and its caption shows exactly while it is spoken. Lines that would run
+    past ``length`` (us) are left out, from the first that does not fit.
+
+    Returns (the timed captions, one per line kept, in order; notes for the user)."""
+    timed: list[PlannedCaption] = []
+    t = 0
+    for cap, spoken in zip(captions, spoken_us):
+        start = max(cap.start, t)
+        if start + spoken > length:
+            return timed, [f"The voice-over is longer than the video: {len(captions) - len(timed)}"
+                           " line(s) were left out. Shorten the copy or make the video longer."]
+        timed.append(PlannedCaption(cap.text, start, int(spoken), cap.sentence, cap.style))
+        t = start + spoken + gap_us
+    return timed, []
+
+
+def shot_params(shot: PlannedShot, brief: Brief) -> dict:
+    """The ``shots`` engine recipe parameters of a planned shot (contract 2): kind, move,
+    texts, the brief's brand colours and the transition into it."""
+    return {"kind": shot.kind, "move": shot.move, "text": shot.text, "title": shot.title,
+            "price": shot.price, "old_price": shot.old_price, "cta": shot.cta,
+            "colors": list(brief.brand_colors), "transition_in": dict(shot.transition_in)}
+
+
+def photo_shot_params(colors: list[str] | tuple[str, ...] = ()) -> dict:
+    """The ``shots`` engine recipe parameters of a photo dropped on the timeline: a detail shot
+    with an automatic move, no text, crossfading in (``colors``: brand colours, may be empty)."""
+    return {"kind": "detail", "move": "auto", "text": "", "title": "", "price": "",
+            "old_price": "", "cta": "", "colors": list(colors),
+            "transition_in": dict(DROPPED_PHOTO_TRANSITION)}

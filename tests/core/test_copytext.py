@@ -118,3 +118,14 @@ def test_lines_do_not_run_across_a_colon_and_are_balanced():
     assert "Climbs to 300 meters" in texts  # cut before "and", not "...floats home on"
     for t in texts:
         assert len(t) <= EN_MAX_CHARS
+
+
+def test_one_rule_for_chinese_characters():
+    from promodesk.core.script import count_han, has_han, is_cjk, is_han
+
+    assert all(is_han(ch) for ch in "晨光杯㐀豈𠀀")           # common, ext. A, compatibility, ext. B
+    assert not any(is_han(ch) for ch in "aZ9 ，。ぁカ한！")   # punctuation, kana, hangul: not hanzi
+    assert all(is_cjk(ch) for ch in "晨，。ぁカ한！𠀀")       # but a line may break around them
+    assert not any(is_cjk(ch) for ch in "aZ9 ,.!é")
+    assert count_han("99元两只装 Sale") == 4 and has_han("Only 99元") and not has_han("Only $9")
+    assert detect_language("晨光意式浓缩杯") == "zh" and detect_language("カップ") == "en"
