@@ -179,10 +179,11 @@ class _TextOf(HTMLParser):
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
         if tag in self.BLOCKS:
             self.parts.append("\n")
-
-    handle_endtag = handle_starttag
 
     def handle_data(self, data):
         self.parts.append(data)
