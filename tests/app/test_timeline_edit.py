@@ -153,3 +153,59 @@ def test_markers_are_drawn_and_clips_snap_to_them(qtbot, window, project_folder)
     dx = view.x_of(2_870_000 + 30_000) - view.x_of(clip.start)
     _drag(qtbot, view, grab, grab + QPoint(round(dx), 0))
     assert clip.start == 2_870_000
+
+
+def test_a_new_music_take_and_its_asset_are_one_undo_step(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    music = window.project.tracks[1].clips[0]
+    old_asset = music.asset
+    rect = view.clip_rect(music.id)
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier,
+                     QPoint(int(rect.center().x()), int(rect.center().y())))
+    assert view.selected == music.id
+    bars = view.bars
+    y = 44 - 8  # the bars row of the ruler
+    _drag(qtbot, view, QPoint(int(view.x_of(bars[1] + 200_000)), y),
+          QPoint(int(view.x_of(bars[1] + 400_000)), y))
+    assert view.bar_range == (2, 2)
+    qtbot.keyClick(view, Qt.Key_R)
+    qtbot.waitUntil(lambda: len(music.takes) == 2, timeout=120_000)
+    new_asset = music.asset
+    assert new_asset != old_asset and new_asset in window.project.assets
+    assert window.inspector.takes.count() == 2
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)  # the take and its asset go together
+    assert music.asset == old_asset and new_asset not in window.project.assets
+    assert window.inspector.takes.count() == 1
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert music.asset == new_asset and new_asset in window.project.assets
+    wait_jobs(qtbot, window)
+
+
+def test_views_follow_a_change_made_on_the_document_alone(qtbot, window, project_folder):
+    from promodesk.core.document import History
+    from promodesk.core.edits import MoveClip, SetTrackMute
+
+    view = _open(window, project_folder)
+    shot = window.project.tracks[0].clips[1]  # 2.5 .. 4.0 s
+    rect = view.clip_rect(shot.id)
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier,
+                     QPoint(int(rect.center().x()), int(rect.center().y())))
+    assert window.inspector.info.text().startswith("starts 2.50 s")
+    header = window.timeline_panel._rows[1]
+    assert header.track.kind.value == "music" and not header.mute.isChecked()
+    lane_y = int(rect.center().y())
+    x_new = int(view.x_of(4_600_000))
+    background = view.grab().toImage().pixelColor(x_new, lane_y).name()
+    # a script's Qt-free history on the window's document: no window method is called
+    history = History(window.document)
+    history.push(MoveClip(shot.id, 3_400_000))  # now 3.4 .. 4.9 s
+    history.push(SetTrackMute(window.project.tracks[1].id, True))
+    assert window.inspector.info.text().startswith("starts 3.40 s")
+    assert header.mute.isChecked()
+    assert view.grab().toImage().pixelColor(x_new, lane_y).name() != background
+    history.undo()
+    history.undo()
+    assert window.inspector.info.text().startswith("starts 2.50 s") and not header.mute.isChecked()
+    assert view.grab().toImage().pixelColor(x_new, lane_y).name() == background
+    window.document.set_folder(project_folder.parent / "copy.promodesk")
+    assert "copy.promodesk" in window.windowTitle()
