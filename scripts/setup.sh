@@ -9,9 +9,11 @@ cd "$(dirname "$0")/.."
 what="${1:-run}"
 
 # System libraries: PortAudio (audio playback; its headers build PyAudio, which tinysoundfont
-# needs), the libraries Qt's xcb/offscreen platforms load, and Xvfb for screenshots in tests.
+# needs), the libraries Qt's xcb/offscreen platforms load, Xvfb for screenshots in tests, and
+# FriBiDi, which Pillow's raqm text layout loads at run time to draw Arabic and Hebrew captions.
 SYSTEM_PACKAGES="python3-venv portaudio19-dev libportaudio2 libxcb-cursor0 libegl1 libgl1
-  libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 xvfb libxcb-icccm4 libxcb-keysyms1"
+  libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 xvfb libxcb-icccm4 libxcb-keysyms1
+  libfribidi0"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

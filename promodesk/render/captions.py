@@ -9,7 +9,9 @@ contrast ratio of at least 4.5:1 (:data:`MIN_CONTRAST`). Styles: ``outline`` (wh
 outline, a shadow on busy or bright backgrounds), ``boxed`` (white text on a dark box as opaque as
 the background needs) and ``karaoke`` (outline, with pieces highlighted one after another: words
 in English, pairs of hanzi in Chinese). Characters no bundled font has are left out and listed in
-``Caption.missing`` so the exporter can report them.
+``Caption.missing`` so the exporter can report them; control characters (NUL, BEL, ESC, ...) are
+stripped; ``Caption.note`` says what else was left out (text past the length cap, right-to-left
+letters without the raqm layout).
 """
 
 from __future__ import annotations
@@ -86,15 +88,18 @@ class Caption:
     ``background(t_us)`` returns the frame the caption will sit on at ``t_us`` microseconds into
     the cue (without captions), used to choose a legible look; None assumes a mid-grey photo.
     After construction: ``layout``, ``look`` (the chosen :class:`~typeset.TextStyle`), ``xy`` (top-left
-    pixel of the sprite), ``box`` (left, top, right, bottom of the sprite: all ink is inside it)
-    and ``missing`` (characters no bundled font has; they are not drawn)."""
+    pixel of the sprite), ``box`` (left, top, right, bottom of the sprite: all ink is inside it),
+    ``missing`` (characters no bundled font has; they are not drawn) and ``note`` (what else was
+    left out, for the user; "" if nothing)."""
 
     def __init__(self, text: str, style: str, size: tuple[int, int], duration_us: int,
                  background: Callable[[int], np.ndarray] | None = None):
         self.style = style if style in STYLES else "outline"
         self.size, self.duration = size, duration_us
-        self.missing = ts.missing_glyphs(text)
+        text = ts.strip_controls(text)
+        self.missing = ts.missing_glyphs(text[:ts.MAX_TEXT_CHARS])
         self.layout = fit_caption(text, size, self.style)
+        self.note = self.layout.note
         left, top, right, bottom = ts.caption_area(size)
         m = ts.caption_reserve(self.style, self.layout.size)
         w, h = self.layout.width + 2 * m, self.layout.height + 2 * m

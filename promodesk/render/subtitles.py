@@ -1,7 +1,9 @@
 """Subtitle files: the captions track as SubRip (.srt) and WebVTT (.vtt), written and parsed.
 
 Times are integer microseconds on the timeline; the files carry milliseconds (rounded to the
-nearest). Writes are atomic (temp file + rename), like every output file.
+nearest). Writes are atomic (temp file + rename), like every output file. Cue text is cleaned on
+the way out: control characters (NUL, BEL, ESC, ...) dropped, blank lines inside a cue removed (a
+blank line ends a cue in both formats) and ``-->`` defused (it starts a timing line).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from promodesk.core.projectfile import atomic_write_bytes
 from promodesk.core.timeline import Project, TrackKind
+from promodesk.engines.visuals.linebreak import strip_controls
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,17 @@ class SubtitleError(ValueError):
 
 def cues_from_project(project: Project) -> list[Cue]:
     """The caption cues of ``project``'s unmuted captions tracks, sorted by start time."""
-    cues = [Cue(c.start, c.end, c.cue.text.strip())
+    cues = [Cue(c.start, c.end, clean_text(c.cue.text))
             for t in project.tracks_of(TrackKind.CAPTIONS) if not t.mute
-            for c in t.clips if c.cue is not None and c.cue.text.strip()]
+            for c in t.clips if c.cue is not None and clean_text(c.cue.text)]
     return sorted(cues, key=lambda c: (c.start, c.end))
+
+
+def clean_text(text: str) -> str:
+    """Cue ``text`` safe for SRT and VTT: no control characters, no blank lines, no ``-->``,
+    no spaces around it."""
+    lines = (line.strip() for line in strip_controls(text).split("\n"))
+    return "\n".join(line for line in lines if line).replace("-->", "->")
 
 
 def _stamp(us: int, sep: str) -> str:
@@ -45,14 +55,16 @@ def _stamp(us: int, sep: str) -> str:
 
 def srt_text(cues: list[Cue]) -> str:
     """The cues as SubRip text (numbered blocks, ``HH:MM:SS,mmm --> HH:MM:SS,mmm``)."""
-    blocks = [f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{c.text}\n"
+    cues = [c for c in cues if clean_text(c.text)]
+    blocks = [f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{clean_text(c.text)}\n"
               for i, c in enumerate(cues, 1)]
     return "\n".join(blocks)
 
 
 def vtt_text(cues: list[Cue]) -> str:
     """The cues as WebVTT text (``WEBVTT`` header, ``HH:MM:SS.mmm --> HH:MM:SS.mmm`` blocks)."""
-    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{c.text}\n" for c in cues]
+    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{clean_text(c.text)}\n"
+              for c in cues if clean_text(c.text)]
     return "\n".join(["WEBVTT\n"] + blocks)
 
 

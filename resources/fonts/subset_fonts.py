@@ -1,6 +1,6 @@
 """Rebuild the bundled caption fonts in this folder from Debian's font packages.
 
-    apt-get install fonts-noto-cjk fonts-dejavu-core
+    apt-get install fonts-noto-cjk fonts-noto-core fonts-dejavu-core
     .venv/bin/pip install fonttools          # a dev tool; the app does not need it
     .venv/bin/python resources/fonts/subset_fonts.py
 
@@ -8,6 +8,9 @@ Writes NotoSansCJKsc-{Regular,Bold}-subset.otf (Noto Sans CJK SC, SIL OFL 1.1: L
 punctuation, CJK symbols, kana and full-width forms; Regular with the whole CJK Unified Ideographs
 block, i.e. every GB2312 and Tongyong Guifan hanzi, Bold with the 6,763 GB2312 hanzi) and copies DejaVuSans{,-Bold}.ttf (Bitstream Vera licence
 + public domain) as the fallback for Greek, Cyrillic, arrows and symbols the first lacks.
+Korean: NotoSansCJKkr-{Regular,Bold}-hangul.otf, Noto Sans CJK KR cut down to the Hangul
+syllables and jamo. Right-to-left: NotoSansArabic-{Regular,Bold}.ttf and
+NotoSansHebrew-{Regular,Bold}.ttf copied whole (small, and their shaping tables must stay intact).
 The licence texts sit beside them (OFL.txt, LICENSE-DejaVu.txt).
 """
 
@@ -21,7 +24,21 @@ from fontTools import subset
 HERE = Path(__file__).resolve().parent
 NOTO = Path("/usr/share/fonts/opentype/noto")
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+NOTO_TTF = Path("/usr/share/fonts/truetype/noto")
 SC_INDEX = 2  # Noto Sans CJK SC inside the .ttc collection (JP, KR, SC, TC, HK, ...)
+KR_INDEX = 1
+
+HANGUL = [
+    (0x0020, 0x0020),  # space, so that words stay in one run with their spacing
+    (0x00A0, 0x00A0),  # no-break space
+    (0x1100, 0x11FF),  # Hangul jamo
+    (0x3130, 0x318F),  # Hangul compatibility jamo
+    (0xA960, 0xA97F),  # Hangul jamo extended-A
+    (0xAC00, 0xD7A3),  # the 11,172 Hangul syllables
+    (0xD7B0, 0xD7FF),  # Hangul jamo extended-B
+]
+RTL_FONTS = ["NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf",
+             "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf"]
 
 RANGES = [
     (0x0020, 0x024F),  # Basic Latin, Latin-1, Latin Extended-A/B
@@ -78,6 +95,24 @@ def subset_noto(weight: str, hanzi: list[int]) -> Path:
     return out
 
 
+def subset_hangul(weight: str) -> Path:
+    """Noto Sans CJK KR ``weight`` cut to the Hangul ranges; returns the written path."""
+    out = HERE / f"NotoSansCJKkr-{weight}-hangul.otf"
+    options = subset.Options()
+    options.font_number = KR_INDEX
+    options.layout_features = ["*"]  # jamo composition (ljmo/vjmo/tjmo) lives in GSUB
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["VORG", "vhea", "vmtx"]
+    font = subset.load_font(str(NOTO / f"NotoSansCJK-{weight}.ttc"), options)
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=[u for a, b in HANGUL for u in range(a, b + 1)])
+    sub.subset(font)
+    subset.save_font(font, str(out), options)
+    return out
+
+
 def main() -> None:
     # Regular carries the whole block; Bold (titles) the GB2312 hanzi, and the font chain falls
     # back to Regular for the rare rest, which keeps the bundle near 16 MB.
@@ -87,6 +122,12 @@ def main() -> None:
         print(f"{out.name}: {out.stat().st_size / 1e6:.1f} MB")
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
         shutil.copyfile(DEJAVU / name, HERE / name)
+        print(f"{name}: copied")
+    for weight in ("Regular", "Bold"):
+        out = subset_hangul(weight)
+        print(f"{out.name}: {out.stat().st_size / 1e6:.1f} MB")
+    for name in RTL_FONTS:
+        shutil.copyfile(NOTO_TTF / name, HERE / name)
         print(f"{name}: copied")
 
 

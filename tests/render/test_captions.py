@@ -107,3 +107,37 @@ def test_captions_fade_in_and_out_and_are_off_outside_the_cue():
     cap = Caption("Hello", "outline", (540, 960), 1_000_000)
     assert cap.opacity(-1) == 0 and cap.opacity(1_000_000) == 0
     assert 0 < cap.opacity(20_000) < 1 and cap.opacity(500_000) == 1
+
+
+def test_control_characters_are_stripped_from_captions():
+    size = (540, 960)
+    bg = flat(size, 90)
+    cap, frame = draw("New\x00 in\x1b[0m store\x07", "outline", size, bg)
+    assert cap.layout.lines == ("New in[0m store",) and cap.missing == [] and cap.note == ""
+    _, expected = draw("New in[0m store", "outline", size, bg)
+    assert np.array_equal(frame, expected)
+
+
+@pytest.mark.skipif(not ts.RAQM, reason="Pillow has no raqm layout here (libfribidi0 missing)")
+def test_arabic_caption_is_drawn_joined_and_inside_the_safe_area():
+    size = (540, 960)
+    bg = flat(size, 128)
+    cap, frame = draw("عرض خاص اليوم فقط", "boxed", size, bg)
+    assert cap.missing == [] and cap.note == ""
+    changed = np.argwhere(np.any(frame != bg, axis=2))
+    (top, left), (bottom, right) = changed.min(0), changed.max(0)
+    sl, st_, sr, sb = ts.safe_area(size)
+    assert sl <= left and right < sr and st_ <= top and bottom < sb
+
+
+def test_korean_caption_is_drawn():
+    size = (540, 960)
+    bg = flat(size, 128)
+    cap, frame = draw("지금 주문하세요", "outline", size, bg)
+    assert cap.missing == [] and np.any(frame != bg)
+
+
+def test_a_huge_caption_is_capped_with_a_note():
+    cap = Caption("促销" * 5000, "outline", (540, 960), 1_000_000)
+    assert cap.layout.truncated and len(cap.layout.lines) <= 2
+    assert "10,000 characters" in cap.note

@@ -59,3 +59,22 @@ def test_cues_come_from_unmuted_caption_tracks_in_time_order():
     b.mute = True
     assert cues_from_project(p) == [Cue(0, 1_000_000, "first"), Cue(2_000_000, 3_000_000, "second")]
     assert vtt_text([]) == "WEBVTT\n"
+
+
+def test_control_characters_and_blank_lines_never_reach_the_files(tmp_path):
+    dirty = [Cue(0, 1_000_000, "Bell\x07 and\x00 esc\x1b[31m\r\n\r\nred\x9b --> here\x7f"),
+             Cue(1_000_000, 2_000_000, "\x00\x07")]  # nothing left: no cue
+    for write, parse in ((write_srt, parse_srt), (write_vtt, parse_vtt)):
+        path = write(dirty, tmp_path / f"a.{write.__name__[-3:]}")
+        data = path.read_bytes().decode("utf-8")
+        assert not any(ord(ch) < 32 and ch != "\n" or 0x7f <= ord(ch) <= 0x9f for ch in data)
+        assert parse(data) == [Cue(0, 1_000_000, "Bell and esc[31m\nred -> here")]
+
+
+def test_cues_from_project_strip_control_characters():
+    p = Project.for_aspect("9:16")
+    track = p.add_track(TrackKind.CAPTIONS)
+    take = [Take(None, Recipe("captions"))]
+    track.clips = [Clip(0, 1_000_000, take, cue=CaptionCue("Buy\x1b now\x00")),
+                   Clip(1_000_000, 1_000_000, take, cue=CaptionCue("\x07"))]
+    assert cues_from_project(p) == [Cue(0, 1_000_000, "Buy now")]

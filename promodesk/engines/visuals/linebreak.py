@@ -7,6 +7,7 @@ fonts and is what callers use.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from promodesk.core.script import is_cjk  # noqa: F401  (also what typeset re-exports)
@@ -16,6 +17,16 @@ Measure = Callable[[str], float]
 # Kinsoku: a line may not start with CLOSING nor end with OPENING punctuation.
 CLOSING = set("，。！？、；：”’）》」』】〕〉〗〙｝］｠…‥·・ー～％‰℃" ",.!?;:)]}%")
 OPENING = set("“‘（《「『【〔〈〖〘｛［｟" "([{¥￥$£€")
+
+# C0 and C1 control characters except tab and newline, and DEL: NUL, BEL, ESC and their kind
+# come from pasted terminal output or broken files; they draw as nothing or as boxes in players.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without C0/C1 control characters (NUL, BEL, ESC, DEL, ...); tabs and newlines
+    stay, a carriage return before a newline goes, a lone one becomes a newline."""
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
@@ -46,7 +57,10 @@ def text_pieces(text: str) -> list[str]:
     return [(" " if space and i else "") + tok for i, (tok, space) in enumerate(_tokens(text))]
 
 
-def _greedy(tokens: list[tuple[str, bool]], max_width: float, measure: Measure) -> list[str]:
+def _greedy(tokens: list[tuple[str, bool]], max_width: float, measure: Measure,
+            max_lines: int | None = None) -> list[str]:
+    """Lines filled one token at a time (one measure per token); stops once it has more than
+    ``max_lines`` lines, as the caller only needs to know the text does not fit."""
     lines: list[str] = []
     line = ""
     for tok, space in tokens:
@@ -56,6 +70,8 @@ def _greedy(tokens: list[tuple[str, bool]], max_width: float, measure: Measure) 
         else:
             lines.append(line)
             line = tok
+            if max_lines is not None and len(lines) > max_lines:
+                return lines
     if line:
         lines.append(line)
     return lines
@@ -79,11 +95,13 @@ def _even_breaks(tokens: list[tuple[str, bool]], count: int, max_width: float,
     best[0][0] = 0.0
     for k in range(1, count + 1):
         for j in range(k, n + 1):
-            for i in range(k - 1, j):
-                if best[k - 1][i] == inf:
-                    continue
+            # Lines ending at j, shortest first: once one is too wide every longer one is too,
+            # so each j costs about one line's worth of measures, not j of them.
+            for i in range(j - 1, k - 2, -1):
                 w = measure(_join(tokens[i:j]))
                 if w > max_width and j - i > 1:
+                    break
+                if best[k - 1][i] == inf:
                     continue
                 bonus = 0.15 if j < n and tokens[j - 1][0][-1] in _GOOD_BREAK else 0.0
                 cost = best[k - 1][i] + ((max_width - w) / max_width) ** 2 - bonus
@@ -99,18 +117,24 @@ def _even_breaks(tokens: list[tuple[str, bool]], count: int, max_width: float,
     return lines[::-1]
 
 
-def break_lines(text: str, max_width: float, measure: Measure, balance: bool = True) -> list[str]:
+def break_lines(text: str, max_width: float, measure: Measure, balance: bool = True,
+                max_lines: int | None = None) -> list[str]:
     """``text`` broken into lines no wider than ``max_width`` as ``measure(line)`` says (a single
     piece wider than that keeps its own line), never starting with closing or ending with opening
     punctuation. With ``balance`` the lines are as even as the same line count allows, preferring
     breaks after punctuation (a caption's two lines of similar length, not one long, one short).
-    Explicit newlines in ``text`` are kept."""
+    Explicit newlines in ``text`` are kept. With ``max_lines``, breaking stops once there are more
+    than that many lines (the first ``max_lines + 1`` are returned): fitting a long text into two
+    lines then costs two lines' worth of measuring, not the whole text's."""
     lines: list[str] = []
     for para in text.split("\n"):
+        if max_lines is not None and len(lines) > max_lines:
+            break
         tokens = _tokens(para)
         if not tokens:
             continue
-        greedy = _greedy(tokens, max_width, measure)
+        left = None if max_lines is None else max_lines - len(lines)
+        greedy = _greedy(tokens, max_width, measure, left)
         even = None
         if balance and 1 < len(greedy) <= 4 and len(tokens) <= 120:
             even = _even_breaks(tokens, len(greedy), max_width, measure)

@@ -4,14 +4,22 @@ box, and drawing it with Pillow as an RGBA sprite that is pasted onto frames.
 Read top to bottom:
 
 - Fonts: :func:`font_chain` ("regular" or "bold") is an ordered list of the fonts bundled in
-  ``resources/fonts`` (Noto Sans CJK SC subset, then DejaVu Sans). Each character is drawn with the
-  first font whose cmap has it; :func:`missing_glyphs` lists the characters no bundled font has
-  (they are left out and reported, never drawn as empty boxes).
+  ``resources/fonts`` (Noto Sans CJK SC subset, Noto Sans Arabic, Noto Sans Hebrew, a Hangul
+  subset of Noto Sans CJK KR, then DejaVu Sans). Each character is drawn with the first font whose
+  cmap has it; :func:`missing_glyphs` lists the characters no bundled font has (they are left out
+  and reported, never drawn as empty boxes).
+- Right-to-left: a line holding Arabic or Hebrew is split into runs of one font and one direction,
+  the runs are put in display order (the Unicode bidi rules, reduced to the levels a caption line
+  needs), and right-to-left runs are shaped by Pillow's raqm layout, which joins Arabic letters
+  and draws them right to left. Without raqm such letters are left out and reported
+  (:func:`script_note`) rather than drawn unjoined and backwards.
 - Platform safe areas: :func:`safe_area` gives the pixel box text must stay in per aspect.
 - Line breaking: :func:`break_lines` breaks Chinese between characters with kinsoku rules (no line
   starts with closing punctuation ，。！？、；：”）》 or ends with opening punctuation “（《) and
   English between words; :func:`fit_text` picks the largest size at which the text fits a box in
-  at most ``max_lines`` balanced lines.
+  at most ``max_lines`` balanced lines, in bounded work: a binary search over sizes, each try
+  breaking only ``max_lines + 1`` lines, text beyond :data:`MAX_TEXT_CHARS` cut with a note, and a
+  binary search on the cut when the text must end in "…".
 - Drawing: :func:`text_sprite` renders a :class:`TextLayout` with fill, outline, shadow and box into
   an RGBA numpy sprite (do it once per clip); :func:`paste_sprite` alpha-blends it onto a frame (the
   cheap per-frame step). :func:`contrast_ratio` is the WCAG 2 contrast of two colours.
@@ -28,22 +36,32 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
 
 from promodesk.engines.visuals import linebreak
 from promodesk import RESOURCES
 
 FONT_DIR = RESOURCES / "fonts"
+# The Arabic, Hebrew and Hangul fonts come before DejaVu, which has some Arabic and Hebrew
+# letters but not the shaping tables that join them.
 FONT_FILES = {
-    "regular": ["NotoSansCJKsc-Regular-subset.otf", "DejaVuSans.ttf"],
+    "regular": ["NotoSansCJKsc-Regular-subset.otf", "NotoSansArabic-Regular.ttf",
+                "NotoSansHebrew-Regular.ttf", "NotoSansCJKkr-Regular-hangul.otf", "DejaVuSans.ttf"],
     # Bold Noto carries the GB2312 hanzi only; rarer ones fall back to Regular Noto.
     "bold": ["NotoSansCJKsc-Bold-subset.otf", "NotoSansCJKsc-Regular-subset.otf",
-             "DejaVuSans-Bold.ttf", "DejaVuSans.ttf"],
+             "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Bold.ttf",
+             "NotoSansCJKkr-Bold-hangul.otf", "DejaVuSans-Bold.ttf", "DejaVuSans.ttf"],
 }
 
 CLOSING, OPENING = linebreak.CLOSING, linebreak.OPENING
 text_pieces, is_cjk = linebreak.text_pieces, linebreak.is_cjk
+strip_controls = linebreak.strip_controls
 ELLIPSIS = "…"
+# Longest text fitting looks at: a caption or title of two lines at the smallest size holds a
+# few hundred characters at most, so more is cut (with a note) before any measuring.
+MAX_TEXT_CHARS = 1000
+# Pillow's raqm layout (HarfBuzz shaping, FriBiDi) draws right-to-left scripts; checked once.
+RAQM = bool(features.check("raqm"))
 
 
 class FontError(RuntimeError):
@@ -59,30 +77,52 @@ class FontChain:
     weight: str
     paths: tuple[Path, ...]
 
-    def font(self, index: int, size: int) -> ImageFont.FreeTypeFont:
-        """The Pillow font ``index`` of the chain at ``size`` pixels (cached)."""
-        return _load_font(self.paths[index], int(size))
+    def font(self, index: int, size: int, shaped: bool = False) -> ImageFont.FreeTypeFont:
+        """The Pillow font ``index`` of the chain at ``size`` pixels (cached); ``shaped`` gives
+        the raqm layout (right-to-left runs), else the basic one."""
+        return _load_font(self.paths[index], int(size), shaped)
 
     def font_index(self, ch: str) -> int | None:
         """Index of the first font in the chain that has a glyph for ``ch``, or None."""
+        if not RAQM and is_rtl(ch):
+            return None  # drawn unjoined and backwards otherwise: left out and reported instead
         return _font_index(self.paths, ch)
 
     def runs(self, text: str) -> list[tuple[int, str]]:
-        """``text`` split into (font index, run) pieces; characters no font has are dropped
-        (see :func:`missing_glyphs`), and spaces stay with the run before them."""
-        out: list[tuple[int, str]] = []
-        for ch in text:
-            if ch.isspace():
-                idx = out[-1][0] if out else 0
+        """``text`` split into (font index, run) pieces in reading order; characters no font has
+        are dropped (see :func:`missing_glyphs`), and spaces stay with the run before them."""
+        return [(idx, run) for idx, run, _ in self.directed_runs(text, display=False)]
+
+    def directed_runs(self, line: str, display: bool = True) -> list[tuple[int, str, bool]]:
+        """(font index, run, right_to_left) pieces of one ``line``: one font and one direction
+        each, in display order (left to right on screen; with ``display`` False, reading order).
+        A right-to-left run is drawn with its characters right to left by the raqm layout."""
+        idxs: list[int | None] = []
+        prev: int | None = None  # font of the last character drawn
+        for ch in line:
+            if ch.isspace():  # spaces stay with the run before them when its font has them
+                idx = prev if prev is not None and ord(ch) in _cmap(self.paths[prev]) else 0
+            elif unicodedata.category(ch) == "Mn" and idxs:
+                # a combining mark (an Arabic vowel sign) goes with its letter: same font if it
+                # has the mark, left out with a letter that is left out
+                idx = idxs[-1] if idxs[-1] is None or ord(ch) in _cmap(self.paths[idxs[-1]]) \
+                    else self.font_index(ch)
             else:
                 idx = self.font_index(ch)
+            idxs.append(idx)
+            prev = idx if idx is not None else prev
+        levels = bidi_levels(line) if RAQM and any(is_rtl(ch) for ch in line) else [0] * len(line)
+        pieces: list[list] = []  # [font index, characters, level]
+        for ch, idx, level in zip(line, idxs, levels):
             if idx is None:
                 continue
-            if out and out[-1][0] == idx:
-                out[-1] = (idx, out[-1][1] + ch)
+            if pieces and pieces[-1][0] == idx and pieces[-1][2] == level:
+                pieces[-1][1].append(ch)
             else:
-                out.append((idx, ch))
-        return out
+                pieces.append([idx, [ch], level])
+        if display:
+            pieces = _display_order(pieces)
+        return [(idx, "".join(chars), level % 2 == 1) for idx, chars, level in pieces]
 
 
 @functools.lru_cache(maxsize=None)
@@ -107,9 +147,10 @@ def _font_index(paths: tuple[Path, ...], ch: str) -> int | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _load_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+def _load_font(path: Path, size: int, shaped: bool = False) -> ImageFont.FreeTypeFont:
+    layout = ImageFont.Layout.RAQM if shaped else ImageFont.Layout.BASIC
     try:
-        return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+        return ImageFont.truetype(str(path), size, layout_engine=layout)
     except OSError as err:
         raise FontError(f"The bundled font {path.name} is missing or damaged ({err}). Reinstall "
                         "PromoDesk or restore resources/fonts/ from the installer.") from None
@@ -134,13 +175,26 @@ def _invisible(ch: str) -> bool:
 
 
 def missing_glyphs(text: str, weight: str = "regular") -> list[str]:
-    """Characters of ``text`` (each once, in order) that no bundled font of ``weight`` can draw;
-    they are left out when drawing. Spaces, controls and joiners never count as missing."""
-    chain, seen = font_chain(weight), []
+    """Characters of ``text`` (each once, in order) that no bundled font of ``weight`` can draw
+    (or, without raqm, right-to-left letters); they are left out when drawing. Spaces, controls
+    and joiners never count as missing."""
+    chain, seen, out = font_chain(weight), set(), []
     for ch in text:
-        if ch not in seen and not _invisible(ch) and chain.font_index(ch) is None:
-            seen.append(ch)
-    return seen
+        if ch not in seen:
+            seen.add(ch)
+            if not _invisible(ch) and chain.font_index(ch) is None:
+                out.append(ch)
+    return out
+
+
+def script_note(text: str) -> str:
+    """A note for the user when ``text`` holds right-to-left letters this install cannot shape
+    (Pillow without raqm); "" when everything can be drawn as written."""
+    if RAQM or not any(is_rtl(ch) for ch in text):
+        return ""
+    return ("Arabic and Hebrew letters were left out: they need Pillow's raqm text layout, which "
+            "needs the FriBiDi library (on Debian/Ubuntu: sudo apt-get install libfribidi0, or "
+            "run scripts/setup.sh).")
 
 
 def text_width(text: str, size: int, weight: str = "regular") -> float:
@@ -148,10 +202,104 @@ def text_width(text: str, size: int, weight: str = "regular") -> float:
     return _text_width(text, int(size), weight)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def _text_width(text: str, size: int, weight: str) -> float:
     chain = font_chain(weight)
-    return sum(chain.font(i, size).getlength(run) for i, run in chain.runs(text))
+    return sum(_run_length(chain, i, size, run, rtl)
+               for i, run, rtl in chain.directed_runs(text, display=False))
+
+
+def _run_length(chain: FontChain, index: int, size: int, run: str, rtl: bool) -> float:
+    if rtl:
+        return chain.font(index, size, shaped=True).getlength(run, direction="rtl")
+    return chain.font(index, size).getlength(run)
+
+
+# --- bidirectional text --------------------------------------------------------------------------
+
+def is_rtl(ch: str) -> bool:
+    """Whether ``ch`` is a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...)."""
+    return unicodedata.bidirectional(ch) in ("R", "AL")
+
+
+def bidi_levels(line: str) -> list[int]:
+    """Embedding level per character of one ``line`` (even: left to right, odd: right to left),
+    after the Unicode bidi algorithm's rules for text without explicit embeddings: the paragraph
+    takes the direction of its first strong letter; numbers go left to right; a neutral (space,
+    punctuation) between two runs of one direction takes it, else the paragraph's; combining
+    marks take their letter's level; trailing spaces the paragraph's (rules P2-P3, W1-W7, N1-N2,
+    I1-I2, L1)."""
+    kinds = []  # "L", "R", "N" (number) or None (neutral / mark)
+    for ch in line:
+        b = unicodedata.bidirectional(ch)
+        kinds.append("R" if b in ("R", "AL") else "L" if b == "L" else
+                     "N" if b in ("EN", "AN") else "M" if b == "NSM" else None)
+    base = next((1 if k == "R" else 0 for k in kinds if k in ("L", "R")), 0)
+    # W7 and I1/I2: a number after a left-to-right letter (or at the start of a left-to-right
+    # paragraph) is plain left-to-right text; after a right-to-left one it sits two levels up.
+    strong, resolved = ("R" if base else "L"), []
+    for k in kinds:
+        if k in ("L", "R"):
+            strong = k
+        resolved.append(("L" if strong == "L" else "EN") if k == "N" else k)
+
+    def level(k: str) -> int:
+        if k == "R":
+            return 1
+        if k == "EN":
+            return 2
+        return 2 if base else 0
+
+    levels: list[int | None] = [level(k) if k in ("L", "R", "EN") else None for k in resolved]
+    for i, k in enumerate(resolved):  # combining marks follow their letter
+        if k == "M":
+            levels[i] = levels[i - 1] if i and levels[i - 1] is not None else None
+    # N1/N2: neutrals between two strong sides of one direction (numbers count as R) take it.
+    direction = [None if v is None else ("R" if v % 2 or resolved[i] == "EN" else "L")
+                 for i, v in enumerate(levels)]
+    i, n = 0, len(line)
+    while i < n:
+        if levels[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < n and levels[j] is None:
+            j += 1
+        before = direction[i - 1] if i else ("R" if base else "L")
+        after = direction[j] if j < n else ("R" if base else "L")
+        side = before if before == after else ("R" if base else "L")
+        for t in range(i, j):
+            levels[t] = 1 if side == "R" else (2 if base else 0)
+        i = j
+    for t in range(n - 1, -1, -1):  # L1: trailing whitespace at the paragraph level
+        if not line[t].isspace():
+            break
+        levels[t] = base
+    return [int(v) for v in levels]
+
+
+def _display_order(pieces: list[list]) -> list[list]:
+    """Runs ``[font, chars, level]`` in reading order put in display order (bidi rule L2: from
+    the highest level down to the lowest odd one, reverse every stretch at that level or above)."""
+    if not pieces:
+        return pieces
+    out = list(pieces)
+    top = max(p[2] for p in out)
+    lowest_odd = min((p[2] for p in out if p[2] % 2), default=None)
+    if lowest_odd is None:
+        return out
+    for lvl in range(top, lowest_odd - 1, -1):
+        i = 0
+        while i < len(out):
+            if out[i][2] >= lvl:
+                j = i
+                while j < len(out) and out[j][2] >= lvl:
+                    j += 1
+                out[i:j] = out[i:j][::-1]
+                i = j
+            else:
+                i += 1
+    return out
 
 
 # --- safe areas ----------------------------------------------------------------------------------
@@ -222,11 +370,13 @@ def caption_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
 # --- line breaking (rules in promodesk/engines/visuals/linebreak.py) ------------------------------------
 
 def break_lines(text: str, size: int, max_width: float, weight: str = "regular",
-                balance: bool = True) -> list[str]:
+                balance: bool = True, max_lines: int | None = None) -> list[str]:
     """``text`` broken into lines no wider than ``max_width`` pixels at ``size`` pixels with the
     bundled fonts: Chinese by characters with kinsoku rules, English by words; with ``balance``
-    the lines are as even as the line count allows (see :func:`linebreak.break_lines`)."""
-    return linebreak.break_lines(text, max_width, lambda s: text_width(s, size, weight), balance)
+    the lines are as even as the line count allows; with ``max_lines`` it stops after
+    ``max_lines + 1`` lines (see :func:`linebreak.break_lines`)."""
+    return linebreak.break_lines(text, max_width, lambda s: text_width(s, size, weight), balance,
+                                 max_lines)
 
 
 # --- fitting -------------------------------------------------------------------------------------
@@ -235,7 +385,9 @@ def break_lines(text: str, size: int, max_width: float, weight: str = "regular",
 class TextLayout:
     """Text set in lines: ``size`` and ``line_height`` in pixels; ``width``/``height`` the box the
     lines' advances fill (ink of outlines and shadows comes on top, see :func:`text_sprite`).
-    ``truncated`` is True when the text did not fit at the smallest size and was cut with "…"."""
+    ``truncated`` is True when the text did not fit at the smallest size and was cut with "…".
+    ``note`` tells the user what was left out ("" if nothing): text past :data:`MAX_TEXT_CHARS`,
+    or right-to-left letters this install cannot shape."""
 
     lines: tuple[str, ...]
     size: int
@@ -244,6 +396,7 @@ class TextLayout:
     width: int
     height: int
     truncated: bool = False
+    note: str = ""
 
     @property
     def ascent(self) -> int:
@@ -257,26 +410,59 @@ def _metrics(weight: str, size: int) -> tuple[int, int]:
 
 
 def layout_lines(lines: list[str], size: int, weight: str = "regular", leading: float = 1.2,
-                 truncated: bool = False) -> TextLayout:
+                 truncated: bool = False, note: str = "") -> TextLayout:
     """A :class:`TextLayout` of already broken ``lines`` at ``size`` pixels."""
     line_height = int(round(size * leading))
     ascent, descent = _metrics(weight, size)
     width = max((text_width(x, size, weight) for x in lines), default=0)
     height = line_height * (len(lines) - 1) + ascent + descent if lines else 0
-    return TextLayout(tuple(lines), size, line_height, weight, int(np.ceil(width)), height, truncated)
+    return TextLayout(tuple(lines), size, line_height, weight, int(np.ceil(width)), height,
+                      truncated, note)
+
+
+def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> tuple[str, str]:
+    """(``text`` cut to ``limit`` characters, a note saying so or ""). Captions and titles are a
+    line or two, so anything longer cannot be shown anyway; the cap keeps fitting work bounded."""
+    if len(text) <= limit:
+        return text, ""
+    return text[:limit], (f"Only the first {limit:,} of {len(text):,} characters were used: a caption "
+                          "or title longer than that cannot be shown. Shorten the text.")
+
+
+def cut_to_width(text: str, size: int, max_width: float, weight: str = "regular",
+                 suffix: str = ELLIPSIS) -> str:
+    """The longest start of ``text`` that, with ``suffix``, is at most ``max_width`` pixels wide
+    at ``size`` pixels, with ``suffix`` added: a binary search on the cut, so about log2(len)
+    measures (one character at a time took one measure per character, each of the whole line)."""
+    lo, hi = 0, len(text)  # text[:lo] + suffix fits (or lo == 0); text[:hi + 1] does not
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if text_width(text[:mid].rstrip() + suffix, size, weight) <= max_width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + suffix
 
 
 def fit_text(text: str, box: tuple[int, int], max_lines: int = 2, max_size: int = 96,
              min_size: int = 12, weight: str = "regular", leading: float = 1.2) -> TextLayout:
     """The largest-size layout of ``text`` that fits ``box`` (w, h pixels) in at most ``max_lines``
     lines (sizes searched between ``min_size`` and ``max_size`` pixels). If nothing fits, the text
-    is set at ``min_size`` and cut to ``max_lines`` with "…" (``truncated`` True)."""
+    is set at ``min_size`` and cut to ``max_lines`` with "…" (``truncated`` True). Text past
+    :data:`MAX_TEXT_CHARS` is cut first and ``note`` says so.
+
+    Control characters (NUL, BEL, ESC, ...) are dropped. Work is bounded: about log2(sizes) tries, each measuring at most ``max_lines + 1`` lines, then
+    a binary search on the cut, so a 20,000-character word costs a few dozen measures."""
     w, h = box
+    text, note = cap_text(strip_controls(text))
+    note = " ".join(n for n in (note, script_note(text)) if n)
 
     def attempt(size: int, balance: bool = False) -> TextLayout | None:
-        lines = break_lines(text, size, w, weight, balance)
-        lay = layout_lines(lines, size, weight, leading)
-        return lay if len(lines) <= max_lines and lay.width <= w and lay.height <= h else None
+        lines = break_lines(text, size, w, weight, balance, max_lines)
+        if len(lines) > max_lines:
+            return None
+        lay = layout_lines(lines, size, weight, leading, note=note)
+        return lay if lay.width <= w and lay.height <= h else None
 
     lo, hi, best = min_size, max_size, None
     while lo <= hi:
@@ -291,12 +477,14 @@ def fit_text(text: str, box: tuple[int, int], max_lines: int = 2, max_size: int 
     size = min_size
     while size > 6 and layout_lines(["国"] * max_lines, size, weight, leading).height > h:
         size -= 1
-    lines = break_lines(text, size, w, weight, balance=False)[:max_lines]
-    last = lines[-1] if lines else ""
-    while last and text_width(last + ELLIPSIS, size, weight) > w:
-        last = last[:-1]
-    lines[-1:] = [last.rstrip() + ELLIPSIS]
-    return layout_lines(lines, size, weight, leading, truncated=True)
+    lines = break_lines(text, size, w, weight, balance=False, max_lines=max_lines)[:max_lines]
+    # The text ends at the first line too wide for the box (one long word or URL) or at the
+    # last line allowed, cut to the box with "…".
+    for i, line in enumerate(lines):
+        if i == len(lines) - 1 or text_width(line, size, weight) > w:
+            lines[i:] = [cut_to_width(line, size, w, weight)]
+            break
+    return layout_lines(lines or [ELLIPSIS], size, weight, leading, truncated=True, note=note)
 
 
 # --- drawing -------------------------------------------------------------------------------------
@@ -339,11 +527,12 @@ def _draw_runs(draw: ImageDraw.ImageDraw, layout: TextLayout, ox: float, oy: flo
     for i, line in enumerate(layout.lines):
         x = ox + line_x(layout, i, align)
         y = oy + layout.ascent + i * layout.line_height
-        for idx, run in chain.runs(line):
-            font = chain.font(idx, layout.size)
+        for idx, run, rtl in chain.directed_runs(line):
+            font = chain.font(idx, layout.size, shaped=rtl)
+            extra = {"direction": "rtl"} if rtl else {}
             draw.text((x, y), run, font=font, fill=fill, anchor="ls",
-                      stroke_width=stroke, stroke_fill=stroke_fill)
-            x += font.getlength(run)
+                      stroke_width=stroke, stroke_fill=stroke_fill, **extra)
+            x += _run_length(chain, idx, layout.size, run, rtl)
 
 
 def text_sprite(layout: TextLayout, style: TextStyle) -> tuple[np.ndarray, tuple[int, int]]:

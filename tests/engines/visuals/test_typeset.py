@@ -155,3 +155,141 @@ def test_contrast_ratio_matches_wcag():
     assert ts.contrast_ratio((255, 255, 255), (0, 0, 0)) == pytest.approx(21.0)
     assert ts.contrast_ratio((119, 119, 119), (255, 255, 255)) == pytest.approx(4.48, abs=0.01)
     assert ts.contrast_ratio((40, 40, 40), (40, 40, 40)) == 1.0
+
+
+# --- bounded fitting -----------------------------------------------------------------------------
+
+class MeasureCounter:
+    """Counts calls of typeset.text_width (the one measuring function fitting uses) and the
+    characters they measure, around the real function."""
+
+    def __init__(self, monkeypatch):
+        self.calls = self.chars = 0
+        real = ts.text_width
+
+        def counted(text, size, weight="regular"):
+            self.calls += 1
+            self.chars += len(text)
+            return real(text, size, weight)
+
+        monkeypatch.setattr(ts, "text_width", counted)
+
+
+@pytest.mark.parametrize("text", ["a" * 20_000,  # one 20,000-character word
+                                  ("Fresh roasted beans every single morning, delivered. " * 40)[:2000],
+                                  ("每一个清晨，都值得一杯好咖啡。" * 140)[:2000]],
+                         ids=["word-20000", "copy-en-2000", "copy-zh-2000"])
+def test_fitting_long_text_takes_bounded_work(monkeypatch, text):
+    count = MeasureCounter(monkeypatch)
+    lay = ts.fit_text(text, (900, 200), max_lines=2, max_size=60, min_size=20)
+    assert lay.truncated and 1 <= len(lay.lines) <= 2 and lay.lines[-1].endswith(ts.ELLIPSIS)
+    assert all(ts.text_width(x, lay.size) <= 900 for x in lay.lines) and lay.height <= 200
+    # Trimming one character at a time took ~len(text) measures of the whole line each (the
+    # 20,000-character word never finished); now: a few tries, each a couple of lines.
+    assert count.calls < 600
+    assert count.chars < 40 * min(len(text), ts.MAX_TEXT_CHARS) + 40 * 200
+    if len(text) > ts.MAX_TEXT_CHARS:
+        assert f"{ts.MAX_TEXT_CHARS:,} of {len(text):,} characters" in lay.note
+
+
+def test_cut_to_width_is_a_binary_search(monkeypatch):
+    count = MeasureCounter(monkeypatch)
+    cut = ts.cut_to_width("x" * 5000, 20, 300)
+    assert cut.endswith(ts.ELLIPSIS) and ts.text_width(cut, 20) <= 300
+    assert ts.text_width("x" * len(cut) + ts.ELLIPSIS, 20) > 300  # one more would not fit
+    assert count.calls <= 16  # log2(5000) + a few
+
+
+def test_a_long_word_after_a_short_one_is_cut_at_the_box_edge():
+    lay = ts.fit_text("Visit " + "w" * 3000 + " today", (400, 200), max_lines=2, max_size=40)
+    assert lay.truncated and lay.lines[0] == "Visit" and lay.lines[1].startswith("www")
+    assert all(ts.text_width(x, lay.size) <= 400 for x in lay.lines)
+
+
+def test_short_text_has_no_note():
+    assert ts.fit_text("Order now", (400, 100)).note == ""
+
+
+def test_control_characters_are_never_drawn():
+    lay = ts.fit_text("Bell\x07 Null\x00 Esc\x1b[31m red\x9b\x7f", (900, 200))
+    assert lay.lines == ("Bell Null Esc[31m red",)
+    assert ts.strip_controls("a\tb\r\nc\rd\x00") == "a\tb\nc\nd"
+
+
+# --- scripts: right to left, Korean ------------------------------------------------------------------
+
+needs_raqm = pytest.mark.skipif(not ts.RAQM, reason="Pillow has no raqm layout here (libfribidi0 missing)")
+
+
+def components(alpha: np.ndarray) -> int:
+    """Connected pieces of ink (8-connected, alpha > 100)."""
+    import cv2
+
+    return cv2.connectedComponents((alpha > 100).astype(np.uint8), connectivity=8)[0] - 1
+
+
+@needs_raqm
+def test_arabic_letters_are_joined():
+    word = "سلام"  # seen-lam-alef join into one piece; alef never joins left, so meem stands alone
+    joined = ink(word, 64)
+    apart = ink(" ".join(word), 64)
+    assert components(joined) == 2 and components(apart) == 4
+    # joined forms are narrower than the letters standing alone
+    assert ts.text_width(word, 64) < sum(ts.text_width(ch, 64) for ch in word) * 0.9
+    assert ts.missing_glyphs(word) == [] and ts.fit_text(word, (400, 100)).note == ""
+
+
+@needs_raqm
+def test_hebrew_runs_right_to_left():
+    from PIL import Image, ImageDraw, ImageFont
+
+    word = "שלום"
+    drawn = ink(word, 64)
+    font = ImageFont.truetype(str(ts.FONT_DIR / "NotoSansHebrew-Regular.ttf"), 64,
+                              layout_engine=ImageFont.Layout.BASIC)
+
+    def basic(text: str) -> np.ndarray:  # letters placed left to right as given, no layout
+        img = Image.new("L", drawn.shape[::-1], 0)
+        ImageDraw.Draw(img).text((2, 2 + ts.layout_lines([word], 64).ascent), text, font=font,
+                                 fill=255, anchor="ls")
+        return np.asarray(img, np.float64)
+
+    def corr(a, b) -> float:
+        return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
+
+    shown = drawn.astype(np.float64)
+    assert corr(shown, basic(word[::-1])) > 0.95 > corr(shown, basic(word)) + 0.3
+
+
+@needs_raqm
+def test_mixed_line_is_put_in_display_order():
+    chain = ts.font_chain()
+    runs = [(text, rtl) for _, text, rtl in chain.directed_runs("Price سعر 99 ريال!")]
+    # left to right on screen: the Latin word, then the Arabic phrase read from the right (its
+    # last word first), the number in it still left to right, the "!" after it all
+    assert [t for t, _ in runs] == ["Price ", "ريال", " ", "99", "سعر ", "!"]
+    assert [rtl for _, rtl in runs] == [False, True, True, False, True, False]
+    assert ts.bidi_levels("שלום 42") == [1, 1, 1, 1, 1, 2, 2]
+
+
+def test_without_raqm_right_to_left_letters_are_refused_with_a_note(monkeypatch):
+    monkeypatch.setattr(ts, "RAQM", False)
+    ts._text_width.cache_clear()
+    try:
+        assert ts.missing_glyphs("Hi سلام") == list("سلام")
+        lay = ts.fit_text("Hi سلام", (400, 100))
+        assert "libfribidi0" in lay.note
+        # left out when drawn: the line takes the room of "Hi " and draws only "Hi"
+        assert ts.text_width("Hi سلام", 40) == ts.text_width("Hi ", 40)
+        assert components(ink("Hi سلام", 40)) == components(ink("Hi", 40))
+    finally:
+        ts._text_width.cache_clear()
+
+
+def test_korean_is_drawn():
+    text = "안녕하세요 여러분"
+    assert ts.missing_glyphs(text) == [] and ts.missing_glyphs(text, "bold") == []
+    alpha = ink(text, 40)
+    assert components(alpha) >= 8  # glyphs, not one box per character
+    han = ink("每一个清晨 一个人", 40)
+    assert 0.5 < (alpha > 100).sum() / (han > 100).sum() < 2.0
