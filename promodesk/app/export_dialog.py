@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
 from promodesk.app.jobs import Job
 from promodesk.app.tasks import run_export
 from promodesk.core.timeline import ASPECTS
+from promodesk.render.outputs import output_paths
 
 CAPTION_MODES = {"Burned into the picture": "burn", "Soft (subtitle track)": "soft",
                  "Both": "both", "None": "none"}
@@ -109,9 +110,10 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.results, self.failures, self.jobs = [], [], []
         divisor = QUALITY[self.quality.currentText()]
-        stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in self.w.project.title).strip("-") or "promo"
-        for aspect in aspects:
-            out = out_dir / f"{stem}-{aspect.replace(':', 'x')}.mp4"
+        # Named as `promodesk render -o TITLE.mp4 --aspect ...` names them.
+        stem = "".join(ch if ch.isalnum() or ch in "-_" else "-"
+                       for ch in self.w.project.title).strip("-") or "promo"
+        for (_, aspect), out in output_paths(out_dir / f"{stem}.mp4", aspects).items():
             inputs = {"project": self.w.project.copy(), "folder": self.w.folder, "out": out,
                       "size": export_size(aspect, divisor),
                       "captions": CAPTION_MODES[self.captions.currentText()],

@@ -40,19 +40,6 @@ def _brief_from_args(args: argparse.Namespace):
     return brief
 
 
-def output_paths(out: Path, aspects: list[str], variants: int) -> dict[tuple[int, str], Path]:
-    """Where each (variant, aspect) video goes: OUT.mp4 for one of each, else OUT-v2-9x16.mp4
-    (the aspect part named as ``promodesk render`` names it)."""
-    from promodesk.commands.render import outputs
-
-    paths = {}
-    for v in range(variants):
-        base = out.with_name(f"{out.stem}-v{v + 1}{out.suffix}") if variants > 1 else out
-        for aspect, path in outputs(base, aspects):
-            paths[(v, aspect)] = path.with_suffix(path.suffix or ".mp4")
-    return paths
-
-
 def _project_folders(args: argparse.Namespace, out: Path, videos: dict, aspects: list[str]
                      ) -> list[Path]:
     """The project folder of each variant: --project itself for one variant, one folder per
@@ -76,6 +63,7 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     each is new. Raises CommandError naming what is wrong."""
     from promodesk.commands import checks
     from promodesk.core.timeline import ASPECTS
+    from promodesk.render.outputs import output_paths
 
     aspects = [a.strip() for a in (args.aspect or brief.aspect).split(",") if a.strip()]
     bad = [a for a in aspects if a not in ASPECTS]

@@ -11,17 +11,6 @@ from promodesk.commands import EXIT_OK
 from promodesk.commands.errors import CommandError
 
 
-def outputs(out: Path, aspects: list[str]) -> list[tuple[str | None, Path]]:
-    """(aspect, file) per export: ``out`` itself for one aspect (or the project's own when none
-    is given), ``OUT-9x16.mp4`` and so on for several."""
-    if not aspects:
-        return [(None, out)]
-    if len(aspects) == 1:
-        return [(aspects[0], out)]
-    return [(a, out.with_name(f"{out.stem}-{a.replace(':', 'x')}{out.suffix or '.mp4'}"))
-            for a in aspects]
-
-
 def _check(args: argparse.Namespace, project, folder: Path, aspects: list[str]
            ) -> list[tuple[str | None, Path]]:
     """Every output check made before rendering; returns (aspect, video) per export. Raises
@@ -29,11 +18,12 @@ def _check(args: argparse.Namespace, project, folder: Path, aspects: list[str]
     from promodesk.commands import checks
     from promodesk.core.projectfile import ASSETS_DIR, AUTOSAVE_DIR, PROJECT_FILE
     from promodesk.core.timeline import ASPECTS
+    from promodesk.render.outputs import output_paths
 
     given = Path(args.output).expanduser()
     checks.refuse_folder_and_suffix(given, (".mp4",), "an MP4 video")
     out = checks.resolved(given.absolute())
-    targets = outputs(out, aspects)
+    targets = [(aspect, path) for (_, aspect), path in output_paths(out, aspects).items()]
     videos = [p for _, p in targets]
     subtitles = [p.with_suffix(s) for p in videos for s in (".srt", ".vtt")] \
         if args.captions != "none" else []

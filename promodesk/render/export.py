@@ -27,14 +27,13 @@ import numpy as np
 
 from promodesk.core.script import has_han
 from promodesk.core.projectfile import sweep_stale_temps, temp_prefix
-from promodesk.core.timeline import ASPECTS, Project, frame_start
+from promodesk.core.timeline import ASPECTS, SAMPLE_RATE, Project, frame_start
 from promodesk.engines.base import CancelToken, Progress, no_progress
 from promodesk.render.frame import FrameRenderer
 from promodesk.render.subtitles import cues_from_project, write_srt, write_vtt
 
 CAPTION_MODES = ("burn", "soft", "both", "none")
 HARDWARE_ENCODERS = ("h264_nvenc", "h264_qsv", "h264_videotoolbox")
-SAMPLE_RATE = 48_000
 
 
 class ExportError(RuntimeError):

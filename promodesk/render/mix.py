@@ -11,9 +11,8 @@ import numpy as np
 import soundfile as sf
 
 from promodesk.core.projectfile import asset_path
-from promodesk.core.timeline import Clip, Project, TrackKind
+from promodesk.core.timeline import SAMPLE_RATE, Clip, Project, TrackKind
 
-SAMPLE_RATE = 48_000
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0
 # Music under a voice sits this much lower, easing down just before the voice and back after.
