@@ -57,6 +57,8 @@ def true_peak_dbtp(audio: np.ndarray, sr: int, near_peaks_db: float | None = Non
             peak = max(peak, float(np.max(np.abs(upfirdn(h, x, up=4)))))
             continue
         loud = np.flatnonzero(np.abs(x) >= sample_peak * 10.0 ** (-near_peaks_db / 20.0))
+        if not loud.size:  # this channel stays well under the other's peak
+            continue
         starts = loud[np.r_[True, np.diff(loud) > 24]]
         ends = loud[np.r_[np.diff(loud) > 24, True]]
         for a, b in zip(starts, ends):
