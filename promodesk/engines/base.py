@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol
@@ -167,5 +168,30 @@ def stage(progress: Progress, start: float, end: float, name: str = "") -> Progr
     def report(fraction: float, message: str = "") -> None:
         text = f"{name}: {message}" if name and message else (name or message)
         progress(start + (end - start) * min(max(fraction, 0.0), 1.0), text)
+
+    return report
+
+
+def throttle(progress: Progress, every_s: float | None = None,
+             every_fraction: float | None = None, new_stages: bool = False,
+             clock: Callable[[], float] = time.monotonic) -> Progress:
+    """``progress`` passed only the reports worth passing on: the first one, the last one
+    (fraction 1), any that comes ``every_s`` seconds or ``every_fraction`` of the job after the
+    last one passed on, and with ``new_stages`` any whose stage (its message up to a ':')
+    differs from that one's. Fractions are clamped to 0..1; ``clock`` returns seconds. The one
+    rate rule for reports that cost something: queued signals to the UI thread, messages between
+    processes, terminal lines."""
+    last: list = [None, 0.0, ""]  # time, fraction and stage of the last report passed on
+
+    def report(fraction: float, message: str = "") -> None:
+        fraction, message = min(max(float(fraction), 0.0), 1.0), str(message)
+        now, stage = clock(), message.split(":")[0]
+        when, before, stage_before = last
+        if (when is None or fraction >= 1.0
+                or (every_s is not None and now - when >= every_s)
+                or (every_fraction is not None and fraction - before >= every_fraction - 1e-9)
+                or (new_stages and stage != stage_before)):
+            last[:] = [now, fraction, stage]
+            progress(fraction, message)
 
     return report
