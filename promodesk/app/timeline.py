@@ -45,10 +45,6 @@ class Lane:
     y: float
     h: float
 
-    @property
-    def rect_y(self) -> tuple[float, float]:
-        return self.y, self.y + self.h
-
 
 class TimelineCanvas(pg.GraphicsObject):
     """Paints the whole visible timeline and turns mouse gestures into edits."""
@@ -216,12 +212,6 @@ class TimelineView(pg.GraphicsView):
 
     def lane_of(self, track_id: str) -> Lane:
         return next(lane for lane in self.lanes if lane.track.id == track_id)
-
-    def clip_rect(self, clip_id: str) -> QRectF:
-        """Where a clip is drawn, in viewport pixels."""
-        track, clip = self.project.find_clip(clip_id)
-        lane, xm = self.lane_of(track.id), self.xmap()
-        return QRectF(xm.x(clip.start), lane.y, clip.duration * xm.scale, lane.h)
 
     def hit(self, pos: QPointF) -> tuple[Track, Clip, str] | None:
         """(track, clip, part) under ``pos``; part is body, start or end (an edge to trim)."""

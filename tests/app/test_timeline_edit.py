@@ -3,7 +3,7 @@ split, delete, and the lanes drawing thumbnails and waveforms."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -26,6 +26,13 @@ def _drag(qtbot, view, start: QPoint, end: QPoint, modifier=Qt.NoModifier, steps
     qtbot.mouseRelease(vp, Qt.LeftButton, modifier, end)
 
 
+def _clip_rect(view, clip_id: str) -> QRectF:
+    """Where a clip is drawn, in viewport pixels: where to aim the mouse."""
+    track, clip = view.project.find_clip(clip_id)
+    lane = view.lane_of(track.id)
+    return QRectF(view.x_of(clip.start), lane.y, view.x_of(clip.end) - view.x_of(clip.start), lane.h)
+
+
 def _beat_between(view, lo: int, hi: int) -> int:
     beats = [b for b in view.beats if lo <= b <= hi and b not in view.bars]
     assert beats, f"the fixture music has no beat between {lo} and {hi} us"
@@ -42,7 +49,7 @@ def test_drag_snaps_to_a_beat_and_one_undo_restores(qtbot, window, project_folde
     clip = window.project.tracks[0].clips[1]  # 2.5 .. 4.0 s; free from 1.5 to 5.0 s
     assert clip.start == 2_500_000
     beat = _beat_between(view, 2_900_000, 3_400_000)  # a beat that is not a clip edge
-    rect = view.clip_rect(clip.id)
+    rect = _clip_rect(view, clip.id)
     grab = QPoint(int(rect.center().x()), int(rect.center().y()))
     # aim 40 ms past the beat: inside the 10 px snapping reach at this zoom
     assert view.xmap().scale * 40_000 < 10
@@ -59,7 +66,7 @@ def test_drag_snaps_to_a_beat_and_one_undo_restores(qtbot, window, project_folde
 def test_drag_with_shift_does_not_snap(qtbot, window, project_folder):
     view = _open(window, project_folder)
     clip = window.project.tracks[0].clips[1]
-    rect = view.clip_rect(clip.id)
+    rect = _clip_rect(view, clip.id)
     grab = QPoint(int(rect.center().x()), int(rect.center().y()))
     target = _beat_between(view, 2_900_000, 3_400_000) - 40_000
     dx = view.x_of(target) - view.x_of(clip.start)
@@ -71,7 +78,7 @@ def test_drag_with_shift_does_not_snap(qtbot, window, project_folder):
 def test_trim_end_by_dragging_the_edge(qtbot, window, project_folder):
     view = _open(window, project_folder)
     clip = window.project.tracks[0].clips[0]  # 0 .. 1.5 s
-    rect = view.clip_rect(clip.id)
+    rect = _clip_rect(view, clip.id)
     grab = QPoint(int(rect.right()) - 2, int(rect.center().y()))
     beat = _beat_between(view, 600_000, 1_450_000)
     dx = view.x_of(beat + 20_000) - view.x_of(clip.end)
@@ -113,12 +120,12 @@ def test_lanes_show_waveform_and_thumbnails(qtbot, window, project_folder):
     assert len(thumbs) == 6 and thumbs[0].height() == 72
     image = view.grab().toImage()
     # the thumbnail strip shows the photo: not just the flat clip colour
-    rect = view.clip_rect(shot.id)
+    rect = _clip_rect(view, shot.id)
     colours = {image.pixelColor(int(rect.left()) + dx, int(rect.center().y())).name()
                for dx in range(4, int(rect.width()) - 4, 3)}
     assert len(colours) > 8
     # the waveform draws bright columns on the music lane where the beats are
-    mrect = view.clip_rect(music.id)
+    mrect = _clip_rect(view, music.id)
     x = int(view.x_of(0)) + 2
     column = [image.pixelColor(x, y).lightness() for y in range(int(mrect.top()) + 20, int(mrect.bottom()) - 4)]
     assert max(column) > 120
@@ -148,7 +155,7 @@ def test_markers_are_drawn_and_clips_snap_to_them(qtbot, window, project_folder)
     x = int(view.x_of(2_870_000))
     assert image.pixelColor(x + 2, 44 // 2 - 6).name() == "#ffd24c"  # the marker's flag
     clip = window.project.tracks[0].clips[1]
-    rect = view.clip_rect(clip.id)
+    rect = _clip_rect(view, clip.id)
     grab = QPoint(int(rect.center().x()), int(rect.center().y()))
     dx = view.x_of(2_870_000 + 30_000) - view.x_of(clip.start)
     _drag(qtbot, view, grab, grab + QPoint(round(dx), 0))
@@ -159,7 +166,7 @@ def test_a_new_music_take_and_its_asset_are_one_undo_step(qtbot, window, project
     view = _open(window, project_folder)
     music = window.project.tracks[1].clips[0]
     old_asset = music.asset
-    rect = view.clip_rect(music.id)
+    rect = _clip_rect(view, music.id)
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier,
                      QPoint(int(rect.center().x()), int(rect.center().y())))
     assert view.selected == music.id
@@ -187,7 +194,7 @@ def test_views_follow_a_change_made_on_the_document_alone(qtbot, window, project
 
     view = _open(window, project_folder)
     shot = window.project.tracks[0].clips[1]  # 2.5 .. 4.0 s
-    rect = view.clip_rect(shot.id)
+    rect = _clip_rect(view, shot.id)
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier,
                      QPoint(int(rect.center().x()), int(rect.center().y())))
     assert window.inspector.info.text().startswith("starts 2.50 s")
