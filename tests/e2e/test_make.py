@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from promodesk.core.beats import BeatGrid
 from promodesk.core.brief import load_brief
+from promodesk.core.musicspec import MusicSpec
 from promodesk.core.projectfile import load_project
 from promodesk.core.timeline import TrackKind, frame_at, frame_start
 from promodesk.render.subtitles import parse_srt
@@ -71,6 +73,11 @@ def test_cuts_fall_on_beats(made):
     shown = [frame_start(frame_at(c - 1, project.fps) + 1, project.fps) for c in cuts]
     on_beat = [min(abs(s - b) for b in beats) <= frame for s in shown]
     assert sum(on_beat) >= 0.9 * len(cuts)
+    # planned on the spec's grid before the music existed, and the music carries that grid
+    grid = BeatGrid.from_spec(MusicSpec.from_dict(music.recipe.params))
+    assert BeatGrid.from_meta(project.assets[music.asset].meta) == grid
+    assert all(c in grid.beats for c in cuts)
+    assert sum(c in grid.downbeats for c in cuts) >= 0.6 * len(cuts)
 
 
 def test_loudness_on_target(made):

@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("torch")  # the gpu extra; the test set-up installs it
 
 from promodesk.core.brief import Brief  # noqa: E402
+from promodesk.core.plan import music_spec, plan_video, time_voice_lines  # noqa: E402
 from promodesk.core.projectfile import load_project  # noqa: E402
 from promodesk.core.timeline import TrackKind  # noqa: E402
 from promodesk.render.mix import DUCK_DB, mix_project  # noqa: E402
@@ -32,6 +33,12 @@ def test_voice_over_times_the_captions(tmp_path):
     for a, b in zip(voice, voice[1:]):
         assert a.end <= b.start
     assert voice[-1].end <= project.duration
+    # the timing is core's rule applied to the plan and the spoken lengths
+    planned = plan_video(brief, music_spec(brief, seed=2), seed=2).captions
+    timed, notes = time_voice_lines(planned, [v.duration for v in voice], project.duration)
+    assert [(c.start, c.duration) for c in timed] == [(c.start, c.duration) for c in captions]
+    assert notes == [] and len(planned) >= len(timed)
+    assert (len(timed) < len(planned)) == any("voice-over" in n for n in made.notes)
     # under the voice the music is DUCK_DB lower: (full mix - voice alone) vs music alone
     voice_track, music_track = project.tracks_of(TrackKind.VOICE)[0], project.tracks_of(TrackKind.MUSIC)[0]
     full, sr = mix_project(project, made.folder, normalize=False)
