@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from promodesk.app import tasks as regen
 from promodesk.app.jobs import Job
 from promodesk.core.edits import AddClip, AddTake, EditCaption, EditError
+from promodesk.core.plan import photo_shot_params
 from promodesk.core.timeline import Asset, Clip, Recipe, Take, TrackKind
 from promodesk.engines import registry
 from promodesk.engines.base import UnknownEngine, new_seed
@@ -50,6 +51,17 @@ class Generation(QObject):
         super().__init__(window)
         self.w = window
         self.brief_job: Job | None = None
+        window.document.events.changed.connect(self._document_changed)
+
+    def _document_changed(self, change) -> None:
+        """A project put in place whose recipes name engines this version lacks: say so (its
+        clips stay as they are, and are saved unchanged)."""
+        if change.kind != "project":
+            return
+        unknown = registry.unknown_engines(self.w.project)
+        if unknown:
+            clips = len({clip.id for clip, _ in unknown})
+            self.w.show_status(f"{UnknownEngine(unknown[0][1])} Clips affected: {clips}.")
 
     # --- brief -> project ---------------------------------------------------------------------
 
@@ -153,17 +165,15 @@ class Generation(QObject):
 
     def _place(self, asset_id: str, track_id: str, start: int, length: int) -> None:
         w = self.w
-        w.project.assets.setdefault(asset_id, Asset(asset_id, "image", None, {}, "supplied by the user"))
-        params = {"kind": "detail", "move": "auto", "text": "", "title": "", "price": "",
-                  "old_price": "", "cta": "", "colors": [],
-                  "transition_in": {"kind": "crossfade", "duration_us": 300_000}}
+        params = photo_shot_params()
         track = w.project.track(track_id)
         if track.overlaps(start, start + length):
             start = max((c.end for c in track.clips), default=0)
         clip = Clip(start=start, duration=length, name="photo",
                     takes=[Take(asset_id, Recipe("shots", params, new_seed(0)))])
         try:
-            w.undo.do(AddClip(track_id, clip))
+            w.undo.do(AddClip(track_id, clip, asset=Asset(asset_id, "image", None, {},
+                                                          "supplied by the user")))
         except EditError as err:
             w.show_status(str(err))
             return

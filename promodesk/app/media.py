@@ -72,7 +72,8 @@ class MediaStore(QObject):
         if cached is not None:
             self._thumbs[key] = [pixmap_from_rgb(f) for f in cached]
             return self._thumbs[key]
-        inputs = {"key": key, "params": take.recipe.params, "seed": take.recipe.seed,
+        inputs = {"key": key, "engine": take.recipe.engine, "params": take.recipe.params,
+                  "seed": take.recipe.seed,
                   "photo": asset_path(self.folder, take.asset) if take.asset else None,
                   "duration_us": clip.duration, "aspect": (project.width, project.height)}
         self._start(key, Job("Thumbnails", media_cache.build_thumbnails, inputs, lane="cpu"),

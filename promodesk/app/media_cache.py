@@ -171,12 +171,12 @@ def load_thumbnails(key: str) -> list[np.ndarray] | None:
 
 def build_thumbnails(inputs: dict, progress, cancel) -> tuple[str, list[np.ndarray]]:
     """Job: render ``THUMB_FRAMES`` small frames of one video take across its length with the
-    real shot renderer, cache them and return ``(key, frames)``.
+    take's engine (the renderer's own frame source), cache them and return ``(key, frames)``.
 
-    ``inputs``: key, params, seed, photo (path or None), duration_us, aspect (w, h) of the
-    project canvas."""
+    ``inputs``: key, engine (default shots), params, seed, photo (path or None), duration_us,
+    aspect (w, h) of the project canvas."""
     from promodesk.engines.visuals.photos import load_photo
-    from promodesk.engines.visuals.shots import ShotRenderer
+    from promodesk.engines import registry
 
     key = inputs["key"]
     cached = load_thumbnails(key)
@@ -192,8 +192,10 @@ def build_thumbnails(inputs: dict, progress, cancel) -> tuple[str, list[np.ndarr
     # Shots are laid out for real screens: render at RENDER_HEIGHT, then shrink with Pillow.
     photo = load_photo(inputs["photo"]) if inputs.get("photo") else None
     cancel.check()
-    renderer = ShotRenderer(dict(inputs["params"]), photo, size(RENDER_HEIGHT),
-                            int(inputs["duration_us"]), seed=int(inputs.get("seed", 0)))
+    # drawn by the take's engine (UnknownEngine for one this version lacks: no strip)
+    engine = registry.visual_engine(inputs.get("engine", "shots"))
+    renderer = engine.frame_source(dict(inputs["params"]), photo, size(RENDER_HEIGHT),
+                                   int(inputs["duration_us"]), int(inputs.get("seed", 0)))
     frames = []
     duration = int(inputs["duration_us"])
     for i in range(THUMB_FRAMES):

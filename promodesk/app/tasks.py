@@ -55,7 +55,8 @@ def _warm_thumbnails(take: Take, request, progress, cancel) -> None:
     key = media_cache.thumbnail_key(take.asset, recipe, request.duration_us,
                                     media_cache.THUMB_HEIGHT)
     media_cache.build_thumbnails(
-        {"key": key, "params": take.recipe.params, "seed": take.recipe.seed,
+        {"key": key, "engine": take.recipe.engine, "params": take.recipe.params,
+         "seed": take.recipe.seed,
          "photo": asset_path(request.folder, take.asset) if take.asset else None,
          "duration_us": request.duration_us, "aspect": request.size}, progress, cancel)
 

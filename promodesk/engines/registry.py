@@ -32,6 +32,13 @@ def register(name: str, factory: Callable[[], Engine]) -> None:
         _MADE.pop(name, None)
 
 
+def unregister(name: str) -> None:
+    """Forget the engine ``name`` (recipes naming it become unknown)."""
+    with _LOCK:
+        _FACTORIES.pop(name, None)
+        _MADE.pop(name, None)
+
+
 def _lazy(module: str, attribute: str) -> Callable[[], Engine]:
     return lambda: getattr(importlib.import_module(module), attribute)()
 

@@ -7,7 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+import pytest
+
 from promodesk.core.timeline import Clip, Recipe, Take, TrackKind, frame_start
+from promodesk.engines.base import EngineUnavailable, UnknownEngine
 from promodesk.engines.visuals.photos import load_photo
 from promodesk.engines.visuals.shots import ShotRenderer
 from promodesk.engines.visuals.transitions import blend
@@ -86,3 +89,22 @@ def test_frames_are_the_same_from_any_thread_and_any_renderer(tmp_path):
         parallel = list(pool.map(shared.frame, reversed(times)))[::-1]
     for a, b in zip(sequential, parallel):
         assert np.array_equal(a, b)
+
+
+def test_a_clip_naming_an_unknown_engine_is_a_clear_error_not_a_shot(tmp_path):
+    project = shot_project(tmp_path, shot_us=1_000_000)
+    first, second = project.tracks_of(TrackKind.VIDEO)[0].clips
+    second.takes[0].recipe.engine = "hologram"  # saved by a newer PromoDesk, say
+    renderer = FrameRenderer(project, tmp_path, SIZE, captions=False)
+    assert renderer.frame(500_000).std() > 1.0  # clips of known engines still draw
+    with pytest.raises(UnknownEngine, match="the engine 'hologram', which this version of "
+                                            "PromoDesk does not have; update PromoDesk"):
+        renderer.frame(1_500_000)
+    cues = caption_project()
+    cues.tracks_of(TrackKind.CAPTIONS)[0].clips[0].takes[0].recipe.engine = "neon-text"
+    with pytest.raises(UnknownEngine, match="'neon-text'"):
+        FrameRenderer(cues, ".", SIZE).frame(500_000)
+    # the music engine cannot draw a video clip: said so, not drawn as a shot either
+    second.takes[0].recipe.engine = "composer"
+    with pytest.raises(EngineUnavailable, match="makes music, not pictures"):
+        FrameRenderer(project, tmp_path, SIZE, captions=False).frame(1_500_000)

@@ -84,9 +84,11 @@ class ShotTakes:
 class StillTakes:
     """A text-to-image model (diffusion) painting a still from a prompt, which is then animated
     like a product photo. Params: the shot settings, ``prompt`` (default: the shot's text as a
-    background scene) and ``model`` (a catalogue name or a model folder; default sd-turbo)."""
+    background scene), ``model`` (a catalogue name or a model folder; default sd-turbo),
+    ``steps`` (default: the model's own) and ``resolution`` (the still's short side in pixels;
+    default 512, the size the Turbo models are made for)."""
 
-    settings = SHOT_SETTINGS + ("prompt", "model", "steps")
+    settings = SHOT_SETTINGS + ("prompt", "model", "steps", "resolution")
     default_model = "sd-turbo"
 
     def __init__(self) -> None:
@@ -125,7 +127,7 @@ class StillTakes:
             " ".join(str(params.get(k) or "") for k in ("title", "text")) or request.text,
             colors=list(params.get("colors") or []))
         w, h = request.size
-        scale = STILL_SHORT_SIDE / min(w, h)
+        scale = int(params.get("resolution") or STILL_SHORT_SIDE) / min(w, h)
         size = (int(w * scale) // 8 * 8, int(h * scale) // 8 * 8)
         steps = int(params["steps"]) if params.get("steps") else None
         image = engine.generate(StillRequest(prompt, size, int(request.recipe.seed), steps),
