@@ -74,8 +74,9 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path],
 
 
 def refuse_folder_and_suffix(out: Path, suffixes: tuple[str, ...], what: str) -> None:
-    """Refuse (exit 2) an output ``out`` that is an existing folder or whose extension is not
-    one of ``suffixes`` (lower case, with the dot)."""
+    """Refuse (exit 2) an output ``out`` whose name is too long, that is an existing folder or
+    whose extension is not one of ``suffixes`` (lower case, with the dot)."""
+    refuse_long_names([Path(out)])
     if Path(out).is_dir():
         raise CommandError(f"the output {out} is a folder; give a file name such as "
                            f"{Path(out) / ('promo' + suffixes[0])}.")

@@ -145,6 +145,10 @@ def describe(err: BaseException) -> tuple[int, str] | None:
                              "disk may be full. Free some space or choose another folder.")
     if isinstance(err, OSError):
         return _os_error(err)
+    if isinstance(err, UnicodeError):
+        return EXIT_BAD_INPUT, (f"this system's language setting cannot spell a file name or "
+                                f"text ({str(err)[:120]}). Run PromoDesk with a UTF-8 locale, "
+                                "e.g. LANG=C.UTF-8.")
     return None
 
 

@@ -18,13 +18,12 @@ from promodesk.commands.errors import CommandError
 
 
 def _brief_from_args(args: argparse.Namespace):
-    from promodesk.commands.checks import resolved
     from promodesk.core.brief import Brief, BriefError, BriefProblem, read_brief, validate_brief
 
     if args.brief:
         brief, problems = read_brief(Path(args.brief))
     elif args.text is not None:
-        brief = Brief(text=args.text, images=[resolved(Path(p)) for p in args.image],
+        brief = Brief(text=args.text, images=[Path(os.path.abspath(p)) for p in args.image],
                       title=args.title or "", price=args.price or "", cta=args.cta or "",
                       style=args.style or "auto", seconds=30, aspect="9:16")
         problems = []
@@ -84,7 +83,7 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     if given.suffix == "" and not given.is_dir():
         given = given.with_suffix(".mp4")
     checks.refuse_folder_and_suffix(given, (".mp4",), "an MP4 video")
-    out = checks.resolved(given.absolute())
+    out = Path(os.path.abspath(given))  # links are followed only to compare with the inputs
     videos = output_paths(out, aspects, args.variants)
     subtitles = [p.with_suffix(s) for p in videos.values() for s in (".srt", ".vtt")] \
         if args.captions != "none" else []

@@ -5,6 +5,7 @@ compose background music for the copy with the built-in composer; writes OUT.wav
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
 
     given = Path(args.output).expanduser()
     checks.refuse_folder_and_suffix(given, (".wav",), "a WAV file")
-    out = checks.resolved(given.absolute())
+    out = Path(os.path.abspath(given))
     meta = out.with_suffix(".json")
     if meta.is_dir():
         raise CommandError(f"{meta} (the beat grid written beside the music) is a folder; "

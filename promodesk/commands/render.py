@@ -4,6 +4,7 @@ a project to MP4 (+ .srt and .vtt) for one or several platform aspects."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def _check(args: argparse.Namespace, project, folder: Path, aspects: list[str]
 
     given = Path(args.output).expanduser()
     checks.refuse_folder_and_suffix(given, (".mp4",), "an MP4 video")
-    out = checks.resolved(given.absolute())
+    out = Path(os.path.abspath(given))
     targets = [(aspect, path) for (_, aspect), path in output_paths(out, aspects).items()]
     videos = [p for _, p in targets]
     subtitles = [p.with_suffix(s) for p in videos for s in (".srt", ".vtt")] \

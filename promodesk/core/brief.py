@@ -150,19 +150,18 @@ def _show(v: Any) -> str:
 
 
 def _absolute(path: Path, base: Path) -> Path:
-    """``path`` made absolute against ``base``, links followed where possible (a link loop is
-    left as is, for the image check to report)."""
-    path = path if path.is_absolute() else base / path
-    try:
-        return path.resolve()
-    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
-        return Path(os.path.abspath(path))
+    """``path`` made absolute against ``base`` without following links, so that messages name
+    the file as the user wrote it (a dangling link, a link loop)."""
+    return Path(os.path.abspath(path if path.is_absolute() else base / path))
 
 
 def _check_image(path: Path) -> str | None:
     """None if ``path`` is a photo Pillow can decode, else the reason it is not."""
     try:
         os.stat(path)
+    except (UnicodeEncodeError, ValueError):
+        return (f"this system's language setting cannot spell the file name {path!r}; run "
+                "PromoDesk with a UTF-8 locale (e.g. LANG=C.UTF-8) or rename the photo")
     except OSError as err:
         if err.errno == errno.ELOOP:
             return f"the image path is a symbolic link that points back at itself: {path}"
@@ -224,6 +223,8 @@ def read_brief(path: Path) -> tuple[Brief, list[BriefProblem]]:
     try:
         if path.is_dir():
             raise BriefError([BriefProblem("file", "this is a folder, not a brief file")], path)
+        if path.exists() and not path.is_file():  # a pipe or a device would never end
+            raise BriefError([BriefProblem("file", "this is not a regular file")], path)
         if path.stat().st_size > MAX_FILE_BYTES:
             raise BriefError([BriefProblem("file", f"the brief is over {MAX_FILE_BYTES // 1000} kB; "
                                                    "a brief is a page of copy and a few fields")],

@@ -270,7 +270,8 @@ def check_output(out_path: Path, subtitles: bool = True) -> None:
 
 def _write_problem(err: OSError, out_path: Path) -> str:
     """A message for an OSError met while writing ``out_path``, by its cause."""
-    where = err.filename or out_path.parent
+    where = out_path if not err.filename or Path(err.filename).name.startswith(".") \
+        else err.filename  # a temp file's name would mean nothing to the user
     if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         return (f"The disk is full: could not write {where}. Free some disk space or choose "
                 "another folder.")
