@@ -21,7 +21,6 @@ import multiprocessing
 import pickle
 import queue
 import sys
-import time
 import traceback
 import weakref
 from typing import Any, Callable
@@ -29,12 +28,9 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from promodesk.app import worker_process
-from promodesk.engines.base import Cancelled, CancelToken
+from promodesk.engines.base import Cancelled, CancelToken, throttle
 
 JobFunction = Callable[[Any, Callable[[float, str], None], CancelToken], Any]
-
-_PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the UI thread
-
 
 WARM_UP = "Starting workers"
 
@@ -111,13 +107,10 @@ class _Worker(QObject):
             job._done.emit("cancelled", None)
             return
         job.state = "running"
-        last = [0.0]
+        report = throttle(job.progressed.emit, every_s=worker_process.PROGRESS_INTERVAL_S)
 
         def progress(fraction: float, message: str = "") -> None:
-            now = time.monotonic()
-            if now - last[0] >= _PROGRESS_INTERVAL_S or fraction >= 1.0:
-                last[0] = now
-                job.progressed.emit(float(min(max(fraction, 0.0), 1.0)), str(message))
+            report(fraction, message)
             job.token.check()
 
         job.progressed.emit(0.0, "Starting")

@@ -14,14 +14,13 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-import time
 import traceback
 
-from promodesk.engines.base import Cancelled, CancelToken
+from promodesk.engines.base import Cancelled, CancelToken, throttle
 
 # Errors a user can act on keep their message; anything else is reported as an internal error.
 USER_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, RuntimeError, LookupError)
-PROGRESS_INTERVAL_S = 0.05
+PROGRESS_INTERVAL_S = 0.05  # at most 20 progress reports a second reach the editor
 
 
 class SharedCancel(CancelToken):
@@ -65,13 +64,11 @@ def serve(inbox, outbox, cancel_flag) -> None:
             return
         job_no, title, fn, inputs = item
         token = SharedCancel(cancel_flag, job_no)
-        last = [0.0]
+        report = throttle(lambda f, m, n=job_no: outbox.put((n, "progress", f, m)),
+                          every_s=PROGRESS_INTERVAL_S)
 
         def progress(fraction: float, message: str = "") -> None:
-            now = time.monotonic()
-            if now - last[0] >= PROGRESS_INTERVAL_S or fraction >= 1.0:
-                last[0] = now
-                outbox.put((job_no, "progress", float(min(max(fraction, 0.0), 1.0)), str(message)))
+            report(fraction, message)
             token.check()
 
         try:

@@ -234,7 +234,7 @@ def download(name: str, progress: Progress = no_progress,
             result = super().update(n)
             if self.unit == "B" and str(self.desc).startswith("Reconstruct") and self.total:
                 progress(min(self.n / self.total, 0.999),
-                         f"{self.n / GB:.2f} of {self.total / GB:.2f} GB")
+                         f"downloading: {self.n / GB:.2f} of {self.total / GB:.2f} GB")
             return result
 
         def close(self):

@@ -120,13 +120,13 @@ def test_regenerate_bars_keeps_everything_outside(tiny):
     assert again.meta["seed"] == 99
 
 
-def test_cancel_stops_within_a_second(tiny):
+def test_cancel_stops_at_the_next_step(tiny):
     eng = engine(tiny, window_s=30.0, context_s=10.0, crossfade_s=1.0)
-    spec = spec_from_text("calm", 60.0, bpm=100)
+    spec = spec_from_text("calm", 60.0, bpm=100)  # some 3000 steps, cancelled after the first 5
     job = CancelOnceStarted(lambda fraction, message: fraction > 0.05)
     with pytest.raises(Cancelled):
         eng.generate(spec, progress=job.progress, cancel=job.token)
-    assert job.seconds_since_cancel() < 1.0
+    assert job.stopped_at_its_next_check(), job.after_cancel
 
 
 def test_missing_model_says_how_to_get_it(tmp_path, monkeypatch):
