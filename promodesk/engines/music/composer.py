@@ -158,30 +158,32 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
     mixes = {**G.MIX, **G.MIX_STYLE.get(spec.style, {})}
     pump = sidechain(notes["drums"], spec, n) if spec.style == "tech_electronic" else None
     gains = {} if settings is None else dict(settings.stem_gains)
-    mix = np.zeros((n, 2), dtype=np.float32)
-    send = np.zeros((n, 2), dtype=np.float32)
-    # One stem at a time goes into the mix, so a long piece holds three buffers, not eight.
+    # The buses are channel-major (2, n) so that the mastering chain reads them without copies;
+    # one stem buffer and one channel buffer serve every role.
+    mix = np.zeros((2, n), dtype=np.float32)
+    send = np.zeros((2, n), dtype=np.float32)
+    stem = np.empty((n, 2), dtype=np.float32)
+    part = np.empty(n, dtype=np.float32)
     for i, role in enumerate(ROLES):
         cancel.check()
         progress(0.05 + 0.75 * i / len(ROLES), f"Playing {role}")
-        stem = synth.render_stem(notes[role], spec.instruments[role], role == "drums",
-                                 spec.seconds_per_beat, n, SAMPLE_RATE, cancel.check)
+        synth.render_stem(notes[role], spec.instruments[role], role == "drums",
+                          spec.seconds_per_beat, n, SAMPLE_RATE, cancel.check, out=stem)
         if pump is not None and role in ("pad", "keys", "extra", "bass"):
             stem *= pump[:, None]
         level, pan, send_level = mixes[role]
         if role not in gains:
             gains[role] = stem_gain(stem, level)
         angle = (pan + 1.0) * np.pi / 4.0
-        stem *= np.float32(gains[role]) * np.array([np.cos(angle), np.sin(angle)],
-                                                   np.float32) * np.float32(np.sqrt(2))
-        mix += stem
-        if send_level:
-            stem *= np.float32(send_level)
-            send += stem
-        del stem
+        for c, pan_gain in enumerate((np.cos(angle), np.sin(angle))):
+            np.multiply(stem[:, c], np.float32(gains[role] * pan_gain * np.sqrt(2)), out=part)
+            mix[c] += part
+            if send_level:
+                part *= np.float32(send_level)
+                send[c] += part
     cancel.check()
     progress(0.85, "Mastering")
-    audio, loudness = mastering.master(mix, send, SAMPLE_RATE, G.ROOM[spec.style],
+    audio, loudness = mastering.master(mix.T, send.T, SAMPLE_RATE, G.ROOM[spec.style],
                                        None if settings is None else settings.loudness)
     if settings is not None:
         # New bars under the first take's settings may peak a little higher between samples.
@@ -195,8 +197,8 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
 def stem_gain(stem: np.ndarray, level_db: float) -> float:
     """Linear gain that puts ``stem``'s loudness (mean power of its sounding 50 ms frames) at
     STEM_LEVEL_DB + ``level_db``; 1.0 for a silent stem."""
-    frames = stem[: len(stem) // 2400 * 2400].reshape(-1, 2400, 2)
-    power = np.mean(frames.astype(np.float64) ** 2, axis=(1, 2))
+    frames = stem[: len(stem) // 2400 * 2400].reshape(-1, 2400 * 2)
+    power = np.einsum("fk,fk->f", frames, frames, dtype=np.float64) / (2400 * 2)
     if power.size == 0 or power.max() <= 1e-12:
         return 1.0
     sounding = power[power > power.max() * 1e-3]

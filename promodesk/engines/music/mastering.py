@@ -18,13 +18,44 @@ _SAFETY_DB = 0.5              # the limiter's sample ceiling sits this far under
 
 
 def integrated_lufs(audio: np.ndarray, sr: int) -> float:
-    """Integrated loudness in LUFS (BS.1770-4, gated); -inf for silence or audio under 0.4 s."""
-    import pyloudnorm
+    """Integrated loudness in LUFS (BS.1770-4, gated); -inf for silence or audio under 0.4 s.
 
-    audio = np.asarray(audio, dtype=np.float32)     # float32 halves the filter time, same result
-    if audio.shape[0] < int(0.4 * sr) or not np.any(audio):
+    pyloudnorm's K-weighting filters and gating, computed in one pass: both filter stages run
+    as one second-order-section cascade over both channels, and the 400 ms gating blocks (75 %
+    overlap) are sums of 100 ms hops instead of a Python loop over blocks. Agrees with
+    ``pyloudnorm.Meter(sr).integrated_loudness`` to within 0.001 LU."""
+    import pyloudnorm
+    from scipy.signal import sosfilt
+
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.ndim == 1:
+        audio = audio[:, None]
+    n, channels = audio.shape
+    if n < int(0.4 * sr) or not np.any(audio):
         return float("-inf")
-    return float(pyloudnorm.Meter(sr).integrated_loudness(audio))
+    stages = pyloudnorm.Meter(sr)._filters.values()          # high shelf, then high pass
+    sos = np.array([np.r_[f.b * f.passband_gain, f.a] for f in stages])
+    weighted = sosfilt(sos.astype(np.float32), np.ascontiguousarray(audio.T), axis=1)
+    hop, block = int(round(0.1 * sr)), int(round(0.4 * sr))
+    hops = -(-n // hop)
+    padded = np.zeros((channels, hops * hop), dtype=np.float32)
+    padded[:, :n] = weighted
+    hop_power = np.einsum("chk,chk->ch", *(padded.reshape(channels, hops, hop),) * 2,
+                          dtype=np.float64)
+    blocks = int(round((n / sr - 0.4) / 0.1)) + 1       # as BS.1770 (and pyloudnorm) count them
+    hop_power = np.pad(hop_power, ((0, 0), (0, max(0, blocks + 3 - hops))))
+    z = sum(hop_power[:, k:k + blocks] for k in range(4)) / block     # (channels, blocks)
+    gains = np.array([1.0, 1.0, 1.0, 1.41, 1.41][:channels])[:, None]
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10.0 * np.log10(np.sum(gains * z, axis=0))
+    gated = block_lufs >= SILENCE_LUFS
+    if not np.any(gated):
+        return float("-inf")
+    relative = -0.691 + 10.0 * np.log10(np.sum(gains[:, 0] * z[:, gated].mean(axis=1))) - 10.0
+    gated = (block_lufs > relative) & (block_lufs > SILENCE_LUFS)
+    if not np.any(gated):
+        return float("-inf")
+    return float(-0.691 + 10.0 * np.log10(np.sum(gains[:, 0] * z[:, gated].mean(axis=1))))
 
 
 def _oversampling_filter() -> np.ndarray:
@@ -38,9 +69,9 @@ def true_peak_dbtp(audio: np.ndarray, sr: int, near_peaks_db: float | None = Non
     """True peak in dBTP: the largest absolute sample of the 4x oversampled signal (BS.1770-4
     Annex 2); -inf for silence. ``sr`` is accepted for symmetry (the method is rate-free).
 
-    With ``near_peaks_db`` only the stretches within that many dB of the sample peak are
-    oversampled (a 12-tap interpolator cannot lift quieter stretches above it when the margin is
-    >= 3 dB): the same answer, faster, for the mastering loop."""
+    With ``near_peaks_db`` only the interpolated values next to samples within that many dB of the
+    sample peak are computed (a 12-tap interpolator cannot lift quieter stretches above it when
+    the margin is >= 3 dB): the same answer, much faster, for the mastering loop."""
     from scipy.signal import upfirdn
 
     audio = np.asarray(audio, dtype=np.float32)
@@ -50,21 +81,24 @@ def true_peak_dbtp(audio: np.ndarray, sr: int, near_peaks_db: float | None = Non
     if sample_peak == 0.0:
         return float("-inf")
     h = _oversampling_filter()
+    taps = len(h) // 4
+    # phases[m, p] = h[4m + p]: output 4k + p of upfirdn(h, x, up=4) is sum_m x[k - m] h[4m + p].
+    phases = h.reshape(taps, 4)
     peak = sample_peak
+    n = audio.shape[0]
     for ch in range(audio.shape[1]):
         x = np.ascontiguousarray(audio[:, ch])
         if near_peaks_db is None:
             peak = max(peak, float(np.max(np.abs(upfirdn(h, x, up=4)))))
             continue
         loud = np.flatnonzero(np.abs(x) >= sample_peak * 10.0 ** (-near_peaks_db / 20.0))
-        if not loud.size:  # this channel stays well under the other's peak
+        if loud.size == 0:                     # a quiet channel cannot hold the true peak
             continue
-        starts = loud[np.r_[True, np.diff(loud) > 24]]
-        ends = loud[np.r_[np.diff(loud) > 24, True]]
-        for a, b in zip(starts, ends):
-            a, b = max(0, a - 12), min(len(x), b + 13)
-            peak = max(peak, float(np.max(np.abs(upfirdn(h, x[a:b], up=4)[48:-48] if b - a > 24
-                                                 else upfirdn(h, x[a:b], up=4)))))
+        k = np.unique((loud[:, None] + np.arange(-taps, taps + 1)).ravel())
+        k = k[(k >= 0) & (k < n + taps - 1)]
+        idx = k[:, None] - np.arange(taps)
+        window = np.where((idx >= 0) & (idx < n), x[np.clip(idx, 0, n - 1)], np.float32(0.0))
+        peak = max(peak, float(np.max(np.abs(window @ phases))))
     return 20.0 * np.log10(peak)
 
 
@@ -84,13 +118,25 @@ class LoudnessSettings:
 
 def apply_loudness(audio: np.ndarray, sr: int, settings: LoudnessSettings) -> np.ndarray:
     """``audio`` (n, channels) through gain, a look-ahead brick-wall limiter and trim; float32."""
-    from pedalboard import BrickwallLimiter
+    return np.ascontiguousarray(_limited(audio, sr, settings).T)
 
-    gain = np.float32(10.0 ** (settings.gain_db / 20.0))
-    x = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).T * gain)   # a new array
-    y = BrickwallLimiter(ceiling_db=settings.ceiling_db, release_ms=120.0)(x, sr)
-    y *= np.float32(10.0 ** (settings.trim_db / 20.0))
-    return np.ascontiguousarray(y.T, dtype=np.float32)
+
+def _limited(audio: np.ndarray, sr: int, settings: LoudnessSettings) -> np.ndarray:
+    """``apply_loudness``'s result, channel-major (channels, n) as pedalboard returns it."""
+    from pedalboard import BrickwallLimiter, Gain, Pedalboard
+
+    board = Pedalboard([Gain(gain_db=settings.gain_db),
+                        BrickwallLimiter(ceiling_db=settings.ceiling_db, release_ms=120.0)])
+    y = board(_channel_major(audio), sr)
+    if settings.trim_db:
+        y *= np.float32(10.0 ** (settings.trim_db / 20.0))
+    return y
+
+
+def _channel_major(audio: np.ndarray) -> np.ndarray:
+    """(channels, n) float32 C-contiguous for (n, channels) ``audio``; no copy when ``audio`` is
+    already a transposed view of such an array."""
+    return np.ascontiguousarray(np.asarray(audio, dtype=np.float32).T)
 
 
 def loudness_settings(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
@@ -113,13 +159,13 @@ def fit_loudness(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
         return apply_loudness(audio, sr, settings), settings
 
     def energy(x: np.ndarray) -> float:
-        flat = np.ascontiguousarray(x, dtype=np.float32).reshape(-1)
+        flat = _channel_major(x).reshape(-1)
         return max(float(np.dot(flat, flat)), 1e-30)
 
     settings = LoudnessSettings(target_lufs - loud, ceiling_dbtp - _SAFETY_DB)
     before = energy(audio)
     for attempt in range(4):
-        y = apply_loudness(audio, sr, settings)
+        y = _limited(audio, sr, settings).T
         lost_db = 10.0 * np.log10(before * 10.0 ** (settings.gain_db / 10.0) / energy(y))
         shortfall = (target_lufs - loud) - (settings.gain_db - lost_db)
         if shortfall < 0.2 or attempt == 3 or settings.gain_db > target_lufs - loud + 12.0:
@@ -129,7 +175,7 @@ def fit_loudness(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
     if over > -0.02:                      # an inter-sample over the sample limiter let through
         settings = LoudnessSettings(settings.gain_db, settings.ceiling_db, -(over + 0.05))
         y *= np.float32(10.0 ** (settings.trim_db / 20.0))
-    return y, settings
+    return np.ascontiguousarray(y), settings
 
 
 def normalize_loudness(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
@@ -159,7 +205,8 @@ def bus_chain(room_size: float, sr: int):
 
 
 def reverb(send: np.ndarray, sr: int, room_size: float) -> np.ndarray:
-    """The wet signal of a plate-like reverb for the send bus (low end filtered out first)."""
+    """The wet signal of a plate-like reverb for the send bus (low end filtered out first), as
+    (n, 2) float32 (a view of a channel-major array)."""
     from pedalboard import HighpassFilter, Pedalboard, Reverb
 
     board = Pedalboard([HighpassFilter(cutoff_frequency_hz=250.0),
@@ -171,13 +218,15 @@ def reverb(send: np.ndarray, sr: int, room_size: float) -> np.ndarray:
 def master(mix: np.ndarray, send: np.ndarray, sr: int, room_size: float,
            settings: LoudnessSettings | None = None,
            target_lufs: float = -14.0, ceiling_dbtp: float = -1.0):
-    """Mastered stereo audio from a dry ``mix`` and a reverb ``send`` (both (n, 2) float32).
+    """Mastered stereo audio from a dry ``mix`` and a reverb ``send`` (both (n, 2) float32;
+    transposed views of channel-major (2, n) arrays are read without copying).
 
     Returns (audio float32 (n, 2), LoudnessSettings used). Pass ``settings`` to process another
     take of the same piece exactly like the first (regenerated bars keep the level)."""
-    wet = reverb(send, sr, room_size)
-    bus = np.ascontiguousarray((mix + 0.3 * wet).T, dtype=np.float32)
-    bus = bus_chain(room_size, sr)(bus, sr).T
+    bus = reverb(send, sr, room_size).T                  # channel-major (2, n), ours to change
+    bus *= np.float32(0.3)
+    bus += np.asarray(mix, dtype=np.float32).T
+    bus = bus_chain(room_size, sr)(np.ascontiguousarray(bus), sr).T
     if settings is None:
         return fit_loudness(bus, sr, target_lufs, ceiling_dbtp)
     return apply_loudness(bus, sr, settings), settings
