@@ -39,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
         result = ComposerEngine().generate(spec, progress=bar)
         wav, meta = write_music(result, out)
     except Exception as err:
-        if from_soundfile(err):  # soundfile reports a full disk as its own error types
+        # soundfile reports a full disk as its own error, or as an assert on a short write
+        if from_soundfile(err) or isinstance(err, AssertionError):
             raise CommandError(f"could not write the music to {out} ({err or 'short write'}); "
                                "the disk may be full. Free some space or choose another folder.",
                                EXIT_FAILED) from None
