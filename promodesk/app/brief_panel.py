@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from promodesk.core.brief import MAX_SECONDS, MIN_SECONDS, Brief, validate_brief
+from promodesk.core.brief import MAX_SECONDS, MIN_SECONDS, Brief, brief_from_dict, validate_brief
 from promodesk.core.timeline import ASPECTS
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
@@ -175,6 +175,25 @@ class BriefPanel(QWidget):
         self.style.setCurrentIndex(max(self.style.findData(_style_name(brief.style)), 0))
         self.price.setText(brief.price)
         self.cta.setText(brief.cta)
+
+    def set_brief_record(self, record: dict, folder: Path | None) -> list[str]:
+        """Fill the fields from a brief saved in a project (``Project.brief``; photo paths
+        relative to the project ``folder``). Returns what could not be read (those fields keep
+        their defaults)."""
+        brief, problems = brief_from_dict(record, base=folder)
+        self.set_brief(brief)
+        return [str(p) for p in problems]
+
+    def brief_record(self, folder: Path | None) -> dict:
+        """The fields as a brief to save in the project in ``folder`` (``Project.brief``):
+        photos inside the folder (its assets) relative to it, so the project can move."""
+        record = self.brief().to_dict()
+        if folder is not None:
+            root = Path(folder).resolve()
+            record["images"] = [p.resolve().relative_to(root).as_posix()
+                                if p.resolve().is_relative_to(root) else str(p)
+                                for p in self.photos.paths()]
+        return record
 
     def brief(self) -> Brief:
         """The brief the fields describe (not validated)."""

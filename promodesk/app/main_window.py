@@ -29,7 +29,7 @@ from promodesk.app.undo import ProjectUndo
 from promodesk.core.document import Change, Document
 from promodesk.core.edits import DeleteClip, EditCaption, EditError, SelectTake
 from promodesk.core.gestures import split_at_playhead
-from promodesk.core.projectfile import (AUTOSAVE_DIR, PROJECT_FILE, ProjectFileError,
+from promodesk.core.projectfile import (AUTOSAVE_DIR, PROJECT_FILE, ProjectFileError, archive_autosave,
                                         atomic_write_bytes, load_project, project_to_dict,
                                         read_project_json, save_project, save_project_as)
 from promodesk.core.timeline import Project
@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
             return False
         auto = folder / AUTOSAVE_DIR / PROJECT_FILE
         main = folder / PROJECT_FILE
+        recovered = False
         if auto.is_file() and auto.stat().st_mtime > main.stat().st_mtime:
             answer = QMessageBox.question(
                 self, "Recover autosave?", "This project has an autosave newer than its last save "
@@ -285,16 +286,27 @@ class MainWindow(QMainWindow):
                 QMessageBox.Yes | QMessageBox.No)
             if answer == QMessageBox.Yes:
                 try:
-                    project = read_project_json(auto)
+                    project, recovered = read_project_json(auto), True
                 except ProjectFileError as err:
                     self.show_error("The autosave cannot be used", str(err))
+            archive_autosave(folder)  # answered either way: not offered again
         self.set_project(project, folder)
+        if recovered:  # its changes are not in project.json yet: marked modified, Quit asks
+            self.undo.resetClean()
+            self._autosaved_index = -1  # and autosaved again, in case of another crash
+        if project.brief:
+            self.brief_panel.set_brief_record(project.brief, folder)
         self._add_recent(folder)
         return True
+
+    def _keep_brief(self) -> None:
+        """Put the brief panel's fields into the project, to be saved with it."""
+        self.project.brief = self.brief_panel.brief_record(self.folder)
 
     def save(self) -> bool:
         if self.folder is None:
             return self.save_as()
+        self._keep_brief()
         try:
             save_project(self.project, self.folder)
         except ProjectFileError as err:
@@ -311,6 +323,7 @@ class MainWindow(QMainWindow):
         dst = Path(path)
         if dst.suffix != ".promodesk":
             dst = dst.with_name(dst.name + ".promodesk")
+        self._keep_brief()
         try:
             save_project_as(self.project, self.folder, dst)
         except (ProjectFileError, OSError) as err:
@@ -326,6 +339,7 @@ class MainWindow(QMainWindow):
         (serialised here, written and fsynced by a job); returns the job or None."""
         if self.folder is None or self.undo.isClean() or self.undo.index() == self._autosaved_index:
             return None
+        self._keep_brief()
         data = (json.dumps(project_to_dict(self.project), ensure_ascii=False, indent=1) + "\n").encode()
         self._autosaved_index = self.undo.index()
         job = Job("Autosave", write_autosave, (self.folder, data), lane="thread")
@@ -363,4 +377,7 @@ class MainWindow(QMainWindow):
         self.transport.pause()
         self.jobs.shutdown()
         self.frames.stop()
+        # A dirty QUndoStack clears itself when it is deleted with the window and emits
+        # cleanChanged into the half-deleted window ("ProjectUndo already deleted" after Discard).
+        self.undo.blockSignals(True)
         ev.accept()

@@ -7,6 +7,10 @@ answers on ``outbox`` with ``(job_no, "progress", fraction, message)`` and final
 ``(job_no, "done", pickled result)``, ``(job_no, "failed", message)``, ``(job_no, "cancelled")``. To cancel,
 the parent stores the job's number in the shared ``cancel_flag``; the job's token sees it at its
 next ``check()``.
+
+A worker dies with the editor, even a killed one (``kill -9`` runs no clean-up in the editor):
+:func:`die_with_parent` asks Linux for a parent-death signal and, everywhere, watches the pipe
+multiprocessing keeps open to the parent (it reads end-of-file when the parent is gone).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import threading
 import traceback
 
 from promodesk.engines.base import Cancelled, CancelToken, throttle
@@ -55,8 +60,47 @@ def _yield_cpu_to_the_editor() -> None:
             pass
 
 
+def die_with_parent() -> None:
+    """Make this worker process end when the process that started it ends, however it ends.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGTERM)``, so the kernel ends the worker when its parent
+    thread exits (the editor's lane threads live as long as the editor and quit at shutdown).
+    SIGTERM rather than SIGKILL: with Python's default handling it ends the process at once, even
+    inside a long C call, yet a job that installs a handler (to remove its temp files) still gets
+    to run it. Everywhere, as well: a
+    daemon thread waits on multiprocessing's parent sentinel (a pipe whose other end only the
+    parent holds; it reads end-of-file when the parent is gone) and ends the process with
+    ``os._exit``. Outside a multiprocessing child (a test calling a loop in-process) it does
+    nothing."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            PR_SET_PDEATHSIG = 1
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl (an unusual libc): the watcher thread below still ends us
+        if os.getppid() != parent.pid:
+            os._exit(0)  # the parent died before the signal was asked for
+    threading.Thread(target=_exit_with, args=(parent,), name="promodesk-watch-parent",
+                     daemon=True).start()
+
+
+def _exit_with(parent) -> None:
+    parent.join()  # waits on the parent sentinel: returns once the parent is gone
+    os._exit(0)
+
+
 def serve(inbox, outbox, cancel_flag) -> None:
     """The child's main loop (the Process target)."""
+    die_with_parent()
     _yield_cpu_to_the_editor()
     while True:
         item = inbox.get()
@@ -93,6 +137,7 @@ def serve_frames(inbox, outbox) -> None:
     """The preview process's main loop: ``("project", rev, project, folder, size)`` sets what to
     draw; ``("frame", rev, index, time_us)`` answers ``("frame", rev, index, rgb bytes, w, h)``
     or ``("error", rev, index, message)``; ``None`` stops."""
+    die_with_parent()
     _yield_cpu_to_the_editor()
     renderer, current = None, -1
     while True:

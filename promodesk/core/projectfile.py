@@ -279,6 +279,7 @@ def project_to_dict(p: Project) -> dict:
         "markers": [{"time": m.time, "name": m.name} for m in p.markers],
         "assets": {a.id: {"kind": a.kind, "duration": a.duration, "licence": a.licence,
                           "meta": a.meta} for a in p.assets.values()},
+        "brief": p.brief,  # optional on load: files without it (and older readers) still work
     }
 
 
@@ -490,7 +491,7 @@ def project_from_dict(d: dict) -> Project:
     return Project(title=_text(d.get("title"), "title", "Untitled"), fps_num=fps_num,
                    fps_den=fps_den, width=width, height=height,
                    aspect=_text(d.get("aspect"), "aspect"), tracks=tracks, markers=markers,
-                   assets=assets)
+                   assets=assets, brief=_plain(_dict(d.get("brief", {}), "brief"), "brief"))
 
 
 # Migrations from schema N to N+1: ``MIGRATIONS[N](dict) -> dict``. Add one per schema change.
@@ -618,3 +619,31 @@ def save_project_as(project: Project, src: Path | None, dst: Path) -> Path:
             if s.is_file() and not d.exists():
                 atomic_write_bytes(d, s.read_bytes())
     return save_project(project, dst)
+
+
+ANSWERED_AUTOSAVES_KEPT = 5
+
+
+def archive_autosave(folder: Path) -> Path | None:
+    """Move ``folder/autosave/project.json`` aside to ``autosave/answered-<UTC time>.json`` once
+    the user has answered whether to recover it, so it is not offered again (the newest
+    :data:`ANSWERED_AUTOSAVES_KEPT` stay, to dig out by hand). Returns the new path, or None when
+    there was none or it could not be moved (then it is offered again next time: nothing lost)."""
+    import time
+
+    auto = Path(folder) / AUTOSAVE_DIR
+    src = auto / PROJECT_FILE
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    dst, n = auto / f"answered-{stamp}.json", 1
+    while dst.exists():
+        n += 1
+        dst = auto / f"answered-{stamp}-{n}.json"
+    try:
+        os.replace(src, dst)
+    except OSError:
+        return None
+    for old in sorted(auto.glob("answered-*.json"), key=lambda p: p.stat().st_mtime,
+                      reverse=True)[ANSWERED_AUTOSAVES_KEPT:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return dst

@@ -194,7 +194,9 @@ class Asset:
 
 @dataclass
 class Project:
-    """A whole video: canvas, frame rate, tracks, markers and the assets they refer to."""
+    """A whole video: canvas, frame rate, tracks, markers and the assets they refer to; ``brief``
+    is the brief it was made from as a plain dict (``Brief.to_dict()``; photo paths relative to
+    the project folder where they are its assets), {} when unknown."""
 
     title: str = "Untitled"
     fps_num: int = 30
@@ -205,6 +207,7 @@ class Project:
     tracks: list[Track] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     assets: dict[str, Asset] = field(default_factory=dict)
+    brief: dict = field(default_factory=dict)
 
     @property
     def fps(self) -> Fraction:

@@ -20,7 +20,7 @@ from promodesk.core.beats import BeatGrid
 from promodesk.core.brief import Brief, BriefError, BriefProblem
 from promodesk.core.plan import (Storyboard, music_spec, plan_video, shot_params,
                                  time_voice_lines)
-from promodesk.core.projectfile import add_asset, save_project
+from promodesk.core.projectfile import ASSETS_DIR, add_asset, save_project
 from promodesk.core.timeline import (
     ASPECTS, Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind,
 )
@@ -114,6 +114,8 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     # 2. Assets: the engines fill the plan.
     project = Project.for_aspect(aspect, title=board.title)
     photo_ids = [add_asset(folder, p) for p in brief.images]
+    # the brief travels with the project; its photos are the project's copies, which move with it
+    project.brief = {**brief.to_dict(), "images": [f"{ASSETS_DIR}/{pid}" for pid in photo_ids]}
     for pid in photo_ids:
         project.assets[pid] = Asset(pid, "image", None, {}, "supplied by the user")
     music_end = 0.6 if voice else 0.9
