@@ -216,3 +216,21 @@ def test_views_follow_a_change_made_on_the_document_alone(qtbot, window, project
     assert view.grab().toImage().pixelColor(x_new, lane_y).name() == background
     window.document.set_folder(project_folder.parent / "copy.promodesk")
     assert "copy.promodesk" in window.windowTitle()
+
+
+def test_gain_steps_of_one_spin_box_session_are_one_undo_step(qtbot, window, project_folder):
+    _open(window, project_folder)
+    header = window.timeline_panel._rows[1]
+    music = window.project.tracks[1]
+    assert header.track is music and header.gain is not None
+    qtbot.mouseClick(header.gain.lineEdit(), Qt.LeftButton)
+    for _ in range(3):
+        qtbot.keyClick(header.gain, Qt.Key_Up)
+    assert music.gain_db == 3.0 and window.undo.count() == 1
+    qtbot.keyClick(header.gain, Qt.Key_Return)  # the session ends: the next step is a new one
+    qtbot.keyClick(header.gain, Qt.Key_Up)
+    assert music.gain_db == 4.0 and window.undo.count() == 2
+    window.undo.undo()
+    assert music.gain_db == 3.0 and header.gain.value() == 3.0
+    window.undo.undo()
+    assert music.gain_db == 0.0 and header.gain.value() == 0.0
