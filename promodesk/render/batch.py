@@ -155,10 +155,12 @@ def make_job(product: Product, settings: BatchSettings, project_files: dict | No
                       settings.to_dict(), project_files, render_threads)
 
 
-def video_name(key: str, variant: int, variants: int, aspect: str) -> str:
-    """File name of one export: KEY-9x16.mp4, or KEY-v2-9x16.mp4 with several variants."""
-    v = f"-v{variant + 1}" if variants > 1 else ""
-    return f"{key}{v}-{aspect.replace(':', 'x')}.mp4"
+def video_names(key: str, aspects: list[str], variants: int) -> dict[tuple[int, str], str]:
+    """File names of the exports by (variant, aspect), by the house rule (render/outputs.py):
+    KEY.mp4 for one aspect, KEY-9x16.mp4 for several, KEY-v2-9x16.mp4 with variants."""
+    from promodesk.render.outputs import output_paths
+
+    return {k: p.name for k, p in output_paths(Path(f"{key}.mp4"), aspects, variants).items()}
 
 
 def project_name(key: str, variant: int, variants: int) -> str:
@@ -238,9 +240,10 @@ def _export_all(project, folder: Path, out: Path, job: ProductJob, variant: int,
     from promodesk.core.timeline import ASPECTS
     from promodesk.render.export import export_video
 
+    names = video_names(job.key, job.aspects, settings.variants)
     for i, aspect in enumerate(job.aspects):
         w, h = (max(2, round(x * settings.scale / 2) * 2) for x in ASPECTS[aspect])
-        target = out / video_name(job.key, variant, settings.variants, aspect)
+        target = out / names[(variant, aspect)]
         result = export_video(project, folder, target, (w, h), captions=settings.captions,
                               progress=stage(progress, i / len(job.aspects),
                                              (i + 1) / len(job.aspects), f"export {aspect}"),
