@@ -1,6 +1,7 @@
 """The brief panel: paste the copy, drop photos, choose aspect, length and style, and Generate.
 It builds a :class:`~promodesk.core.brief.Brief` and validates it with the core's rules; the main
-window runs the generation job."""
+window runs the generation job. When a project that carries its brief is put in the document
+(opened or generated), the panel shows that brief."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from promodesk.core.brief import MAX_SECONDS, MIN_SECONDS, Brief, brief_from_dict, validate_brief
+from promodesk.core.document import Change, Document
 from promodesk.core.timeline import ASPECTS
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
@@ -101,12 +103,16 @@ class PhotoList(QListWidget):
 
 
 class BriefPanel(QWidget):
-    """Emits ``generate(brief)`` with a valid brief, or shows what to fix."""
+    """Emits ``generate(brief)`` with a valid brief, or shows what to fix; follows ``document``
+    (when given) to show the brief of each project put in it."""
 
     generate = Signal(object)
 
-    def __init__(self, parent=None):
+    def __init__(self, document: Document | None = None, parent=None):
         super().__init__(parent)
+        self.document = document
+        if document is not None:
+            document.events.changed.connect(self._document_changed)
         self.title = QLineEdit()
         self.title.setPlaceholderText("Product name")
         self.copy = QPlainTextEdit()
@@ -175,6 +181,11 @@ class BriefPanel(QWidget):
         self.style.setCurrentIndex(max(self.style.findData(_style_name(brief.style)), 0))
         self.price.setText(brief.price)
         self.cta.setText(brief.cta)
+
+    def _document_changed(self, change: Change) -> None:
+        record = self.document.project.brief
+        if change.kind == "project" and record:  # a project without one leaves the fields be
+            self.set_brief_record(record, self.document.folder)
 
     def set_brief_record(self, record: dict, folder: Path | None) -> list[str]:
         """Fill the fields from a brief saved in a project (``Project.brief``; photo paths

@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.preview = PreviewPanel(self.document)
         self.frames = FrameSource(self.document, self)
         self.inspector = Inspector(self.document)
-        self.brief_panel = BriefPanel()
+        self.brief_panel = BriefPanel(self.document)
         self.jobs_panel = JobsPanel(self.jobs)
         self.generation = Generation(self)
         self._build_layout()
@@ -294,8 +294,6 @@ class MainWindow(QMainWindow):
         if recovered:  # its changes are not in project.json yet: marked modified, Quit asks
             self.undo.resetClean()
             self._autosaved_index = -1  # and autosaved again, in case of another crash
-        if project.brief:
-            self.brief_panel.set_brief_record(project.brief, folder)
         self._add_recent(folder)
         return True
 
