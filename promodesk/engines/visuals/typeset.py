@@ -227,8 +227,8 @@ def bidi_levels(line: str) -> list[int]:
     after the Unicode bidi algorithm's rules for text without explicit embeddings: the paragraph
     takes the direction of its first strong letter; numbers go left to right; a neutral (space,
     punctuation) between two runs of one direction takes it, else the paragraph's; combining
-    marks take their letter's level; trailing spaces the paragraph's (rules P2-P3, W1-W7, N1-N2,
-    I1-I2, L1)."""
+    marks take their letter's level; paired brackets go together; trailing spaces take the
+    paragraph's level (rules P2-P3, W1-W7, N0-N2, I1-I2, L1)."""
     kinds = []  # "L", "R", "N" (number) or None (neutral / mark)
     for ch in line:
         b = unicodedata.bidirectional(ch)
@@ -242,6 +242,7 @@ def bidi_levels(line: str) -> list[int]:
         if k in ("L", "R"):
             strong = k
         resolved.append(("L" if strong == "L" else "EN") if k == "N" else k)
+    _resolve_brackets(line, resolved, "R" if base else "L")
 
     def level(k: str) -> int:
         if k == "R":
@@ -276,6 +277,37 @@ def bidi_levels(line: str) -> list[int]:
             break
         levels[t] = base
     return [int(v) for v in levels]
+
+
+_BRACKETS = {")": "(", "]": "[", "}": "{", "）": "（", "》": "《", "」": "「"}
+
+
+def _resolve_brackets(line: str, resolved: list, embedding: str) -> None:
+    """Bidi rule N0, for paired brackets: a pair holding a letter of the paragraph's direction
+    takes it; one holding only the other direction takes that when the text before the pair is of
+    that direction too, else the paragraph's. So "(test)" in Hebrew stays one piece."""
+    stack, pairs = [], []
+    for i, ch in enumerate(line):
+        if ch in _BRACKETS.values():
+            stack.append((ch, i))
+        elif ch in _BRACKETS:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == _BRACKETS[ch]:
+                    pairs.append((stack[depth][1], i))
+                    del stack[depth:]
+                    break
+    for open_i, close_i in sorted(pairs):
+        inside = {"R" if k in ("R", "EN") else k for k in resolved[open_i + 1:close_i]}
+        if embedding in inside:
+            side = embedding
+        elif inside & {"L", "R"}:
+            other = ({"L", "R"} - {embedding}).pop()
+            before = next((("R" if k in ("R", "EN") else k) for k in reversed(resolved[:open_i])
+                           if k in ("L", "R", "EN")), embedding)
+            side = other if before == other else embedding
+        else:
+            continue
+        resolved[open_i] = resolved[close_i] = side
 
 
 def _display_order(pieces: list[list]) -> list[list]:

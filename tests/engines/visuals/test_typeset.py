@@ -270,6 +270,9 @@ def test_mixed_line_is_put_in_display_order():
     assert [t for t, _ in runs] == ["Price ", "ريال", " ", "99", "سعر ", "!"]
     assert [rtl for _, rtl in runs] == [False, True, True, False, True, False]
     assert ts.bidi_levels("שלום 42") == [1, 1, 1, 1, 1, 2, 2]
+    # in a Hebrew line a Latin word in brackets keeps its brackets (drawn mirrored, right to left)
+    runs = [text for _, text, _ in chain.directed_runs("עברית (test) 123")]
+    assert runs == ["123", ") ", "test", "(", "עברית "]
 
 
 def test_without_raqm_right_to_left_letters_are_refused_with_a_note(monkeypatch):
