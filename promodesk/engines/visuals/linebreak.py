@@ -29,6 +29,13 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _is_hangul(ch: str) -> bool:
+    """Korean letters: Korean puts spaces between words and breaks lines there (keep-all),
+    so Hangul syllables and jamo join words instead of breaking anywhere like hanzi."""
+    cp = ord(ch)
+    return 0xAC00 <= cp <= 0xD7AF or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F
+
+
 def _tokens(text: str) -> list[tuple[str, bool]]:
     """Unbreakable pieces as (text, space before it). Words and numbers stay whole; each hanzi is
     its own piece; closing punctuation sticks to the piece before it, opening to the one after."""
@@ -39,7 +46,7 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
             space = True
             continue
         kind = "close" if ch in CLOSING else "open" if ch in OPENING else \
-            "cjk" if is_cjk(ch) else "word"
+            "cjk" if is_cjk(ch) and not _is_hangul(ch) else "word"
         if raw and (kind == "close" or raw[-1][2] == "open"
                     or (kind == "word" and raw[-1][2] == "word" and not space)):
             raw[-1][0] += (" " if space else "") + ch

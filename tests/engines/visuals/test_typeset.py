@@ -296,3 +296,9 @@ def test_korean_is_drawn():
     assert components(alpha) >= 8  # glyphs, not one box per character
     han = ink("每一个清晨 一个人", 40)
     assert 0.5 < (alpha > 100).sum() / (han > 100).sum() < 2.0
+
+
+def test_korean_breaks_between_words():
+    text = "지금 주문하시면 두 개를 한 개 가격에 드립니다"
+    lines = ts.break_lines(text, 33, 300)
+    assert len(lines) > 1 and " ".join(lines) == text  # every break is at a space
