@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
 from promodesk.core.edits import EditCaption
@@ -28,54 +27,80 @@ ROOT = Path(__file__).resolve().parents[2]
 EDITOR = "import sys; from promodesk.app.run import run_editor; sys.exit(run_editor())"
 
 
-def _alive(pid: int) -> bool:
+def _proc_stat(pid: int) -> tuple[str, int] | None:
+    """(state letter, parent pid) of process ``pid`` from /proc, or None when it is gone."""
     try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    return fields[0], int(fields[1])
 
 
-def _workers(editor: psutil.Process) -> list[psutil.Process]:
-    """The editor's worker processes (generation, cpu, export, preview): its children running
-    multiprocessing's spawn entry point, the resource tracker included."""
-    return [p for p in editor.children(recursive=True)
-            if "multiprocessing" in " ".join(p.cmdline())]
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="kill -9 is a POSIX signal")
+def _alive(pid: int) -> bool:
+    stat = _proc_stat(pid)
+    return stat is not None and stat[0] != "Z"
+
+
+def _descendants(root: int) -> list[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _proc_stat(int(entry.name))):
+            parents[int(entry.name)] = stat[1]
+    found, frontier = [], [root]
+    while frontier:
+        kids = [pid for pid, ppid in parents.items() if ppid in frontier]
+        found += kids
+        frontier = kids
+    return found
+
+
+def _workers(editor: int) -> list[int]:
+    """Pids of the editor's worker processes (generation, cpu, export, preview; the resource
+    tracker too): its descendants running multiprocessing's entry points."""
+    return [pid for pid in _descendants(editor) if "multiprocessing" in _cmdline(pid)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads processes from /proc")
 def test_worker_processes_exit_when_the_editor_is_killed(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PROMODESK_QUIT_AFTER_MS": "120000",
            "PROMODESK_CACHE": str(tmp_path / "cache"), "PROMODESK_PROJECTS": str(tmp_path / "p"),
            "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
     proc = subprocess.Popen([sys.executable, "-c", EDITOR], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    everyone: list[psutil.Process] = []
+    everyone: list[int] = []
     try:
-        editor = psutil.Process(proc.pid)
         deadline = time.monotonic() + 60
-        workers: list[psutil.Process] = []
+        workers: list[int] = []
         while time.monotonic() < deadline:  # warm_up starts generation, cpu and export workers
-            workers = [w for w in _workers(editor) if "resource_tracker" not in " ".join(w.cmdline())]
+            workers = [w for w in _workers(proc.pid) if "resource_tracker" not in _cmdline(w)]
             if len(workers) >= 3:
                 break
             assert proc.poll() is None, proc.stdout.read()
             time.sleep(0.2)
         assert len(workers) >= 3, f"the editor started {len(workers)} worker processes"
-        everyone = _workers(editor)
         time.sleep(1.0)  # let them finish starting (the parent-death watch is set up first thing)
+        everyone = _workers(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and any(_alive(w.pid) for w in everyone):
+        while time.monotonic() < deadline and any(_alive(w) for w in everyone):
             time.sleep(0.1)
-        left = [(w.pid, " ".join(w.cmdline())[-60:]) for w in everyone if _alive(w.pid)]
+        left = [(w, _cmdline(w)[-60:]) for w in everyone if _alive(w)]
         assert left == [], f"worker processes outlived the killed editor: {left}"
     finally:
         if proc.poll() is None:
             proc.kill()
         for w in everyone:  # only when the test failed: never leave them behind
-            if _alive(w.pid):
-                w.kill()
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
         proc.stdout.close()
 
 
