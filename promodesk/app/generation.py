@@ -104,8 +104,12 @@ class Generation(QObject):
         engine_name = clip.recipe.engine
         if track.kind == TrackKind.MUSIC:  # the inspector's music engine picker decides
             choice = w.inspector.music_engine_choice()
-            engine_name = "composer" if choice == "composer" else "musicgen"
-            if engine_name == "musicgen":
+            engine_name = registry.engine_for_model("music", choice)
+            if engine_name is None:
+                w.show_status(f"No music engine here runs {choice}: choose a MusicGen or "
+                              "ACE-Step model folder, or another engine in the inspector.")
+                return None
+            if choice != engine_name:  # a model of that engine
                 params["model"] = choice
         if not registry.known(engine_name):
             w.show_status(str(UnknownEngine(engine_name)))

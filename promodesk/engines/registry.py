@@ -50,6 +50,7 @@ for _name, _module, _attr in [
         ("captions", "promodesk.engines.visuals.takes", "CaptionTakes"),
         ("composer", "promodesk.engines.music.takes", "ComposerTakes"),
         ("musicgen", "promodesk.engines.music.takes", "MusicGenTakes"),
+        ("acestep", "promodesk.engines.music.takes", "AceStepTakes"),
         ("voice", "promodesk.engines.voice.takes", "VoiceTakes")]:
     register(_name, _lazy(_module, _attr))
 
@@ -92,6 +93,19 @@ def visual_engine(name: str) -> VisualEngine:
                                 "clip on a video track cannot use it; regenerate that clip with "
                                 "the 'shots' engine.")
     return found
+
+
+def engine_for_model(kind: str, model: str) -> str | None:
+    """The name of the ``kind`` engine that runs ``model`` (an engine name, a catalogue model
+    name or a model folder); model engines say which they run (``runs(model)``). None when no
+    engine does."""
+    if known(model) and info(model).kind == kind:
+        return model
+    for name in names():
+        found = engine(name)
+        if found.info.kind == kind and callable(getattr(found, "runs", None)) and found.runs(model):
+            return name
+    return None
 
 
 def unknown_engines(project: Project) -> list[tuple[Clip, str]]:

@@ -154,3 +154,33 @@ def test_stills_engine_paints_a_take_through_the_registry(tmp_path):
     frame = FrameRenderer(project, folder, (90, 160), captions=False).frame(1_000_000)
     assert frame.shape == (160, 90, 3) and frame.std() > 1.0
     assert isinstance(made.asset, Asset)
+
+
+def test_music_models_find_their_engine(tmp_path):
+    assert registry.engine_for_model("music", "composer") == "composer"
+    assert registry.engine_for_model("music", "musicgen-medium") == "musicgen"
+    assert registry.engine_for_model("music", "ace-step-1.5") == "acestep"
+    assert registry.engine_for_model("music", str(tmp_path)) is None  # not a model folder
+    (tmp_path / "config.json").write_text('{"model_type": "musicgen"}')
+    assert registry.engine_for_model("music", str(tmp_path)) == "musicgen"
+    assert registry.engine_for_model("visuals", "musicgen-small") is None
+
+
+def test_voice_clip_spoken_again_through_the_registry(tmp_path):
+    pytest.importorskip("transformers")
+    import soundfile as sf
+
+    from promodesk.core.projectfile import asset_path
+    from tests.engines.tiny_models import tiny_bark
+
+    model = tiny_bark(tmp_path / "bark")
+    folder = tmp_path / "p.promodesk"
+    request = TakeRequest(Recipe("voice", {"text": "Hi there.", "model": str(model)}, 5), folder,
+                          duration_us=9_000_000)
+    made = registry.engine("voice").new_take(request)
+    audio, sr = sf.read(str(asset_path(folder, made.asset.id)), dtype="float32")
+    assert sr == 48000 and audio.ndim == 1 and np.abs(audio).max() > 0
+    # held to the clip's length, so the take fits the clip it replaces
+    assert made.take.source_duration == len(audio) * 1_000_000 // sr >= 9_000_000
+    assert made.take.recipe == Recipe("voice", {"text": "Hi there.", "model": str(model)}, 5)
+    assert made.asset.meta["text"] == "Hi there." and "MIT" in made.asset.licence

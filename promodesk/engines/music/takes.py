@@ -92,35 +92,68 @@ class ComposerTakes:
         return music_take(self.engine, request, progress, cancel or CancelToken())
 
 
-class MusicGenTakes:
-    """MusicGen (a model; its output is non-commercial). Param ``model``: a catalogue name or a
-    model folder (default musicgen-small)."""
+class ModelMusicTakes:
+    """A music model engine (its class named by ``module``/``engine_class``). Param ``model``: a
+    catalogue name or a model folder (default ``default_model``), kept in the take's recipe."""
 
     settings = ("model",)
-    default_model = "musicgen-small"
+    module = engine_class = default_model = label = ""
 
     def __init__(self) -> None:
-        from promodesk.engines.music.musicgen import MusicGenEngine
+        self.info = self._class().info
 
-        self.info = MusicGenEngine.info
+    def _class(self):
+        import importlib
 
-    def _engine(self, model):
-        from promodesk.engines.music.musicgen import MusicGenEngine
-
-        return MusicGenEngine(model=model)
+        return getattr(importlib.import_module(self.module), self.engine_class)
 
     def availability(self) -> str | None:
-        """None when the default MusicGen model is installed here, else what is missing."""
-        return self._engine(self.default_model).availability()
+        """None when the default model is installed here, else what is missing."""
+        return self._class()(self.default_model).availability()
+
+    def runs(self, model: str) -> bool:
+        """Whether ``model`` (a catalogue name or a model folder) is one this engine runs."""
+        return str(model).startswith(self.default_model.split("-")[0])
 
     def new_take(self, request: TakeRequest, progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> NewTake:
-        """See :func:`music_take`; the model named by the ``model`` param (kept in the recipe)
-        runs in this process."""
+        """See :func:`music_take`; the model named by the ``model`` param runs in this
+        process."""
         params = dict(request.recipe.params)
         params["model"] = str(params.get("model") or self.default_model)
         request = TakeRequest(Recipe(request.recipe.engine, params, request.recipe.seed),
                               request.folder, request.asset, request.duration_us, request.size,
                               request.bars, request.text)
-        return music_take(self._engine(params["model"]), request, progress,
-                          cancel or CancelToken(), " · MusicGen", kept=("model",))
+        return music_take(self._class()(params["model"]), request, progress,
+                          cancel or CancelToken(), f" · {self.label}", kept=("model",))
+
+
+class MusicGenTakes(ModelMusicTakes):
+    """MusicGen (its output is non-commercial). Also runs any model folder no other music
+    engine claims (the editor's "MusicGen model folder...")."""
+
+    module, engine_class = "promodesk.engines.music.musicgen", "MusicGenEngine"
+    default_model, label = "musicgen-small", "MusicGen"
+
+    def runs(self, model: str) -> bool:
+        return super().runs(model) or _folder_config(model, "config.json", '"musicgen"')
+
+
+class AceStepTakes(ModelMusicTakes):
+    """ACE-Step 1.5 (MIT; commercial use allowed)."""
+
+    module, engine_class = "promodesk.engines.music.acestep", "AceStepEngine"
+    default_model, label = "ace-step-1.5", "ACE-Step"
+
+    def runs(self, model: str) -> bool:
+        return super().runs(model) or _folder_config(model, "model_index.json", "AceStep")
+
+
+def _folder_config(model: str, name: str, needle: str) -> bool:
+    """Whether ``model`` is a folder whose ``name`` file mentions ``needle``."""
+    from pathlib import Path
+
+    try:
+        return needle in (Path(model) / name).read_text("utf-8")
+    except (OSError, ValueError):
+        return False

@@ -33,8 +33,9 @@ class VoiceTakes:
 
     def new_take(self, request: TakeRequest, progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> NewTake:
-        """Speak the line again with the request's seed; the speech (silence trimmed) is stored
-        as a 24-bit WAV and the take lasts as long as it is spoken."""
+        """Speak the line again with the request's seed; the speech (silence trimmed, then held
+        to at least the clip's length) is stored as a 24-bit WAV in the project's assets/."""
+        import numpy as np
         import soundfile as sf
 
         from promodesk.core.projectfile import add_asset
@@ -49,6 +50,12 @@ class VoiceTakes:
                                               seed=int(request.recipe.seed))
         line = spoken.lines[0]
         cancel.check()
+        # Shorter speech is held with silence to the clip's length, so the take fits the clip
+        # (its captions are timed to the clip); longer speech is the user's to trim or extend.
+        need = -(-request.duration_us * spoken.sample_rate // 1_000_000)
+        if len(line.audio) < need:
+            line.audio = np.concatenate([line.audio, np.zeros(need - len(line.audio),
+                                                              line.audio.dtype)])
         buf = io.BytesIO()
         sf.write(buf, line.audio, spoken.sample_rate, format="WAV", subtype="PCM_24")
         asset_id = add_asset(request.folder, buf.getvalue(), "wav")
