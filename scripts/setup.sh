@@ -2,7 +2,7 @@
 # Set up PromoDesk on this machine: system packages (Debian/Ubuntu, when run as root), a virtual
 # environment in .venv, and the package. Usage: scripts/setup.sh run|test
 #   run   the app and its built-in engines
-#   test  also the model-engine libraries (CPU torch) and the test tools
+#   test  also the model-engine libraries (CPU torch), Ray (the farm extra) and the test tools
 # Safe to run again: it skips what is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +38,7 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 
 extras="."
-[ "$what" = test ] && extras=".[dev,gpu]"
+[ "$what" = test ] && extras=".[dev,gpu,farm]"
 stamp=".venv/.installed-$what"
 want="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
