@@ -1,4 +1,5 @@
-"""Every engine a recipe can name, by name: ``Recipe.engine`` -> an :class:`~promodesk.engines.base.Engine`.
+"""Every engine a recipe can name, by name: ``Recipe.engine`` -> an
+:class:`~promodesk.engines.base.Engine`.
 
 The app, the command line and the renderer find engines here and nowhere else, so a new engine
 (video generation, another music or voice model, translation) is one :func:`register` call in its

@@ -14,13 +14,14 @@ from promodesk.engines.base import (CancelToken, NewTake, Progress, RequestError
 
 def music_take(engine, request: TakeRequest, progress: Progress, cancel: CancelToken,
                label_suffix: str = "", kept: tuple[str, ...] = ()) -> NewTake:
-    """A new take of a music clip made by ``engine`` (ComposerEngine or MusicGenEngine) from
-    ``request.recipe.params`` (a MusicSpec dict): with ``request.bars`` (first, last; 1-based,
-    inclusive) only those bars are new and every other sample is the current take's file's
-    (passed to the engine as the original, so it is not rendered again); else the whole piece
-    with the new seed. ``kept`` names engine settings in the params kept beside the spec in the
-    new recipe; ``label_suffix`` ends the take's label. The audio is stored as a 24-bit WAV in the project's assets/; returns the
-    take (its recipe records the spec, with any bar patch) and the new asset's entry."""
+    """A new take of a music clip made by ``engine`` (ComposerEngine, MusicGenEngine,
+    AceStepEngine) from ``request.recipe.params`` (a MusicSpec dict): with ``request.bars``
+    (first, last; 1-based, inclusive) only those bars are new and every other sample is the
+    current take's file's (passed to the engine as the original, so it is not rendered again);
+    else the whole piece with the new seed. ``kept`` names engine settings in the params kept
+    beside the spec in the new recipe; ``label_suffix`` ends the take's label. The audio is
+    stored as a 24-bit WAV in the project's assets/; returns the take (its recipe records the
+    spec, with any bar patch; its length in microseconds) and the new asset's entry."""
     import soundfile as sf
 
     from promodesk.core.musicspec import MusicSpec, MusicSpecError

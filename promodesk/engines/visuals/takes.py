@@ -162,7 +162,8 @@ class CaptionTakes:
         """None when the bundled fonts are there, else how to get them back."""
         from promodesk.engines.visuals.typeset import FONT_DIR, FONT_FILES
 
-        missing = [p for p in dict.fromkeys(_font_paths(FONT_FILES)) if not (FONT_DIR / p).is_file()]
+        missing = [p for p in dict.fromkeys(_font_paths(FONT_FILES))
+                   if not (FONT_DIR / p).is_file()]
         return (f"The caption fonts are missing ({', '.join(missing)}); reinstall PromoDesk."
                 if missing else None)
 
