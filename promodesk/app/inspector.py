@@ -161,9 +161,9 @@ class Inspector(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.show_clip(document.project, None)
         self._document = document
         document.events.changed.connect(self._document_changed)
+        self.show_clip(document.project, None)
 
     # --- showing -------------------------------------------------------------------------------
 
