@@ -127,19 +127,25 @@ class Caption:
         return np.concatenate([f[t:b:3, l:r:3].reshape(-1, 3) for f in picks])
 
     def _karaoke_boxes(self, m: int) -> list[tuple[int, int, int, int]]:
-        """(start_us, line, x1) per highlight group: at start_us the line is lit up to x1."""
-        lay = self.layout
+        """(start_us, line, x_from, x_to) per highlight group: at start_us the line is lit from
+        sprite column x_from to x_to; from the left edge on, or from the right edge for a line
+        that reads right to left (Arabic, Hebrew)."""
+        lay, pad = self.layout, self.look.outline + 1
         groups, weights = [], []
         for i, line in enumerate(lay.lines):
             x0 = m + ts.line_x(lay, i, self.look.align)
+            rtl = ts.reads_right_to_left(line)
+            x_end = int(np.ceil(x0 + ts.text_width(line, lay.size, lay.weight)))
             text = ""
             for g in _karaoke_groups(line):
                 text += g
-                groups.append((i, int(np.ceil(x0 + ts.text_width(text, lay.size, lay.weight)))))
+                width = ts.text_width(text, lay.size, lay.weight)
+                groups.append((i, max(0, int(x_end - width) - pad), self.sprite.shape[1]) if rtl
+                              else (i, 0, int(np.ceil(x0 + width)) + pad))
                 weights.append(max(1, len(g.strip())))
         cum = np.concatenate([[0], np.cumsum(weights)]) / max(1, sum(weights))
         span = self.duration * 0.9  # the last piece lights up before the cue ends
-        return [(int(span * cum[k]), i, x1 + self.look.outline + 1) for k, (i, x1) in enumerate(groups)]
+        return [(int(span * cum[k]), i, a, b) for k, (i, a, b) in enumerate(groups)]
 
     def _bands(self) -> list[tuple[int, int]]:
         """Vertical sprite bands (y0, y1) of each line, split between the lines' glyphs."""
@@ -164,13 +170,13 @@ class Caption:
         ts.paste_sprite(frame, self.sprite, self._offset, alpha)
         if self.highlight is None:
             return
-        lit: dict[int, int] = {}
-        for start, line, x1 in self._groups:
+        lit: dict[int, tuple[int, int]] = {}
+        for start, line, x_from, x_to in self._groups:
             if start <= t_us:
-                lit[line] = x1
+                lit[line] = (x_from, x_to)
         bands = self._bands()
-        for line, x1 in lit.items():
+        for line, (x0, x1) in lit.items():
             y0, y1 = bands[line]
-            h = self.highlight
-            piece = ts.PreparedSprite(h.rgb[y0:y1, :x1], h.alpha[y0:y1, :x1], h.inverse[y0:y1, :x1])
-            ts.paste_sprite(frame, piece, (self._offset[0], self._offset[1] + y0), alpha)
+            h, cols = self.highlight, slice(x0, x1)
+            piece = ts.PreparedSprite(h.rgb[y0:y1, cols], h.alpha[y0:y1, cols], h.inverse[y0:y1, cols])
+            ts.paste_sprite(frame, piece, (self._offset[0] + x0, self._offset[1] + y0), alpha)

@@ -141,3 +141,18 @@ def test_a_huge_caption_is_capped_with_a_note():
     cap = Caption("促销" * 5000, "outline", (540, 960), 1_000_000)
     assert cap.layout.truncated and len(cap.layout.lines) <= 2
     assert "10,000 characters" in cap.note
+
+
+@pytest.mark.skipif(not ts.RAQM, reason="Pillow has no raqm layout here (libfribidi0 missing)")
+def test_karaoke_lights_a_right_to_left_line_from_the_right():
+    size = (540, 960)
+    bg = flat(size, 40)
+
+    def lit_columns(t):
+        _, frame = draw("اطلب الآن واحصل على كوبين", "karaoke", size, bg, t=t)
+        mask = np.all(np.abs(frame.astype(int) - HIGHLIGHT) < 40, axis=2)
+        return np.nonzero(mask.any(axis=0))[0]
+
+    early, late = lit_columns(300_000), lit_columns(1_900_000)
+    assert len(early) > 0 and len(late) > len(early)
+    assert early.min() > late.min() and abs(int(early.max()) - int(late.max())) <= 3

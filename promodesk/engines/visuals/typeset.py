@@ -222,6 +222,16 @@ def is_rtl(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
 
+def reads_right_to_left(line: str) -> bool:
+    """Whether ``line`` is a right-to-left paragraph: its first strong letter is Arabic, Hebrew
+    or another right-to-left script (rule P2)."""
+    for ch in line:
+        b = unicodedata.bidirectional(ch)
+        if b in ("R", "AL", "L"):
+            return b != "L"
+    return False
+
+
 def bidi_levels(line: str) -> list[int]:
     """Embedding level per character of one ``line`` (even: left to right, odd: right to left),
     after the Unicode bidi algorithm's rules for text without explicit embeddings: the paragraph
@@ -234,7 +244,7 @@ def bidi_levels(line: str) -> list[int]:
         b = unicodedata.bidirectional(ch)
         kinds.append("R" if b in ("R", "AL") else "L" if b == "L" else
                      "N" if b in ("EN", "AN") else "M" if b == "NSM" else None)
-    base = next((1 if k == "R" else 0 for k in kinds if k in ("L", "R")), 0)
+    base = 1 if reads_right_to_left(line) else 0
     # W7 and I1/I2: a number after a left-to-right letter (or at the start of a left-to-right
     # paragraph) is plain left-to-right text; after a right-to-left one it sits two levels up.
     strong, resolved = ("R" if base else "L"), []
