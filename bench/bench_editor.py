@@ -1,8 +1,9 @@
 """Editor budgets: launch to window shown (1.5 s, no torch), timeline repaint with 300 clips and
-a 10-minute waveform (16 ms), worst UI-thread stall while a generation job runs (50 ms).
+a 10-minute waveform (16 ms). The UI thread's worst stall while jobs run (50 ms) and cancel
+latency (1 s) are bench/bench_jobs.py's.
 
 Each figure is printed beside its budget and beside a baseline taken in the same run (a bare Qt
-window's launch; the idle UI thread's worst gap), since the machine is shared.
+window's launch), since the machine is shared.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_editor.py
 """
@@ -154,63 +155,6 @@ def bench_repaint() -> None:
     jobs.shutdown()
 
 
-def bench_stall() -> None:
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from promodesk.app.main_window import MainWindow
-    from promodesk.core.brief import load_brief
-
-    app = QApplication.instance() or QApplication([])
-    tmp = Path(tempfile.mkdtemp())
-    os.environ["PROMODESK_CACHE"] = str(tmp / "cache")
-    window = MainWindow(QSettings(str(tmp / "s.ini"), QSettings.IniFormat))
-    window.show()
-    warm = window.jobs.warm_up()
-    while any(j.active for j in warm):
-        app.processEvents(QEventLoop.AllEvents, 50)
-
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-
-    def measure(seconds: float | None, job=None) -> list[float]:
-        gaps.clear()
-        last[0] = time.perf_counter()
-        timer.start()
-        end = time.perf_counter() + (seconds or 600)
-        while time.perf_counter() < end and (job is None or job.active):
-            app.processEvents(QEventLoop.AllEvents, 5)
-            time.sleep(0.001)
-        timer.stop()
-        return list(gaps)
-
-    idle = measure(3.0)
-    brief = load_brief(ROOT / "resources" / "examples" / "briefs" / "espresso-zh.toml")
-    job = window.generation.generate(brief, folder=tmp / "bench.promodesk")
-    t = time.perf_counter()
-    busy = measure(None, job)
-    took = time.perf_counter() - t
-    # then the editor shows the new project: thumbnails and waveform jobs, preview frames
-    after = measure(4.0)
-    p99 = sorted(busy)[int(len(busy) * 0.99)] if busy else 0
-    print(f"UI-thread stall while generating ({job.state}, {took:.1f} s, {len(busy)} ticks): worst "
-          f"{max(busy):.0f} ms, p99 {p99:.0f} ms (budget 50 ms); idle baseline worst {max(idle):.0f} ms; "
-          f"opening the result (thumbnail/waveform jobs): worst {max(after):.0f} ms")
-    window.undo.setClean()
-    window.jobs.shutdown()
-    window.frames.stop()
-
-
 if __name__ == "__main__":
     bench_launch()
     bench_repaint()
-    bench_stall()

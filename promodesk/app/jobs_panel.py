@@ -12,6 +12,11 @@ from promodesk.app.jobs import WARM_UP, Job, JobRunner
 
 # Thumbnail and waveform jobs are quick and many; they show in the status bar, not as rows.
 QUIET_TITLES = {"Waveform", "Thumbnails", "Autosave", WARM_UP}
+# Set once on the panel: a style sheet set on each new row is parsed again for every row, on the
+# UI thread, at the moment a job starts.
+ROW_STYLE = (f"JobRow {{ background: {theme.PANEL}; border: 1px solid {theme.BORDER}; "
+             "border-radius: 5px; } JobRow QLabel { background: transparent; } "
+             "QLabel#jobTitle { font-weight: 600; }")
 
 
 class JobRow(QFrame):
@@ -20,13 +25,11 @@ class JobRow(QFrame):
     def __init__(self, job: Job):
         super().__init__()
         self.job = job
-        self.setStyleSheet(f"JobRow {{ background: {theme.PANEL}; border: 1px solid {theme.BORDER};"
-                           " border-radius: 5px; } QLabel { background: transparent; }")
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 6, 8, 6)
         grid.setVerticalSpacing(3)
         self.title = QLabel(job.title)
-        self.title.setStyleSheet("font-weight: 600;")
+        self.title.setObjectName("jobTitle")
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
@@ -95,6 +98,7 @@ class JobsPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        self.setStyleSheet(ROW_STYLE)
         runner.job_added.connect(self.add)
 
     def add(self, job: Job) -> JobRow | None:
