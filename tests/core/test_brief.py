@@ -115,3 +115,30 @@ def test_wrong_types(tmp_path):
     assert any(m.startswith("text: must be text") for m in msgs)
     assert any(m.startswith("seconds: must be a number") for m in msgs)
     assert any(m.startswith("images: each image must be a file path") for m in msgs)
+
+
+# --- issue 11: bounded briefs --------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,data,field", [
+    ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ("deep.toml", b"x = " + b"[" * 5000 + b"]" * 5000, "deep.toml"),
+    ("inf.toml", b'text = "Hi."\nseconds = inf\n', "seconds"),
+    ("nan.toml", b'text = "Hi."\nseconds = nan\n', "seconds"),
+    ("long.toml", b'text = "' + b"a" * 25_000 + b'"\n', "text"),
+])
+def test_bounded_briefs_are_refused_with_a_message(tmp_path, name, data, field):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(BriefError) as err:
+        load_brief(path)
+    assert field in str(err.value)
+
+
+def test_an_image_link_loop_is_named(tmp_path):
+    import os
+
+    os.symlink("loop.jpg", tmp_path / "loop.jpg")
+    (tmp_path / "b.toml").write_text('text = "Hi."\nimages = ["loop.jpg"]\n')
+    with pytest.raises(BriefError) as err:
+        load_brief(tmp_path / "b.toml")
+    assert "loop.jpg" in str(err.value) and "points back at itself" in str(err.value)

@@ -161,3 +161,76 @@ def test_save_killed_midway_leaves_the_old_file_loadable(tmp_path):
     assert proc.returncode == -9, proc.stderr.decode()
     assert (folder / "project.json").read_bytes() == old
     assert pf.load_project(folder) == p
+
+
+# --- issue 11: bounds on load, stale temp files, file modes -------------------------------------
+
+@pytest.mark.parametrize("change,where", [
+    (lambda d: d.__setitem__("fps", [100000, 1]), "fps"),
+    (lambda d: d.__setitem__("size", [16000, 16000]), "size[0]"),
+    (lambda d: d["tracks"][0]["clips"][0].__setitem__("start", 10**13), "tracks[0].clips[0].start"),
+    (lambda d: d["tracks"][0].__setitem__("gain_db", 1e308), "tracks[0].gain_db"),
+    (lambda d: d["tracks"][0]["clips"][0]["takes"][0]["recipe"].__setitem__("params", "x"),
+     "tracks[0].clips[0].takes[0].recipe.params"),
+])
+def test_values_out_of_bounds_are_refused_with_their_place(tmp_path, change, where):
+    folder = tmp_path / "x.promodesk"
+    pf.save_project(full_project(folder), folder)
+    d = json.loads((folder / "project.json").read_text("utf-8"))
+    change(d)
+    (folder / "project.json").write_text(json.dumps(d), encoding="utf-8")
+    before = (folder / "project.json").read_bytes()
+    with pytest.raises(pf.DamagedProjectError) as err:
+        pf.load_project(folder)
+    assert where in str(err.value) and "project.json" in str(err.value)
+    assert (folder / "project.json").read_bytes() == before
+
+
+def test_deep_nesting_and_a_folder_for_a_file_are_damaged_not_crashes(tmp_path):
+    folder = tmp_path / "x.promodesk"
+    folder.mkdir()
+    (folder / "project.json").write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    with pytest.raises(pf.DamagedProjectError, match="nested too deeply"):
+        pf.load_project(folder)
+    (folder / "project.json").unlink()
+    (folder / "project.json").mkdir()
+    with pytest.raises(pf.DamagedProjectError, match="folder"):
+        pf.load_project(folder)
+
+
+def test_stale_temp_files_are_swept_on_open_and_save_but_live_ones_kept(tmp_path):
+    folder = tmp_path / "x.promodesk"
+    p = full_project(folder)
+    pf.save_project(p, folder)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = folder / f".project.json.pd{dead}-abcd1234.tmp"
+    stale_asset = folder / "assets" / f".{'0' * 64}.png.pd{dead}-zzzz9999.tmp"
+    live = folder / f".project.json.pd{os.getpid()}-live0000.tmp"
+    old_style = folder / ".project.json.k2j4h5g6.tmp"
+    for f in (stale, stale_asset, live, old_style):
+        f.write_bytes(b"half")
+    os.utime(old_style, (1, 1))  # from a save long ago
+    pf.load_project(folder)
+    assert not stale.exists() and not stale_asset.exists() and not old_style.exists()
+    assert live.exists()  # this process might be writing it
+    stale.write_bytes(b"half")
+    pf.save_project(p, folder)
+    assert not stale.exists() and live.exists()
+
+
+def test_project_files_are_written_like_other_files(tmp_path):
+    folder = tmp_path / "x.promodesk"
+    mask = os.umask(0o022)
+    try:
+        pf.save_project(full_project(folder), folder)
+    finally:
+        os.umask(mask)
+    assert (folder / "project.json").stat().st_mode & 0o777 == 0o644
+    assert all(a.stat().st_mode & 0o777 == 0o644 for a in (folder / "assets").iterdir())
+
+
+def test_temp_names_stay_legal_for_a_long_file_name(tmp_path):
+    long = tmp_path / ("n" * 250 + ".json")
+    pf.atomic_write_bytes(long, b"{}")
+    assert long.read_bytes() == b"{}"
