@@ -238,3 +238,26 @@ def test_project_files_without_a_brief_still_open(project_folder):
     project.brief = {"text": "Hello", "images": ["assets/x.png"]}
     save_project(project, project_folder)
     assert load_project(project_folder).brief == project.brief
+
+
+def test_a_generated_project_carries_its_brief_into_the_editor(window, tmp_path):
+    from promodesk.core.brief import Brief
+    from promodesk.engines.assemble import make_project
+    from tests.app.conftest import PHOTO
+
+    brief = Brief(text="Thick bone china keeps your espresso hot. Order today.", title="Dawn cup",
+                  images=[PHOTO], aspect="1:1", seconds=5, price="$49", cta="Order now")
+    folder = tmp_path / "dawn.promodesk"
+    make_project(brief, folder)
+    saved = load_project(folder).brief
+    assert saved["images"][0].startswith("assets/") and saved["price"] == "$49"
+
+    moved = tmp_path / "elsewhere" / "dawn.promodesk"  # the project folder moves; its photos too
+    moved.parent.mkdir()
+    folder.rename(moved)
+    assert window.open_project(moved)
+    shown = window.brief_panel.brief()
+    assert (shown.title, shown.text, shown.price, shown.cta, shown.aspect, shown.seconds) == \
+        ("Dawn cup", brief.text, "$49", "Order now", "1:1", 5)
+    assert len(shown.images) == 1 and shown.images[0].is_file()
+    assert shown.images[0].resolve().parent == (moved / "assets").resolve()
