@@ -170,3 +170,20 @@ def test_odd_copy_gives_a_sensible_video(tmp_path, text):
     assert abs(probe(out).frames - 180) <= 1
     cues = parse_srt(out.with_suffix(".srt").read_text("utf-8"))
     assert cues and cues[-1].end <= 6_000_000
+
+
+def test_an_existing_project_is_kept_unless_overwrite(made, tmp_path):
+    """Issue 11: a second make onto the same output refuses (exit 2) and changes nothing; with
+    --overwrite it replaces the project in place (old or new, never half) and leaves no temp."""
+    brief, out, _ = made
+    folder = out.with_suffix(".promodesk")
+    before = {p: p.read_bytes() for p in [out, *folder.rglob("*")] if p.is_file()}
+    r = make(str(brief.source), "-o", str(out), "--scale", str(SCALE))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert str(folder) in r.stderr and "--overwrite" in r.stderr
+    assert {p: p.read_bytes() for p in before} == before
+    r = make(str(brief.source), "-o", str(out), "--scale", "0.1", "--seconds", "5", "--seed", "9",
+             "--overwrite")
+    assert r.returncode == 0, r.stderr
+    assert load_project(folder).duration <= 5_100_000
+    assert not [p for p in out.parent.rglob(".*") if ".pd" in p.name]
