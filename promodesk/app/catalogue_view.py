@@ -166,3 +166,30 @@ class CatalogueView(QWidget):
 def is_batch_folder(folder: Path) -> bool:
     """Whether ``folder`` is a ``promodesk batch`` output folder (it has a manifest)."""
     return (Path(folder) / MANIFEST).is_file()
+
+
+def open_catalogue(window, folder: Path | None = None) -> CatalogueView | None:
+    """File > Open Catalogue in the editor ``window``: ask for a batch output folder (unless
+    ``folder`` is given) and show its grid; Open puts a product's project in the window (after
+    asking about unsaved changes). Returns the grid, or None (cancelled, or not a batch folder,
+    said in a message)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    if folder is None:
+        chosen = QFileDialog.getExistingDirectory(
+            window, "Open a catalogue: the folder `promodesk batch -o` wrote")
+        if not chosen:
+            return None
+        folder = Path(chosen)
+    if not is_batch_folder(folder):
+        window.show_error("Not a catalogue", f"{folder} has no {MANIFEST}. Choose the output "
+                          "folder of a `promodesk batch` run (the one given with -o).")
+        return None
+
+    def open_project(project: Path) -> None:
+        if window._confirm_discard():
+            window.open_project(project)
+
+    view = CatalogueView(folder, open_project, window)  # a child window: closes with the editor
+    view.show()
+    return view

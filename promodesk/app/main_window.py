@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QM
                                QSplitter)
 
 from promodesk.app.brief_panel import BriefPanel
+from promodesk.app.catalogue_view import open_catalogue
 from promodesk.app.generation import Generation, projects_root
 from promodesk.app.inspector import Inspector
 from promodesk.app.jobs import Job, JobRunner
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self._action(f, "New", self.new_project, QKeySequence.New)
         self._action(f, "Open...", self.open_dialog, QKeySequence.Open)
         self.recent_menu = f.addMenu("Open Recent")
+        self._action(f, "Open Catalogue...", lambda: open_catalogue(self))
         self._action(f, "Save", self.save, QKeySequence.Save)
         self._action(f, "Save As...", self.save_as, "Ctrl+Shift+S")
         f.addSeparator()

@@ -143,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
     for r in failures:
         print(f"failed: {r.key}: {r.error}", file=sys.stderr)
     print(f"{summary.done} made, {summary.failed} failed, {summary.skipped} unchanged"
+          + (f" ({summary.reexported} made from projects edited in the editor)"
+             if summary.reexported else "")
           + (f", {summary.cancelled} not made (stopped)" if summary.cancelled else "")
           + f" in {summary.seconds:.1f} s. Report: {page}")
     if summary.stopped:

@@ -450,9 +450,11 @@ class StopFlag(CancelToken):
 
 @dataclass
 class BatchSummary:
-    """Counts of a run: products made, failed, skipped (unchanged) and cancelled, and wall time."""
+    """Counts of a run: products made (``reexported`` of them from an edited project), failed,
+    skipped (unchanged) and cancelled, and the wall time in seconds."""
 
     done: int = 0
+    reexported: int = 0
     failed: int = 0
     skipped: int = 0
     cancelled: int = 0
@@ -613,6 +615,7 @@ def run_batch(out_dir: Path, products: list[Product], settings: BatchSettings,
                                    "approved": bool(entry.get("approved")) and reexport,
                                    "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
             summary.done += 1
+            summary.reexported += reexport
         else:
             entries[result.key] = {**entry, "input_hash": result.input_hash, "status": "failed",
                                    "error": result.error, "seconds": round(result.seconds, 2),

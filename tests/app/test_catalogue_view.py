@@ -80,3 +80,22 @@ def test_regenerate_reruns_that_product_only(qtbot, batch_folder):
     assert video.stat().st_ino != before  # written anew (same bytes: same inputs and seed)
     assert "done" in cup.status.text() and cup.regenerate_button.isEnabled()
     assert after["ghost"]["status"] == "failed"
+
+
+def test_file_open_catalogue_opens_a_product_in_the_editor(qtbot, window, batch_folder,
+                                                           monkeypatch, dialogs, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    action = next(a for a in window.menuBar().actions()[0].menu().actions()
+                  if a.text() == "Open Catalogue...")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    action.trigger()
+    assert dialogs and dialogs[-1][1] == "Not a catalogue" and "manifest.json" in dialogs[-1][2]
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(batch_folder))
+    action.trigger()
+    view = window.findChild(CatalogueView)
+    assert view is not None and view.isVisible()
+    qtbot.mouseClick(view.cards["espresso-cup"].open_button, Qt.LeftButton)
+    assert window.folder == batch_folder / "espresso-cup" / "espresso-cup.promodesk"
+    assert window.project.duration == 5_000_000

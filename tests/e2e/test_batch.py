@@ -159,9 +159,28 @@ def test_changed_row_remakes_only_that_product(shop, first_run):
     assert "white" in " ".join(c.text for c in cues)
 
 
+def test_a_project_edited_in_the_editor_is_exported_again(shop, first_run):
+    from promodesk.core.projectfile import save_project
+    from promodesk.core.timeline import TrackKind
+
+    out, _ = first_run
+    folder = out / "launch-kit" / "launch-kit.promodesk"
+    project = load_project(folder)
+    project.tracks_of(TrackKind.CAPTIONS)[0].clips[0].cue.text = "Edited by hand."
+    save_project(project, folder)
+    before = mp4s(out)
+    r = batch(shop / "changed.csv", "-o", out, *FAST)
+    assert "1 made, 0 failed, 5 unchanged (1 made from projects edited" in r.stdout, r.stderr
+    cues = parse_srt((out / "launch-kit" / "launch-kit.srt").read_text("utf-8"))
+    assert cues[0].text == "Edited by hand."
+    after = mp4s(out)
+    assert [k for k in before if before[k] != after[k]] == ["launch-kit/launch-kit.mp4"]
+    assert "0 made" in batch(shop / "changed.csv", "-o", out, *FAST).stdout
+
+
 def test_workers_make_the_same_bytes_as_serial(shop, first_run, tmp_path):
     out, _ = first_run
-    keys = ["launch-kit", "海盐皂"]
+    keys = ["海盐皂", "green-bottle"]
     r = batch(shop / "catalogue.csv", "-o", tmp_path, *FAST, "--workers", "2",
               *[a for k in keys for a in ("--only", k)])
     assert r.returncode == 0, r.stderr
