@@ -146,7 +146,7 @@ class BarWriter:
             offset_s: float = 0.0) -> None:
         jitter = self.rng.normal(0.0, JITTER_S[role]) if JITTER_S[role] else 0.0
         start = max(0.0, self.beat(step) + (jitter + offset_s) * self.beats_per_second)
-        vel = float(np.clip(velocity * (1.0 + self.rng.normal(0.0, 0.04)), 0.05, 1.0))
+        vel = min(1.0, max(0.05, velocity * (1.0 + self.rng.normal(0.0, 0.04))))
         self.notes[role].append(Note(start, max(0.05, steps / 4.0), int(pitch), vel))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy.linalg.blas import saxpy
 
 from promodesk.core.beats import BeatGrid
 from promodesk.core.projectfile import atomic_writer
@@ -161,9 +162,9 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
     # The buses are channel-major (2, n) so that the mastering chain reads them without copies;
     # one stem buffer and one channel buffer serve every role.
     mix = np.zeros((2, n), dtype=np.float32)
-    send = np.zeros((2, n), dtype=np.float32)
+    send = np.zeros(n, dtype=np.float32)                # the reverb hears a mono send
     stem = np.empty((n, 2), dtype=np.float32)
-    part = np.empty(n, dtype=np.float32)
+    stem_flat = stem.reshape(-1)
     for i, role in enumerate(ROLES):
         cancel.check()
         progress(0.05 + 0.75 * i / len(ROLES), f"Playing {role}")
@@ -176,14 +177,14 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
             gains[role] = stem_gain(stem, level)
         angle = (pan + 1.0) * np.pi / 4.0
         for c, pan_gain in enumerate((np.cos(angle), np.sin(angle))):
-            np.multiply(stem[:, c], np.float32(gains[role] * pan_gain * np.sqrt(2)), out=part)
-            mix[c] += part
+            # mix[c] += gain * stem[:, c] (and the same into the send), each in one pass
+            gain = gains[role] * pan_gain * np.sqrt(2)
+            saxpy(stem_flat, mix[c], n=n, a=gain, offx=c, incx=2)
             if send_level:
-                part *= np.float32(send_level)
-                send[c] += part
+                saxpy(stem_flat, send, n=n, a=gain * send_level, offx=c, incx=2)
     cancel.check()
     progress(0.85, "Mastering")
-    audio, loudness = mastering.master(mix.T, send.T, SAMPLE_RATE, G.ROOM[spec.style],
+    audio, loudness = mastering.master(mix.T, send, SAMPLE_RATE, G.ROOM[spec.style],
                                        None if settings is None else settings.loudness)
     if settings is not None:
         # New bars under the first take's settings may peak a little higher between samples.
@@ -198,7 +199,7 @@ def stem_gain(stem: np.ndarray, level_db: float) -> float:
     """Linear gain that puts ``stem``'s loudness (mean power of its sounding 50 ms frames) at
     STEM_LEVEL_DB + ``level_db``; 1.0 for a silent stem."""
     frames = stem[: len(stem) // 2400 * 2400].reshape(-1, 2400 * 2)
-    power = np.einsum("fk,fk->f", frames, frames, dtype=np.float64) / (2400 * 2)
+    power = np.einsum("fk,fk->f", frames, frames) / np.float32(2400 * 2)
     if power.size == 0 or power.max() <= 1e-12:
         return 1.0
     sounding = power[power > power.max() * 1e-3]

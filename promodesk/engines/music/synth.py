@@ -16,10 +16,12 @@ a note-off releases the oldest sounding note of that pitch, and a note of an exc
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Callable, NamedTuple
 
 import numpy as np
+from scipy.linalg.blas import saxpy
 
 from promodesk.engines.base import EngineUnavailable
 from promodesk.engines.music import sf2regions
@@ -95,21 +97,23 @@ class _Instrument:
     """A preset's regions and the velocity layer each (pitch, velocity) plays."""
 
     def __init__(self, preset_index: int):
+        self.preset_index = preset_index
         self.regions = sf2regions.preset_regions(SOUNDFONT)[preset_index]
-        self._layers: dict[tuple[int, int], tuple] = {}
 
     def layer(self, pitch: int, velocity: float) -> tuple:
         """Indices of the regions a note sounds (TinySoundFont's integer MIDI velocity, from
         float32 arithmetic as in tsf.h)."""
-        midi = int(np.float32(velocity) * np.float32(127.0))
-        key = (pitch, midi)
-        if key not in self._layers:
-            self._layers[key] = tuple(i for i, r in enumerate(self.regions)
-                                      if r.lokey <= pitch <= r.hikey and r.lovel <= midi <= r.hivel)
-        return self._layers[key]
+        return _layer(self.preset_index, pitch, int(np.float32(velocity) * np.float32(127.0)))
 
     def groups(self, layer: tuple) -> set[int]:
         return {self.regions[i].group for i in layer if self.regions[i].group}
+
+
+@functools.lru_cache(maxsize=65536)
+def _layer(preset_index: int, pitch: int, midi_velocity: int) -> tuple:
+    regions = sf2regions.preset_regions(SOUNDFONT)[preset_index]
+    return tuple(i for i, r in enumerate(regions)
+                 if r.lokey <= pitch <= r.hikey and r.lovel <= midi_velocity <= r.hivel)
 
 
 def plan(events: list, instrument: _Instrument, scale: Callable[[float], float]) -> list[Play]:
@@ -175,7 +179,8 @@ def render_stem(notes, program: int, drums: bool, seconds_per_beat: float, n_sam
     alike: dict[tuple, list[Play]] = {}
     for p in plays:
         alike.setdefault((p.pitch, p.layer, p.release, p.cut), []).append(p)
-    sound, scaled = _workspace(n_samples)
+    sound = _workspace(n_samples)
+    flat_out, flat_sound = out.reshape(-1), sound.reshape(-1)
     for k, same in enumerate(alike.values()):
         if check is not None and k % 16 == 0:
             check()
@@ -183,21 +188,21 @@ def render_stem(notes, program: int, drums: bool, seconds_per_beat: float, n_sam
         length = render_note(synth(), channel, first, n_samples - first.start, sound)
         for p in same:
             m = min(length, n_samples - p.start)
-            np.multiply(sound[:m], np.float32(p.velocity / first.velocity), out=scaled[:m])
-            out[p.start:p.start + m] += scaled[:m]
+            if m > 0:     # out[start:start + m] += sound[:m] * (velocity ratio), in one pass
+                saxpy(flat_sound, flat_out, n=2 * m, a=p.velocity / first.velocity,
+                      offy=2 * p.start)
     return out
 
 
 _local = threading.local()
 
 
-def _workspace(n_samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """Two float32 (>= n_samples, 2) scratch arrays kept per thread: a stem's notes are rendered
-    and scaled in them, so rendering allocates (and page-faults) no fresh memory per note."""
-    have = getattr(_local, "arrays", None)
-    if have is None or len(have[0]) < n_samples:
-        have = _local.arrays = (np.empty((n_samples, 2), np.float32),
-                                np.empty((n_samples, 2), np.float32))
+def _workspace(n_samples: int) -> np.ndarray:
+    """A float32 (>= n_samples, 2) scratch array kept per thread, in which a stem's notes are
+    rendered one at a time: rendering allocates (and page-faults) no fresh memory per note."""
+    have = getattr(_local, "sound", None)
+    if have is None or len(have) < n_samples:
+        have = _local.sound = np.empty((n_samples, 2), np.float32)
     return have
 
 
@@ -227,8 +232,13 @@ def render_note(synth, channel: int, play: Play, limit: int, into: np.ndarray) -
         block = min(2 * block, TAIL_BLOCK)
         render(at, b)
         if stops and not flat[2 * b - 2 * TAIL_CHECK:2 * b].any():
-            # Released and silent: TinySoundFont has ended the voice; trim its trailing zeros.
-            sounding = np.flatnonzero(flat[2 * at:2 * b])
-            return at + (int(sounding[-1]) // 2 + 1 if sounding.size else 0)
+            # Released and silent: TinySoundFont has ended the voice; trim its trailing zeros
+            # (to the TAIL_CHECK-sample piece where it ended).
+            pieces = (b - at) // TAIL_CHECK
+            if pieces == 0:
+                return at
+            sounding = np.flatnonzero(into[at:at + pieces * TAIL_CHECK]
+                                      .reshape(pieces, -1).any(axis=1))
+            return at + (int(sounding[-1]) + 1) * TAIL_CHECK if sounding.size else at
         at = b
     return limit
