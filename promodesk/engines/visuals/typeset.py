@@ -202,7 +202,8 @@ def text_width(text: str, size: int, weight: str = "regular") -> float:
     return _text_width(text, int(size), weight)
 
 
-@functools.lru_cache(maxsize=4096)
+# Keys are lines, short as a rule (fitting measures at most MAX_TEXT_CHARS + 1 characters).
+@functools.lru_cache(maxsize=16384)
 def _text_width(text: str, size: int, weight: str) -> float:
     chain = font_chain(weight)
     return sum(_run_length(chain, i, size, run, rtl)
