@@ -262,6 +262,8 @@ def _clip_to(c: Clip) -> dict:
                          "takes": [_take_to(t) for t in c.takes]}
     if c.cue is not None:
         d["cue"] = {"text": c.cue.text, "style": c.cue.style}
+    if not c.linked:
+        d["linked"] = False
     return d
 
 
@@ -276,7 +278,8 @@ def project_to_dict(p: Project) -> dict:
         "tracks": [{"id": t.id, "kind": t.kind.value, "name": t.name, "mute": t.mute,
                     "gain_db": t.gain_db, "clips": [_clip_to(c) for c in t.clips]}
                    for t in p.tracks],
-        "markers": [{"time": m.time, "name": m.name} for m in p.markers],
+        "markers": [{"time": m.time, "name": m.name, **({"colour": m.colour} if m.colour else {})}
+                    for m in p.markers],
         "assets": {a.id: {"kind": a.kind, "duration": a.duration, "licence": a.licence,
                           "meta": a.meta} for a in p.assets.values()},
         "brief": p.brief,  # optional on load: files without it (and older readers) still work
@@ -421,7 +424,8 @@ def _clip_from(d: Any, where: str) -> Clip:
         raise _Bad(f"{where}.id", "missing")
     return Clip(start=start, duration=duration, takes=takes, selected=selected,
                 in_point=_time(d.get("in_point", 0), f"{where}.in_point"), cue=cue,
-                name=_text(d.get("name"), f"{where}.name"), id=clip_id)
+                name=_text(d.get("name"), f"{where}.name"), id=clip_id,
+                linked=d.get("linked", True) is not False)
 
 
 def _gain(v: Any, where: str) -> float:
@@ -487,7 +491,8 @@ def project_from_dict(d: dict) -> Project:
     for i, m in enumerate(_list(d.get("markers", []), "markers", MAX_MARKERS)):
         m = _dict(m, f"markers[{i}]")
         markers.append(Marker(_time(m.get("time"), f"markers[{i}].time"),
-                              _text(m.get("name"), f"markers[{i}].name")))
+                              _text(m.get("name"), f"markers[{i}].name"),
+                              _text(m.get("colour"), f"markers[{i}].colour")))
     return Project(title=_text(d.get("title"), "title", "Untitled"), fps_num=fps_num,
                    fps_den=fps_den, width=width, height=height,
                    aspect=_text(d.get("aspect"), "aspect"), tracks=tracks, markers=markers,

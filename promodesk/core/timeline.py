@@ -115,6 +115,9 @@ class Clip:
     cue: CaptionCue | None = None
     name: str = ""
     id: str = field(default_factory=new_id)
+    # a caption or voice clip moves, ripples and is deleted with the main-track shot it overlaps
+    # most (promodesk.core.arrange); False once the user unlinks it
+    linked: bool = True
 
     @property
     def end(self) -> int:
@@ -170,10 +173,12 @@ class Track:
 
 @dataclass
 class Marker:
-    """A named point on the timeline, in microseconds."""
+    """A named point on the timeline, in microseconds, drawn in ``colour`` (#rrggbb; "" for the
+    theme's marker colour)."""
 
     time: int
     name: str = ""
+    colour: str = ""
 
 
 @dataclass
