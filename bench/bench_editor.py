@@ -85,6 +85,7 @@ def bench_repaint() -> None:
     from promodesk.app.media import MediaStore, pixmap_from_rgb
     from promodesk.app.timeline import TimelineView
     from promodesk.app.undo import ProjectUndo
+    from promodesk.core.document import Document
     from promodesk.core.projectfile import add_asset
     from promodesk.core.timeline import Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind
     from promodesk.engines.base import CancelToken, no_progress
@@ -119,9 +120,10 @@ def bench_repaint() -> None:
                                                no_progress, CancelToken())
     strip = [pixmap_from_rgb(f) for f in frames]
     media.thumbnails = lambda _project, _clip: strip  # every clip shows the real strip
-    view = TimelineView(media)
+    document = Document()
+    view = TimelineView(media, document, ProjectUndo(document))
     view.resize(1400, 320)
-    view.set_project(project, ProjectUndo(project))
+    document.replace(project, folder)
     view.show()
     app.processEvents()
     image = QImage(view.viewport().size(), QImage.Format_ARGB32_Premultiplied)
