@@ -641,3 +641,32 @@ def _no_log_folder(tmp: Path) -> Run:
                protect=[tmp / "in"], popen=_inject("promodesk.core.brief.validate_brief",
                                                    ZeroDivisionError("boom")),
                env={"XDG_DATA_HOME": str(tmp / "data")})
+
+
+def _patched_child(patch: str):
+    """A runner: the command in a child process where the Python ``patch`` ran first."""
+    def popen(argv: list[str], env: dict, cwd) -> tuple[int, str, str]:
+        script = patch + "\nimport sys\nfrom promodesk.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+        p = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, env=env,
+                           cwd=cwd, timeout=120)
+        return p.returncode, p.stdout.decode(), p.stderr.decode("utf-8", "replace")
+    return popen
+
+
+@case("environment", "no-fonts")
+def _no_fonts(tmp: Path) -> Run:
+    folder = tiny_project(tmp / "p.promodesk")
+    (tmp / "nofonts").mkdir()
+    patch = ("from pathlib import Path\nimport promodesk.engines.visuals.typeset as t\n"
+             f"t.FONT_DIR = Path({str(tmp / 'nofonts')!r})\n")
+    return Run(["render", str(folder), "-o", str(tmp / "x.mp4"), "--encoder", "libx264"], FAILED,
+               ["font", "Reinstall"], protect=[folder], absent=[tmp / "x.mp4"],
+               popen=_patched_child(patch))
+
+
+@case("environment", "sigterm-make")
+def _sigterm_make(tmp: Path) -> Run:
+    brief, _ = brief_folder(tmp / "in")
+    return Run(make_args(tmp, str(brief)), 128 + signal.SIGTERM, ["stopped"],
+               protect=[tmp / "in"], popen=_stop_with(signal.SIGTERM, 4.0),
+               absent=[tmp / "out" / "promo.promodesk", tmp / "out" / "promo.mp4"])
