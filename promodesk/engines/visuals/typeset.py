@@ -366,8 +366,9 @@ def fit_text(text: str, box: tuple[int, int], max_lines: int = 2, max_size: int 
     is set at ``min_size`` and cut to ``max_lines`` with "…" (``truncated`` True). Text past
     :data:`MAX_TEXT_CHARS` is cut first and ``note`` says so.
 
-    Control characters (NUL, BEL, ESC, ...) are dropped. Work is bounded: about log2(sizes) tries, each measuring at most ``max_lines + 1`` lines, then
-    a binary search on the cut, so a 20,000-character word costs a few dozen measures."""
+    Control characters (NUL, BEL, ESC, ...) are dropped. Work is bounded: about log2(sizes)
+    tries, each measuring at most ``max_lines + 1`` lines, then a binary search on the cut, so a
+    20,000-character word costs a few dozen measures."""
     w, h = box
     text, note = cap_text(strip_controls(text))
     note = " ".join(n for n in (note, script_note(text)) if n)
