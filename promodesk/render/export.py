@@ -27,10 +27,11 @@ import numpy as np
 
 from promodesk.core.script import has_han
 from promodesk.core.projectfile import sweep_stale_temps, temp_prefix
-from promodesk.core.timeline import ASPECTS, SAMPLE_RATE, Project, frame_start
+from promodesk.core.timeline import ASPECTS, SAMPLE_RATE, Project, TrackKind, frame_at, frame_start
 from promodesk.engines.base import CancelToken, Progress, no_progress
 from promodesk.render.frame import FrameRenderer
-from promodesk.render.subtitles import cues_from_project, write_srt, write_vtt
+from promodesk.render.mix import TARGET_LUFS
+from promodesk.render.subtitles import Cue, cues_from_project, write_srt, write_vtt
 
 CAPTION_MODES = ("burn", "soft", "both", "none")
 HARDWARE_ENCODERS = ("h264_nvenc", "h264_qsv", "h264_videotoolbox")
@@ -143,12 +144,38 @@ def pipe_bytes(frame: np.ndarray, pipe_format: str = "yuv420p") -> memoryview:
     return memoryview(np.ascontiguousarray(frame)).cast("B")
 
 
-def frame_count(project: Project) -> int:
-    """Number of frames an export of ``project`` has: enough to cover its duration."""
+def content_end(project: Project) -> int:
+    """Where an export of the whole project ends, in microseconds: the end of the last clip one
+    sees or hears spoken (video, captions, voice), so music running on past the last shot does
+    not add black frames; the project's duration when it has only music."""
+    ends = [c.end for t in project.tracks if t.kind != TrackKind.MUSIC for c in t.clips]
+    return max(ends, default=project.duration)
+
+
+def export_span(project: Project, span: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The (start, end) in microseconds an export covers: ``span`` (an in/out range) clamped to
+    the project, or (0, :func:`content_end`). The start is moved back to its frame's start."""
+    if span is None:
+        return 0, content_end(project)
+    start = frame_start(frame_at(max(int(span[0]), 0), project.fps), project.fps)
+    return start, min(max(int(span[1]), start), project.duration)
+
+
+def frame_count(project: Project, span: tuple[int, int] | None = None) -> int:
+    """Number of frames an export of ``project`` (or of ``span``, see :func:`export_span`) has:
+    enough to cover it, the last one starting before its end."""
     fps = project.fps
-    num = project.duration * fps.numerator
+    start, end = export_span(project, span) if span is not None else (0, project.duration)
+    num = end * fps.numerator
     den = 1_000_000 * fps.denominator
-    return -(-num // den)
+    return -(-num // den) - frame_at(start, fps)
+
+
+def cues_in_span(cues: list[Cue], span: tuple[int, int]) -> list[Cue]:
+    """``cues`` cut to ``span`` (microseconds) and moved so that the span starts at 0."""
+    a, b = span
+    return [Cue(max(c.start, a) - a, min(c.end, b) - a, c.text) for c in cues
+            if c.end > a and c.start < b]
 
 
 def _temp(folder: Path, name: str, suffix: str) -> Path:
@@ -166,12 +193,13 @@ def _readable(path: Path) -> Path:
     return path
 
 
-def _audio(project: Project, folder: Path, path: Path) -> None:
+def _audio(project: Project, folder: Path, path: Path, span: tuple[int, int],
+           loudness: float | None) -> None:
     import soundfile as sf
 
     from promodesk.render.mix import mix_project
 
-    audio, sr = mix_project(project, folder)
+    audio, sr = mix_project(project, folder, target_lufs=loudness, span=span)
     try:
         sf.write(str(path), audio, sr, format="WAV", subtype="FLOAT")
     except (sf.LibsndfileError, AssertionError) as err:
@@ -184,7 +212,9 @@ def export_video(project: Project, folder: Path, out_path: Path,
                  size: tuple[int, int] | str | None = None, captions: str = "burn",
                  progress: Progress = no_progress, cancel: CancelToken | None = None,
                  encoder: str = "auto", workers: int | None = None,
-                 pipe_format: str = "yuv420p", encoder_threads: int | None = None) -> ExportResult:
+                 pipe_format: str = "yuv420p", encoder_threads: int | None = None,
+                 span: tuple[int, int] | None = None,
+                 loudness: float | None = TARGET_LUFS) -> ExportResult:
     """Render ``project`` (assets in ``folder``) to ``out_path`` (.mp4) at ``size`` (w, h pixels,
     an aspect name such as "16:9", or None for the project's canvas), 30 fps unless the project
     says otherwise. ``captions``: "burn" (drawn into the picture), "soft" (a mov_text subtitle
@@ -194,6 +224,9 @@ def export_video(project: Project, folder: Path, out_path: Path,
     ``workers``: render threads (default: cores + 2); ``pipe_format``: "yuv420p" or "rgb24",
     see :data:`PIPE_FORMATS`. ``encoder_threads``: fix the encoder's thread count (x264's
     output depends on it, so batch renders fix it to give the same bytes on every machine).
+    ``span``: (in, out) in microseconds to export a range; default from 0 to the last clip
+    (:func:`content_end`). ``loudness``: the integrated LUFS the whole mix is normalised to once
+    (track gains keep their difference), or None to keep the mix's level.
     Returns an :class:`ExportResult`; raises Cancelled (nothing left behind) or ExportError."""
     if captions not in CAPTION_MODES:
         raise ValueError(f"captions must be one of {', '.join(CAPTION_MODES)}, not {captions!r}")
@@ -211,14 +244,17 @@ def export_video(project: Project, folder: Path, out_path: Path,
     # a hardware encoder that fails to open or dies mid-way hands over to libx264
     candidates = [*working_hardware_encoders()] if encoder == "auto" else [encoder]
     candidates += ["libx264"] if "libx264" not in candidates else []
-    cues = cues_from_project(project) if captions != "none" else []
+    span = export_span(project, span)
+    if span[1] <= span[0]:
+        raise ExportError("The in/out range is empty: set the out point after the in point.")
+    cues = cues_in_span(cues_from_project(project), span) if captions != "none" else []
     renderer = FrameRenderer(project, Path(folder), size, captions=captions in ("burn", "both"))
     temps: list[Path] = []
     try:
         progress(0.0, "mixing the audio")
         wav = _temp(out_path.parent, out_path.stem, ".wav")
         temps.append(wav)
-        _audio(project, Path(folder), wav)
+        _audio(project, Path(folder), wav, span, loudness)
         srt = None
         if captions in ("soft", "both") and cues:
             srt = _temp(out_path.parent, out_path.stem, ".srt")
@@ -230,7 +266,7 @@ def export_video(project: Project, folder: Path, out_path: Path,
             temps.append(video)
             try:
                 frames = _encode(renderer, project, size, name, wav, srt, cues, video,
-                                 progress, cancel, workers, pipe_format, encoder_threads)
+                                 progress, cancel, workers, pipe_format, encoder_threads, span)
                 break
             except ExportError:
                 if i == len(candidates) - 1:
@@ -299,11 +335,14 @@ def _widen_pipe(stream) -> None:
 def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], encoder: str,
             wav: Path, srt: Path | None, cues, video: Path, progress: Progress,
             cancel: CancelToken, workers: int | None, pipe_format: str,
-            encoder_threads: int | None = None) -> int:
-    """Render every frame on a thread pool and pipe them, in order, into one ffmpeg process
-    writing ``video``. Returns the number of frames."""
+            encoder_threads: int | None = None, span: tuple[int, int] | None = None) -> int:
+    """Render every frame of ``span`` (microseconds; default the whole project) on a thread pool
+    and pipe them, in order, into one ffmpeg process writing ``video``. Returns the number of
+    frames."""
     fps = project.fps
-    n = frame_count(project)
+    span = span or (0, project.duration)
+    first = frame_at(span[0], fps)
+    n = frame_count(project, span)
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
            *input_args(size, f"{fps.numerator}/{fps.denominator}", pipe_format), "-i", str(wav)]
     if srt is not None:
@@ -315,7 +354,7 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
     if srt is not None:
         lang = "chi" if any(has_han(c.text) for c in cues) else "eng"
         cmd += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={lang}"]
-    cmd += ["-t", f"{project.duration / 1_000_000:.6f}", "-movflags", "+faststart", str(video)]
+    cmd += ["-t", f"{(span[1] - span[0]) / 1_000_000:.6f}", "-movflags", "+faststart", str(video)]
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
@@ -340,7 +379,7 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
         nxt = 0
         for i in range(n):
             while nxt < n and len(pending) < 2 * workers + 2:
-                pending.append(pool.submit(_pipe_frame, renderer, frame_start(nxt, fps),
+                pending.append(pool.submit(_pipe_frame, renderer, frame_start(first + nxt, fps),
                                            pipe_format))
                 nxt += 1
             frame = pending.popleft().result()

@@ -1,6 +1,8 @@
 """The final audio mix of a project: music and voice tracks with their gains, fades at clip
-edges, music ducked under the voice, normalised for social platforms (-14 LUFS integrated,
-true peak <= -1 dBTP). Output is float32 stereo at 48 kHz, as long as the project."""
+edges, music ducked under the voice. The whole mix is normalised once, at the end, to a platform's
+loudness target (-14 LUFS integrated for social platforms, true peak <= -1 dBTP), so the tracks'
+gains relative to each other survive: a music track at -6 dB stays 6 dB under the voice. Output
+is float32 stereo at 48 kHz, as long as the project (or the span asked for)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,15 @@ from promodesk.core.timeline import SAMPLE_RATE, Clip, Project, TrackKind
 
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0
+# The export dialog's loudness choices: integrated LUFS, or None to keep the mix's own level
+# (only turned down as a whole if its peaks would pass the ceiling).
+LOUDNESS_TARGETS: dict[str, float | None] = {
+    "Social (TikTok, Reels, YouTube): -14 LUFS": -14.0,
+    "Podcast / Apple: -16 LUFS": -16.0,
+    "Broadcast (EBU R128): -23 LUFS": -23.0,
+    "Off: keep the track levels as mixed": None,
+}
+END_FADE_US = 300_000  # sound still playing where an export range ends fades out over this
 # Music under a voice sits this much lower, easing down just before the voice and back after.
 DUCK_DB = -10.0
 DUCK_ATTACK_US = 120_000
@@ -102,10 +113,14 @@ def duck_gain(project: Project, n: int, sr: int = SAMPLE_RATE) -> np.ndarray:
 
 
 def mix_project(project: Project, folder: Path, sr: int = SAMPLE_RATE,
-                normalize: bool = True) -> tuple[np.ndarray, int]:
+                normalize: bool = True, target_lufs: float | None = TARGET_LUFS,
+                span: tuple[int, int] | None = None) -> tuple[np.ndarray, int]:
     """Mix the project's music and voice tracks: returns (float32 (n, 2), sample rate) with n
-    covering the project's duration. Muted tracks are left out; track gains apply; music ducks
-    under voice; the result is normalised to -14 LUFS / -1 dBTP (silence stays silence)."""
+    covering ``span`` ((start, end) in microseconds; default the project's whole duration).
+    Muted tracks are left out; track gains apply; music ducks under voice; sound cut off at the
+    span's end fades out. Then the whole mix is normalised once to ``target_lufs`` / -1 dBTP
+    (unless ``normalize`` is False or ``target_lufs`` None: then it is only turned down as a
+    whole when its peaks would pass -1 dBTP). Silence stays silence."""
     n = samples(project.duration, sr) + (1 if project.duration * sr % 1_000_000 else 0)
     buses = {TrackKind.MUSIC: np.zeros((n, 2), np.float32),
              TrackKind.VOICE: np.zeros((n, 2), np.float32)}
@@ -120,8 +135,30 @@ def mix_project(project: Project, folder: Path, sr: int = SAMPLE_RATE,
             seg = bus[a:a + len(audio)]
             seg += audio[:len(seg)] * gain
     mix = buses[TrackKind.MUSIC] * duck_gain(project, n, sr)[:, None] + buses[TrackKind.VOICE]
-    if normalize and float(np.max(np.abs(mix), initial=0.0)) > 1e-5:
-        from promodesk.engines.music.mastering import normalize_loudness
+    if span is not None:
+        mix = _cut(mix, span, sr)
+    if float(np.max(np.abs(mix), initial=0.0)) <= 1e-5:
+        return mix.astype(np.float32, copy=False), sr
+    from promodesk.engines.music.mastering import normalize_loudness, true_peak_dbtp
 
-        mix = normalize_loudness(mix, sr, target_lufs=TARGET_LUFS, ceiling_dbtp=CEILING_DBTP)
+    if normalize and target_lufs is not None:
+        mix = normalize_loudness(mix, sr, target_lufs=target_lufs, ceiling_dbtp=CEILING_DBTP)
+    else:
+        over = true_peak_dbtp(mix, sr) - CEILING_DBTP
+        if over > 0:  # one gain for the whole mix: the tracks keep their levels to each other
+            mix = mix * np.float32(10 ** (-over / 20))
     return mix.astype(np.float32, copy=False), sr
+
+
+def _cut(mix: np.ndarray, span: tuple[int, int], sr: int) -> np.ndarray:
+    """The samples of ``mix`` in ``span`` (microseconds; padded with silence past the end), with
+    a short fade-out where sound goes on past the span's end."""
+    a, b = samples(span[0], sr), samples(span[1], sr)
+    out = np.zeros((max(b - a, 0), 2), np.float32)
+    piece = mix[a:b]
+    out[:len(piece)] = piece
+    if b < len(mix) and np.any(np.abs(mix[b:b + sr // 10]) > 1e-5):
+        fo = min(samples(END_FADE_US, sr), len(out))
+        if fo:
+            out[len(out) - fo:] *= _fade(fo, fo, False)[:, None]
+    return out

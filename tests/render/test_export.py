@@ -107,3 +107,95 @@ def test_cli_renders_several_aspects(tmp_path, capsys):
     assert (tmp_path / "out-1x1.srt").is_file() and (tmp_path / "out-9x16.vtt").is_file()
     assert main(["render", str(tmp_path / "missing"), "-o", str(out)]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def _tone_asset(folder, seconds: float, freq: float, amp: float = 0.2) -> str:
+    import io
+
+    import soundfile as sf
+
+    from promodesk.core.projectfile import add_asset
+
+    t = np.arange(int(seconds * 48000)) / 48000
+    x = (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    buf = io.BytesIO()
+    sf.write(buf, np.stack([x, x], axis=1), 48000, format="WAV", subtype="FLOAT")
+    return add_asset(folder, buf.getvalue(), "wav")
+
+
+def _audio_of(path) -> np.ndarray:
+    """The MP4's audio track as float32 (n, 2) at 48 kHz, decoded by ffmpeg."""
+    import subprocess
+
+    from promodesk.render.export import ffmpeg_exe
+
+    raw = subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(path), "-f", "f32le",
+                          "-ac", "2", "-ar", "48000", "pipe:"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.float32).reshape(-1, 2)
+
+
+def _band_db(x: np.ndarray, freq: float) -> float:
+    """Level in dB of the ``freq`` Hz component of mono ``x`` (48 kHz), Hann windowed."""
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
+    freqs = np.fft.rfftfreq(len(x), 1 / 48000)
+    near = np.abs(freqs - freq) < 8
+    return 20 * np.log10(np.sqrt(np.sum(spectrum[near] ** 2)))
+
+
+def _music_voice_project(folder, music_gain_db: float):
+    """Captions 0-2.5 s, music (220 Hz) 0-3 s running past them, voice (1 kHz) 1.6-2.5 s."""
+    from promodesk.core.timeline import Clip, Recipe, Take, TrackKind
+
+    project = caption_project(cue_us=1_250_000)
+    music = project.add_track(TrackKind.MUSIC)
+    music.gain_db = music_gain_db
+    m = _tone_asset(folder, 3.0, 220)
+    music.clips.append(Clip(0, 3_000_000, [Take(m, Recipe("composer"), 3_000_000)]))
+    voice = project.add_track(TrackKind.VOICE)
+    v = _tone_asset(folder, 0.9, 1000)
+    voice.clips.append(Clip(1_600_000, 900_000, [Take(v, Recipe("voice"), 900_000)]))
+    return project
+
+
+def test_track_gain_is_heard_in_the_export(tmp_path):
+    """Music at -6 dB comes out 6 +-0.5 dB lower against the voice (left at 0 dB) than music at
+    0 dB, though both exports are normalised to -14 LUFS."""
+    levels = []
+    for gain in (0.0, -6.0):
+        out = tmp_path / f"gain{int(gain)}.mp4"
+        export_video(_music_voice_project(tmp_path, gain), tmp_path, out, size=SMALL,
+                     captions="none")
+        audio = _audio_of(out)[:, 0]
+        music = _band_db(audio[int(0.3 * 48000):int(1.3 * 48000)], 220)
+        voice = _band_db(audio[int(1.8 * 48000):int(2.3 * 48000)], 1000)
+        levels.append(music - voice)
+    assert abs(levels[1] - levels[0] + 6.0) <= 0.5, levels
+
+
+def test_export_ends_on_the_last_clips_last_frame(tmp_path):
+    """The music runs 0.5 s past the last caption; the video ends with the caption, its last
+    frame the caption's last frame (not black), and the music fades out there."""
+    project = _music_voice_project(tmp_path, 0.0)
+    out = tmp_path / "end.mp4"
+    result = export_video(project, tmp_path, out, size=SMALL, captions="burn")
+    frames = decode(out, SMALL)
+    assert result.frames == len(frames) == 75  # 2.5 s at 30 fps, not the music's 3 s
+    assert abs(probe(out)["duration"] - 2.5) <= 0.05
+    last = FrameRenderer(project, tmp_path, SMALL).frame(frame_start(74, project.fps))
+    assert last.max() > 100 and psnr(frames[-1], last) >= 35  # the caption, as rendered
+    audio = _audio_of(out)
+    assert np.max(np.abs(audio[-500:])) < 0.02 < np.max(np.abs(audio[48000:96000]))
+
+
+def test_an_in_out_range_exports_only_that_range(tmp_path):
+    project = caption_project(cue_us=1_000_000)
+    out = tmp_path / "range.mp4"
+    result = export_video(project, tmp_path, out, size=SMALL, captions="both",
+                          span=(1_000_000, 1_500_000))
+    frames = decode(out, SMALL)
+    assert result.frames == len(frames) == 15
+    second = FrameRenderer(project, tmp_path, SMALL).frame(1_000_000)
+    assert psnr(frames[0], second) >= 35  # starts on the second caption
+    assert parse_srt(out.with_suffix(".srt").read_text("utf-8"))[0].start == 0
+    with pytest.raises(ExportError, match="in/out"):
+        export_video(project, tmp_path, tmp_path / "empty.mp4", size=SMALL, span=(1_500_000, 1_000_000))

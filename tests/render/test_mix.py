@@ -103,3 +103,38 @@ def test_loudness_targets(music_project):
     audio, sr = mix_project(p, folder)
     assert abs(mastering.integrated_lufs(audio, sr) + 14.0) <= 1.0
     assert mastering.true_peak_dbtp(audio, sr) <= -1.0 + 0.05
+
+
+def test_track_gains_survive_the_loudness_target(music_project):
+    """The whole mix is normalised once: music at -6 dB stays 6 dB under a voice left at 0 dB,
+    while the mix as a whole still meets -14 LUFS."""
+    from promodesk.engines.music import mastering
+
+    p, folder = music_project
+    voice = p.add_track(TrackKind.VOICE)
+    v_asset = wav_asset(folder, tone(1.0, 1000, 0.3))
+    voice.clips.append(Clip(3 * S, 1 * S, [Take(v_asset, Recipe("voice"), 1 * S)]))
+    music_part, voice_part = slice(int(0.5 * SR), int(2 * SR)), slice(int(3.3 * SR), int(3.8 * SR))
+
+    def music_under_voice_db(gain_db: float) -> float:
+        p.tracks[0].gain_db = gain_db
+        audio, sr = mix_project(p, folder)
+        assert abs(mastering.integrated_lufs(audio, sr) + 14.0) <= 1.0
+        return 20 * np.log10(rms(audio[music_part]) / rms(audio[voice_part]))
+
+    assert abs(music_under_voice_db(-6.0) - music_under_voice_db(0.0) + 6.0) <= 0.5
+
+
+def test_no_target_keeps_the_levels_as_mixed(music_project):
+    p, folder = music_project
+    p.tracks[0].gain_db = -6.0
+    audio, _ = mix_project(p, folder, target_lufs=None)
+    assert abs(rms(audio[SR:3 * SR]) / (0.3 / np.sqrt(2)) - 10 ** (-6 / 20)) < 1e-3
+
+
+def test_a_span_is_cut_out_and_fades_where_the_music_goes_on(music_project):
+    p, folder = music_project
+    audio, _ = mix_project(p, folder, normalize=False, span=(S, 2 * S))
+    assert audio.shape == (SR, 2)
+    assert abs(rms(audio[: SR // 2]) - 0.3 / np.sqrt(2)) < 1e-3  # untouched before the fade
+    assert np.max(np.abs(audio[-20:])) < 0.01  # faded out: the music did not end here
