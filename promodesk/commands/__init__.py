@@ -11,3 +11,6 @@ from promodesk.commands.errors import (  # noqa: F401 - the exit codes every com
     EXIT_INTERNAL,
     EXIT_OK,
 )
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_BROKEN_PIPE", "EXIT_CANCELLED", "EXIT_FAILED", "EXIT_INTERNAL",
+           "EXIT_OK"]

@@ -116,7 +116,8 @@ def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief,
 
     seconds: Any = d.get("seconds", 30)
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        problems.append(BriefProblem("seconds", f"must be a number of seconds, not {_show(seconds)}"))
+        problems.append(BriefProblem("seconds",
+                                     f"must be a number of seconds, not {_show(seconds)}"))
         seconds = 30
     base = base or Path.cwd()
     images = []
@@ -129,7 +130,8 @@ def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief,
         if isinstance(item, str) and item.strip() and "\0" not in item:
             images.append(_absolute(Path(item).expanduser(), base))
         else:
-            problems.append(BriefProblem("images", f"each image must be a file path, not {_show(item)}"))
+            problems.append(BriefProblem("images",
+                                         f"each image must be a file path, not {_show(item)}"))
     colours = []
     found = _as_list(d.get("brand_colors"))
     if len(found) > MAX_COLOURS:

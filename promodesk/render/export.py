@@ -314,7 +314,8 @@ def _write_problem(err: OSError, out_path: Path) -> str:
     if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"No permission to write {where}; choose a folder you can write to."
     if err.errno == errno.ENAMETOOLONG:
-        return f"The name {out_path.name[:60]}... is too long for the file system; choose a shorter one."
+        return (f"The name {out_path.name[:60]}... is too long for the file system; choose a "
+                "shorter one.")
     return f"Could not write {where} ({err.strerror or err}); check the disk and try again."
 
 

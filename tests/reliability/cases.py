@@ -646,7 +646,8 @@ def _no_log_folder(tmp: Path) -> Run:
 def _patched_child(patch: str):
     """A runner: the command in a child process where the Python ``patch`` ran first."""
     def popen(argv: list[str], env: dict, cwd) -> tuple[int, str, str]:
-        script = patch + "\nimport sys\nfrom promodesk.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+        script = (patch + "\nimport sys\nfrom promodesk.cli import main\n"
+                  "sys.exit(main(sys.argv[1:]))\n")
         p = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, env=env,
                            cwd=cwd, timeout=120)
         return p.returncode, p.stdout.decode(), p.stderr.decode("utf-8", "replace")

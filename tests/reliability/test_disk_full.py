@@ -45,7 +45,8 @@ def fill(disk: Path, leave_bytes: int = 0) -> None:
 
 def check(run: Run, tmp: Path) -> None:
     result, verdict = judge(run, tmp)
-    assert verdict.ok, f"{verdict.problems} lost={verdict.lost} left={verdict.left}\n{result.stderr}"
+    assert verdict.ok, (f"{verdict.problems} lost={verdict.lost} left={verdict.left}\n"
+                        f"{result.stderr}")
 
 
 def test_make_onto_a_full_disk_is_refused_before_work(tmp_path):

@@ -1,5 +1,6 @@
-"""kill -9 during project saves (50) and during ``promodesk make`` (at least 30 of 31 runs): the project opens
-afterwards in its old or new state, never damaged, and no temp file is left after that open."""
+"""kill -9 during project saves (50) and during ``promodesk make`` (at least 30 of 31 runs): the
+project opens afterwards in its old or new state, never damaged, and no temp file is left after
+that open."""
 
 from __future__ import annotations
 
