@@ -100,3 +100,17 @@ def test_availability_names_missing_libraries(tiny):
     assert loading.availability(lambda: tiny, ("torch", "transformers"), "MusicGen") is None
     message = loading.availability(lambda: tiny, ("torch", "no_such_library"), "MusicGen")
     assert "promodesk[gpu]" in message and "MusicGen" in message
+
+
+def test_only_the_loader_calls_from_pretrained():
+    # A second loading path would bypass the rules above (offline, safetensors, no remote code).
+    import ast
+    from pathlib import Path
+
+    package = Path(loading.__file__).resolve().parents[2]
+    callers = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "from_pretrained":
+                callers.append(str(path.relative_to(package)))
+    assert set(callers) == {"engines/models/loading.py"}, callers
