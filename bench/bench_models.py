@@ -1,10 +1,13 @@
 """Speed of the model engines at their real sizes, with random weights (speed does not depend on
 the weights' values): MusicGen small and medium as seconds of audio per second of generation
 (baseline: real time, 1.0x), and SD-Turbo stills as seconds per still beside its floor (one UNet
-step plus the VAE decode). Runs on the best device here (CUDA, then MPS, then CPU).
+step plus the VAE decode). Runs on the best device here (CUDA, then MPS, then CPU). With
+``load-musicgen-small`` in ``--only``: the seconds the engines' loader (``load_pretrained``) takes
+to bring a MusicGen-small-sized folder saved with ``save_pretrained`` onto the device (what the
+first MusicGen job waits for), beside reading the same bytes (its floor) and a second call.
 
-    .venv/bin/python bench/bench_models.py [--only musicgen-small,musicgen-medium,stills]
-        [--audio-seconds 2] [--size 512] [--steps 1] [--threads 1]
+    .venv/bin/python bench/bench_models.py [--only musicgen-small,musicgen-medium,stills,
+        load-musicgen-small] [--audio-seconds 2] [--size 512] [--steps 1] [--threads 1]
 
 The configurations are written out from the published config.json values of facebook/musicgen-*
 (T5-base text encoder, 32 kHz EnCodec) and stabilityai/sd-turbo (SD 2.1 UNet, OpenCLIP-H text
@@ -37,23 +40,30 @@ DECODERS = {  # facebook/musicgen-small and -medium decoder configs
 }
 
 
-def bench_musicgen(name: str, audio_seconds: float, device) -> dict:
-    """Seconds of audio per second of generation for MusicGen ``name`` (guidance 3, sampling)."""
+def _musicgen(name: str):
+    """A random-weight MusicGen ``name`` (float32, on the CPU)."""
     import torch
     from transformers import (EncodecConfig, MusicgenConfig, MusicgenDecoderConfig,
                               MusicgenForConditionalGeneration, T5Config)
 
     torch.manual_seed(0)
-    t0 = time.perf_counter()
     config = MusicgenConfig(
         text_encoder=T5Config(**T5_BASE), audio_encoder=EncodecConfig(**ENCODEC_32K),
         decoder=MusicgenDecoderConfig(vocab_size=2048, num_codebooks=4, pad_token_id=2048,
                                       bos_token_id=2048, max_position_embeddings=2048,
                                       **DECODERS[name]))
     model = MusicgenForConditionalGeneration(config).eval()
-    model = model.to(device.torch_device(), dtype=device.torch_dtype())
     model.generation_config.decoder_start_token_id = 2048
     model.generation_config.pad_token_id = 2048
+    return model
+
+
+def bench_musicgen(name: str, audio_seconds: float, device) -> dict:
+    """Seconds of audio per second of generation for MusicGen ``name`` (guidance 3, sampling)."""
+    import torch
+
+    t0 = time.perf_counter()
+    model = _musicgen(name).to(device.torch_device(), dtype=device.torch_dtype())
     build = time.perf_counter() - t0
     params = sum(p.numel() for p in model.parameters())
     ids = torch.randint(0, 32000, (1, 12), device=device.torch_device())
@@ -71,6 +81,55 @@ def bench_musicgen(name: str, audio_seconds: float, device) -> dict:
     gc.collect()
     return {"name": name, "params_m": params / 1e6, "build_s": build, "audio_s": made,
             "gen_s": seconds, "ratio": made / seconds, "ms_per_step": 1000 * seconds / steps}
+
+
+def bench_load(name: str, device) -> dict:
+    """Seconds ``load_pretrained`` takes for a MusicGen ``name``-sized folder (safetensors, saved
+    with ``save_pretrained`` to a temporary folder), the seconds to read its bytes once (the
+    floor), and a second call (served by the model cache)."""
+    import shutil
+    import tempfile
+
+    from transformers import (AutoProcessor, EncodecFeatureExtractor,
+                              MusicgenForConditionalGeneration, MusicgenProcessor)
+
+    from promodesk.engines.models.catalogue import folder_bytes
+    from promodesk.engines.models.device import MODELS
+    from promodesk.engines.models.loading import load_pretrained
+    from tests.engines.tiny_models import tiny_t5_tokenizer
+
+    folder = Path(tempfile.mkdtemp()) / name
+    try:
+        model = _musicgen(name)
+        model.save_pretrained(folder)
+        del model
+        gc.collect()
+        MusicgenProcessor(feature_extractor=EncodecFeatureExtractor(sampling_rate=32000),
+                          tokenizer=tiny_t5_tokenizer()).save_pretrained(folder)
+        t0 = time.perf_counter()
+        for path in folder.rglob("*"):
+            if path.is_file():
+                with open(path, "rb") as f:
+                    while f.read(1 << 24):
+                        pass
+        read = time.perf_counter() - t0
+        MODELS.release()
+        t0 = time.perf_counter()
+        loaded = load_pretrained(folder, MusicgenForConditionalGeneration, AutoProcessor,
+                                 prefer=device.kind)
+        _sync(device)
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        again = load_pretrained(folder, MusicgenForConditionalGeneration, AutoProcessor,
+                                prefer=device.kind)
+        second = time.perf_counter() - t0
+        assert again.net is loaded.net
+        size = folder_bytes(folder)
+        del loaded, again
+        MODELS.release()
+    finally:
+        shutil.rmtree(folder.parent, ignore_errors=True)
+    return {"name": name, "gb": size / 1e9, "load_s": first, "read_s": read, "again_s": second}
 
 
 def bench_stills(size: int, steps: int, device) -> dict:
@@ -157,6 +216,12 @@ def main() -> int:
             print(f"{name:16s} {r['params_m']:6.0f}M params: {r['audio_s']:.2f} s of audio in "
                   f"{r['gen_s']:.2f} s = {r['ratio']:.3f}x real time (baseline 1.000x); "
                   f"{r['ms_per_step']:.0f} ms per step (built in {r['build_s']:.0f} s)")
+        elif name.startswith("load-"):
+            r = bench_load(name[len("load-"):], device)
+            print(f"load_pretrained {r['name']} ({r['gb']:.1f} GB of safetensors): "
+                  f"{r['load_s']:.1f} s to the device; floor: reading its files (just written, so "
+                  f"from the page cache, as for the load) "
+                  f"{r['read_s']:.1f} s; a second call {r['again_s'] * 1000:.1f} ms (cached)")
         elif name == "stills":
             r = bench_stills(args.size, args.steps, device)
             print(f"sd-turbo stills   {r['size']}x{r['size']}, {r['steps']} step(s): "
