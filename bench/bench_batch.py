@@ -42,7 +42,6 @@ def catalogue(folder: Path, count: int, seconds: float) -> Path:
     """A catalogue CSV of ``count`` products in ``folder`` (example and generated photos)."""
     import csv
 
-    sys.path.insert(0, str(ROOT))
     from tests.e2e.test_batch import EXAMPLES, generated_photo
 
     photos = ["espresso-cup.png", "launch.jpg"]
@@ -109,6 +108,7 @@ def main() -> None:
                    for p in sorted((tmp / r_dir).glob("*/*.mp4"))}
                   for r_dir in ("serial", "workers", "ray") if (tmp / r_dir).is_dir()]
         identical = all(v == videos[0] for v in videos[1:]) and len(videos[0]) == args.products
+        differ = sorted({k for v in videos[1:] for k in videos[0] if v.get(k) != videos[0][k]})
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{args.products} products x {args.seconds:g} s 9:16 at scale {args.scale:g} "
@@ -123,7 +123,9 @@ def main() -> None:
               f"{r['bytes_out'] / 1e6:>12.2f}")
         if r["failed"]:
             print(f"  {r['failed']} product(s) failed")
-    print(f"MP4s byte-identical across the runs: {'yes' if identical else 'NO'}")
+    print(f"MP4s byte-identical across the runs: {'yes' if identical else 'NO'}"
+          + (f" (differ: {', '.join(differ)}; was the code edited during the bench?)"
+             if differ else ""))
     speedup = serial / rows[1]["wall"]
     print(f"--workers 2 speed-up {speedup:.2f}x vs budget >= {SPEEDUP_BUDGET}x (on 2 free "
           f"cores): {'OK' if speedup >= SPEEDUP_BUDGET else 'over budget'}")

@@ -91,7 +91,7 @@ def _runner(args: argparse.Namespace, settings):
 def run(args: argparse.Namespace) -> int:
     from promodesk.commands.progress import TerminalProgress
     from promodesk.core.catalogue import CatalogueError, read_catalogue
-    from promodesk.render.batch import StopFlag, catch_ctrl_c, run_batch
+    from promodesk.render.batch import StopFlag, catch_ctrl_c, load_manifest, run_batch
     from promodesk.render.farm import FarmUnavailable
     from promodesk.render.report import write_report
 
@@ -147,6 +147,13 @@ def run(args: argparse.Namespace) -> int:
              if summary.reexported else "")
           + (f", {summary.cancelled} not made (stopped)" if summary.cancelled else "")
           + f" in {summary.seconds:.1f} s. Report: {page}")
+    entries = load_manifest(out)["products"]
+    still = [p.key for p in products if p.key not in {r.key for r in failures}
+             and (entries.get(p.key) or {}).get("status") == "failed"]
+    if still:
+        print(f"note: {len(still)} product(s) failed in an earlier run and were left as they "
+              f"are ({', '.join(still[:5])}{', ...' if len(still) > 5 else ''}); fix them or "
+              "add --retry-failed", file=sys.stderr)
     if summary.stopped:
         print("promodesk: stopped; finished products are kept, run the same command again to "
               "make the rest", file=sys.stderr)

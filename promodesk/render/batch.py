@@ -207,9 +207,9 @@ def _strip(project, folder: Path, path: Path, count: int = 4, height: int = 160)
 
     from promodesk.render.frame import FrameRenderer
 
-    # render at no less than 320 px wide (shot layouts are not made for thumbnails), then shrink
+    # render at 640 px on the long side (shot layouts are not made for thumbnails), then shrink
     w, h = project.width, project.height
-    k = max(320 / min(w, h), 0.0) if min(w, h) < 320 else min(1.0, 640 / max(w, h))
+    k = min(1.0, 640 / max(w, h))
     size = (max(2, round(w * k / 2) * 2), max(2, round(h * k / 2) * 2))
     renderer = FrameRenderer(project, folder, size)
     frames = []
