@@ -141,8 +141,10 @@ def video_bytes(size: tuple[int, int], seconds: float, fps: float = 30.0) -> int
     """A generous estimate (bytes) of what exporting ``seconds`` of video at ``size`` puts on
     disk at once: the H.264 file (about 0.15 bit a pixel), the AAC track, and the 32-bit float
     WAV temp file the mix goes through."""
+    from promodesk.core.timeline import SAMPLE_RATE
+
     w, h = size
-    return int(seconds * (w * h * fps * 0.15 / 8 + 192_000 / 8 + 48_000 * 2 * 4))
+    return int(seconds * (w * h * fps * 0.15 / 8 + 192_000 / 8 + SAMPLE_RATE * 2 * 4))
 
 
 def sweep(folders: Iterable[Path]) -> None:

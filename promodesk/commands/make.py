@@ -61,7 +61,7 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     aspects, the output video, the videos by (variant, aspect), the project folders and whether
     each is new. Raises CommandError naming what is wrong."""
     from promodesk.commands import checks
-    from promodesk.core.timeline import ASPECTS
+    from promodesk.core.timeline import ASPECTS, SAMPLE_RATE
     from promodesk.render.outputs import output_paths
 
     aspects = [a.strip() for a in (args.aspect or brief.aspect).split(",") if a.strip()]
@@ -103,7 +103,7 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     size = (round(w * args.scale / 2) * 2, round(h * args.scale / 2) * 2)
     photos = sum(p.stat().st_size for p in brief.images if p.is_file())
     need = len(videos) * checks.video_bytes(size, brief.seconds) + args.variants * (
-        photos + int(brief.seconds * 48_000 * 2 * 3))
+        photos + int(brief.seconds * SAMPLE_RATE * 2 * 3))
     checks.free_space(out.parent, need)
     return aspects, out, videos, folders, new
 

@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     from promodesk.engines.music.composer import ComposerEngine, write_music
     from promodesk.engines.music.mastering import integrated_lufs, true_peak_dbtp
     from promodesk.core.musicspec import spec_from_text
+    from promodesk.core.timeline import SAMPLE_RATE
 
     given = Path(args.output).expanduser()
     checks.refuse_folder_and_suffix(given, (".wav",), "a WAV file")
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
                           seed=args.seed)
     checks.writable_folder(out.parent, create=True)
     checks.sweep([out.parent])
-    checks.free_space(out.parent, int(spec.seconds * 48_000 * 2 * 4))  # float32 stereo WAV
+    checks.free_space(out.parent, int(spec.seconds * SAMPLE_RATE * 2 * 4))  # float32 stereo WAV
     bar = TerminalProgress()
     try:
         result = ComposerEngine().generate(spec, progress=bar)
