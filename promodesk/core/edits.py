@@ -19,6 +19,7 @@ import copy
 from promodesk.core.timeline import (
     Asset,
     Clip,
+    Marker,
     Project,
     Take,
     Track,
@@ -208,10 +209,13 @@ class SplitClip(Edit):
         shortest = min_clip_duration(project)
         if not (clip.start + shortest <= self.time <= clip.end - shortest):
             raise EditError("Put the playhead inside the clip, at least a frame from its edges.")
+        self._old_takes = copy.deepcopy(clip.takes)
         right = copy.deepcopy(clip)
         right.id = self.new_clip_id
         cut = self.time - clip.start
         right.start, right.duration, right.in_point = self.time, clip.duration - cut, clip.in_point + cut
+        if track.kind == TrackKind.VIDEO:
+            _continue_motion(clip, right, cut)
         clip.duration = cut
         track.clips.append(right)
         track.sort()
@@ -222,12 +226,29 @@ class SplitClip(Edit):
         _, left = project.find_clip(self.clip_id)
         track.clips.remove(right)
         left.duration += right.duration
+        left.takes = copy.deepcopy(self._old_takes)
 
     def clip_ids(self) -> frozenset[str]:
         return frozenset({self.clip_id, self.new_clip_id})
 
     def track_ids(self) -> frozenset[str]:
         return frozenset({self._track_id}) if self._track_id else frozenset()
+
+
+def _continue_motion(left: Clip, right: Clip, cut: int) -> None:
+    """Make a split an invisible cut for shots drawn from their recipe (no source file length):
+    both halves keep the whole move's length (``motion_us``) and the right half starts ``cut``
+    us into it (``in_us``), with no incoming transition, so it continues the motion where the
+    left half ends and its text does not replay its entrance."""
+    for lt, rt in zip(left.takes, right.takes):
+        if lt.source_duration is not None:
+            continue
+        motion = int(lt.recipe.params.get("motion_us") or left.duration)
+        offset = int(lt.recipe.params.get("in_us") or 0)
+        lt.recipe.params["motion_us"] = motion
+        lt.recipe.params["in_us"] = offset
+        rt.recipe.params.update(motion_us=motion, in_us=offset + cut,
+                                transition_in={"kind": "cut", "duration_us": 0})
 
 
 class DeleteClip(Edit):
@@ -457,3 +478,78 @@ class SetTrackMute(Edit):
     def track_ids(self) -> frozenset[str]:
         return frozenset({self.track_id})
 
+
+
+class AddMarker(Edit):
+    """Put a marker (name, colour) at ``time`` us."""
+
+    label = "Add marker"
+    kind = "markers"
+
+    def __init__(self, time: int, name: str = "", colour: str = ""):
+        self.marker = Marker(max(int(time), 0), name, colour)
+
+    def apply(self, project: Project) -> None:
+        if any(m.time == self.marker.time for m in project.markers):
+            raise EditError("There is a marker here already; rename it instead.")
+        project.markers.append(copy.deepcopy(self.marker))
+        project.markers.sort(key=lambda m: m.time)
+
+    def revert(self, project: Project) -> None:
+        project.markers[:] = [m for m in project.markers if m.time != self.marker.time]
+
+
+class RemoveMarker(Edit):
+    """Remove the marker at ``time`` us."""
+
+    label = "Remove marker"
+    kind = "markers"
+
+    def __init__(self, time: int):
+        self.time = int(time)
+        self._old: Marker | None = None
+
+    def apply(self, project: Project) -> None:
+        found = next((m for m in project.markers if m.time == self.time), None)
+        if found is None:
+            raise EditError("There is no marker there.")
+        self._old = found
+        project.markers.remove(found)
+
+    def revert(self, project: Project) -> None:
+        project.markers.append(self._old)
+        project.markers.sort(key=lambda m: m.time)
+
+
+class EditMarker(Edit):
+    """Rename, recolour or move the marker at ``time`` us (None leaves a field as it is)."""
+
+    label = "Edit marker"
+    kind = "markers"
+
+    def __init__(self, time: int, name: str | None = None, colour: str | None = None,
+                 new_time: int | None = None):
+        self.time, self.name, self.colour, self.new_time = int(time), name, colour, new_time
+        self._old: tuple[int, str, str] | None = None
+
+    def apply(self, project: Project) -> None:
+        found = next((m for m in project.markers if m.time == self.time), None)
+        if found is None:
+            raise EditError("There is no marker there.")
+        if self.new_time is not None and self.new_time != self.time and \
+                any(m.time == self.new_time for m in project.markers):
+            raise EditError("There is a marker at that time already.")
+        self._old = (found.time, found.name, found.colour)
+        if self.name is not None:
+            found.name = self.name
+        if self.colour is not None:
+            found.colour = self.colour
+        if self.new_time is not None:
+            found.time = max(int(self.new_time), 0)
+        project.markers.sort(key=lambda m: m.time)
+
+    def revert(self, project: Project) -> None:
+        now = self.new_time if self.new_time is not None else self.time
+        found = next(m for m in project.markers if m.time == max(int(now), 0))
+        found.time, found.name, found.colour = self._old
+        project.markers.sort(key=lambda m: m.time)

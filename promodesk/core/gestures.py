@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from promodesk.core.arrange import Gesture, MoveClips, OverwriteClip, ReorderClip, main_track
 from promodesk.core.beats import BeatGrid
 from promodesk.core.edits import Edit, EditError, MoveClip, SplitClip, TrimEnd, TrimStart
 from promodesk.core.snapping import Snap, SnapTarget, snap, snap_span, snap_targets
@@ -27,7 +28,14 @@ _MODES = {"body": "move", "start": "trim_start", "end": "trim_end"}
 class ClipDrag:
     """One drag of a clip's body (``move``) or edge (``trim_start``/``trim_end``): the clip's span
     ``start``..``end`` and the time under the mouse ``down`` when the button went down (all
-    microseconds), what it may snap to, and the gesture token its edits share."""
+    microseconds), what it may snap to, the other selected clips that move with it (``group``:
+    clip id -> start when the drag began), the other main-track shots' spans then
+    (``others``), and the gesture token its edits share.
+
+    Moving a shot on the main track is magnetic: into free space it simply moves; over another
+    shot it is inserted before or after that shot (whichever half the mouse is over) and the
+    rest close up (:class:`~promodesk.core.arrange.ReorderClip`); with ``overwrite`` (Alt held)
+    it covers what lies under it (:class:`~promodesk.core.arrange.OverwriteClip`)."""
 
     mode: str
     clip_id: str
@@ -35,35 +43,69 @@ class ClipDrag:
     end: int
     down: int
     targets: list[SnapTarget]
-    gesture: object = field(default_factory=object)
+    gesture: Gesture = field(default_factory=Gesture)
+    group: dict[str, int] = field(default_factory=dict)
+    on_main: bool = False
+    others: list[tuple[str, int, int]] = field(default_factory=list)
 
     @classmethod
     def begin(cls, project: Project, clip_id: str, part: str, down: int,
-              playhead: int | None = None, grid: BeatGrid | None = None) -> ClipDrag:
+              playhead: int | None = None, grid: BeatGrid | None = None,
+              selection=()) -> ClipDrag:
         """Start dragging ``part`` (body, start or end) of a clip grabbed at time ``down``;
-        ``grid`` is the timeline's beat grid (None: no music to snap to)."""
-        _, clip = project.find_clip(clip_id)
+        ``grid`` is the timeline's beat grid (None: no music to snap to); ``selection`` the ids
+        of the selected clips (a body drag of one of several moves them all)."""
+        track, clip = project.find_clip(clip_id)
         targets = snap_targets(project, playhead=playhead, beats=grid.beats if grid else (),
                                bars=grid.downbeats if grid else (), exclude_clip=clip_id)
-        return cls(_MODES[part], clip_id, clip.start, clip.end, int(down), targets)
+        group = {}
+        if part == "body" and clip_id in selection and len(selection) > 1:
+            group = {cid: project.find_clip(cid)[1].start for cid in selection}
+        main = main_track(project)
+        others = [(c.id, c.start, c.end) for c in main.clips if c.id != clip_id] if main else []
+        return cls(_MODES[part], clip_id, clip.start, clip.end, int(down), targets,
+                   group=group, on_main=track is main, others=others)
 
     def step(self, project: Project, now: int, reach: int,
-             over_track: str | None = None) -> tuple[Edit, Snap]:
+             over_track: str | None = None, overwrite: bool = False) -> tuple[Edit, Snap]:
         """The edit for the mouse at time ``now`` (microseconds) and how it snapped. ``reach`` is
         the snapping distance in microseconds (negative: no snapping); a moved clip goes to
         ``over_track`` (the lane under the mouse) when that track holds clips of its kind."""
         delta = int(now) - self.down
         if self.mode == "move":
             s = snap_span(max(self.start + delta, 0), self.end - self.start, self.targets, reach)
+            start = max(s.time, 0)
+            if self.group:
+                shift = max(start - self.start, -min(self.group.values()))
+                return MoveClips({cid: t + shift for cid, t in self.group.items()},
+                                 self.gesture), s
             track, _ = project.find_clip(self.clip_id)
             dst = track.id
             if over_track is not None and project.track(over_track).kind == track.kind:
                 dst = over_track
-            return MoveClip(self.clip_id, max(s.time, 0), dst, gesture=self.gesture), s
+            if self.on_main and dst == main_track(project).id:
+                return self._main_move(start, int(now), overwrite), s
+            return MoveClip(self.clip_id, start, dst, gesture=self.gesture), s
         edge = self.start if self.mode == "trim_start" else self.end
         s = snap(edge + delta, self.targets, reach)
         trim = TrimStart if self.mode == "trim_start" else TrimEnd
         return trim(self.clip_id, s.time, gesture=self.gesture), s
+
+    def _main_move(self, start: int, now: int, overwrite: bool) -> Edit:
+        end = start + self.end - self.start
+        if overwrite:
+            return OverwriteClip(self.clip_id, start, self.gesture)
+        if not any(a < end and start < b for _, a, b in self.others):
+            return MoveClips({self.clip_id: start}, self.gesture)
+        return ReorderClip(self.clip_id, self.insert_index(now), self.gesture)
+
+    def insert_index(self, now: int) -> int:
+        """Where among the other main-track shots the dragged one goes for the mouse at ``now``:
+        before the shot under the mouse when over its left half, else after it."""
+        for i, (_, a, b) in enumerate(self.others):
+            if now < (a + b) / 2:
+                return i
+        return len(self.others)
 
 
 def bar_numbers(grid: BeatGrid | None) -> list[int]:

@@ -31,6 +31,11 @@ from promodesk.engines.visuals.saliency import salient_box
 KINDS = ("hero", "detail", "feature", "offer", "cta", "card")
 TEXT_FIELDS = ("text", "title", "price", "old_price", "cta")
 MAX_PHOTO_SIDE = 4096   # larger photos are shrunk first; no frame needs more
+# Layout variants a regenerate steps through (params["variant"]): 0 the product centred, 1 to
+# the left (a feature's panel on the other side, an end card's photo under the copy), 2 to the
+# right (a copy card in reversed colours (1) or on the accent colour (2), left-aligned).
+VARIANTS = 3
+VARIANT_FOCUS = 0.72    # variants 1 and 2 frame the product in this share of the width
 
 
 def shot_params(params: dict) -> dict:
@@ -63,6 +68,7 @@ class ShotRenderer:
         self.duration_us = max(1, int(duration_us))
         self.seconds = self.duration_us / 1e6
         self.seed = seed
+        self.variant = int(self.params.get("variant") or 0) % VARIANTS
         if photo is not None and max(photo.size) > MAX_PHOTO_SIDE:
             photo = photo.copy()
             photo.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE), Image.Resampling.LANCZOS)
@@ -138,14 +144,21 @@ class ShotRenderer:
         w, h = self.size
         left, top, right, bottom = self.safe
         self.base = self._colour_field()
+        flip = self.variant == 1   # the panel on the other side
         if self.orientation == "landscape":
             panel = int(w * 0.42)
-            self._region_camera((0, 0, w - panel, h), "push_in")
-            area = (w - panel + int(w * 0.05), top, right, self._caption_top())
+            self._region_camera((panel if flip else 0, 0, w - panel, h), "push_in")
+            area = ((left, top, panel - int(w * 0.05), self._caption_top()) if flip else
+                    (w - panel + int(w * 0.05), top, right, self._caption_top()))
         else:
             panel = int(h * (0.40 if self.orientation == "portrait" else 0.42))
-            self._region_camera((0, panel, w, h - panel), "push_in")
-            area = (left, top, right, panel - int(h * 0.04))
+            if flip:   # photo on top, copy under it, above the captions' band
+                low = self._caption_top()
+                self._region_camera((0, 0, w, low - panel), "push_in")
+                area = (left, low - panel + int(h * 0.03), right, low)
+            else:
+                self._region_camera((0, panel, w, h - panel), "push_in")
+                area = (left, top, right, panel - int(h * 0.04))
         body, title = self.params["text"], self.params["title"]
         if not body:
             body, title = title, ""
@@ -162,7 +175,12 @@ class ShotRenderer:
         self.base = self._colour_field()
         area = (left, top, right, low)
         if self.photo is not None:
-            if self.orientation == "portrait":   # photo above, copy below
+            if self.orientation == "portrait" and self.variant == 1:   # copy above, photo below
+                margin = int(w * 0.08)
+                photo_h = int(h * 0.32)
+                slot = (margin, low - photo_h, w - 2 * margin, photo_h)
+                area = (left, top, right, low - photo_h - int(h * 0.03))
+            elif self.orientation == "portrait":   # photo above, copy below
                 margin = int(w * 0.08)
                 photo_h = int(h * 0.32)
                 slot = (margin, top, w - 2 * margin, photo_h)
@@ -188,6 +206,12 @@ class ShotRenderer:
                                       seed=self.seed)
             self.region = (0, 0, w, h)
             ink = (255, 255, 255)
+        elif self.variant == 2:   # the copy on the accent colour
+            self.base = self._colour_field(self.palette.accent)
+            ink = self.palette.on_accent
+        elif self.variant == 1:   # the colours reversed: background-coloured copy on the ink
+            self.base = self._colour_field(self.palette.text)
+            ink = self.palette.background
         else:
             self.base = self._colour_field()
             ink = self.palette.text
@@ -195,10 +219,12 @@ class ShotRenderer:
         body, title = self.params["text"], self.params["title"]
         if not body:
             body, title = title, ""
+        title_ink = self._title_colour() if self.photo is None and not self.variant else ink
         self._text_stack((left, top, right, self._caption_top()), [
-            ("title", title, self._title_colour() if self.photo is None else ink, 1, 0.06),
+            ("bar", None) if self.variant else ("title", "", ink, 1, 0.06),
+            ("title", title, title_ink, 1, 0.06),
             ("body", body, ink, 5, 0.1),
-        ], align="center", shadow=self.photo is not None)
+        ], align=("center", "left", "left")[self.variant], shadow=self.photo is not None)
 
     # --- pieces -----------------------------------------------------------------------------------
 
@@ -210,6 +236,10 @@ class ShotRenderer:
         x, y, rw, rh = region
         rgba = np.asarray(self.photo)
         move = self.params["move"] if self.params["move"] != "auto" else default_move
+        if self.variant:   # frame the product to the left (1) or right (2) of where it was
+            fx, fy, fw, fh = focus if focus is not None else (0, 0, rw, rh)
+            narrow = int(fw * VARIANT_FOCUS)
+            focus = (fx if self.variant == 1 else fx + fw - narrow, fy, narrow, fh)
         self.camera = PhotoCamera(rgba, self._salient(), (rw, rh), move, close=close,
                                   seconds=self.seconds, seed=self.seed,
                                   flat_color=self.palette.background if self.photo.mode == "RGBA"
@@ -338,12 +368,15 @@ class ShotRenderer:
         accent, background = self.palette.accent, self.palette.background
         return accent if contrast_ratio(accent, background) >= 3.0 else self.palette.text
 
-    def _colour_field(self) -> np.ndarray:
-        """The palette background with a soft diagonal light, so a flat card has some depth."""
+    def _colour_field(self, colour=None) -> np.ndarray:
+        """``colour`` (default the palette background) with a soft diagonal light, so a flat
+        card has some depth; the light comes from the other side in variant 1."""
         w, h = self.size
         ys, xs = np.mgrid[0:h:8, 0:w:8].astype(np.float32)
-        light = 1.08 - 0.16 * ((xs / w) * 0.4 + (ys / h) * 0.6)
-        small = np.asarray(self.palette.background, np.float32) * light[..., None]
+        across = xs / w if self.variant != 1 else 1 - xs / w
+        light = 1.08 - 0.16 * (across * 0.4 + (ys / h) * 0.6)
+        base = self.palette.background if colour is None else colour
+        small = np.asarray(base, np.float32) * light[..., None]
         small = np.clip(small, 0, 255).astype(np.uint8)
         return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 

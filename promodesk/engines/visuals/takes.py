@@ -29,12 +29,51 @@ def _photo(request: TakeRequest):
 
 
 def _shot_renderer(params: dict, photo, size, duration_us: int, seed: int):
+    """The shot's frame source. A half of a split shot (``motion_us``, ``in_us`` in its params,
+    see core.edits.SplitClip) draws its part of the whole move: the renderer is made for the
+    whole move's length and asked for frames ``in_us`` later."""
     from promodesk.engines.visuals.shots import ShotRenderer
 
+    motion = int(params.get("motion_us") or 0)
+    offset = int(params.get("in_us") or 0)
     try:
-        return ShotRenderer(dict(params), photo, size, duration_us, seed)
+        shot = ShotRenderer(dict(params), photo, size, motion if motion > 0 else duration_us, seed)
     except ValueError as err:  # an unknown shot kind or move
         raise RequestError(str(err)) from None
+    return _Continued(shot, offset) if offset else shot
+
+
+class _Continued:
+    """A shot renderer asked for its frames ``offset`` us later (the right half of a split)."""
+
+    def __init__(self, shot, offset: int):
+        self.shot, self.offset = shot, int(offset)
+
+    def frame(self, t_us: int):
+        """The whole shot's frame at ``t_us + offset`` microseconds."""
+        return self.shot.frame(t_us + self.offset)
+
+    def __getattr__(self, name):
+        return getattr(self.shot, name)
+
+
+# Moves a regenerated shot cycles through (a close-up pans; the others push, pull or pan).
+TAKE_MOVES = ("push_in", "pan_right", "pull_out", "pan_left")
+DETAIL_MOVES = ("pan_left", "pan_up", "pan_right", "pan_down")
+
+
+def varied_params(params: dict) -> dict:
+    """The next take's params: the next layout variant (0..2: framing, panel side, text place;
+    see shots.ShotRenderer) and the next camera move of the kind's cycle, so every regenerate
+    looks different from the take before it."""
+    from promodesk.engines.visuals.shots import VARIANTS
+
+    out = dict(params)
+    moves = DETAIL_MOVES if out.get("kind") == "detail" else TAKE_MOVES
+    move = out.get("move", "auto")
+    out["move"] = moves[(moves.index(move) + 1) % len(moves)] if move in moves else moves[1]
+    out["variant"] = (int(out.get("variant") or 0) + 1) % VARIANTS
+    return out
 
 
 def _check_frame(params: dict, photo, request: TakeRequest, seed: int) -> None:
@@ -64,20 +103,22 @@ class ShotTakes:
 
     def new_take(self, request: TakeRequest, progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> NewTake:
-        """The shot again with the request's params and seed, over the same photo; checked by
-        drawing one frame."""
+        """A visibly different take of the shot over the same photo: the next layout variant
+        and camera move (:func:`varied_params`) with the request's seed; checked by drawing one
+        frame. The take's label says what changed."""
         cancel = cancel or CancelToken()
         recipe = request.recipe
+        params = varied_params(recipe.params)
         progress(0.1, "Reading the photo")
         photo = _photo(request)
         cancel.check()
         progress(0.4, "Laying out the shot")
-        _check_frame(recipe.params, photo, request, recipe.seed)
+        _check_frame(params, photo, request, recipe.seed)
         cancel.check()
         progress(1.0, "Shot ready")
+        label = f"{params['move'].replace('_', ' ')} · layout {params['variant'] + 1}"
         take = Take(request.asset.id if request.asset else None,
-                    Recipe(self.info.name, dict(recipe.params), int(recipe.seed)), None,
-                    label="regenerated")
+                    Recipe(self.info.name, params, int(recipe.seed)), None, label=label)
         return NewTake(take)
 
 
@@ -183,13 +224,49 @@ class CaptionTakes:
         left, top, right, bottom = ts.caption_area(request.size)
         lo, hi = ts.caption_size_limits(request.size)
         reserve = ts.caption_reserve(style, hi)
-        ts.fit_text(request.text or " ", (right - left - 2 * reserve, bottom - top - 2 * reserve),
-                    max_lines=2, max_size=hi, min_size=lo)
+        box = (right - left - 2 * reserve, bottom - top - 2 * reserve)
+        text = request.text or " "
+        shown = caption_lines(params, text) or "\n".join(
+            ts.fit_text(text, box, max_lines=2, max_size=hi, min_size=lo).lines)
+        breaks = [b for b in line_breaks(text) if b != shown and
+                  not ts.fit_text(b, box, max_lines=2, max_size=hi, min_size=lo).truncated]
+        if not breaks:
+            raise RequestError("This caption has no other way to break its line; change its "
+                               "text or its style for a different look.")
+        # the next break after the one shown, so takes go round every way of breaking the line
+        later = [b for b in breaks if b.index("\n") > shown.find("\n")]
+        params["lines"] = (later or breaks)[0]
         cancel.check()
         progress(1.0, "Caption ready")
         take = Take(None, Recipe(self.info.name, params, int(request.recipe.seed)), None,
-                    label="regenerated")
+                    label="line break: " + params["lines"].replace("\n", " / "))
         return NewTake(take)
+
+
+def caption_lines(params: dict, text: str) -> str | None:
+    """The caption take's own line break (``lines``: the text with a newline in it) when it is a
+    break of ``text`` (the cue's text now); None when the take has none or the text changed."""
+    lines = params.get("lines")
+    if isinstance(lines, str) and lines.replace("\n", "") == text.replace("\n", ""):
+        return lines
+    return None
+
+
+def line_breaks(text: str) -> list[str]:
+    """Every way of setting ``text`` in two lines at a place a line may break (between words,
+    or between hanzi not before closing punctuation), nearest the middle first."""
+    from promodesk.engines.visuals import typeset as ts
+
+    flat = text.replace("\n", "")
+    cuts, at = [], 0
+    for piece in ts.text_pieces(flat)[:-1]:
+        at += len(piece)
+        cuts.append(at)
+    out = [flat[:c].rstrip() + "\n" + flat[c:].lstrip() for c in cuts
+           if flat[:c].strip() and flat[c:].strip()]
+    middle = len(flat) / 2
+    return [b for _, b in sorted(zip([abs(c - middle) for c in cuts if flat[:c].strip() and
+                                      flat[c:].strip()], out), key=lambda x: x[0])] if out else []
 
 
 def _font_paths(files) -> list:
