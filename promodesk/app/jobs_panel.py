@@ -1,5 +1,7 @@
 """The jobs panel: one row per background job with its progress bar, message and a Cancel button.
-Finished rows go away after a moment; a failed job's row stays with its message until dismissed."""
+A job waiting behind others on its lane (exports queued one after another: the render queue) says
+how many are ahead of it. Finished rows go away after a moment; a failed job's row stays with its
+message until dismissed."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ ROW_STYLE = (f"JobRow {{ background: {theme.PANEL}; border: 1px solid {theme.BOR
 class JobRow(QFrame):
     """A job's title, progress, message and Cancel (or Dismiss once it failed)."""
 
-    def __init__(self, job: Job):
+    def __init__(self, job: Job, ahead: int = 0):
         super().__init__()
         self.job = job
         grid = QGridLayout(self)
@@ -34,7 +36,9 @@ class JobRow(QFrame):
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(8)
-        self.message = QLabel("Waiting")
+        noun = "export" if job.lane == "export" else "job"
+        self.message = QLabel(f"Queued: {ahead} {noun}{'s' if ahead > 1 else ''} ahead"
+                              if ahead else "Waiting")
         self.message.setObjectName("dim")
         self.message.setWordWrap(True)
         self.button = QPushButton("Cancel")
@@ -99,16 +103,24 @@ class JobsPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self.setStyleSheet(ROW_STYLE)
+        self.runner = runner
         runner.job_added.connect(self.add)
 
     def add(self, job: Job) -> JobRow | None:
         if job.title in QUIET_TITLES:
             return None
-        row = JobRow(job)
+        ahead = sum(1 for j in self.runner.jobs if j is not job and j.active and j.lane == job.lane
+                    and j.title != WARM_UP and self.runner.jobs.index(j) < self.runner.jobs.index(job))
+        row = JobRow(job, ahead)
         row.destroyed.connect(self._update_empty)
         self.rows.insertWidget(0, row)
         self._update_empty()
         return row
+
+    def job_rows(self) -> list[JobRow]:
+        """The rows shown, newest first."""
+        rows = (self.rows.itemAt(i).widget() for i in range(self.rows.count()))
+        return [w for w in rows if isinstance(w, JobRow)]
 
     def row_of(self, job: Job) -> JobRow | None:
         for i in range(self.rows.count()):

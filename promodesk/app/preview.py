@@ -6,6 +6,10 @@ The UI thread only asks for "the frame at t" and shows what arrives. A relay thr
 newest request (older ones are dropped) to a preview process that holds the FrameRenderer (so
 preparing shots, which holds the GIL in image code, never stalls the UI thread), then the next
 frame ahead while playing, so playback holds the frame rate once frames are cached.
+
+A switch above the frame previews the project in another aspect (the frames the export of that
+aspect would have), with safe-area guides: title safe (80%), action safe (90%) and, for vertical
+video, where the platforms put their own buttons and captions.
 """
 
 from __future__ import annotations
@@ -18,25 +22,42 @@ import weakref
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QImage, QPainter, QPen
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QPushButton,
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from promodesk.app import theme, worker_process
 from promodesk.app.timeline_paint import format_time
 from promodesk.core.document import Change, Document
-from promodesk.core.timeline import Project, frame_at, frame_start
+from promodesk.core.timeline import ASPECTS, Project, frame_at, frame_start
 
 PREVIEW_HEIGHT = 480
+PREVIEW_WIDTH = 854  # a landscape preview is as wide as a 16:9 480p frame
 CACHE_FRAMES = 90
+# Safe areas as (left, top, right, bottom) fractions of the frame kept clear.
+TITLE_SAFE = (0.10, 0.10, 0.10, 0.10)
+ACTION_SAFE = (0.05, 0.05, 0.05, 0.05)
+# Vertical video: the platforms' own buttons (right) and caption/description (bottom) cover these.
+PLATFORM_UI_VERTICAL = (0.0, 0.08, 0.15, 0.20)
 
 
-def preview_size(project: Project, height: int = PREVIEW_HEIGHT) -> tuple[int, int]:
-    """(w, h) in pixels of the preview for the project's canvas, even numbers."""
-    h = min(height, project.height)
-    w = max(2, int(round(h * project.width / project.height / 2)) * 2)
+def preview_size(project: Project, height: int = PREVIEW_HEIGHT,
+                 aspect: str | None = None) -> tuple[int, int]:
+    """(w, h) in pixels of the preview for the project's canvas (or for ``aspect``, one of
+    ASPECTS, when previewing another one), even numbers, at most ``height`` high and
+    PREVIEW_WIDTH wide."""
+    cw, ch = ASPECTS[aspect] if aspect else (project.width, project.height)
+    h = min(height, ch, int(PREVIEW_WIDTH * ch / cw))
+    w = max(2, int(round(h * cw / ch / 2)) * 2)
     return w, h - h % 2
+
+
+def safe_rect(frame: QRectF, margins: tuple[float, float, float, float]) -> QRectF:
+    """``frame`` less ``margins`` (fractions of its width/height: left, top, right, bottom)."""
+    l, t, r, b = margins
+    return frame.adjusted(frame.width() * l, frame.height() * t, -frame.width() * r,
+                          -frame.height() * b)
 
 
 class _FrameWorker(QObject):
@@ -125,6 +146,7 @@ class FrameSource(QObject):
         self.cache: OrderedDict[int, QImage] = OrderedDict()
         self.rev, self.project, self.folder = 0, None, None
         self.size = (270, 480)
+        self.aspect: str | None = None  # None: the project's own
         self.wanted = -1
         self.ahead = False
         self.document = document
@@ -135,8 +157,16 @@ class FrameSource(QObject):
         """Render from a copy of the document's project as it is now."""
         self.rev += 1
         self.project, self.folder = self.document.project.copy(), self.document.folder
-        self.size = preview_size(self.project)
+        self.size = preview_size(self.project, aspect=self.aspect)
         self.cache.clear()
+
+    def set_aspect(self, aspect: str | None) -> None:
+        """Preview as exported at ``aspect`` (one of ASPECTS; None: the project's own canvas)
+        and show the current frame again in it."""
+        self.aspect = aspect if aspect != self.document.project.aspect else None
+        self._snapshot()
+        if self.wanted >= 0 and self.folder is not None:
+            self._render(self.wanted)
 
     def _document_changed(self, change: Change) -> None:
         self._snapshot()
@@ -193,11 +223,22 @@ class FrameView(QWidget):
         super().__init__(parent)
         self.image: QImage | None = None
         self.note = "No project open"
+        self.safe_areas = True
+        self.frame_rect = QRectF()  # where the frame was last drawn, in widget pixels
         self.setMinimumSize(200, 200)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
     def set_image(self, image: QImage) -> None:
         self.image, self.note = image, ""
+        self.update()
+
+    def clear(self, note: str) -> None:
+        """No frame (a new, empty project): the stage and ``note``."""
+        self.image = None
+        self.set_note(note)
+
+    def set_safe_areas(self, shown: bool) -> None:
+        self.safe_areas = shown
         self.update()
 
     def set_note(self, text: str) -> None:
@@ -214,7 +255,10 @@ class FrameView(QWidget):
             scaled = self.image.size().scaled(self.size(), Qt.KeepAspectRatio)
             x, y = (self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2
             p.setRenderHint(QPainter.SmoothPixmapTransform)
-            p.drawImage(self.rect().adjusted(x, y, -x, -y), self.image)
+            self.frame_rect = QRectF(self.rect().adjusted(x, y, -x, -y))
+            p.drawImage(self.frame_rect, self.image)
+            if self.safe_areas:
+                self._paint_safe_areas(p, self.frame_rect)
         if self.note:
             p.setPen(theme.qcolor(theme.TEXT_DIM))
             p.drawText(self.rect().adjusted(12, 12, -12, -12), Qt.AlignBottom | Qt.AlignHCenter | Qt.TextWordWrap,
@@ -222,13 +266,77 @@ class FrameView(QWidget):
         p.end()
 
 
+    def _paint_safe_areas(self, p: QPainter, frame: QRectF) -> None:
+        """Title-safe and action-safe frames, centre guides, and on vertical video the zones
+        the platforms cover with their own buttons and text (shaded)."""
+        if frame.height() > frame.width() * 1.2:
+            l, t, r, b = PLATFORM_UI_VERTICAL
+            shade = theme.qcolor("#000000", 70)
+            p.fillRect(QRectF(frame.left(), frame.bottom() - frame.height() * b, frame.width(),
+                              frame.height() * b), shade)
+            p.fillRect(QRectF(frame.right() - frame.width() * r, frame.top() + frame.height() * t,
+                              frame.width() * r, frame.height() * (1 - t - b)), shade)
+        p.setBrush(Qt.NoBrush)
+        p.setPen(QPen(theme.qcolor(theme.SAFE_AREA, 200), 1, Qt.DashLine))
+        p.drawRect(safe_rect(frame, ACTION_SAFE))
+        p.setPen(QPen(theme.qcolor(theme.SAFE_AREA, 230), 1))
+        p.drawRect(safe_rect(frame, TITLE_SAFE))
+        c = frame.center()
+        p.setPen(QPen(theme.qcolor(theme.SAFE_AREA, 120), 1))
+        p.drawLine(c.x() - 10, c.y(), c.x() + 10, c.y())
+        p.drawLine(c.x(), c.y() - 10, c.x(), c.y() + 10)
+
+
+class AspectSwitch(QWidget):
+    """A row of checkable buttons: preview the project's own aspect or another one; emits
+    ``changed(aspect name)``, and a Safe areas check box (``safe_areas``)."""
+
+    changed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.setSpacing(4)
+        row.addWidget(QLabel("Preview as"))
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[str, QPushButton] = {}
+        for name in ASPECTS:
+            button = QPushButton(name)
+            button.setCheckable(True)
+            button.setObjectName("segment")
+            button.setToolTip(f"Preview the video as exported at {name}")
+            self.group.addButton(button)
+            self.buttons[name] = button
+            row.addWidget(button)
+            button.clicked.connect(lambda _c=False, n=name: self.changed.emit(n))
+        row.addStretch(1)
+        self.safe_areas = QCheckBox("Safe areas")
+        self.safe_areas.setChecked(True)
+        self.safe_areas.setToolTip("Title safe (solid), action safe (dashed); on vertical video "
+                                   "the shaded zones are covered by the platforms' buttons")
+        row.addWidget(self.safe_areas)
+
+    def show_aspect(self, aspect: str) -> None:
+        """Check ``aspect``'s button without emitting ``changed``."""
+        if aspect in self.buttons:
+            self.buttons[aspect].setChecked(True)
+
+
 class PreviewPanel(QWidget):
-    """The frame view and the transport row under it, following ``document`` (its length, and
-    what to do when it is empty)."""
+    """The aspect switch, the frame view and the transport row under it, following ``document``
+    (its length, its aspect, and what to do when it is empty). ``aspect_changed(name)``: the
+    aspect to preview."""
+
+    aspect_changed = Signal(str)
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
         self.view = FrameView()
+        self.aspects = AspectSwitch()
+        self.aspects.changed.connect(self.aspect_changed)
+        self.aspects.safe_areas.toggled.connect(self.view.set_safe_areas)
         self.play_button = QPushButton("Play")
         self.play_button.setToolTip("Play / pause (Space); J K L shuttle")
         self.play_button.setFixedWidth(80)
@@ -245,6 +353,7 @@ class PreviewPanel(QWidget):
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
+        col.addWidget(self.aspects)
         col.addWidget(self.view, 1)
         col.addLayout(row)
         self.document, self.us = document, 0
@@ -254,7 +363,11 @@ class PreviewPanel(QWidget):
     def _document_changed(self, change: Change) -> None:
         project = self.document.project
         if change.kind == "project":
-            self.view.set_note("" if project.duration else "Paste a brief on the left and press Generate")
+            if project.duration:
+                self.view.set_note("")
+            else:  # a new project: the last one's frame must not stay on the stage
+                self.view.clear("Paste a brief on the left and press Generate")
+            self.aspects.show_aspect(project.aspect)
             self.us = 0
         self.show_time(self.us, project.duration)
 

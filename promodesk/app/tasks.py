@@ -101,12 +101,15 @@ def mix_for_playback(inputs, progress, cancel):
 
 
 def run_export(inputs: dict, progress, cancel):
-    """Job: export one aspect; removes the subtitle files when they were not asked for.
-    Returns the ExportResult."""
+    """Job: export one aspect (inputs: project, folder, out, size, captions, subtitle_files, and
+    optionally span (in, out microseconds) and loudness (LUFS or None)); removes the subtitle
+    files when they were not asked for. Returns the ExportResult."""
     from promodesk.render.export import export_video
+    from promodesk.render.mix import TARGET_LUFS
 
     result = export_video(inputs["project"], inputs["folder"], inputs["out"], size=inputs["size"],
-                          captions=inputs["captions"], progress=progress, cancel=cancel)
+                          captions=inputs["captions"], progress=progress, cancel=cancel,
+                          span=inputs.get("span"), loudness=inputs.get("loudness", TARGET_LUFS))
     if not inputs["subtitle_files"]:
         for path in result.subtitles:
             Path(path).unlink(missing_ok=True)

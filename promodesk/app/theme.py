@@ -18,6 +18,8 @@ TEXT_DIM = "#9aa0a8"
 ACCENT = "#4c9dff"    # selection, focus
 PLAYHEAD = "#ff4d5e"
 SNAP = "#ffd24c"
+SAFE_AREA = "#7fe3ff"  # the preview's safe-area guides
+IN_OUT = "#ffb347"     # the export range marked with I and O
 ERROR = "#ff7a7a"
 
 # Per track kind: clip fill and its lighter edge.
@@ -54,6 +56,8 @@ QPushButton, QToolButton {{ background: {PANEL_ALT}; border: 1px solid {BORDER};
 QPushButton:hover, QToolButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:pressed, QToolButton:checked {{ background: {ACCENT}; color: #0b1320; }}
 QPushButton:disabled {{ color: #5d626a; }}
+QPushButton#segment {{ padding: 2px 8px; border-radius: 3px; }}
+QPushButton#segment:checked {{ background: {ACCENT}; color: #0b1320; font-weight: 600; }}
 QPushButton#primary {{ background: {ACCENT}; color: #0b1320; font-weight: 600; border: none; }}
 QProgressBar {{ background: {BASE}; border: 1px solid {BORDER}; border-radius: 3px; height: 8px;
   text-align: center; font-size: 10px; }}

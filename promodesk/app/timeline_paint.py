@@ -135,6 +135,24 @@ def paint_markers(p: QPainter, xm: XMap, markers: list[tuple[int, str]], bottom:
             p.drawText(QPointF(x + 4, RULER_H / 2 - 3), name)
 
 
+def paint_in_out(p: QPainter, xm: XMap, in_out, bottom: float) -> None:
+    """The export range marked with I and O: a band on the ruler between them (or from the in
+    point on / up to the out point), with brackets at the marks."""
+    a, b = in_out
+    if a is None and b is None:
+        return
+    x0 = xm.x(a) if a is not None else 0.0
+    x1 = xm.x(b) if b is not None else xm.width
+    colour = theme.qcolor(theme.IN_OUT)
+    p.fillRect(QRectF(x0, RULER_H - 5, x1 - x0, 5), theme.qcolor(theme.IN_OUT, 170))
+    p.fillRect(QRectF(x0, RULER_H, x1 - x0, bottom - RULER_H), theme.qcolor(theme.IN_OUT, 14))
+    p.setPen(QPen(colour, 2))
+    for x, sign in ((xm.x(a), 1) if a is not None else (None, 0), (xm.x(b), -1) if b is not None else (None, 0)):
+        if x is not None:
+            p.drawPolyline([QPointF(x + 6 * sign, 2), QPointF(x, 2), QPointF(x, RULER_H - 2),
+                            QPointF(x + 6 * sign, RULER_H - 2)])
+
+
 def paint_grid(p: QPainter, xm: XMap, top: float, bottom: float, bars: list[int]) -> None:
     """Faint bar lines across all lanes, so clips can be lined up by eye."""
     p.setPen(QPen(theme.qcolor("#ffffff", 16), 1))
