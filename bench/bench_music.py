@@ -1,12 +1,17 @@
 """Composer speed and sound, per style, on ONE CPU core: renders 30 s of each style and prints the
-real-time factor (seconds of music per second of CPU) beside the budget of 50x, with what an
+real-time factor (seconds of music per second of CPU time, the process pinned to one core with
+os.sched_setaffinity) beside the budget of >= 100x, PASS or FAIL, with wall time beside it (on a
+shared machine wall time also counts other processes, so the budget is judged on CPU time). Each
+style is rendered ``--repeat`` times (3) and the best is kept. Beside the speed, what an
 independent check measures of the same audio: librosa's tempo (error against the spec, allowing
-double/half), integrated loudness (target -14 LUFS +-1) and true peak (<= -1 dBTP).
+double/half), integrated loudness (target -14 LUFS) and true peak (<= -1 dBTP).
 
-The SoundFont is loaded once per process (a couple of seconds of decoding, printed on its own)
-and a short warm-up render runs first, so each row is the cost of one 30 s piece.
+The SoundFont is loaded once per process (a couple of seconds of decoding, printed on its own,
+not counted) and one warm-up piece of the same length runs first, so each row is the cost of one
+piece in a process that has composed before.
 
-    .venv/bin/python bench/bench_music.py [--seconds 30] [--seed 0] [--png OUT.png [--style S]]
+    .venv/bin/python bench/bench_music.py [--seconds 30] [--seed 0] [--repeat 3]
+                                          [--png OUT.png [--style S]]
 
 ``--png`` also draws a mel spectrogram over a waveform (with the -1 dBFS line) of one render, to
 look at: silence gaps, clipping and a missing instrument show there.
@@ -30,7 +35,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-BUDGET = 50.0
+BUDGET = 100.0
 
 
 def measured_tempo(audio: np.ndarray, sr: int) -> float:
@@ -77,6 +82,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="renders per style; best kept")
     parser.add_argument("--png", type=Path, default=None, help="also draw this render as PNG")
     parser.add_argument("--style", default="upbeat_pop", help="the style --png draws")
     args = parser.parse_args()
@@ -89,35 +95,40 @@ def main() -> int:
     from promodesk.engines.music.mastering import integrated_lufs, true_peak_dbtp
     from promodesk.core.musicspec import STYLES, spec_from_text
 
-    t0 = time.perf_counter()
+    wall, cpu_t = time.perf_counter(), time.process_time()
     synth.soundfont()
-    print(f"pinned to CPU {cpu}; SoundFont load (once per process): "
-          f"{time.perf_counter() - t0:.2f} s")
+    print(f"pinned to CPU {cpu}; SoundFont load (once per process, not counted): "
+          f"{time.process_time() - cpu_t:.2f} s CPU, {time.perf_counter() - wall:.2f} s wall")
     engine = ComposerEngine()
-    engine.generate(spec_from_text("", 4, style="upbeat_pop"))       # warm-up: imports, caches
+    engine.generate(spec_from_text("", args.seconds, style="upbeat_pop", seed=args.seed + 1))
 
     print(f"{'style':<22}{'bpm':>8}{'tempo':>9}{'err %':>7}{'LUFS':>8}{'dBTP':>7}"
           f"{'cpu s':>8}{'wall s':>8}{'x real time':>13}{'budget':>8}")
     factors = []
     for style in STYLES:
         spec = spec_from_text("", args.seconds, style=style, seed=args.seed)
-        wall, cpu_t = time.perf_counter(), time.process_time()
-        result = engine.generate(spec)
-        cpu_t, wall = time.process_time() - cpu_t, time.perf_counter() - wall
+        best_cpu = best_wall = float("inf")
+        for _ in range(max(1, args.repeat)):
+            wall, cpu_t = time.perf_counter(), time.process_time()
+            result = engine.generate(spec)
+            best_cpu = min(best_cpu, time.process_time() - cpu_t)
+            best_wall = min(best_wall, time.perf_counter() - wall)
         sr = result.sample_rate
         tempo = measured_tempo(result.audio, sr)
-        factor = args.seconds / cpu_t
+        factor = args.seconds / best_cpu
         factors.append(factor)
         print(f"{style:<22}{spec.bpm:>8.2f}{tempo:>9.2f}{tempo_error(tempo, spec.bpm):>7.2f}"
               f"{integrated_lufs(result.audio, sr):>8.2f}{true_peak_dbtp(result.audio, sr):>7.2f}"
-              f"{cpu_t:>8.3f}{wall:>8.3f}{factor:>12.1f}x{BUDGET:>7.0f}x")
+              f"{best_cpu:>8.3f}{best_wall:>8.3f}{factor:>12.1f}x{BUDGET:>7.0f}x "
+              f"{'PASS' if factor >= BUDGET else 'FAIL'}")
         if args.png and style == args.style:
             picture(result.audio, sr, args.png,
                     f"{style} seed {args.seed}: {spec.bpm:.1f} BPM {spec.key} {spec.mode}, "
                     f"{args.seconds:g} s, sections "
                     + " ".join(f"{s['name']}@{s['start_bar']}" for s in spec.sections))
-    print(f"slowest style: {min(factors):.1f}x real time on one core "
-          f"(budget >= {BUDGET:.0f}x): {'OK' if min(factors) >= BUDGET else 'UNDER BUDGET'}")
+    slowest = min(factors)
+    print(f"slowest style: {slowest:.1f}x real time on one core (CPU time; budget >= "
+          f"{BUDGET:.0f}x): {'PASS' if slowest >= BUDGET else 'FAIL'}")
     if args.png:
         print(f"picture: {args.png}")
     return 0

@@ -10,6 +10,7 @@ Audio is float32 shaped (n_samples, channels) throughout.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,6 +62,7 @@ def integrated_lufs(audio: np.ndarray, sr: int) -> float:
     return float(-0.691 + 10.0 * np.log10(np.sum(gains[:, 0] * z[:, gated].mean(axis=1))))
 
 
+@functools.cache
 def _oversampling_filter() -> np.ndarray:
     from scipy.signal import firwin
 
@@ -80,7 +82,7 @@ def true_peak_dbtp(audio: np.ndarray, sr: int, near_peaks_db: float | None = Non
     audio = np.asarray(audio, dtype=np.float32)
     if audio.ndim == 1:
         audio = audio[:, None]
-    sample_peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    sample_peak = max(float(audio.max()), -float(audio.min())) if audio.size else 0.0
     if sample_peak == 0.0:
         return float("-inf")
     h = _oversampling_filter()
@@ -94,7 +96,8 @@ def true_peak_dbtp(audio: np.ndarray, sr: int, near_peaks_db: float | None = Non
         if near_peaks_db is None:
             peak = max(peak, float(np.max(np.abs(upfirdn(h, x, up=4)))))
             continue
-        loud = np.flatnonzero(np.abs(x) >= sample_peak * 10.0 ** (-near_peaks_db / 20.0))
+        floor = np.float32(sample_peak * 10.0 ** (-near_peaks_db / 20.0))
+        loud = np.flatnonzero((x >= floor) | (x <= -floor))
         if loud.size == 0:                     # a quiet channel cannot hold the true peak
             continue
         k = np.unique((loud[:, None] + np.arange(-taps, taps + 1)).ravel())

@@ -35,7 +35,11 @@ SOUNDFONT_LICENCE = "MIT (MuseScore General SoundFont Lite 0.2.1, S. Christian C
 # soft layer, where loudness rises smoothly with velocity. Stem levels are set by the mix anyway.
 VELOCITY_RANGE = {0: (0.32, 0.58), 1: (0.32, 0.58)}
 TAIL_BLOCK = 32768          # most samples rendered at a time while a released note dies away
-TAIL_CHECK = 256            # this many zero samples after a release: the voice has ended
+TAIL_PIECE = 256            # a released note's tail is measured in pieces of this many samples
+# A released note is cut where its tail falls 80 dB under its own peak (near -100 dBFS once
+# mastered: under a 16-bit file's noise floor) instead of running on to TinySoundFont's end of
+# release: a glockenspiel's tail spends a third of its length down there.
+TAIL_FLOOR = 10.0 ** (-80.0 / 20.0)
 _loaded = None
 _lock = threading.Lock()
 
@@ -226,19 +230,22 @@ def render_note(synth, channel: int, play: Play, limit: int, into: np.ndarray) -
             synth.channel_note_off(channel, play.pitch)
         else:
             synth.channel_sounds_off(channel)      # what a new exclusive-class note does
+    sounded = flat[:2 * at]
+    peak = max(float(sounded.max()), -float(sounded.min())) if at else 0.0
     block = TAIL_BLOCK // 8                          # most tails are short: start small
     while at < limit:
         b = min(limit, at + block)
         block = min(2 * block, TAIL_BLOCK)
         render(at, b)
-        if stops and not flat[2 * b - 2 * TAIL_CHECK:2 * b].any():
-            # Released and silent: TinySoundFont has ended the voice; trim its trailing zeros
-            # (to the TAIL_CHECK-sample piece where it ended).
-            pieces = (b - at) // TAIL_CHECK
-            if pieces == 0:
-                return at
-            sounding = np.flatnonzero(into[at:at + pieces * TAIL_CHECK]
-                                      .reshape(pieces, -1).any(axis=1))
-            return at + (int(sounding[-1]) + 1) * TAIL_CHECK if sounding.size else at
+        pieces = (b - at) // TAIL_PIECE
+        if stops and pieces:
+            # Released: stop where the tail has fallen TAIL_FLOOR_DB under the note's peak (and
+            # stays there: it only decays), or has ended (TinySoundFont leaves zeros).
+            chunk = into[at:at + pieces * TAIL_PIECE].reshape(pieces, -1)
+            loudest = np.maximum(chunk.max(axis=1), -chunk.min(axis=1))
+            peak = max(peak, float(loudest.max()))
+            audible = np.flatnonzero(loudest > peak * TAIL_FLOOR)
+            if not audible.size or audible[-1] < pieces - 1:
+                return at + (int(audible[-1]) + 1) * TAIL_PIECE if audible.size else at
         at = b
     return limit

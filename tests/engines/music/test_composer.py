@@ -187,3 +187,89 @@ def test_music_command_writes_wav_and_json_and_prints_one_line(tmp_path):
     wrong = subprocess.run([sys.executable, "-m", "promodesk", "music", "sale", "-o",
                             str(tmp_path / "x.mp3")], capture_output=True, text=True)
     assert wrong.returncode == 2 and ".wav" in wrong.stderr
+
+
+def _stream(notes, program: int, drums: bool, seconds_per_beat: float, n: int) -> np.ndarray:
+    """TinySoundFont playing every note of ``notes`` in one stream, event by event: the reference
+    the synth's render-each-distinct-note-once must sound like."""
+    from tinysoundfont import _tinysoundfont as tsf
+
+    from promodesk.engines.music import synth
+
+    s = tsf.SoundFont(synth.soundfont())
+    s.set_output(tsf.OutputMode.StereoInterleaved, SR, 0.0)
+    channel = 9 if drums else 0
+    s.channel_set_bank(channel, 0)
+    s.channel_set_preset_number(channel, program, drums)
+    low, high = (0.0, 1.0) if drums else synth.VELOCITY_RANGE.get(program, (0.0, 1.0))
+    out = np.zeros((n, 2), np.float32)
+    flat, at = out.reshape(-1), 0
+    for t, kind, pitch, vel, _ in synth.events_for(notes, seconds_per_beat, SR, n) + [(n, 2, 0, 0, 0)]:
+        if t > at:
+            s.render(memoryview(flat[2 * at:2 * t].view(np.uint8)), False)
+            at = t
+        if kind == 1:
+            s.channel_note_on(channel, pitch, low + (high - low) * vel)
+        elif kind == 0:
+            s.channel_note_off(channel, pitch)
+    return out
+
+
+def _error_db(audio: np.ndarray, reference: np.ndarray) -> float:
+    return float(10 * np.log10(np.sum((audio - reference) ** 2) / np.sum(reference ** 2)))
+
+
+@pytest.mark.parametrize("program,drums", [(0, False), (89, False), (0, True)])
+def test_stems_sound_like_every_note_played_in_one_stream(program, drums):
+    from promodesk.engines.music.arrangement import Note
+    from promodesk.engines.music.synth import render_stem
+
+    if drums:
+        # Closed and open hi-hats cut each other off (an exclusive class); the kicks' velocities
+        # cross the kit's velocity layers (a new sample at MIDI 81).
+        notes = [Note(i * 0.5, 0.5, 46 if i % 4 == 0 else 42, 0.5 + 0.05 * (i % 3))
+                 for i in range(12)] + [Note(float(i), 0.5, 36, 0.6 + 0.02 * i) for i in range(6)]
+    else:
+        # Repeated pitches at other velocities (reused, scaled), one overlapping its repeat (a
+        # note-off releases the oldest sounding note of its pitch), lengths that differ.
+        notes = [Note(0.0, 1.0, 60, 0.5), Note(0.0, 1.0, 64, 0.6), Note(1.0, 1.0, 60, 0.7),
+                 Note(1.0, 1.0, 64, 0.4), Note(2.0, 1.5, 60, 0.55), Note(2.5, 1.0, 60, 0.65),
+                 Note(3.0, 0.5, 67, 0.3)]
+    n = 4 * SR
+    stem = render_stem(notes, program, drums, 0.5, n, SR)
+    reference = _stream(notes, program, drums, 0.5, n)
+    assert stem.shape == (n, 2) and np.abs(reference).max() > 0.01
+    # What is left differs by TinySoundFont's 64-sample envelope steps and by tails cut 80 dB
+    # under their peak: far under hearing.
+    assert _error_db(stem, reference) < -50.0
+
+
+def test_velocity_layers_are_read_from_the_soundfont_as_tinysoundfont_plays_them():
+    from tinysoundfont import _tinysoundfont as tsf
+
+    from promodesk.engines.music import synth
+    from promodesk.engines.music.synth import Play, _Instrument, render_note
+
+    def alone(velocity: float) -> np.ndarray:
+        s = tsf.SoundFont(synth.soundfont())
+        s.set_output(tsf.OutputMode.StereoInterleaved, SR, 0.0)
+        s.channel_set_bank(9, 0)
+        s.channel_set_preset_number(9, 0, True)
+        into = np.zeros((SR, 2), np.float32)
+        play = Play(0, 36, velocity, (), SR // 4, None)
+        return into[:render_note(s, 9, play, SR, into)].copy()
+
+    s = tsf.SoundFont(synth.soundfont())
+    s.channel_set_bank(9, 0)
+    s.channel_set_preset_number(9, 0, True)
+    kick = _Instrument(s.channel_get_preset_index(9))
+    soft, softer, loud = alone(0.6), alone(0.45), alone(0.7)
+    # Same layer: the sound scales exactly with velocity. Another layer: another sample.
+    assert kick.layer(36, 0.6) == kick.layer(36, 0.45) != kick.layer(36, 0.7)
+    m = min(len(soft), len(softer))
+    assert np.allclose(softer[:m] * (0.6 / 0.45), soft[:m], atol=1e-5)
+    m = min(len(soft), len(loud))
+    assert not np.allclose(soft[:m] * (0.7 / 0.6), loud[:m], atol=1e-3)
+    # The hi-hats share an exclusive class; the kick has none.
+    hats = {kick.groups(kick.layer(p, 0.5)) != set() for p in (42, 44, 46)}
+    assert hats == {True} and kick.groups(kick.layer(36, 0.5)) == set()
