@@ -49,6 +49,7 @@ for _name, _module, _attr in [
         ("shots", "promodesk.engines.visuals.takes", "ShotTakes"),
         ("stills", "promodesk.engines.visuals.takes", "StillTakes"),
         ("captions", "promodesk.engines.visuals.takes", "CaptionTakes"),
+        ("footage", "promodesk.engines.visuals.footage", "FootageTakes"),
         ("composer", "promodesk.engines.music.takes", "ComposerTakes"),
         ("musicgen", "promodesk.engines.music.takes", "MusicGenTakes"),
         ("acestep", "promodesk.engines.music.takes", "AceStepTakes"),

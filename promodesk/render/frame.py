@@ -1,9 +1,12 @@
 """One frame of a project at a time: what the editor's preview shows and what export encodes.
 
 :class:`FrameRenderer` prepares each clip once (a shot renderer per clip and take, a caption
-sprite per cue) and then makes frames cheaply. Video tracks: later tracks draw over earlier ones
-(a shot covers the whole frame, so the topmost unmuted track with a clip at that time wins); a
-clip's ``transition_in`` blends the previous clip into it over ``[start - d/2, start + d/2)``.
+sprite per cue) and then makes frames cheaply. Video tracks composite bottom to top: a full-frame clip (a
+shot, footage) covers what is below it, an overlay clip (``params["overlay"]``: a logo, a title,
+picture-in-picture; see :mod:`promodesk.render.overlay`) is blended over it with its alpha, so the
+topmost full-frame clip at a time is the base and only the overlays above it are drawn. A clip's
+``transition_in`` blends the previous clip into it over ``[start - d/2, start + d/2)``. Footage
+reads its source at ``clip.in_point + (t - clip.start)``.
 Captions tracks draw on top. Frames may be requested from several threads at once (the exporter
 does); preparing a clip takes a lock, drawing a frame does not.
 
@@ -29,6 +32,7 @@ from promodesk.core.timeline import Clip, Project, Track, TrackKind
 from promodesk.engines import registry
 from promodesk.engines.base import UnknownEngine
 from promodesk.render.captions import Caption
+from promodesk.render.overlay import blend, opacity_at, overlay_params, place
 
 
 class FrameRenderer:
@@ -44,7 +48,8 @@ class FrameRenderer:
         self._lock = threading.RLock()
         self._shots: OrderedDict[tuple, object] = OrderedDict()
         self._captions: dict[tuple, Caption] = {}
-        self._photos: dict[str, object] = {}
+        self._photos: dict[str, object] = {}  # asset -> PIL image or VideoDecoder
+        self._placed: OrderedDict[tuple, object] = OrderedDict()  # still overlays, placed once
         self._keep = keep_shots
 
     # --- public --------------------------------------------------------------------------------
@@ -61,13 +66,21 @@ class FrameRenderer:
     def video_frame(self, time_us: int) -> np.ndarray:
         """The frame at ``time_us`` without captions (a new, writable array)."""
         w, h = self.size
-        for track in reversed(self.project.tracks_of(TrackKind.VIDEO)):
-            if track.mute:
+        tracks = [t for t in self.project.tracks_of(TrackKind.VIDEO) if not t.mute]
+        img, overlays = None, []
+        for track in reversed(tracks):
+            clip = track.clip_at(time_us)
+            if clip is not None and overlay_params(clip.recipe.params) is not None:
+                overlays.append(clip)
                 continue
             img = self._track_frame(track, time_us)
             if img is not None:
-                return img
-        return np.zeros((h, w, 3), np.uint8)
+                break
+        if img is None:
+            img = np.zeros((h, w, 3), np.uint8)
+        for clip in reversed(overlays):  # bottom to top
+            self._draw_overlay(img, clip, time_us)
+        return img
 
     def captions_at(self, time_us: int) -> list[tuple[Caption, int]]:
         """(prepared caption, cue start in microseconds) of every cue showing at ``time_us``."""
@@ -85,17 +98,13 @@ class FrameRenderer:
         Raises UnknownEngine when the clip's recipe names an engine this version lacks."""
         if not registry.known(clip.recipe.engine):
             raise UnknownEngine(clip.recipe.engine)
-        from promodesk.engines.visuals.takes import caption_lines
-
-        # a regenerated take may break the line elsewhere (while the cue's text is unchanged)
-        text = caption_lines(clip.recipe.params, clip.cue.text) or clip.cue.text
-        key = (clip.id, text, clip.cue.style, clip.start, clip.duration)
+        key = (clip.id, clip.cue.text, clip.cue.style, clip.start, clip.duration)
         found = self._captions.get(key)
         if found is None:
             with self._lock:
                 found = self._captions.get(key)
                 if found is None:
-                    found = Caption(text, clip.cue.style, self.size, clip.duration,
+                    found = Caption(clip.cue.text, clip.cue.style, self.size, clip.duration,
                                     lambda u, s=clip.start: self.video_frame(s + u))
                     self._captions[key] = found
         return found
@@ -127,8 +136,30 @@ class FrameRenderer:
         clip = track.clip_at(t)
         return None if clip is None else self._shot_frame(clip, t)
 
+    def _draw_overlay(self, img: np.ndarray, clip: Clip, t: int) -> None:
+        """Blend overlay ``clip`` at time ``t`` onto ``img`` in place."""
+        settings = overlay_params(clip.recipe.params)
+        opacity = opacity_at(settings, t - clip.start, clip.duration)
+        if opacity <= 0:
+            return
+        shot = self._shot(clip)
+        local = _source_time(shot, clip, t)
+        if getattr(shot, "still", False):
+            key = (clip.id, clip.selected, clip.asset,
+                   json.dumps(clip.recipe.params, sort_keys=True, default=str))
+            with self._lock:
+                placed = self._placed.get(key)
+                if placed is None:
+                    placed = self._placed[key] = place(shot.sprite(local), settings, self.size)
+                    while len(self._placed) > self._keep:
+                        self._placed.popitem(last=False)
+        else:
+            placed = place(shot.sprite(local), settings, self.size)
+        blend(img, placed, opacity)
+
     def _shot_frame(self, clip: Clip, t: int) -> np.ndarray:
-        frame = self._shot(clip).frame(t - clip.start)
+        shot = self._shot(clip)
+        frame = shot.frame(_source_time(shot, clip, t))
         # a renderer may hand back an array it keeps; captions draw in place, so own a copy
         if not frame.flags.writeable or frame.base is not None:
             frame = frame.copy()
@@ -145,21 +176,37 @@ class FrameRenderer:
             if shot is not None:
                 self._shots.move_to_end(key)
                 return shot
-            shot = engine.frame_source(dict(params), self._photo(clip.asset), self.size,
+            shot = engine.frame_source(dict(params), self._media(clip.asset), self.size,
                                        clip.duration, clip.recipe.seed)
             self._shots[key] = shot
             while len(self._shots) > self._keep:
                 self._shots.popitem(last=False)
             return shot
 
-    def _photo(self, asset: str | None):
+    def _media(self, asset: str | None):
+        """The take's file ready to draw: a PIL image, a VideoDecoder for a video asset (one
+        per file, shared by its clips), None without a file."""
         if asset is None:
             return None
-        if asset not in self._photos:
-            from promodesk.engines.visuals.photos import load_photo
+        with self._lock:
+            if asset not in self._photos:
+                entry = self.project.assets.get(asset)
+                if entry is not None and entry.kind == "video":
+                    from promodesk.engines.visuals.video import VideoDecoder
 
-            self._photos[asset] = load_photo(asset_path(self.folder, asset))
-        return self._photos[asset]
+                    self._photos[asset] = VideoDecoder(asset_path(self.folder, asset))
+                else:
+                    from promodesk.engines.visuals.photos import load_photo
+
+                    self._photos[asset] = load_photo(asset_path(self.folder, asset))
+            return self._photos[asset]
+
+
+def _source_time(shot, clip: Clip, t: int) -> int:
+    """The time ``shot.frame`` wants for timeline time ``t``: into the clip, or into its source
+    (``in_point + t - start``) for sources that read files by time (footage)."""
+    local = t - clip.start
+    return clip.in_point + local if getattr(shot, "source_time", False) else local
 
 
 def _transition_us(clip: Clip) -> int:

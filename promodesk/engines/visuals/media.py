@@ -1,0 +1,112 @@
+"""Bringing the user's files into a project: a video, an audio file or an image is checked,
+copied into the project's ``assets/`` by content hash (so the project folder stays
+self-contained) and described as an :class:`~promodesk.core.timeline.Asset` with what the media
+bin shows: kind, duration, resolution, frame rate, rotation and where it came from.
+
+:func:`import_media` returns the Asset; registering it in the project is the caller's edit (an
+``AddClip``/``AddTake``/``AddAsset`` with ``asset=...``), so importing can be undone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from promodesk.core.projectfile import add_asset, asset_path
+from promodesk.core.timeline import Asset
+from promodesk.engines.base import GenerationError
+
+VIDEO_EXTS = (".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi")
+AUDIO_EXTS = (".wav", ".mp3", ".aac", ".m4a", ".flac", ".ogg", ".opus")
+IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
+KINDS_HINT = ("Import a video (MP4, MOV, MKV, WebM), an audio file (WAV, MP3, AAC, FLAC, OGG) or "
+              "an image (PNG, JPEG, WebP).")
+
+
+class MediaError(GenerationError):
+    """A file that cannot be imported; the message names it and says what to do."""
+
+
+def media_kind(path: str | Path) -> str:
+    """"video", "audio" or "image" from the file name; MediaError for anything else."""
+    ext = Path(path).suffix.lower()
+    for kind, exts in (("video", VIDEO_EXTS), ("audio", AUDIO_EXTS), ("image", IMAGE_EXTS)):
+        if ext in exts:
+            return kind
+    raise MediaError(f"{Path(path).name} is not a kind of file PromoDesk imports. {KINDS_HINT}")
+
+
+def import_media(folder: str | Path, path: str | Path) -> Asset:
+    """Check the file at ``path``, copy it into ``folder``/assets/ and return its Asset entry
+    (duration in microseconds; ``meta`` with width/height in pixels, fps, rotation, codec,
+    has_audio and ``source``, the file's original name). Raises MediaError (or the photo and
+    video loaders' own errors) with a message for the user."""
+    path, folder = Path(path), Path(folder)
+    kind = media_kind(path)
+    if not path.is_file():
+        raise MediaError(f"{path.name} is missing (looked in {path.parent}).")
+    meta: dict = {"source": path.name}
+    duration = None
+    if kind == "video":
+        from promodesk.engines.visuals.video import probe_video
+
+        info = probe_video(path)
+        meta.update(info.meta())
+        duration = info.duration_us
+    elif kind == "audio":
+        duration, rate, channels = _probe_audio(path)
+        meta.update(sample_rate=rate, channels=channels)
+    else:
+        from promodesk.engines.visuals.photos import load_photo
+
+        photo = load_photo(path)
+        meta.update(width=photo.size[0], height=photo.size[1], alpha=photo.mode == "RGBA")
+    asset_id = add_asset(folder, path)
+    return Asset(asset_id, kind, duration, meta, "")
+
+
+def _probe_audio(path: Path) -> tuple[int, int, int]:
+    """(duration in microseconds, sample rate in Hz, channels) of an audio file, via PyAV."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise MediaError(f"{path.name} has no sound in it. {KINDS_HINT}")
+            stream = container.streams.audio[0]
+            if stream.duration is not None:
+                duration = int(stream.duration * stream.time_base * 1_000_000)
+            else:
+                duration = int((container.duration or 0) * 1_000_000 // av.time_base)
+            return duration, int(stream.rate or 0), int(stream.channels or 0)
+    except av.FFmpegError as exc:
+        raise MediaError(f"{path.name} is not audio PromoDesk can read ({exc}). "
+                         f"{KINDS_HINT}") from None
+
+
+def thumbnail(folder: str | Path, asset: Asset, height: int = 72) -> np.ndarray | None:
+    """A uint8 (height, w, 3) RGB picture of ``asset`` for the media bin: a video's frame at a
+    tenth of its length, an image over grey (so transparency shows), None for audio."""
+    import cv2
+
+    source = asset_path(Path(folder), asset.id)
+    if asset.kind == "video":
+        from promodesk.engines.visuals.video import VideoDecoder
+
+        decoder = VideoDecoder(source, cache_frames=2, threads=False)
+        try:
+            rgb = decoder.frame((asset.duration or 0) // 10)
+        finally:
+            decoder.close()
+    elif asset.kind == "image":
+        from promodesk.engines.visuals.photos import load_photo
+
+        rgba = np.asarray(load_photo(source).convert("RGBA"), np.float32)
+        a = rgba[..., 3:] / 255.0
+        rgb = (rgba[..., :3] * a + 128.0 * (1 - a)).round().astype(np.uint8)
+    else:
+        return None
+    h, w = rgb.shape[:2]
+    width = max(1, round(w * height / h))
+    return np.ascontiguousarray(cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA))

@@ -1,0 +1,121 @@
+"""The user's footage: PyAV decoding checked against ffmpeg's own decode, and footage clips on the
+timeline drawn from the right source frame."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from promodesk.core.projectfile import asset_path, save_project
+from promodesk.core.timeline import Clip, Project, Recipe, Take, TrackKind
+from promodesk.engines import registry
+from promodesk.engines.visuals.footage import fit_frame
+from promodesk.engines.visuals.media import MediaError, import_media
+from promodesk.engines.visuals.video import VideoDecoder, VideoError, probe_video
+from promodesk.render.frame import FrameRenderer
+from tests.render.clips import ffmpeg_frames, frame_times_us, make_clip, psnr
+
+CASES = {
+    "plain": dict(size=(320, 240)),
+    "rotated": dict(size=(320, 240), rotation=90),        # a phone held upright
+    "vfr": dict(size=(320, 240), rate=30, vfr=True),       # 1 s at 30 fps, then 15 fps
+    "10bit-odd": dict(size=(321, 241), pix_fmt="yuv444p10le"),
+    "10bit-420": dict(size=(320, 240), pix_fmt="yuv420p10le"),
+}
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clips")
+    return {name: make_clip(folder / f"{name}.mp4", **kw) for name, kw in CASES.items()}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_frames_match_ffmpegs_own_decode_at_seek_points(clips, name):
+    path = clips[name]
+    info = probe_video(path)
+    w, h = CASES[name]["size"]
+    upright = (h, w) if CASES[name].get("rotation") else (w, h)
+    assert (info.width, info.height) == upright
+    ref = ffmpeg_frames(path, upright)
+    times = frame_times_us(path)
+    assert len(times) == len(ref)
+    # the container's duration, which for VFR files may stop short of the last frame's time
+    assert abs(info.duration_us - times[-1]) <= 100_000
+    decoder = VideoDecoder(path)
+    n = len(ref)
+    # out of order, as a scrub does: end, start, middle, back, and forward runs
+    for k in [n - 1, 0, n // 2, 3, n // 2 + 1, n // 2 + 2, n - 2, 1]:
+        later = times[k + 1] if k + 1 < n else times[k] + 40_000
+        for t in (times[k], (times[k] + later) // 2, later - 1):
+            got = decoder.frame(t)
+            assert got.shape == (upright[1], upright[0], 3)
+            assert psnr(got, ref[k]) >= 40, (name, k, t)
+    # the frame shown past the end is the last one
+    assert psnr(decoder.frame(times[-1] + 5_000_000), ref[-1]) >= 40
+    decoder.close()
+
+
+def test_vfr_frames_are_picked_by_time_not_by_count(clips):
+    times = frame_times_us(clips["vfr"])
+    gaps = np.diff(times)
+    assert gaps.min() < 40_000 < gaps.max()  # really variable
+    ref = ffmpeg_frames(clips["vfr"], (320, 240))
+    decoder = VideoDecoder(clips["vfr"])
+    # 1.5 s: frame 30 + (0.5 s at 15 fps) = frame 37, where counting at 30 fps would say 45
+    k = max(i for i, t in enumerate(times) if t <= 1_500_000)
+    assert k == 37
+    assert psnr(decoder.frame(1_500_000), ref[37]) >= 40
+    assert psnr(decoder.frame(1_500_000), ref[min(45, len(ref) - 1)]) < 30
+
+
+def footage_project(folder, clip_path, in_point_frame: int, rate=25):
+    project = Project(width=320, height=240, aspect="16:9", fps_num=rate)
+    asset = import_media(folder, clip_path)
+    project.assets[asset.id] = asset
+    track = project.add_track(TrackKind.VIDEO, "Main")
+    in_point = in_point_frame * 1_000_000 // rate
+    track.clips.append(Clip(1_000_000, 600_000, [Take(asset.id, Recipe("footage"),
+                                                      asset.duration)], in_point=in_point))
+    save_project(project, folder)
+    return project
+
+
+def test_a_trimmed_footage_clip_starts_on_its_in_point_frame(tmp_path, clips):
+    project = footage_project(tmp_path, clips["plain"], 17)
+    ref = ffmpeg_frames(clips["plain"], (320, 240))
+    renderer = FrameRenderer(project, tmp_path, (320, 240))
+    first = renderer.frame(1_000_000)
+    assert psnr(first, ref[17]) >= 40
+    assert psnr(first, ref[16]) < 35 and psnr(first, ref[18]) < 35
+    # five frames later on the timeline is five frames later in the source
+    assert psnr(renderer.frame(1_000_000 + 5 * 40_000), ref[22]) >= 40
+    assert renderer.frame(900_000).max() == 0  # before the clip: nothing
+
+
+def test_footage_fills_other_aspects_upright(tmp_path, clips):
+    project = footage_project(tmp_path, clips["rotated"], 0)
+    ref = ffmpeg_frames(clips["rotated"], (240, 320))
+    for size in [(270, 480), (300, 300), (480, 270)]:
+        got = FrameRenderer(project, tmp_path, size).frame(1_000_000)
+        assert psnr(got, fit_frame(ref[0], size, "cover")) >= 35, size
+
+
+def test_import_copies_the_file_by_content_and_describes_it(tmp_path, clips):
+    asset = import_media(tmp_path, clips["rotated"])
+    assert asset.kind == "video" and asset.id.endswith(".mp4")
+    assert asset_path(tmp_path, asset.id).read_bytes() == clips["rotated"].read_bytes()
+    assert asset.meta["width"] == 240 and asset.meta["height"] == 320
+    assert asset.meta["rotation"] in (90, 270) and asset.meta["source"] == "rotated.mp4"
+    assert 1_900_000 <= asset.duration <= 2_100_000
+    assert import_media(tmp_path, clips["rotated"]).id == asset.id  # stored once
+    assert registry.engine("footage").availability() is None
+
+
+def test_bad_files_get_a_message_naming_them(tmp_path):
+    bad = tmp_path / "holiday.mp4"
+    bad.write_bytes(b"this is not a video" * 100)
+    with pytest.raises(VideoError, match="holiday.mp4"):
+        probe_video(bad)
+    with pytest.raises(MediaError, match="notes.txt"):
+        import_media(tmp_path, tmp_path / "notes.txt")
