@@ -128,6 +128,11 @@ def _make_one(brief, folder: Path, new: bool, **job):
         os.rename(staging, folder)
         made.folder = folder
         return made
+    except OSError as err:
+        # name the file as it would have been, not by the hidden staging folder's name
+        if err.filename and str(err.filename).startswith(str(staging)):
+            err.filename = str(folder) + str(err.filename)[len(str(staging)):]
+        raise
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

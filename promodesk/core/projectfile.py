@@ -192,8 +192,10 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
             os.fsync(f.fileno())
         readable_mode(Path(tmp))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and not err.filename:
+            err.filename = str(path)  # a full disk says which file it could not take
         raise
     _fsync_dir(path.parent)
 

@@ -89,7 +89,8 @@ def test_project_on_a_disk_that_fills_up_midway(tmp_path):
     with tmpfs(tmp_path / "disk", "300k") as disk:
         check(Run(["make", str(brief), "-o", str(tmp_path / "out" / "promo.mp4"), "--project",
                    str(disk / "p.promodesk"), "--seconds", "5", "--scale", "0.1"], 1,
-                  ["disk is full"], protect=[tmp_path / "in"], absent=[disk / "p.promodesk"]),
+                  ["disk is full", str(disk / "p.promodesk")], protect=[tmp_path / "in"],
+                  absent=[disk / "p.promodesk"]),
               tmp_path)
         assert os.listdir(disk) == [], os.listdir(disk)
         assert not list((tmp_path / "out").glob("*.mp4"))
