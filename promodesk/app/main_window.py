@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSplitter)
 
+from promodesk.app.arranging import Arranging
 from promodesk.app.brief_panel import BriefPanel
 from promodesk.app.catalogue_view import open_catalogue
 from promodesk.app.generation import Generation, projects_root
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.brief_panel = BriefPanel(self.document)
         self.jobs_panel = JobsPanel(self.jobs)
         self.generation = Generation(self)
+        self.arranging = Arranging(self)
         self._build_layout()
         self.transport = Transport(self)
         self._build_status_bar()
@@ -139,11 +141,24 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action(e, "Undo", lambda: self.undo.undo(), "Ctrl+Z")
         self.redo_action = self._action(e, "Redo", lambda: self.undo.redo(), ["Ctrl+Shift+Z", "Ctrl+Y"])
         e.addSeparator()
+        a = self.arranging
+        self._action(e, "Copy", a.copy, QKeySequence.Copy)
+        self._action(e, "Paste", lambda: a.paste(), QKeySequence.Paste)
+        self._action(e, "Duplicate", a.duplicate, "Ctrl+D")
+        self._action(e, "Duration...", lambda: a.set_duration(), "Ctrl+R")
+        self._action(e, "Unlink from Shot", lambda: a.set_linked(False))
+        e.addSeparator()
         self._action(e, "Split at Playhead", self.split, "S")
         self._action(e, "Delete", lambda: self.delete(False), "Delete")
         self._action(e, "Ripple Delete", lambda: self.delete(True), "Shift+Delete")
         e.addSeparator()
         self._action(e, "Regenerate Selection", self.regenerate_selection, "R")
+        self.markers_menu = bar.addMenu("&Markers")
+        self.markers_menu.aboutToShow.connect(lambda: a.fill_markers_menu(self.markers_menu))
+        a.fill_markers_menu(self.markers_menu)
+        self._action(None, "Add Marker", lambda: a.add_marker(), "M")
+        self._action(None, "Previous Marker", lambda: a.next_marker(-1), "Shift+,")
+        self._action(None, "Next Marker", lambda: a.next_marker(1), "Shift+.")
         v = bar.addMenu("&View")
         self._action(v, "Zoom In", lambda: self.timeline.zoom(0.5), ["Ctrl+=", "Ctrl++"])
         self._action(v, "Zoom Out", lambda: self.timeline.zoom(2.0), "Ctrl+-")
@@ -225,19 +240,12 @@ class MainWindow(QMainWindow):
         self.do(edit)
 
     def delete(self, ripple: bool) -> None:
-        if self.timeline.selected is None:
-            self.show_status("Select a clip to delete.")
-            return
-        self.do(DeleteClip(self.timeline.selected, ripple=ripple))
+        """Delete the selected clips (shots take their linked captions); ripple closes gaps."""
+        self.arranging.delete(ripple)
 
     def regenerate_selection(self) -> None:
-        clip_id = self.timeline.selected
-        if clip_id is None:
-            self.show_status("Select a shot, a caption or the music to regenerate it.")
-            return
-        track, _ = self.project.find_clip(clip_id)
-        bars = self.timeline.bar_range if track.kind.value == "music" else None
-        self.generation.regenerate(clip_id, None, bars)
+        """R: the picked bars when bars are picked on the ruler, else the selected clip."""
+        self.arranging.regenerate()
 
     # --- files --------------------------------------------------------------------------------
 

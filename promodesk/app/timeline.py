@@ -10,6 +10,11 @@ events. It only translates pixels to microseconds: what a drag does (snapping in
 :class:`~promodesk.app.undo.ProjectUndo` stack, and the beat grid it snaps to, draws and numbers
 the ruler with is :func:`promodesk.core.beats.timeline_grid`. A drag is one gesture, so one undo
 step. Holding Shift while dragging turns snapping off.
+
+Selecting: a click selects a clip; Shift- or Ctrl-click adds or removes one; dragging over empty
+lane space draws a marquee (the view pans with the wheel and Shift-wheel). Dragging a shot on the
+main track is magnetic (:class:`~promodesk.core.gestures.ClipDrag`); holding Alt overwrites. A
+right click opens the clip, track or ruler menu of :mod:`promodesk.app.context_menus`.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from promodesk.core.timeline import Clip, Project, Track
 
 SNAP_OFF = Qt.ShiftModifier
 SNAP_OFF_NAME = "Shift"
+OVERWRITE = Qt.AltModifier   # a main-track drag covers what it lands on instead of inserting
+ADD_TO_SELECTION = Qt.ShiftModifier | Qt.ControlModifier
 EDGE_PX = 6   # grabbing a clip this close to an edge trims it
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 
@@ -76,7 +83,11 @@ class TimelineCanvas(pg.GraphicsObject):
             self.view.set_playhead(self.view.us_at(pos.x()))
         else:
             hit = self.view.hit(pos)
-            self.view.select_clip(hit[1].id if hit else None)
+            held = ev.modifiers() | QGuiApplication.keyboardModifiers()
+            if hit and held & ADD_TO_SELECTION:
+                self.view.toggle_selected(hit[1].id)
+            else:
+                self.view.select_clip(hit[1].id if hit else None)
         ev.accept()
 
     def mouseDragEvent(self, ev) -> None:
@@ -92,7 +103,7 @@ class TimelineCanvas(pg.GraphicsObject):
             return
         ev.accept()
         held = ev.modifiers() | QGuiApplication.keyboardModifiers()
-        gestures.move(ev.pos(), snapping=not (held & SNAP_OFF))
+        gestures.move(ev.pos(), snapping=not (held & SNAP_OFF), overwrite=bool(held & OVERWRITE))
         if ev.isFinish():
             gestures.end()
 
@@ -129,6 +140,8 @@ class TimelineView(pg.GraphicsView):
         self.document, self.undo = document, undo
         self.playhead = 0
         self.selected: str | None = None
+        self.selection: list[str] = []  # every selected clip, the primary one (selected) last
+        self.marquee: QRectF | None = None  # the rubber band while one is drawn (pixels)
         self.bar_range: tuple[int, int] | None = None
         self.jobs: dict[str, object] = {}  # clip id -> running Job
         self.gestures = Gestures(self)
@@ -153,6 +166,7 @@ class TimelineView(pg.GraphicsView):
     def _show_new_project(self) -> None:
         """Another project was put in place: nothing selected, playhead at 0, all of it in view."""
         self.selected, self.bar_range, self.jobs = None, None, {}
+        self.selection = []
         self.refresh()
         self.fit()
         self.set_playhead(0)
@@ -167,11 +181,11 @@ class TimelineView(pg.GraphicsView):
             y += h + paint.LANE_GAP
         self.grid = timeline_grid(self.project)
         self._bar_numbers = bar_numbers(self.grid)
-        if self.selected:
-            try:
-                self.project.find_clip(self.selected)
-            except KeyError:
-                self.select_clip(None)
+        live = {c.id for t in self.project.tracks for c in t.clips}
+        if any(cid not in live for cid in self.selection):
+            self.selection = [cid for cid in self.selection if cid in live]
+        if self.selected and self.selected not in live:
+            self.select_clip(self.selection[-1] if self.selection else None, keep=True)
         length = max(self.project.duration / 1e6, 5.0)
         self.vb.setLimits(xMin=-0.5, xMax=length * 1.25 + 2, minXRange=0.05, maxXRange=length * 1.5 + 2)
         self.lanes_changed.emit()
@@ -269,11 +283,48 @@ class TimelineView(pg.GraphicsView):
                 self.vb.translateBy(x=us / 1e6 - x0 - (x1 - x0) * 0.1)
         self.canvas.update()
 
-    def select_clip(self, clip_id: str | None) -> None:
+    def select_clip(self, clip_id: str | None, keep: bool = False) -> None:
+        """Select ``clip_id`` alone (None: nothing); with ``keep`` the rest of the selection
+        stays and ``clip_id`` becomes the primary clip (the inspector's)."""
+        if not keep:
+            self.selection = [clip_id] if clip_id else []
+        elif clip_id and clip_id not in self.selection:
+            self.selection.append(clip_id)
         if clip_id != self.selected:
             self.selected = clip_id
             self.selection_changed.emit(clip_id)
         self.canvas.update()
+
+    def toggle_selected(self, clip_id: str) -> None:
+        """Shift/Ctrl-click: add ``clip_id`` to the selection, or take it out."""
+        if clip_id in self.selection:
+            self.selection.remove(clip_id)
+            self.select_clip(self.selection[-1] if self.selection else None, keep=True)
+        else:
+            self.select_clip(clip_id, keep=True)
+
+    def select_many(self, clip_ids, add: bool = False) -> None:
+        """Select ``clip_ids`` (adding to the selection with ``add``)."""
+        ids = list(dict.fromkeys((self.selection if add else []) + list(clip_ids)))
+        self.selection = ids
+        self.select_clip(ids[-1] if ids else None, keep=True)
+
+    def clips_in(self, rect: QRectF) -> list[str]:
+        """Ids of the clips a marquee ``rect`` (viewport pixels) touches."""
+        a, b = self.us_at(min(rect.left(), rect.right())), self.us_at(max(rect.left(), rect.right()))
+        return [c.id for lane in self.lanes
+                if lane.y < max(rect.top(), rect.bottom()) and min(rect.top(), rect.bottom()) < lane.y + lane.h
+                for c in lane.track.clips if c.start < b and a < c.end]
+
+    def contextMenuEvent(self, ev) -> None:
+        from promodesk.app.context_menus import menu_at
+
+        pos = self.mapToScene(ev.pos())
+        local = self.canvas.mapFromScene(pos)
+        menu = menu_at(self.window(), self, local)
+        if menu is not None:
+            menu.exec(ev.globalPos())
+        ev.accept()
 
     def set_bar_range(self, bars: tuple[int, int] | None) -> None:
         """Select bars ``(first, last)`` (1-based, inclusive) of the music, or clear."""
@@ -356,12 +407,14 @@ class TimelineView(pg.GraphicsView):
                 p.fillRect(QRectF(0, lane.y, xm.width, lane.h), theme.qcolor("#000000", 110))
         paint.paint_ruler(p, xm, bars, numbers, span)
         paint.paint_markers(p, xm, [(m.time, m.name) for m in self.project.markers], bottom)
+        if self.marquee is not None:
+            p.fillRect(self.marquee.normalized(), theme.qcolor(theme.ACCENT, 40))
         if self.snap_shown:
             paint.paint_snap(p, xm.x(self.snap_shown[0]), bottom, self.snap_shown[1])
         paint.paint_playhead(p, xm.x(self.playhead), bottom)
 
     def _paint_clip(self, p, xm, rect, visible, kind, clip, beats, bars, sections) -> None:
-        paint.clip_body(p, rect, kind, clip.id == self.selected)
+        paint.clip_body(p, rect, kind, clip.id == self.selected or clip.id in self.selection)
         label = clip.name
         if kind == "video":
             paint.paint_thumbnails(p, rect, visible, self.media.thumbnails(self.project, clip))

@@ -1,11 +1,12 @@
 """Mouse gestures on the timeline: pixels in, core gestures out. Dragging a clip's body or edge
 is a :class:`~promodesk.core.gestures.ClipDrag` (moving, trimming and snapping happen there);
 the upper half of the ruler scrubs the playhead, the lower half picks a bar range
-(:func:`~promodesk.core.gestures.pick_bars`). Pixels become microseconds here and nowhere else."""
+(:func:`~promodesk.core.gestures.pick_bars`); a drag from empty lane space draws a marquee that
+selects the clips it touches. Pixels become microseconds here and nowhere else."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 
 from promodesk.app import timeline_paint as paint
 from promodesk.core.edits import EditError
@@ -16,12 +17,14 @@ SNAP_PX = 10  # snapping reach in pixels
 
 class Gestures:
     """The drag state of one :class:`~promodesk.app.timeline.TimelineView`: ``drag`` is None,
-    "scrub", "bars" (with ``down_us``, where the button went down) or a :class:`ClipDrag`."""
+    "scrub", "bars" (with ``down_us``, where the button went down), "marquee" (from
+    ``down_pos``) or a :class:`ClipDrag`."""
 
     def __init__(self, view):
         self.view = view
         self.drag: ClipDrag | str | None = None
         self.down_us = 0
+        self.down_pos = QPointF()
 
     def begin(self, pos: QPointF) -> bool:
         """Start a drag at ``pos`` (viewport pixels); False when nothing there can be dragged
@@ -33,17 +36,27 @@ class Gestures:
             return True
         hit = v.hit(pos)
         if hit is None:
-            return False
+            if v.lane_at(pos.y()) is None:
+                return False
+            self.drag, self.down_pos = "marquee", QPointF(pos)
+            return True
         _, clip, part = hit
+        if clip.id not in v.selection:
+            v.select_clip(clip.id)
         self.drag = ClipDrag.begin(v.project, clip.id, part, self.down_us, playhead=v.playhead,
-                                   grid=v.grid)
-        v.select_clip(clip.id)
+                                   grid=v.grid, selection=tuple(v.selection))
+        v.select_clip(clip.id, keep=True)
         return True
 
-    def move(self, pos: QPointF, snapping: bool) -> None:
-        """The mouse is at ``pos``: scrub, pick bars, or move/trim the clip as one gesture."""
+    def move(self, pos: QPointF, snapping: bool, overwrite: bool = False) -> None:
+        """The mouse is at ``pos``: scrub, pick bars, draw the marquee, or move/trim the clip
+        (or the selected clips) as one gesture; ``overwrite`` (Alt) for a main-track shot."""
         v, d = self.view, self.drag
         now = v.us_at(pos.x())
+        if d == "marquee":
+            v.marquee = QRectF(self.down_pos, pos)
+            v.select_many(v.clips_in(v.marquee))
+            return
         if d == "scrub":
             v.set_playhead(now)
             return
@@ -56,7 +69,8 @@ class Gestures:
             return
         reach = int(SNAP_PX / v.xmap().scale) if snapping else -1
         lane = v.lane_at(pos.y())
-        edit, snapped = d.step(v.project, now, reach, lane.track.id if lane else None)
+        edit, snapped = d.step(v.project, now, reach, lane.track.id if lane else None,
+                               overwrite=overwrite)
         v.snap_shown = (snapped.target.time, snapped.target.kind) if snapped.target else None
         try:
             v.undo.do(edit)
@@ -66,5 +80,5 @@ class Gestures:
 
     def end(self) -> None:
         """The button was released: the drag (one undo step) is done."""
-        self.drag, self.view.snap_shown = None, None
+        self.drag, self.view.snap_shown, self.view.marquee = None, None, None
         self.view.canvas.update()
