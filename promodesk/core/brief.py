@@ -107,10 +107,11 @@ def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief,
         if not isinstance(v, str):
             problems.append(BriefProblem(name, f"must be text, not {_show(v)}"))
             return default
-        most = MAX_TEXT_CHARS if name == "text" else MAX_FIELD_CHARS
-        if len(v) > most:
+        # the copy, title, price and CTA are measured by validate_brief (they also come from
+        # command-line options); the other fields here
+        if name not in ("text", "title", "price", "cta") and len(v) > MAX_FIELD_CHARS:
             problems.append(BriefProblem(name, f"is {len(v)} characters long; PromoDesk takes up "
-                                               f"to {most}. Shorten it."))
+                                               f"to {MAX_FIELD_CHARS}. Shorten it."))
             return default
         return v
 

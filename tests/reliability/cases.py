@@ -248,7 +248,7 @@ PROJECT_VALUES = {
     "selected-out": (_set("tracks[0].clips[0].selected", 7), "tracks[0].clips[0].selected"),
     "asset-escape": (_set("tracks[1].clips[0].takes[0].asset", "../../etc/passwd"), "asset"),
     "meta-deep": (lambda d: d["assets"][next(iter(d["assets"]))].__setitem__(
-        "meta", json.loads("[" * 40 + "]" * 40)), "meta"),
+        "meta", {"grid": json.loads("[" * 40 + "]" * 40)}), "nested more than 20 levels"),
     "clips-many": (lambda d: d["tracks"][2].__setitem__("clips", [
         dict(d["tracks"][2]["clips"][0], start=i * 10, duration=5, id=f"c{i}")
         for i in range(6000)]), "tracks[2].clips"),
