@@ -56,6 +56,11 @@ class Terminated(BaseException):
 
 
 def _raise_terminated(signum, frame) -> None:
+    # A second signal must not cut the clean-up short; kill -9 still ends the process.
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, signal.SIG_IGN)
     raise Terminated(signum)
 
 
