@@ -247,7 +247,7 @@ def caption_lines(params: dict, text: str) -> str | None:
     """The caption take's own line break (``lines``: the text with a newline in it) when it is a
     break of ``text`` (the cue's text now); None when the take has none or the text changed."""
     lines = params.get("lines")
-    if isinstance(lines, str) and lines.replace("\n", "") == text.replace("\n", ""):
+    if isinstance(lines, str) and "".join(lines.split()) == "".join(text.split()):
         return lines
     return None
 
