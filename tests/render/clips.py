@@ -76,7 +76,7 @@ def make_logo(path: Path, size=(200, 120), colour=(255, 255, 255), feather: floa
     mask = mask.filter(ImageFilter.GaussianBlur(feather))
     a = np.asarray(mask)
     rgb = np.where(a[..., None] > 0, np.array(colour, np.uint8), 0).astype(np.uint8)
-    Image.fromarray(np.dstack([rgb, a]), "RGBA").save(path)
+    Image.fromarray(np.dstack([rgb, a])).save(path)
     return path
 
 
