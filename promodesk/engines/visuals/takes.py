@@ -64,14 +64,17 @@ DETAIL_MOVES = ("pan_left", "pan_up", "pan_right", "pan_down")
 
 def varied_params(params: dict) -> dict:
     """The next take's params: the next layout variant (0..2: framing, panel side, text place;
-    see shots.ShotRenderer) and the next camera move of the kind's cycle, so every regenerate
-    looks different from the take before it."""
+    see shots.ShotRenderer), so every regenerate looks different from the take before it, and
+    the next camera move of the kind's cycle when the move is "auto" or was picked by an
+    earlier regenerate (``take_move``); a move set by hand (the inspector) is kept."""
     from promodesk.engines.visuals.shots import VARIANTS
 
     out = dict(params)
     moves = DETAIL_MOVES if out.get("kind") == "detail" else TAKE_MOVES
     move = out.get("move", "auto")
-    out["move"] = moves[(moves.index(move) + 1) % len(moves)] if move in moves else moves[1]
+    if move == "auto" or move == out.get("take_move"):
+        out["move"] = moves[(moves.index(move) + 1) % len(moves)] if move in moves else moves[1]
+        out["take_move"] = out["move"]
     out["variant"] = (int(out.get("variant") or 0) + 1) % VARIANTS
     return out
 
