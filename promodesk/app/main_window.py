@@ -23,6 +23,7 @@ from promodesk.app.inspector import Inspector
 from promodesk.app.jobs import Job, JobRunner
 from promodesk.app.jobs_panel import JobsPanel
 from promodesk.app.media import MediaStore
+from promodesk.app.media_bin import add_media_bin
 from promodesk.app.preview import FrameSource, PreviewPanel
 from promodesk.app.timeline import SNAP_OFF_NAME, TimelineView
 from promodesk.app.timeline_panel import TimelinePanel
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.generation = Generation(self)
         self.arranging = Arranging(self)
         self._build_layout()
+        self.media_bin = add_media_bin(self)
         self.transport = Transport(self)
         self._build_status_bar()
         self._build_actions()
@@ -131,6 +133,7 @@ class MainWindow(QMainWindow):
         self._action(f, "Open...", self.open_dialog, QKeySequence.Open)
         self.recent_menu = f.addMenu("Open Recent")
         self._action(f, "Open Catalogue...", lambda: open_catalogue(self))
+        self._action(f, "Import...", lambda: self.media_bin.import_dialog(), "Ctrl+I")
         self._action(f, "Save", self.save, QKeySequence.Save)
         self._action(f, "Save As...", self.save_as, "Ctrl+Shift+S")
         f.addSeparator()

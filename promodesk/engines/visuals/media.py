@@ -110,3 +110,26 @@ def thumbnail(folder: str | Path, asset: Asset, height: int = 72) -> np.ndarray 
     h, w = rgb.shape[:2]
     width = max(1, round(w * height / h))
     return np.ascontiguousarray(cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA))
+
+
+def import_job(inputs, progress, cancel) -> list:
+    """Job: import each file into the project folder. inputs: (folder, [paths]). Returns
+    [(Asset or None, error message or "")] in the same order: one bad file does not stop the
+    others."""
+    folder, paths = inputs
+    out = []
+    for i, path in enumerate(paths):
+        cancel.check()
+        progress(i / max(1, len(paths)), f"Importing {Path(path).name}")
+        try:
+            out.append((import_media(folder, path), ""))
+        except (GenerationError, OSError) as err:
+            out.append((None, str(err)))
+    return out
+
+
+def thumbnail_job(inputs, progress, cancel) -> np.ndarray | None:
+    """Job: :func:`thumbnail` of an asset. inputs: (folder, Asset, height in pixels)."""
+    folder, asset, height = inputs
+    progress(0.1, "Drawing a thumbnail")
+    return thumbnail(folder, asset, height)

@@ -1,0 +1,65 @@
+"""Edits that bring the user's media in: :class:`ImportAssets` registers imported files (already
+copied into ``assets/``) in the project so the media bin lists them, and :class:`AddTrack` adds a
+track (an overlay track for a logo or a title). Both undo exactly what they did; placing a clip
+is :class:`~promodesk.core.edits.AddClip` with ``asset=...``.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from promodesk.core.edits import Edit, EditError
+from promodesk.core.timeline import Asset, Project, Track, TrackKind
+
+
+class ImportAssets(Edit):
+    """Register ``assets`` (Asset entries of files in the project's assets/) in the project;
+    entries it already has are left as they are."""
+
+    label = "Import media"
+    kind = "assets"
+
+    def __init__(self, assets: list[Asset]):
+        self.assets = [copy.deepcopy(a) for a in assets]
+        self._added: list[str] = []
+
+    def apply(self, project: Project) -> None:
+        self._added = []
+        for asset in self.assets:
+            if asset.id not in project.assets:
+                project.assets[asset.id] = copy.deepcopy(asset)
+                self._added.append(asset.id)
+
+    def revert(self, project: Project) -> None:
+        for asset_id in self._added:
+            project.assets.pop(asset_id, None)
+
+    def asset_ids(self) -> frozenset[str]:
+        return frozenset(a.id for a in self.assets)
+
+
+class AddTrack(Edit):
+    """Add an empty track of ``kind`` named ``name`` at ``index`` (default: after the last track
+    of that kind, so a new video track lies over the others)."""
+
+    label = "Add track"
+    kind = "tracks"
+
+    def __init__(self, kind: TrackKind, name: str = "", index: int | None = None):
+        self.track = Track(kind=TrackKind(kind), name=name or TrackKind(kind).value.capitalize())
+        self.index = index
+
+    def apply(self, project: Project) -> None:
+        if any(t.id == self.track.id for t in project.tracks):
+            raise EditError("That track is already in the project.")
+        index = self.index
+        if index is None:
+            same = [i for i, t in enumerate(project.tracks) if t.kind == self.track.kind]
+            index = same[-1] + 1 if same else len(project.tracks)
+        project.tracks.insert(index, copy.deepcopy(self.track))
+
+    def revert(self, project: Project) -> None:
+        project.tracks[:] = [t for t in project.tracks if t.id != self.track.id]
+
+    def track_ids(self) -> frozenset[str]:
+        return frozenset({self.track.id})

@@ -1,0 +1,93 @@
+"""The media bin: import a clip and a logo, drop them from the bin onto tracks, export, and find
+both in the decoded MP4."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from promodesk.core.timeline import TrackKind
+from promodesk.engines.visuals.footage import fit_frame
+from promodesk.render.export import export_video
+from tests.app.conftest import wait_jobs
+from tests.render.clips import ffmpeg_frames, make_clip, make_logo, psnr
+from tests.render.media import decode
+
+SIZE = (270, 480)
+
+
+def drop_from_bin(window, asset_id: str, track_id: str, at_us: int) -> bool:
+    """Drag the bin's item for ``asset_id`` onto a track: the enter, move and drop events the
+    timeline's viewport gets from a drag, carrying the bin's own drag payload."""
+    bin_ = window.media_bin
+    item = bin_.list.item(bin_.asset_ids().index(asset_id))
+    mime = bin_.list.mimeData([item])
+    view = window.timeline
+    lane = view.lane_of(track_id)
+    pos = QPointF(view.x_of(at_us), lane.y + lane.h / 2)
+    vp = view.viewport()
+    args = (Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(vp, QDragEnterEvent(pos.toPoint(), *args))
+    QApplication.sendEvent(vp, QDragMoveEvent(pos.toPoint(), *args))
+    drop = QDropEvent(pos, *args)
+    QApplication.sendEvent(vp, drop)
+    return drop.isAccepted()
+
+
+def test_import_place_and_export_a_clip_and_a_logo(qtbot, window, project_folder, tmp_path):
+    assert window.open_project(project_folder)
+    clip_path = make_clip(tmp_path / "unboxing.mp4", size=(320, 240), seconds=2.0)
+    logo_path = make_logo(tmp_path / "logo.png", size=(200, 120), colour=(230, 20, 20),
+                          feather=1)
+    before = set(window.project.assets)
+    window.media_bin.import_files([clip_path, logo_path])
+    qtbot.waitUntil(lambda: len(window.project.assets) == len(before) + 2, timeout=30_000)
+    new = {a.meta["source"]: a for a in window.project.assets.values() if a.id not in before}
+    clip, logo = new["unboxing.mp4"], new["logo.png"]
+    assert clip.kind == "video" and logo.kind == "image"
+    # the bin lists both with where they came from, length and size, and draws thumbnails
+    texts = [window.media_bin.list.item(i).text() for i in range(window.media_bin.list.count())]
+    assert any("unboxing.mp4" in t and "2.0 s" in t and "320x240" in t for t in texts)
+    assert any("logo.png" in t and "200x120" in t for t in texts)
+    qtbot.waitUntil(lambda: {clip.id, logo.id} <= set(window.media_bin._thumbs), timeout=30_000)
+    assert (project_folder / "assets" / clip.id).read_bytes() == clip_path.read_bytes()
+
+    main = window.project.tracks_of(TrackKind.VIDEO)[0]
+    overlay_id = window.media_bin.add_overlay_track()
+    end = main.clips[-1].end
+    assert drop_from_bin(window, clip.id, main.id, end)
+    placed = main.clips[-1]
+    assert placed.asset == clip.id and placed.recipe.engine == "footage"
+    assert placed.start == end and placed.take.source_duration == clip.duration
+    assert drop_from_bin(window, logo.id, overlay_id, end)
+    badge = window.project.track(overlay_id).clips[0]
+    assert badge.asset == logo.id and "overlay" in badge.recipe.params
+    # undo takes the logo off, redo puts it back
+    window.undo.undo()
+    assert not window.project.track(overlay_id).clips
+    window.undo.redo()
+    assert window.project.track(overlay_id).clips[0].asset == logo.id
+    wait_jobs(qtbot, window)
+
+    out = tmp_path / "footage.mp4"
+    export_video(window.project, project_folder, out, size=SIZE, captions="none",
+                 span=(end, end + 1_000_000), loudness=None)
+    frames = decode(out, SIZE)
+    assert len(frames) == 30
+    ref = ffmpeg_frames(clip_path, (320, 240))
+    logo_box = np.zeros(SIZE[::-1], bool)
+    red = (frames[..., 0] > 170) & (frames[..., 1] < 90) & (frames[..., 2] < 90)
+    for j in (0, 15, 29):
+        # the logo: a red badge in the top right, inside the safe area, on every frame
+        ys, xs = np.nonzero(red[j])
+        assert len(xs) > 150 and xs.mean() > SIZE[0] * 0.6 and ys.mean() < SIZE[1] * 0.2
+        logo_box[max(0, ys.min() - 6):ys.max() + 6, max(0, xs.min() - 6):xs.max() + 6] = True
+    keep = ~logo_box
+    for j in (0, 15, 29):
+        k = (j * 25) // 30  # the clip's 25 fps frame showing at the MP4's 30 fps frame j
+        want = fit_frame(ref[k], SIZE, "cover")
+        got = psnr(frames[j][keep], want[keep])
+        assert got >= 28, (j, got)
+        assert got > psnr(frames[j][keep], fit_frame(ref[k + 8], SIZE, "cover")[keep]) + 3
