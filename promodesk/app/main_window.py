@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QSplitter)
+from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow,
+                               QMessageBox, QSplitter)
 
 from promodesk.app.arranging import Arranging
 from promodesk.app.brief_panel import BriefPanel
@@ -29,6 +29,7 @@ from promodesk.app.timeline import SNAP_OFF_NAME, TimelineView
 from promodesk.app.timeline_panel import TimelinePanel
 from promodesk.app.transport import Transport
 from promodesk.app.undo import ProjectUndo
+from promodesk.core.brief import Brief
 from promodesk.core.document import Change, Document
 from promodesk.core.edits import DeleteClip, EditCaption, EditError, SelectTake
 from promodesk.core.gestures import split_at_playhead
@@ -38,6 +39,8 @@ from promodesk.core.projectfile import (AUTOSAVE_DIR, PROJECT_FILE, ProjectFileE
 from promodesk.core.timeline import Project
 
 AUTOSAVE_MS = 60_000
+TIMELINE_MIN_H = 300  # the timeline keeps at least this much height, even at 1366x768
+SIDE_DOCK_W = (330, 350)  # brief, inspector widths on a wide screen; narrower below 1500 px
 
 
 def write_autosave(inputs, _progress, _cancel) -> None:
@@ -46,6 +49,52 @@ def write_autosave(inputs, _progress, _cancel) -> None:
     (folder / AUTOSAVE_DIR).mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(folder / AUTOSAVE_DIR / PROJECT_FILE, data)
 RECENT_MAX = 8
+
+
+def project_folder_of(path: str | Path) -> Path | None:
+    """The ``.promodesk`` project folder ``path`` is (or whose project.json it is), or None."""
+    path = Path(path)
+    if path.name == PROJECT_FILE and path.parent.suffix == ".promodesk":
+        return path.parent
+    return path if path.suffix == ".promodesk" and path.is_dir() else None
+
+
+class ProjectDialog(QFileDialog):
+    """A file dialog that opens a ``.promodesk`` project like a file: double-clicking one, typing
+    its name, or picking its project.json chooses it instead of walking into it. The choice is
+    ``project_folder`` once the dialog is accepted."""
+
+    def __init__(self, parent, start: Path):
+        super().__init__(parent, "Open a PromoDesk project", str(start),
+                         "PromoDesk projects (*.promodesk project.json)")
+        # Qt's own dialog on every platform: a native one gives no hook to stop at the folder.
+        self.setOption(QFileDialog.DontUseNativeDialog, True)
+        self.setFileMode(QFileDialog.ExistingFile)
+        self.setAcceptMode(QFileDialog.AcceptOpen)
+        self.project_folder: Path | None = None
+        self.directoryEntered.connect(self._choose)  # a double-click walks into a folder
+
+    def _choose(self, path: str) -> bool:
+        folder = project_folder_of(path)
+        if folder is None or self.project_folder is not None:
+            return False
+        self.project_folder = folder
+        QDialog.accept(self)  # the folder itself, not what is inside it
+        return True
+
+    def accept(self) -> None:
+        # Open pressed or Enter typed: Qt would walk into a folder named in the line edit
+        typed = self.findChild(QLineEdit, "fileNameEdit")
+        names = [self.directory().filePath(typed.text())] if typed and typed.text() else []
+        for path in names + self.selectedFiles():
+            if self._choose(path):
+                return
+        super().accept()
+
+
+def project_dialog(parent, start: Path) -> ProjectDialog:
+    """The File > Open dialog (see :class:`ProjectDialog`), starting in ``start``."""
+    return ProjectDialog(parent, start)
 
 
 class MainWindow(QMainWindow):
@@ -92,7 +141,9 @@ class MainWindow(QMainWindow):
         split.addWidget(self.timeline_panel)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
         split.setSizes([480, 380])
+        self.main_split = split
         self.setCentralWidget(split)
         self.setDockNestingEnabled(True)
         for title, widget, area, name in (("Brief", self.brief_panel, Qt.LeftDockWidgetArea, "brief"),
@@ -101,12 +152,40 @@ class MainWindow(QMainWindow):
             dock = QDockWidget(title, self)
             dock.setObjectName(name)
             dock.setWidget(widget)
-            dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+            # closable too: View > Panels brings a closed one back
+            dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                             | QDockWidget.DockWidgetClosable)
             self.addDockWidget(area, dock)
             setattr(self, f"{name}_dock", dock)
         self.splitDockWidget(self.inspector_dock, self.jobs_dock, Qt.Vertical)
-        self.resizeDocks([self.brief_dock, self.inspector_dock], [330, 350], Qt.Horizontal)
+        self.resizeDocks([self.brief_dock, self.inspector_dock], list(SIDE_DOCK_W), Qt.Horizontal)
         self.resizeDocks([self.inspector_dock, self.jobs_dock], [560, 260], Qt.Vertical)
+        self._fitted_for: tuple[int, int] | None = None
+
+    def fit_layout(self) -> None:
+        """Share the window out for its size: side panels narrower below 1500 px wide, and the
+        timeline at least TIMELINE_MIN_H high (the preview gives way), as at 1366x768."""
+        size = (self.width(), self.height())
+        if size == self._fitted_for:
+            return
+        self._fitted_for = size
+        docks = [d for d in (self.brief_dock, self.inspector_dock) if d.isVisible() and not d.isFloating()]
+        if docks:
+            scale = 1.0 if self.width() >= 1500 else 0.78
+            self.resizeDocks(docks, [int(SIDE_DOCK_W[d is self.inspector_dock] * scale) for d in docks],
+                             Qt.Horizontal)
+        total = sum(self.main_split.sizes())
+        if total > 0:
+            timeline = max(TIMELINE_MIN_H, int(total * 0.42))
+            self.main_split.setSizes([max(total - timeline, 120), timeline])
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        QTimer.singleShot(0, self, self.fit_layout)  # after the docks have their new sizes
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        QTimer.singleShot(0, self, self.fit_layout)
 
     def _build_status_bar(self) -> None:
         self.snap_label = QLabel(f"Snapping on (hold {SNAP_OFF_NAME} to drag freely)")
@@ -166,6 +245,10 @@ class MainWindow(QMainWindow):
         self._action(v, "Zoom In", lambda: self.timeline.zoom(0.5), ["Ctrl+=", "Ctrl++"])
         self._action(v, "Zoom Out", lambda: self.timeline.zoom(2.0), "Ctrl+-")
         self._action(v, "Zoom to Fit", self.timeline.fit, "Ctrl+0")
+        v.addSeparator()
+        panels = v.addMenu("Panels")
+        for dock in (self.brief_dock, self.inspector_dock, self.jobs_dock):
+            panels.addAction(dock.toggleViewAction())
         p = bar.addMenu("&Playback")
         t = self.transport
         self._action(p, "Play / Pause", t.toggle, "Space")
@@ -176,6 +259,10 @@ class MainWindow(QMainWindow):
         self._action(p, "Next Frame", lambda: t.step(1), "Right")
         self._action(p, "Go to Start", t.home, "Home")
         self._action(p, "Go to End", t.end, "End")
+        p.addSeparator()
+        self._action(p, "Mark In (export from here)", lambda: self.mark_in_out(0), "I")
+        self._action(p, "Mark Out (export to here)", lambda: self.mark_in_out(1), "O")
+        self._action(p, "Clear In and Out", lambda: self.mark_in_out(None), "Alt+X")
         self._update_recent_menu()
 
     def _connect(self) -> None:
@@ -191,6 +278,7 @@ class MainWindow(QMainWindow):
         self.inspector.message.connect(self.show_status)
         self.brief_panel.generate.connect(self.generation.generate)
         self.frames.frame_shown.connect(self.preview.view.set_image)
+        self.preview.aspect_changed.connect(self.frames.set_aspect)
         self.frames.problem.connect(self.preview.view.set_note)
         self.undo.cleanChanged.connect(lambda _clean: self._update_title())
         self.document.events.changed.connect(self._document_changed)
@@ -246,6 +334,20 @@ class MainWindow(QMainWindow):
         """Delete the selected clips (shots take their linked captions); ripple closes gaps."""
         self.arranging.delete(ripple)
 
+    def mark_in_out(self, which: int | None) -> None:
+        """Set the export's in (0) or out (1) point at the playhead, or clear both (None)."""
+        marks = self.timeline.in_out
+        if which is None:
+            marks[:] = [None, None]
+            self.show_status("In and out cleared: exports run to the last clip.")
+        else:
+            marks[which] = self.timeline.playhead
+            a, b = marks
+            if a is not None and b is not None and b <= a:
+                marks[1 - which] = None  # the other end is on the wrong side now
+            self.show_status("In/out set: Export offers this range.")
+        self.timeline.canvas.update()
+
     def regenerate_selection(self) -> None:
         """R: the picked bars when bars are picked on the ruler, else the selected clip."""
         self.arranging.regenerate()
@@ -273,12 +375,14 @@ class MainWindow(QMainWindow):
     def new_project(self) -> None:
         if self._confirm_discard():
             self.set_project(Project.for_aspect("9:16"), None)
+            self.brief_panel.set_brief(Brief(text=""))  # no old copy, photos or price
+            self.brief_panel.problems.setText("")
             self.brief_panel.copy.setFocus()
 
     def open_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a .promodesk project folder", str(projects_root()))
-        if folder and self._confirm_discard():
-            self.open_project(Path(folder))
+        dialog = project_dialog(self, projects_root())
+        if dialog.exec() and dialog.project_folder is not None and self._confirm_discard():
+            self.open_project(dialog.project_folder)
 
     def open_project(self, folder: Path) -> bool:
         """Load and show the project in ``folder``; offer a newer autosave. False (after an

@@ -224,7 +224,6 @@ class FrameView(QWidget):
         self.image: QImage | None = None
         self.note = "No project open"
         self.safe_areas = True
-        self.frame_rect = QRectF()  # where the frame was last drawn, in widget pixels
         self.setMinimumSize(200, 200)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
@@ -245,20 +244,27 @@ class FrameView(QWidget):
         self.note = text
         self.update()
 
+    @property
+    def frame_rect(self) -> QRectF:
+        """Where the frame is drawn (letterboxed, centred), in widget pixels; empty without one."""
+        if self.image is None or self.image.isNull():
+            return QRectF()
+        scaled = self.image.size().scaled(self.size(), Qt.KeepAspectRatio)
+        x, y = (self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2
+        return QRectF(x, y, scaled.width(), scaled.height())
+
     def sizeHint(self) -> QSize:
         return QSize(480, 480)
 
     def paintEvent(self, _ev) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), theme.qcolor("#0e0f11"))
-        if self.image is not None and not self.image.isNull():
-            scaled = self.image.size().scaled(self.size(), Qt.KeepAspectRatio)
-            x, y = (self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2
+        frame = self.frame_rect
+        if not frame.isEmpty():
             p.setRenderHint(QPainter.SmoothPixmapTransform)
-            self.frame_rect = QRectF(self.rect().adjusted(x, y, -x, -y))
-            p.drawImage(self.frame_rect, self.image)
+            p.drawImage(frame, self.image)
             if self.safe_areas:
-                self._paint_safe_areas(p, self.frame_rect)
+                self._paint_safe_areas(p, frame)
         if self.note:
             p.setPen(theme.qcolor(theme.TEXT_DIM))
             p.drawText(self.rect().adjusted(12, 12, -12, -12), Qt.AlignBottom | Qt.AlignHCenter | Qt.TextWordWrap,

@@ -143,6 +143,7 @@ class TimelineView(pg.GraphicsView):
         self.selection: list[str] = []  # every selected clip, the primary one (selected) last
         self.marquee: QRectF | None = None  # the rubber band while one is drawn (pixels)
         self.bar_range: tuple[int, int] | None = None
+        self.in_out: list[int | None] = [None, None]  # the export range marked with I and O (us)
         self.jobs: dict[str, object] = {}  # clip id -> running Job
         self.gestures = Gestures(self)
         self.snap_shown: tuple[int, str] | None = None  # (time, what) while a drag is snapped
@@ -167,6 +168,7 @@ class TimelineView(pg.GraphicsView):
         """Another project was put in place: nothing selected, playhead at 0, all of it in view."""
         self.selected, self.bar_range, self.jobs = None, None, {}
         self.selection = []
+        self.in_out[:] = [None, None]
         self.refresh()
         self.fit()
         self.set_playhead(0)
@@ -407,6 +409,7 @@ class TimelineView(pg.GraphicsView):
                 p.fillRect(QRectF(0, lane.y, xm.width, lane.h), theme.qcolor("#000000", 110))
         paint.paint_ruler(p, xm, bars, numbers, span)
         paint.paint_markers(p, xm, [(m.time, m.name) for m in self.project.markers], bottom)
+        paint.paint_in_out(p, xm, self.in_out, bottom)
         if self.marquee is not None:
             p.fillRect(self.marquee.normalized(), theme.qcolor(theme.ACCENT, 40))
         if self.snap_shown:
