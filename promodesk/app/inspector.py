@@ -79,6 +79,7 @@ class Inspector(QWidget):
     caption_edited = Signal(str, str, str)
     bars_chosen = Signal(object)
     message = Signal(str)
+    duration_set = Signal(str, int)  # clip id, new duration in microseconds
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
@@ -147,10 +148,24 @@ class Inspector(QWidget):
         self.regen_params.clicked.connect(lambda: self._regenerate(edited=True))
         tl.addWidget(self.regen_seed)
         tl.addWidget(self.regen_params)
+        # the clip's length, typed: later shots on the main track follow (core.arrange.SetDuration)
+        self.duration = QDoubleSpinBox()
+        self.duration.setRange(0.04, 3600.0)
+        self.duration.setDecimals(2)
+        self.duration.setSuffix(" s")
+        self.duration.setKeyboardTracking(False)
+        self.duration.valueChanged.connect(
+            lambda v: self.clip_id and self.duration_set.emit(self.clip_id, round(v * 1e6)))
+        duration_row = QWidget()
+        dl = QHBoxLayout(duration_row)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(QLabel("Duration"))
+        dl.addWidget(self.duration, 1)
+        self.duration_row = duration_row
         inner = QWidget()
         col = QVBoxLayout(inner)
         col.setContentsMargins(8, 8, 8, 8)
-        for w in (self.title, self.info, self.caption_box, self.takes_box, self.engine_box,
+        for w in (self.title, self.info, duration_row, self.caption_box, self.takes_box, self.engine_box,
                   self.bars_box, self.params_box):
             col.addWidget(w)
         col.addStretch(1)
@@ -191,7 +206,7 @@ class Inspector(QWidget):
         take changed, so typing is not lost."""
         found = self.current()
         for box in (self.caption_box, self.params_box, self.takes_box, self.bars_box,
-                    self.engine_box):
+                    self.engine_box, self.duration_row):
             box.setVisible(found is not None)
         if found is None:
             self.title.setText("Nothing selected")
@@ -202,6 +217,10 @@ class Inspector(QWidget):
         self.title.setText(f"{clip.name or kind.capitalize()}  ·  {track.name}")
         self.info.setText(f"starts {clip.start / 1e6:.2f} s, lasts {clip.duration / 1e6:.2f} s"
                           f"  ·  engine {clip.recipe.engine}, seed {clip.recipe.seed}")
+        if abs(self.duration.value() - clip.duration / 1e6) > 1e-6:
+            self.duration.blockSignals(True)
+            self.duration.setValue(clip.duration / 1e6)
+            self.duration.blockSignals(False)
         self.caption_box.setVisible(kind == "captions" and clip.cue is not None)
         if clip.cue is not None and not self.caption_text.hasFocus():
             self.caption_text.setPlainText(clip.cue.text)

@@ -276,6 +276,8 @@ class MainWindow(QMainWindow):
         self.inspector.take_chosen.connect(lambda cid, i: self.do(SelectTake(cid, i)))
         self.inspector.caption_edited.connect(lambda cid, text, style: self.do(EditCaption(cid, text, style)))
         self.inspector.message.connect(self.show_status)
+        self.inspector.duration_set.connect(
+            lambda cid, us: self.arranging.set_duration(cid, us / 1e6))
         self.brief_panel.generate.connect(self.generation.generate)
         self.frames.frame_shown.connect(self.preview.view.set_image)
         self.preview.aspect_changed.connect(self.frames.set_aspect)

@@ -163,3 +163,18 @@ def test_clip_context_menu_screenshot(qtbot, window, project_folder, tmp_path):
     assert clip.linked is False
     ruler = ruler_menu(window, view, 1_000_000, view.x_of(1_000_000))
     assert any("Add Marker" in a.text() for a in ruler.actions())
+
+
+def test_typed_duration_in_the_inspector_moves_the_later_shots(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    video = window.project.tracks[0]
+    hero, detail = video.clips[:2]
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, _centre(view, hero.id))
+    box = window.inspector.duration
+    assert abs(box.value() - 1.5) < 1e-9
+    box.selectAll()
+    qtbot.keyClicks(box.lineEdit(), "2.00")
+    qtbot.keyClick(box.lineEdit(), Qt.Key_Return)
+    assert hero.duration == 2_000_000 and detail.start == 3_000_000  # the rest followed
+    window.undo.undo()
+    assert hero.duration == 1_500_000 and detail.start == 2_500_000
