@@ -44,3 +44,20 @@ def test_export_two_aspects_through_the_dialog(qtbot, window, project_folder, tm
     assert "540x960" in info and "Audio: aac" in info and "Subtitle: mov_text" in info
     assert (tmp_path / "out" / "Espresso-test-9x16.srt").read_text().strip().startswith("1")
     wait_jobs(qtbot, window)
+
+
+def test_one_aspect_is_named_as_promodesk_render_names_it_and_cancel_leaves_nothing(
+        qtbot, window, project_folder, tmp_path):
+    assert window.open_project(project_folder)
+    dialog = ExportDialog(window)
+    qtbot.addWidget(dialog)
+    for name, box in dialog.aspects.items():
+        box.setChecked(name == "1:1")
+    dialog.folder.setText(str(tmp_path / "out"))
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert [job.inputs["out"] for job in dialog.jobs] == [tmp_path / "out" / "Espresso-test.mp4"]
+    qtbot.mouseClick(dialog.cancel_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not any(j.active for j in dialog.jobs), timeout=120_000)
+    assert dialog.jobs[0].state == "cancelled"
+    assert list((tmp_path / "out").iterdir()) == []
+    wait_jobs(qtbot, window)
