@@ -1,6 +1,7 @@
 """The reliability battery as a user meets it: every bad-input and fault case of
 tests/reliability/cases.py run as its own ``python -m promodesk`` process (so a traceback or a
-hang shows exactly as on a terminal), then kill -9s during project saves and during make.
+hang shows exactly as on a terminal), the disk-full cases of test_disk_full.py, then kill -9s
+during project saves and during make.
 
 Prints, beside each target: cases tried, cases answered with a clear message (the expected exit
 code and the file or field named), tracebacks, hangs (no answer within 120 s), files lost (an
@@ -41,6 +42,33 @@ def run_cases(only: str | None, jobs: int) -> list[tuple[str, object]]:
         return list(pool.map(one, ids))
 
 
+def disk_full() -> None:
+    """The disk-full cases (a small tmpfs, injected write errors) run through pytest, since
+    they mount and patch: tried, passed, failed, skipped (with the reasons)."""
+    import pytest
+
+    class Tally:
+        def __init__(self):
+            self.outcomes: Counter = Counter()
+            self.skips: list[str] = []
+
+        def pytest_runtest_logreport(self, report):
+            if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+                self.outcomes[report.outcome] += 1
+                if report.outcome == "skipped":
+                    self.skips.append(str(report.longrepr[-1]))
+
+    tally = Tally()
+    t0 = time.perf_counter()
+    pytest.main(["-q", "-p", "no:cacheprovider", "--no-header", "--tb=line",
+                 str(ROOT / "tests" / "reliability" / "test_disk_full.py")], plugins=[tally])
+    o = tally.outcomes
+    print(f"Disk full ({time.perf_counter() - t0:.0f} s): {sum(o.values())} cases, "
+          f"{o['passed']} passed, {o['failed']} failed (target 0), {o['skipped']} skipped")
+    for why in sorted(set(tally.skips)):
+        print(f"    skipped: {why}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--jobs", type=int, default=4, help="cases run at once")
@@ -73,6 +101,9 @@ def main() -> None:
                          ("leftover", left), ("unclear", unclear)):
         for item in items:
             print(f"    {title}: {item}")
+
+    if not args.only:
+        disk_full()
 
     from tests.reliability.kills import make_kills, save_kills
 
