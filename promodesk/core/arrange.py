@@ -23,7 +23,7 @@ import copy
 from promodesk.core.edits import Edit, EditError, min_clip_duration
 from promodesk.core.timeline import Clip, Project, Track, TrackKind
 
-FOLLOWER_KINDS = (TrackKind.CAPTIONS, TrackKind.VOICE)
+FOLLOWER_KINDS = (TrackKind.CAPTIONS, TrackKind.VOICE, TrackKind.AUDIO)
 
 
 class Gesture:
@@ -125,7 +125,9 @@ class Arrange(Edit):
             origin = self.gesture.origin
             origin.restore(project)
         try:
+            owners = _owners(project)
             self._latest.arrange(project)
+            _settle_followers(project, owners)
             _check(project)
         except Exception:
             now.restore(project)
@@ -153,6 +155,38 @@ class Arrange(Edit):
             self._changed = tuple(a | b for a, b in zip(self._changed, newer._changed))
             return True
         return False
+
+
+def _owners(project: Project) -> dict[str, str]:
+    """Follower clip id -> the id of the shot it belongs to, as things stand."""
+    main = main_track(project)
+    if main is None:
+        return {}
+    found = followers(project, [c.id for c in main.clips])
+    return {f.id: shot for shot, fs in found.items() for f in fs}
+
+
+def _settle_followers(project: Project, owners: dict[str, str]) -> None:
+    """Captions (and voice) that now overlap on their track after their shots moved: a part
+    hanging out of its own shot is cut back to the shot first, then the earlier one ends where
+    the later begins (never below one frame: what is still in the way is refused by _check)."""
+    shortest = min_clip_duration(project)
+    spans = {c.id: (c.start, c.end) for t in project.tracks for c in t.clips}
+    for track in project.tracks:
+        if track.kind not in FOLLOWER_KINDS:
+            continue
+        track.sort()
+        for a, b in zip(track.clips, track.clips[1:]):
+            if a.end <= b.start:
+                continue
+            own_a, own_b = spans.get(owners.get(a.id, "")), spans.get(owners.get(b.id, ""))
+            if own_a and a.start + shortest <= own_a[1] < a.end:
+                a.duration = own_a[1] - a.start
+            if own_b and b.start < own_b[0] <= b.end - shortest and a.end > b.start:
+                cut = own_b[0] - b.start
+                b.start, b.duration, b.in_point = own_b[0], b.duration - cut, b.in_point + cut
+            if a.end > b.start and b.start - a.start >= shortest:
+                a.duration = b.start - a.start
 
 
 def _check(project: Project) -> None:

@@ -357,3 +357,169 @@ def test_random_edit_sequences_undo_to_the_original(steps):
     while h.redo():
         check_invariants(p)
     assert p == final
+
+
+# --- arranging (core.arrange): magnetic main track, links, ripple, paste, duration, markers ---------
+
+from promodesk.core.arrange import (  # noqa: E402
+    DeleteClips, Gesture, MoveClips, OverwriteClip, PasteClips, ReorderClip, SetDuration,
+    SetLinked, followers, owner,
+)
+from promodesk.core.edits import AddMarker, EditMarker, RemoveMarker  # noqa: E402
+
+
+def _starts(track):
+    return [(c.name or (c.cue and c.cue.text), c.start) for c in track.clips]
+
+
+def test_captions_belong_to_the_shot_they_overlap_most_until_unlinked():
+    p = make_project()
+    v1, caps = p.tracks[0], p.tracks[3]
+    assert [owner(p, c).name for c in caps.clips] == ["shot0", "shot1", "shot3"]
+    assert owner(p, v1.clips[0]) is None  # a shot follows nothing
+    h = History(Document(p))
+    h.push(SetLinked([caps.clips[1].id], False))
+    assert owner(p, caps.clips[1]) is None and followers(p, [v1.clips[1].id]) == {v1.clips[1].id: []}
+    h.undo()
+    assert caps.clips[1].linked
+    with pytest.raises(EditError, match="captions and voice"):
+        h.push(SetLinked([v1.clips[0].id], False))
+
+
+def test_reorder_inserts_closes_up_carries_captions_and_undoes_exactly():
+    p = make_project()
+    before = copy.deepcopy(p)
+    v1, caps = p.tracks[0], p.tracks[3]
+    h = History(Document(p))
+    h.push(ReorderClip(v1.clips[0].id, 2))  # shot0 after shot2
+    assert [(c.name, c.start) for c in v1.clips] == [("shot1", 0), ("shot2", 3 * S), ("shot0", 6 * S),
+                                                     ("shot3", 9 * S)]
+    # line 0 went with shot0 (+6 s), line 1 with shot1 (-3 s), line 2 stayed with shot3 and
+    # lost the second that hung out of shot3 (now under line 0)
+    assert [(c.cue.text, c.start, c.end) for c in caps.clips] == [
+        ("line 1", 1 * S, 4 * S), ("line 0", 6 * S, 9 * S), ("line 2", 9 * S, 11 * S)]
+    check_invariants(p)
+    h.undo()
+    assert p == before
+    h.redo()
+    assert [c.name for c in v1.clips] == ["shot1", "shot2", "shot0", "shot3"]
+
+
+def test_a_drag_of_many_arrangements_is_one_step_computed_from_where_it_began():
+    p = make_project()
+    before = copy.deepcopy(p)
+    v1 = p.tracks[0]
+    shot0 = v1.clips[0].id
+    h = History(Document(p))
+    g = Gesture()
+    for index in (1, 2, 3, 2):  # the mouse passes over several shots
+        h.push(ReorderClip(shot0, index, g))
+    assert len(h.done) == 1
+    assert [c.name for c in v1.clips] == ["shot1", "shot2", "shot0", "shot3"]
+    h.undo()
+    assert p == before
+    h.redo()
+    assert [c.name for c in v1.clips] == ["shot1", "shot2", "shot0", "shot3"]
+    h.push(ReorderClip(shot0, 0, Gesture()))  # another drag: another step
+    assert len(h.done) == 2
+
+
+def test_group_move_carries_linked_captions_and_refuses_overlaps_unchanged():
+    p = make_project()
+    v1, caps = p.tracks[0], p.tracks[3]
+    h = History(Document(p))
+    last = v1.clips[3]
+    h.push(MoveClips({last.id: 13 * S}))
+    assert last.start == 13 * S and caps.clips[2].start == 12 * S  # line 2 came along
+    snapshot = copy.deepcopy(p)
+    with pytest.raises(EditError, match="in the way"):
+        h.push(MoveClips({v1.clips[0].id: 1 * S}))
+    assert p == snapshot
+
+
+def test_ripple_delete_of_a_shot_deletes_its_captions_and_closes_up():
+    p = make_project()
+    before = copy.deepcopy(p)
+    v1, caps = p.tracks[0], p.tracks[3]
+    h = History(Document(p))
+    h.push(DeleteClips([v1.clips[1].id], ripple=True))
+    assert [(c.name, c.start) for c in v1.clips] == [("shot0", 0), ("shot2", 3 * S), ("shot3", 6 * S)]
+    assert [(c.cue.text, c.start) for c in caps.clips] == [("line 0", 0), ("line 2", 5 * S)]
+    h.undo()
+    assert p == before
+    h.push(DeleteClips([v1.clips[1].id], ripple=False))
+    assert [c.start for c in v1.clips] == [0, 6 * S, 9 * S] and len(caps.clips) == 2
+
+
+def test_overwrite_cuts_what_it_lands_on():
+    p = make_project()
+    v1 = p.tracks[0]
+    h = History(Document(p))
+    h.push(OverwriteClip(v1.clips[3].id, 4 * S))  # shot3 over the end of shot1, start of shot2
+    assert [(c.name, c.start, c.end) for c in v1.clips] == [
+        ("shot0", 0, 3 * S), ("shot1", 3 * S, 4 * S), ("shot3", 4 * S, 7 * S), ("shot2", 7 * S, 9 * S)]
+    assert v1.clips[3].in_point == 1 * S  # shot2 lost its first second
+    check_invariants(p)
+
+
+def test_paste_on_the_main_track_inserts_and_later_shots_make_room():
+    p = make_project()
+    v1, caps = p.tracks[0], p.tracks[3]
+    h = History(Document(p))
+    edit = PasteClips([(v1.id, v1.clips[0])], 3 * S)
+    h.push(edit)
+    assert [(c.name, c.start) for c in v1.clips][:3] == [("shot0", 0), ("shot0", 3 * S), ("shot1", 6 * S)]
+    assert v1.clips[1].id == edit.new_ids[0] != v1.clips[0].id
+    assert caps.clips[1].start == 7 * S  # line 1 followed shot1
+    h.undo()
+    assert len(v1.clips) == 4 and v1.clips[1].start == 3 * S
+
+
+def test_a_typed_duration_on_the_main_track_moves_the_later_shots():
+    p = make_project()
+    v1, caps = p.tracks[0], p.tracks[3]
+    h = History(Document(p))
+    h.push(SetDuration(v1.clips[0].id, 4 * S))
+    assert [c.start for c in v1.clips] == [0, 4 * S, 7 * S, 10 * S]
+    assert caps.clips[1].start == 5 * S
+    with pytest.raises(EditError, match="at least one frame"):
+        h.push(SetDuration(v1.clips[0].id, 0))
+
+
+def test_split_of_a_shot_continues_its_motion_without_a_transition():
+    p = make_project()
+    shot = p.tracks[0].clips[1]
+    shot.takes[0].recipe.params["transition_in"] = {"kind": "slide", "duration_us": 400_000}
+    before = copy.deepcopy(p)
+    h = History(Document(p))
+    h.push(SplitClip(shot.id, 4 * S, "right"))
+    _, right = p.find_clip("right")
+    assert shot.recipe.params["motion_us"] == right.recipe.params["motion_us"] == 3 * S
+    assert (shot.recipe.params["in_us"], right.recipe.params["in_us"]) == (0, 1 * S)
+    assert right.recipe.params["transition_in"]["kind"] == "cut"
+    assert shot.recipe.params["transition_in"]["kind"] == "slide"  # the cut into the left stays
+    h.push(SplitClip("right", 5 * S, "third"))  # a split of a split keeps counting
+    assert p.find_clip("third")[1].recipe.params["in_us"] == 2 * S
+    h.undo()
+    h.undo()
+    assert p == before
+
+
+def test_markers_are_added_renamed_recoloured_and_removed_through_undo():
+    p = make_project()
+    h = History(Document(p))
+    h.push(AddMarker(2 * S, "drop", "#e5484d"))
+    h.push(AddMarker(1 * S, "intro"))
+    assert [(m.time, m.name) for m in p.markers] == [(1 * S, "intro"), (2 * S, "drop")]
+    with pytest.raises(EditError, match="already"):
+        h.push(AddMarker(2 * S))
+    h.push(EditMarker(2 * S, name="chorus", colour="#3e8ef7", new_time=3 * S))
+    assert (p.markers[1].time, p.markers[1].name, p.markers[1].colour) == (3 * S, "chorus", "#3e8ef7")
+    h.undo()
+    assert (p.markers[1].time, p.markers[1].name, p.markers[1].colour) == (2 * S, "drop", "#e5484d")
+    h.push(RemoveMarker(1 * S))
+    assert [m.name for m in p.markers] == ["drop"]
+    h.undo()
+    h.undo()
+    h.undo()
+    assert p.markers == []

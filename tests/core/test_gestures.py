@@ -144,3 +144,43 @@ def test_split_takes_the_selection_else_the_clip_under_the_playhead():
     p.tracks = [t for t in p.tracks if t.kind.value == "music"]
     with pytest.raises(EditError, match="Select a clip"):
         split_at_playhead(p, 25 * S, None)
+
+
+def test_a_shot_dragged_over_another_on_the_main_track_is_inserted_in_one_step():
+    doc = Document(make_project())
+    before = copy.deepcopy(doc.project)
+    v1 = doc.project.tracks[0]
+    first = v1.clips[0]
+    h = History(doc)
+    # grab shot0 in its middle (1.5 s) and carry it over shot2's right half (8 s)
+    _drag(h, "body", first.id, int(1.5 * S), [3 * S, 5 * S, 7 * S, 8 * S], reach=-1)
+    assert [c.name for c in v1.clips] == ["shot1", "shot2", "shot0", "shot3"]
+    assert [c.start for c in v1.clips] == [0, 3 * S, 6 * S, 9 * S]  # no gap, no overlap
+    assert len(h.done) == 1
+    h.undo()
+    assert doc.project == before
+
+
+def test_alt_drag_on_the_main_track_overwrites():
+    doc = Document(make_project())
+    v1 = doc.project.tracks[0]
+    last = v1.clips[3]
+    h = History(doc)
+    drag = ClipDrag.begin(doc.project, last.id, "body", 10 * S)
+    for now in (9 * S, 8 * S):
+        h.push(drag.step(doc.project, now, -1, overwrite=True)[0])
+    assert [(c.name, c.start, c.end) for c in v1.clips] == [
+        ("shot0", 0, 3 * S), ("shot1", 3 * S, 6 * S), ("shot2", 6 * S, 7 * S), ("shot3", 7 * S, 10 * S)]
+    assert len(h.done) == 1
+
+
+def test_a_selected_group_moves_together():
+    doc = Document(make_project())
+    caps = doc.project.tracks[3]
+    a, b = caps.clips[0], caps.clips[1]
+    h = History(doc)
+    drag = ClipDrag.begin(doc.project, a.id, "body", 1 * S, selection=(a.id, b.id))
+    for now in (1 * S + 200_000, 1 * S + 500_000):
+        h.push(drag.step(doc.project, now, -1)[0])
+    assert (a.start, b.start) == (500_000, 4 * S + 500_000)
+    assert len(h.done) == 1
