@@ -17,7 +17,8 @@ def _check(args: argparse.Namespace, project, folder: Path, aspects: list[str]
     """Every output check made before rendering; returns (aspect, video) per export. Raises
     CommandError naming the file."""
     from promodesk.commands import checks
-    from promodesk.core.projectfile import ASSETS_DIR, AUTOSAVE_DIR, PROJECT_FILE
+    from promodesk.core.projectfile import (ASSETS_DIR, AUTOSAVE_DIR, PROJECT_FILE, asset_path,
+                                            referenced_assets)
     from promodesk.core.timeline import ASPECTS
     from promodesk.render.outputs import output_paths
 
@@ -31,7 +32,8 @@ def _check(args: argparse.Namespace, project, folder: Path, aspects: list[str]
     for p in [*videos, *subtitles]:
         if p.is_dir():
             raise CommandError(f"the output {p} is a folder; choose another output name.")
-    checks.refuse_inputs([*videos, *subtitles], [folder / PROJECT_FILE],
+    inputs = [folder / PROJECT_FILE, *(asset_path(folder, a) for a in referenced_assets(project))]
+    checks.refuse_inputs([*videos, *subtitles], inputs,  # the assets also by hard link
                          protected=[folder / ASSETS_DIR, folder / AUTOSAVE_DIR])
     checks.refuse_long_names([*videos, *subtitles])
     checks.writable_folder(out.parent)

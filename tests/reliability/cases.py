@@ -671,3 +671,28 @@ def _sigterm_make(tmp: Path) -> Run:
     return Run(make_args(tmp, str(brief)), 128 + signal.SIGTERM, ["stopped"],
                protect=[tmp / "in"], popen=_stop_with(signal.SIGTERM, 4.0),
                absent=[tmp / "out" / "promo.promodesk", tmp / "out" / "promo.mp4"])
+
+
+@case("outputs", "link-loop")
+def _output_loop(tmp: Path) -> Run:
+    brief, _ = brief_folder(tmp / "in")
+    (tmp / "out").mkdir()
+    os.symlink("promo.mp4", tmp / "out" / "promo.mp4")
+    return Run(["make", str(brief), "-o", str(tmp / "out" / "promo.mp4"), "--seconds", "5",
+                "--scale", "0.1"], BAD, ["promo.mp4"], protect=[tmp / "in", tmp / "out"])
+
+
+@case("outputs", "render-hardlink-to-asset")
+def _output_hardlink_asset(tmp: Path) -> Run:
+    folder = tiny_project(tmp / "p.promodesk")
+    asset = next((folder / "assets").iterdir())
+    os.link(asset, tmp / "x.mp4")
+    return Run(["render", str(folder), "-o", str(tmp / "x.mp4"), "--encoder", "libx264"], BAD,
+               ["x.mp4", "inputs"], protect=[folder, tmp / "x.mp4"])
+
+
+@case("projects", "folder-is-a-file")
+def _project_file(tmp: Path) -> Run:
+    (tmp / "p.promodesk").write_text("not a folder")
+    return Run(["render", str(tmp / "p.promodesk"), "-o", str(tmp / "x.mp4")], BAD,
+               ["p.promodesk"], protect=[tmp / "p.promodesk"])
