@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy.linalg.blas import saxpy
 
 from promodesk.core.beats import BeatGrid
 from promodesk.core.projectfile import atomic_writer
@@ -151,6 +150,8 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
                 cancel: CancelToken) -> tuple[np.ndarray, TakeSettings]:
     """Mastered audio (n, 2) float32 for ``spec`` and the settings used (new ones when
     ``settings`` is None)."""
+    from scipy.linalg.blas import saxpy
+
     progress(0.0, "Loading instruments")
     synth.soundfont()
     progress(0.02, "Composing")

