@@ -22,10 +22,10 @@ from promodesk.app.jobs import Job
 from promodesk.app.media import pixmap_from_rgb
 from promodesk.core.document import Change
 from promodesk.core.edits import AddClip, EditError
-from promodesk.core.media_edits import AddTrack, ImportAssets
+from promodesk.core.media_edits import AddTrack, ImportAssets, Together
 from promodesk.core.plan import photo_shot_params
 from promodesk.core.timeline import Asset, Clip, Recipe, Take, TrackKind, seconds_from_us
-from promodesk.engines.visuals.media import import_job, thumbnail_job
+from promodesk.engines.visuals.media import import_job, sound_asset, thumbnail_job
 
 ASSET_MIME = "application/x-promodesk-asset"
 THUMB = QSize(96, 54)
@@ -200,13 +200,31 @@ class MediaBin(QWidget):
             start = max((c.end for c in track.clips), default=0)
         clip = Clip(start, length, [Take(asset_id, recipe, asset.duration)],
                     name=(asset.meta or {}).get("source", ""))
+        edits = [AddClip(track.id, clip)]
+        sound = sound_asset(self.w.folder, asset) if asset.kind == "video" and main else None
+        if sound is not None:
+            edits += self._sound_edits(clip, sound)
         try:
-            self.w.undo.do(AddClip(track.id, clip))
+            self.w.undo.do(edits[0] if len(edits) == 1 else Together(edits))
         except EditError as err:
             self.w.show_status(str(err))
             return None
         self.w.timeline.select_clip(clip.id)
         return clip
+
+    def _sound_edits(self, clip: Clip, sound: Asset) -> list:
+        """Edits putting a video clip's own sound on an audio track (a new one when no audio
+        track has room), linked to the clip: it moves, ripples and is deleted with it."""
+        project = self.w.project
+        length = min(clip.duration, (sound.duration or clip.duration) - clip.in_point)
+        piece = Clip(clip.start, length, [Take(sound.id, Recipe("footage", {"sound_of": clip.id}),
+                                               sound.duration)],
+                     in_point=clip.in_point, name=clip.name)
+        for track in project.tracks_of(TrackKind.AUDIO):
+            if not track.overlaps(piece.start, piece.end):
+                return [AddClip(track.id, piece, asset=sound)]
+        new = AddTrack(TrackKind.AUDIO, "Clip sound")
+        return [new, AddClip(new.track.id, piece, asset=sound)]
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
         """Drops of bin items on the timeline (other drops go on to the timeline itself)."""

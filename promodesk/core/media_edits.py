@@ -63,3 +63,36 @@ class AddTrack(Edit):
 
     def track_ids(self) -> frozenset[str]:
         return frozenset({self.track.id})
+
+
+class Together(Edit):
+    """Several edits as one undo step (a clip and its own sound placed together): applied in
+    order, reverted in reverse; if one is refused, those already applied are taken back."""
+
+    def __init__(self, edits: list[Edit], label: str = "Place media"):
+        self.edits, self.label = list(edits), label
+        self.kind = self.edits[0].kind if self.edits else "clips"
+
+    def apply(self, project: Project) -> None:
+        done: list[Edit] = []
+        try:
+            for edit in self.edits:
+                edit.apply(project)
+                done.append(edit)
+        except EditError:
+            for edit in reversed(done):
+                edit.revert(project)
+            raise
+
+    def revert(self, project: Project) -> None:
+        for edit in reversed(self.edits):
+            edit.revert(project)
+
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset().union(*(e.clip_ids() for e in self.edits))
+
+    def track_ids(self) -> frozenset[str]:
+        return frozenset().union(*(e.track_ids() for e in self.edits))
+
+    def asset_ids(self) -> frozenset[str]:
+        return frozenset().union(*(e.asset_ids() for e in self.edits))

@@ -69,6 +69,7 @@ class TrackKind(str, Enum):
     MUSIC = "music"
     VOICE = "voice"
     CAPTIONS = "captions"
+    AUDIO = "audio"  # a video clip's own sound (or an imported sound), mixed at its track's gain
 
 
 @dataclass

@@ -123,7 +123,8 @@ def mix_project(project: Project, folder: Path, sr: int = SAMPLE_RATE,
     whole when its peaks would pass -1 dBTP). Silence stays silence."""
     n = samples(project.duration, sr) + (1 if project.duration * sr % 1_000_000 else 0)
     buses = {TrackKind.MUSIC: np.zeros((n, 2), np.float32),
-             TrackKind.VOICE: np.zeros((n, 2), np.float32)}
+             TrackKind.VOICE: np.zeros((n, 2), np.float32),
+             TrackKind.AUDIO: np.zeros((n, 2), np.float32)}  # clips' own sound, not ducked
     for track in project.tracks:
         if track.kind not in buses or track.mute:
             continue
@@ -135,6 +136,7 @@ def mix_project(project: Project, folder: Path, sr: int = SAMPLE_RATE,
             seg = bus[a:a + len(audio)]
             seg += audio[:len(seg)] * gain
     mix = buses[TrackKind.MUSIC] * duck_gain(project, n, sr)[:, None] + buses[TrackKind.VOICE]
+    mix += buses[TrackKind.AUDIO]
     if span is not None:
         mix = _cut(mix, span, sr)
     if float(np.max(np.abs(mix), initial=0.0)) <= 1e-5:

@@ -38,14 +38,19 @@ def drop_from_bin(window, asset_id: str, track_id: str, at_us: int) -> bool:
 
 def test_import_place_and_export_a_clip_and_a_logo(qtbot, window, project_folder, tmp_path):
     assert window.open_project(project_folder)
-    clip_path = make_clip(tmp_path / "unboxing.mp4", size=(320, 240), seconds=2.0)
+    clip_path = make_clip(tmp_path / "unboxing.mp4", size=(320, 240), seconds=2.0,
+                          tone_hz=440)
     logo_path = make_logo(tmp_path / "logo.png", size=(200, 120), colour=(230, 20, 20),
                           feather=1)
     before = set(window.project.assets)
     window.media_bin.import_files([clip_path, logo_path])
-    qtbot.waitUntil(lambda: len(window.project.assets) == len(before) + 2, timeout=30_000)
-    new = {a.meta["source"]: a for a in window.project.assets.values() if a.id not in before}
-    clip, logo = new["unboxing.mp4"], new["logo.png"]
+    # the clip, its own sound (a WAV the mix reads) and the logo
+    qtbot.waitUntil(lambda: len(window.project.assets) == len(before) + 3, timeout=30_000)
+    new = {(a.meta["source"], a.kind): a for a in window.project.assets.values()
+           if a.id not in before}
+    clip, logo = new["unboxing.mp4", "video"], new["logo.png", "image"]
+    sound = new["unboxing.mp4", "audio"]
+    assert clip.meta["sound"] == sound.id
     assert clip.kind == "video" and logo.kind == "image"
     # the bin lists both with where they came from, length and size, and draws thumbnails
     texts = [window.media_bin.list.item(i).text() for i in range(window.media_bin.list.count())]
@@ -61,6 +66,14 @@ def test_import_place_and_export_a_clip_and_a_logo(qtbot, window, project_folder
     placed = main.clips[-1]
     assert placed.asset == clip.id and placed.recipe.engine == "footage"
     assert placed.start == end and placed.take.source_duration == clip.duration
+    # its sound went on an audio track, in step with it and linked to it, in the same step
+    heard = window.project.tracks_of(TrackKind.AUDIO)[0].clips[0]
+    assert heard.asset == sound.id and heard.start == placed.start and heard.linked
+    assert heard.in_point == placed.in_point and abs(heard.duration - placed.duration) <= 40_000
+    window.undo.undo()
+    assert not window.project.tracks_of(TrackKind.AUDIO) and main.clips[-1].start < end
+    window.undo.redo()
+    assert window.project.tracks_of(TrackKind.AUDIO)[0].clips[0].asset == sound.id
     assert drop_from_bin(window, logo.id, overlay_id, end)
     badge = window.project.track(overlay_id).clips[0]
     assert badge.asset == logo.id and "overlay" in badge.recipe.params
@@ -91,3 +104,15 @@ def test_import_place_and_export_a_clip_and_a_logo(qtbot, window, project_folder
         got = psnr(frames[j][keep], want[keep])
         assert got >= 28, (j, got)
         assert got > psnr(frames[j][keep], fit_frame(ref[k + 8], SIZE, "cover")[keep]) + 3
+    # and the clip's sound plays in the MP4 (the music ended before this span)
+    import subprocess
+
+    from promodesk.render.export import ffmpeg_exe
+
+    raw = subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(out), "-vn", "-ac", "1",
+                          "-ar", "48000", "-f", "f32le", "pipe:"], capture_output=True,
+                         check=True).stdout
+    pcm = np.frombuffer(raw, np.float32)[4800:-9600]  # away from the edge fades
+    spectrum = np.abs(np.fft.rfft(pcm * np.hanning(len(pcm))))
+    peak_hz = np.argmax(spectrum) * 48000 / len(pcm)
+    assert abs(peak_hz - 440) < 5 and np.sqrt(np.mean(pcm ** 2)) > 0.05

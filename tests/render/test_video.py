@@ -119,3 +119,43 @@ def test_bad_files_get_a_message_naming_them(tmp_path):
         probe_video(bad)
     with pytest.raises(MediaError, match="notes.txt"):
         import_media(tmp_path, tmp_path / "notes.txt")
+
+
+def test_the_mix_carries_a_clips_own_sound_at_its_tracks_gain(tmp_path):
+    from promodesk.core.arrange import DeleteClips, MoveClips
+    from promodesk.core.document import Document, History
+    from promodesk.engines.visuals.media import sound_asset
+    from promodesk.render.mix import mix_project, read_audio
+
+    path = make_clip(tmp_path / "tone.mp4", seconds=2.0, tone_hz=440)
+    folder = tmp_path / "p.promodesk"
+    video = import_media(folder, path)
+    sound = sound_asset(folder, video)
+    assert sound is not None and abs(sound.duration - video.duration) <= 40_000
+    project = Project(width=320, height=240, aspect="16:9", fps_num=25)
+    project.assets.update({video.id: video, sound.id: sound})
+    main = project.add_track(TrackKind.VIDEO, "Main")
+    shot = Clip(500_000, 1_500_000, [Take(video.id, Recipe("footage"), video.duration)],
+                in_point=300_000)
+    main.clips.append(shot)
+    audio = project.add_track(TrackKind.AUDIO, "Clip sound")
+    audio.gain_db = -6.0
+    audio.clips.append(Clip(500_000, 1_500_000, [Take(sound.id, Recipe("footage"),
+                                                      sound.duration)], in_point=300_000))
+    source = read_audio(asset_path(folder, sound.id))
+    mix, sr = mix_project(project, folder, normalize=False)
+    # the clip's middle: the source from in_point + 0.5 s, 6 dB down
+    a, b = sr * 1, sr * 3 // 2
+    got, want = mix[a:b], source[sr * 8 // 10: sr * 13 // 10]
+    ratio_db = 20 * np.log10(np.sqrt(np.mean(got ** 2)) / np.sqrt(np.mean(want ** 2)))
+    assert abs(ratio_db + 6.0) < 0.3
+    assert np.corrcoef(got[:, 0], want[:, 0])[0, 1] > 0.99   # in step, not just as loud
+    assert np.abs(mix[: sr * 4 // 10]).max() < 1e-4           # silent before the clip
+    # the sound is linked to its clip: moving the clip carries it, deleting takes it along
+    history = History(Document(project, folder))
+    history.push(MoveClips({shot.id: 1_000_000}))
+    assert audio.clips[0].start == 1_000_000 and audio.clips[0].in_point == 300_000
+    history.push(DeleteClips([shot.id]))
+    assert not audio.clips and not main.clips
+    history.undo()
+    assert audio.clips[0].start == main.clips[0].start == 1_000_000

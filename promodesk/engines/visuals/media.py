@@ -40,7 +40,8 @@ def media_kind(path: str | Path) -> str:
 def import_media(folder: str | Path, path: str | Path) -> Asset:
     """Check the file at ``path``, copy it into ``folder``/assets/ and return its Asset entry
     (duration in microseconds; ``meta`` with width/height in pixels, fps, rotation, codec,
-    has_audio and ``source``, the file's original name). Raises MediaError (or the photo and
+    has_audio, ``source``, the file's original name, and for a video with sound ``sound``, the
+    asset id of that sound as a 48 kHz WAV: see :func:`sound_asset`). Raises MediaError (or the photo and
     video loaders' own errors) with a message for the user."""
     path, folder = Path(path), Path(folder)
     kind = media_kind(path)
@@ -54,6 +55,8 @@ def import_media(folder: str | Path, path: str | Path) -> Asset:
         info = probe_video(path)
         meta.update(info.meta())
         duration = info.duration_us
+        if info.has_audio:
+            meta["sound"] = _store_sound(folder, path)
     elif kind == "audio":
         duration, rate, channels = _probe_audio(path)
         meta.update(sample_rate=rate, channels=channels)
@@ -64,6 +67,47 @@ def import_media(folder: str | Path, path: str | Path) -> Asset:
         meta.update(width=photo.size[0], height=photo.size[1], alpha=photo.mode == "RGBA")
     asset_id = add_asset(folder, path)
     return Asset(asset_id, kind, duration, meta, "")
+
+
+def _store_sound(folder: Path, path: Path) -> str:
+    """The sound of the video at ``path`` decoded to a 48 kHz stereo float WAV in ``folder``'s
+    assets/ (what the mix reads); returns its asset id."""
+    import io
+
+    import av
+    import soundfile as sf
+
+    from promodesk.core.timeline import SAMPLE_RATE
+
+    pieces = []
+    resampler = av.AudioResampler(format="flt", layout="stereo", rate=SAMPLE_RATE)
+    try:
+        with av.open(str(path)) as container:
+            for frame in container.decode(container.streams.audio[0]):
+                for out in resampler.resample(frame):
+                    pieces.append(out.to_ndarray().reshape(-1, 2))
+            for out in resampler.resample(None):
+                pieces.append(out.to_ndarray().reshape(-1, 2))
+    except av.FFmpegError as exc:
+        raise MediaError(f"The sound of {path.name} is damaged ({exc}). Export the clip again, "
+                         "or mute its sound in your video app first.") from None
+    audio = np.concatenate(pieces) if pieces else np.zeros((0, 2), np.float32)
+    buf = io.BytesIO()
+    sf.write(buf, audio, SAMPLE_RATE, format="WAV", subtype="FLOAT")
+    return add_asset(folder, buf.getvalue(), "wav")
+
+
+def sound_asset(folder: str | Path, video: Asset) -> Asset | None:
+    """The Asset entry of a video asset's own sound (stored at import), or None when it has
+    none. Its duration is the sound's, in microseconds."""
+    sound = (video.meta or {}).get("sound")
+    if not sound:
+        return None
+    import soundfile as sf
+
+    info = sf.info(str(asset_path(Path(folder), sound)))
+    return Asset(sound, "audio", int(info.frames * 1_000_000 // info.samplerate),
+                 {"source": (video.meta or {}).get("source", ""), "of_video": video.id}, "")
 
 
 def _probe_audio(path: Path) -> tuple[int, int, int]:
@@ -114,15 +158,19 @@ def thumbnail(folder: str | Path, asset: Asset, height: int = 72) -> np.ndarray 
 
 def import_job(inputs, progress, cancel) -> list:
     """Job: import each file into the project folder. inputs: (folder, [paths]). Returns
-    [(Asset or None, error message or "")] in the same order: one bad file does not stop the
-    others."""
+    [(Asset or None, error message or "")] in the same order (a video's own sound right after
+    it, as an audio asset): one bad file does not stop the others."""
     folder, paths = inputs
     out = []
     for i, path in enumerate(paths):
         cancel.check()
         progress(i / max(1, len(paths)), f"Importing {Path(path).name}")
         try:
-            out.append((import_media(folder, path), ""))
+            asset = import_media(folder, path)
+            out.append((asset, ""))
+            sound = sound_asset(folder, asset) if asset.kind == "video" else None
+            if sound is not None:
+                out.append((sound, ""))
         except (GenerationError, OSError) as err:
             out.append((None, str(err)))
     return out
