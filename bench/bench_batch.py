@@ -86,7 +86,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from promodesk.core.catalogue import read_catalogue
-    from promodesk.render.batch import BatchSettings, pool_runner
+    from promodesk.render.batch import pool_runner
+    from promodesk.render.product import BatchSettings
 
     settings = BatchSettings(scale=args.scale, seconds=args.seconds)
     rows = []

@@ -18,7 +18,8 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
-from promodesk.render.batch import MANIFEST, STRIP, load_manifest, set_approved
+from promodesk.render.batch import MANIFEST, load_manifest, set_approved
+from promodesk.render.product import STRIP
 
 CARD_WIDTH = 300
 COLUMNS = 3

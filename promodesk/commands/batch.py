@@ -34,7 +34,7 @@ def default_workers(encoder_threads: int) -> int:
 
 def _settings(args: argparse.Namespace):
     from promodesk.core.timeline import ASPECTS
-    from promodesk.render.batch import BatchSettings
+    from promodesk.render.product import BatchSettings
     from promodesk.render.export import CAPTION_MODES
 
     aspects = None

@@ -1,19 +1,11 @@
-"""A catalogue's products, made one job each, resumable through a manifest.
-
-One product is one job: :func:`run_product` takes a :class:`ProductJob` (the brief, the photos
-as bytes, the settings) and returns a :class:`ProductResult` (every output file as bytes, and
-what the report needs). Jobs touch no shared folder, so the same function runs in this process,
-in local worker processes, or as a Ray task on another machine (``render/farm.py``).
+"""A catalogue's products made one job each (``render/product.py``), resumable through a manifest.
 
 :func:`run_batch` decides which products need making (the manifest in the output folder keys each
-product by a hash of its inputs and settings), hands the jobs to a runner, and writes each result
-as it arrives: into a hidden staging folder that is then renamed into place, so an interrupted
-run leaves finished products whole and no partial file. One product failing never stops the
-others; its message goes into the manifest and the report.
-
-Outputs are deterministic: the encoder is libx264 with a fixed thread count (x264's output
-depends on its thread count, and hardware encoders differ by GPU), so the same catalogue and
-settings give byte-identical MP4s serially, in worker processes and on any Ray node.
+product by a hash of its inputs and settings), hands the jobs to a runner (this process, local
+worker processes, or Ray in ``render/farm.py``), and writes each result as it arrives: into a
+hidden staging folder that is then renamed into place, so an interrupted run leaves finished
+products whole and no partial file. One product failing never stops the others; its message goes
+into the manifest and the report.
 """
 
 from __future__ import annotations
@@ -25,8 +17,7 @@ import shutil
 import signal
 import tempfile
 import time
-import traceback
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -34,319 +25,18 @@ from promodesk.core.catalogue import Product
 from promodesk.core.projectfile import (
     atomic_write_bytes, project_json_path, sweep_stale_temps, temp_prefix,
 )
-from promodesk.engines.base import CancelToken, Cancelled, Progress, no_progress, stage
+from promodesk.engines.base import CancelToken, Progress, no_progress, stage
+from promodesk.render.product import (
+    BatchSettings, ProductJob, ProductResult, make_job, run_product,
+)
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
-STRIP = "strip.jpg"
-ENCODER = "libx264"
+MANIFEST_SAVE_S = 1.0
 
-
-@dataclass(frozen=True)
-class BatchSettings:
-    """Settings every product of a run shares. ``aspects``/``seconds`` override the catalogue's
-    when set; ``scale`` shrinks the frame (drafts); ``encoder_threads`` is fixed so that every
-    machine encodes the same bytes."""
-
-    seed: int = 0
-    variants: int = 1
-    captions: str = "burn"
-    scale: float = 1.0
-    voice: str | None = None
-    aspects: tuple[str, ...] | None = None
-    seconds: float | None = None
-    encoder_threads: int = 2
-
-    def to_dict(self) -> dict:
-        """The settings as a JSON-ready dict (what the manifest and the input hash hold)."""
-        d = asdict(self)
-        d["aspects"] = list(self.aspects) if self.aspects else None
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> BatchSettings:
-        d = dict(d)
-        d["aspects"] = tuple(d["aspects"]) if d.get("aspects") else None
-        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
-
-
-@dataclass
-class ProductJob:
-    """Everything one product's render needs: ``brief`` is the brief as a dict whose images
-    name keys of ``photos`` (file bytes, or a local path until :meth:`with_bytes` reads it, so
-    a long queue of jobs does not hold every photo in memory);
-    ``project_files`` (relative path -> bytes) holds an edited project to export again instead
-    of making a new one. ``render_threads`` only sets speed, never the output."""
-
-    key: str
-    input_hash: str
-    brief: dict
-    photos: dict[str, bytes]
-    old_price: str
-    aspects: list[str]
-    settings: dict
-    project_files: dict[str, bytes] | None = None
-    render_threads: int | None = None
-
-    def with_bytes(self) -> ProductJob:
-        """This job with every photo read into memory: what is sent to another machine."""
-        photos = {k: v if isinstance(v, bytes) else Path(v).read_bytes()
-                  for k, v in self.photos.items()}
-        return replace(self, photos=photos)
-
-
-@dataclass
-class ProductResult:
-    """What a job gives back: ``status`` "done", "failed" or "cancelled"; ``error`` the message
-    for a failure; ``files`` (path relative to the product's folder -> bytes); ``info`` the
-    report's facts (duration_s, loudness_lufs, captions, engines, licences, warnings, ...);
-    ``seconds`` the wall time the job took."""
-
-    key: str
-    input_hash: str
-    status: str
-    error: str = ""
-    files: dict[str, bytes] = field(default_factory=dict)
-    info: dict = field(default_factory=dict)
-    seconds: float = 0.0
-
-
-# --- inputs and their hash ---------------------------------------------------------------------
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def product_aspects(product: Product, settings: BatchSettings) -> list[str]:
-    """The aspects ``product`` is exported in: the run's override, else the catalogue's."""
-    return list(settings.aspects) if settings.aspects else list(product.aspects)
-
-
-def _file_sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def make_job(product: Product, settings: BatchSettings, project_files: dict | None = None,
-             render_threads: int | None = None) -> ProductJob:
-    """The job for ``product`` (photos as paths; see :meth:`ProductJob.with_bytes`). Its
-    ``input_hash`` covers the brief, the photos' bytes (not their paths), the aspects, the old
-    price and the settings. Raises OSError when a photo cannot be read."""
-    brief = product.brief.to_dict()
-    if settings.seconds is not None:
-        brief["seconds"] = settings.seconds
-    photos, names, hashes = {}, [], []
-    for n, path in enumerate(product.brief.images):
-        name = f"{n:02d}-{Path(path).name}"
-        photos[name] = str(path)
-        names.append(name)
-        hashes.append(_file_sha(Path(path)))
-    brief["images"] = names
-    brief.pop("aspect", None)
-    aspects = product_aspects(product, settings)
-    hashed = {"brief": {**brief, "images": hashes},
-              "old_price": product.old_price, "aspects": aspects,
-              "settings": settings.to_dict()}
-    digest = _sha(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode())
-    return ProductJob(product.key, digest, brief, photos, product.old_price, aspects,
-                      settings.to_dict(), project_files, render_threads)
-
-
-def video_names(key: str, aspects: list[str], variants: int) -> dict[tuple[int, str], str]:
-    """File names of the exports by (variant, aspect), by the house rule (render/outputs.py):
-    KEY.mp4 for one aspect, KEY-9x16.mp4 for several, KEY-v2-9x16.mp4 with variants."""
-    from promodesk.render.outputs import output_paths
-
-    return {k: p.name for k, p in output_paths(Path(f"{key}.mp4"), aspects, variants).items()}
-
-
-def project_name(key: str, variant: int, variants: int) -> str:
-    """Folder name of a variant's project inside the product's folder."""
-    return f"{key}-v{variant + 1}.promodesk" if variants > 1 else f"{key}.promodesk"
-
-
-# --- one product -------------------------------------------------------------------------------
-
-def _set_old_price(project, old_price: str) -> None:
-    """Put the catalogue's old price on the offer shots (the copy rarely states it)."""
-    for track in project.tracks:
-        for clip in track.clips:
-            for take in clip.takes:
-                p = take.recipe.params if take.recipe else None
-                if p is not None and take.recipe.engine == "shots" and p.get("kind") == "offer" \
-                        and not p.get("old_price"):
-                    p["old_price"] = old_price
-
-
-def _loudness(mp4: Path) -> float | None:
-    """Integrated loudness (LUFS) of the audio in ``mp4``, decoded by ffmpeg; None if silent."""
-    import subprocess
-
-    import numpy as np
-    import pyloudnorm
-
-    from promodesk.render.export import ffmpeg_exe
-
-    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp4), "-map", "0:a:0", "-f",
-                          "f32le", "-ac", "2", "-ar", "48000", "-"], capture_output=True).stdout
-    audio = np.frombuffer(raw, np.float32).reshape(-1, 2)
-    if len(audio) < 48000 * 0.5 or not np.any(audio):
-        return None
-    value = pyloudnorm.Meter(48000).integrated_loudness(audio)
-    return round(float(value), 2) if np.isfinite(value) else None
-
-
-def _strip(project, folder: Path, path: Path, count: int = 4, height: int = 160) -> None:
-    """A strip of ``count`` frames (the middle of each quarter) of ``project``, ``height`` px
-    high, as a JPEG at ``path``: the product's thumbnail in the report and the review grid."""
-    import numpy as np
-    from PIL import Image
-
-    from promodesk.render.frame import FrameRenderer
-
-    # render at 640 px on the long side (shot layouts are not made for thumbnails), then shrink
-    w, h = project.width, project.height
-    k = min(1.0, 640 / max(w, h))
-    size = (max(2, round(w * k / 2) * 2), max(2, round(h * k / 2) * 2))
-    renderer = FrameRenderer(project, folder, size)
-    frames = []
-    for i in range(count):
-        img = Image.fromarray(renderer.frame(project.duration * (2 * i + 1) // (2 * count)))
-        frames.append(img.resize((max(1, round(img.width * height / img.height)), height),
-                                 Image.LANCZOS))
-    strip = Image.fromarray(np.hstack([np.asarray(f) for f in frames]))
-    strip.save(path, "JPEG", quality=82)
-
-
-def _facts(project, folder: Path) -> dict:
-    """Report facts of a made project: duration, caption lines, engines and licences."""
-    from promodesk.core.timeline import TrackKind, seconds_from_us
-
-    engines = sorted({t.recipe.engine for tr in project.tracks for c in tr.clips for t in c.takes
-                      if t.recipe and t.recipe.engine})
-    licences = sorted({a.licence for a in project.assets.values() if a.licence})
-    captions = [c.cue.text for tr in project.tracks_of(TrackKind.CAPTIONS) for c in tr.clips
-                if c.cue is not None]
-    return {"duration_s": round(seconds_from_us(project.duration), 3), "captions": captions,
-            "engines": engines, "licences": licences}
-
-
-def _export_all(project, folder: Path, out: Path, job: ProductJob, variant: int,
-                settings: BatchSettings, progress: Progress, cancel: CancelToken,
-                info: dict) -> None:
-    from promodesk.core.timeline import ASPECTS
-    from promodesk.render.export import export_video
-
-    names = video_names(job.key, job.aspects, settings.variants)
-    for i, aspect in enumerate(job.aspects):
-        w, h = (max(2, round(x * settings.scale / 2) * 2) for x in ASPECTS[aspect])
-        target = out / names[(variant, aspect)]
-        result = export_video(project, folder, target, (w, h), captions=settings.captions,
-                              progress=stage(progress, i / len(job.aspects),
-                                             (i + 1) / len(job.aspects), f"export {aspect}"),
-                              cancel=cancel, encoder=ENCODER, workers=job.render_threads,
-                              encoder_threads=settings.encoder_threads)
-        info["encoder"] = result.encoder
-        if result.missing_glyphs:
-            info["warnings"].append("no bundled font can draw "
-                                    f"{''.join(result.missing_glyphs)!r}; left out of captions")
-        if "loudness_lufs" not in info:
-            info["loudness_lufs"] = _loudness(target)
-
-
-def _make(job: ProductJob, work: Path, out: Path, progress: Progress, cancel: CancelToken) -> dict:
-    """Make (or, with ``project_files``, re-export) the product into ``out``; returns its facts."""
-    from promodesk.core.brief import brief_from_dict
-    from promodesk.core.projectfile import load_project, save_project
-    from promodesk.engines.assemble import make_project
-
-    settings = BatchSettings.from_dict(job.settings)
-    info: dict = {"warnings": []}
-    if job.project_files is not None:
-        for rel, data in job.project_files.items():
-            (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            (out / rel).write_bytes(data)
-        for v in range(settings.variants):
-            folder = out / project_name(job.key, v, settings.variants)
-            project = load_project(folder)
-            info.update(_facts(project, folder))
-            info["reexported"] = True
-            _export_all(project, folder, out, job, v, settings, progress, cancel, info)
-        _strip(load_project(out / project_name(job.key, 0, settings.variants)),
-               out / project_name(job.key, 0, settings.variants), out / STRIP)
-        return info
-    photos = work / "photos"
-    photos.mkdir()
-    for name, data in job.with_bytes().photos.items():
-        (photos / name).write_bytes(data)
-    brief, _ = brief_from_dict({**job.brief, "images": list(job.photos)}, base=photos)
-    n = settings.variants
-    for v in range(n):
-        folder = out / project_name(job.key, v, n)
-        made = make_project(brief, folder, seed=settings.seed, variant=v, aspect=job.aspects[0],
-                            voice=settings.voice,
-                            progress=stage(progress, v / n, (v + 0.4) / n, "plan and music"),
-                            cancel=cancel)
-        if job.old_price:
-            _set_old_price(made.project, job.old_price)
-            save_project(made.project, folder)
-        info["warnings"] += made.notes
-        info.update(_facts(made.project, folder))
-        _export_all(made.project, folder, out, job, v, settings,
-                    stage(progress, (v + 0.4) / n, (v + 1) / n), cancel, info)
-        if v == 0:
-            _strip(made.project, folder, out / STRIP)
-    return info
-
-
-def _user_error_types() -> tuple[type, ...]:
-    from promodesk.core.brief import BriefError
-    from promodesk.core.musicspec import MusicSpecError
-    from promodesk.core.projectfile import ProjectFileError
-    from promodesk.engines.base import EngineUnavailable, GenerationError
-    from promodesk.render.export import ExportError
-
-    return (BriefError, MusicSpecError, ProjectFileError, EngineUnavailable, GenerationError,
-            ExportError, OSError)
-
-
-def run_product(job: ProductJob, progress: Progress = no_progress,
-                cancel: CancelToken | None = None) -> ProductResult:
-    """Make one product in a private temporary folder and return its files as bytes. Never
-    raises for a product that cannot be made: the result says "failed" with the message (with
-    the traceback's last lines for a programming error); "cancelled" when ``cancel`` was set."""
-    cancel = cancel or CancelToken()
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="promodesk-batch-") as tmp:
-        work = Path(tmp)
-        out = work / "out"
-        out.mkdir()
-        try:
-            info = _make(job, work, out, progress, cancel)
-        except Cancelled:
-            return ProductResult(job.key, job.input_hash, "cancelled",
-                                 seconds=time.monotonic() - started)
-        except Exception as err:  # noqa: BLE001 - one product never stops the others
-            if isinstance(err, _user_error_types()):
-                message = str(err)
-            else:
-                tail = traceback.format_exc().strip().splitlines()[-3:]
-                message = f"internal error ({type(err).__name__}: {err}); " + " / ".join(tail)
-            # the job's scratch folder means nothing to the user: name the photo as given
-            message = message.replace(str(work / "photos") + os.sep, "")
-            return ProductResult(job.key, job.input_hash, "failed", message,
-                                 seconds=time.monotonic() - started)
-        files = {p.relative_to(out).as_posix(): p.read_bytes()
-                 for p in sorted(out.rglob("*")) if p.is_file()}
-    info["bytes_in"] = sum(len(v) if isinstance(v, bytes) else os.path.getsize(v)
-                           for v in job.photos.values()) + sum(
-        map(len, (job.project_files or {}).values()))
-    info["bytes_out"] = sum(map(len, files.values()))
-    return ProductResult(job.key, job.input_hash, "done", "", files, info,
-                         time.monotonic() - started)
 
 
 # --- the manifest ------------------------------------------------------------------------------
@@ -599,36 +289,48 @@ def run_batch(out_dir: Path, products: list[Product], settings: BatchSettings,
     total = len(jobs)
     progress(0.0, f"{total} product(s) to make, {summary.skipped} unchanged")
     runner = runner or (lambda jobs, stop: serial_runner(jobs, stop, progress))
-    for n, result in enumerate(runner(jobs, stop) if jobs else (), start=1):
-        entry = entries[result.key]
-        # Ctrl-C in a terminal reaches ffmpeg too, which then fails the export: not a failure
-        if result.status == "cancelled" or (result.status == "failed" and stop.cancelled):
-            summary.cancelled += 1
-            continue
-        if result.status == "done":
-            files = write_product(out_dir, result)
-            reexport = result.info.get("reexported", False)
-            entries[result.key] = {**entry, "input_hash": result.input_hash, "status": "done",
-                                   "error": "", "files": files, "info": result.info,
-                                   "seconds": round(result.seconds, 2),
-                                   "project_hash": project_hashes(out_dir / result.key),
-                                   "approved": bool(entry.get("approved")) and reexport,
-                                   "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
-            summary.done += 1
-            summary.reexported += reexport
-        else:
-            entries[result.key] = {**entry, "input_hash": result.input_hash, "status": "failed",
-                                   "error": result.error, "seconds": round(result.seconds, 2),
-                                   "approved": False}
-            summary.failed += 1
+    saved = time.monotonic()
+    try:
+        for n, result in enumerate(runner(jobs, stop) if jobs else (), start=1):
+            # Ctrl-C in a terminal reaches ffmpeg too, which then fails the export: not a failure
+            if result.status == "cancelled" or (result.status == "failed" and stop.cancelled):
+                continue
+            _record(out_dir, entries, result, summary)
+            # the manifest is rewritten whole: at most once a second, so a catalogue of
+            # thousands does not spend its time rewriting it (a result it missed is remade)
+            if time.monotonic() - saved > MANIFEST_SAVE_S:
+                save_manifest(out_dir, manifest)
+                saved = time.monotonic()
+            if on_result:
+                on_result(result)
+            progress(n / total, f"{n}/{total} {result.key}: {result.status}")
+    finally:
         save_manifest(out_dir, manifest)
-        if on_result:
-            on_result(result)
-        progress(n / total, f"{n}/{total} {result.key}: {result.status}")
     summary.stopped = stop.cancelled
     summary.cancelled += sum(1 for j in jobs if entries[j.key].get("status") == "pending")
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _record(out_dir: Path, entries: dict, result: ProductResult, summary: BatchSummary) -> None:
+    """Write a finished job's files (when done) and its manifest entry; count it."""
+    entry = entries[result.key]
+    if result.status == "done":
+        files = write_product(out_dir, result)
+        reexport = bool(result.info.get("reexported", False))
+        entries[result.key] = {**entry, "input_hash": result.input_hash, "status": "done",
+                               "error": "", "files": files, "info": result.info,
+                               "seconds": round(result.seconds, 2),
+                               "project_hash": project_hashes(out_dir / result.key),
+                               "approved": False,  # a new video needs a new approval
+                               "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
+        summary.done += 1
+        summary.reexported += reexport
+    else:
+        entries[result.key] = {**entry, "input_hash": result.input_hash, "status": "failed",
+                               "error": result.error, "seconds": round(result.seconds, 2),
+                               "approved": False}
+        summary.failed += 1
 
 
 def catch_ctrl_c(stop: StopFlag) -> Callable[[], None]:

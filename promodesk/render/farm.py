@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
-from promodesk.render.batch import ProductJob, ProductResult, Runner, StopFlag, run_product
+from promodesk.render.batch import Runner, StopFlag
+from promodesk.render.product import ProductJob, ProductResult, run_product
 
 INSTALL = ("Ray is not installed. Install the farm extra on this machine and on every machine "
            "of the cluster:  pip install 'promodesk[farm]'  (or: pip install 'ray>=2.40')")

@@ -14,7 +14,8 @@ import io
 from pathlib import Path
 
 from promodesk.core.projectfile import atomic_write_bytes
-from promodesk.render.batch import STRIP, load_manifest
+from promodesk.render.batch import load_manifest
+from promodesk.render.product import STRIP
 
 CSV_COLUMNS = ("key", "title", "status", "approved", "duration_s", "loudness_lufs", "videos",
                "captions", "engines", "licences", "warnings", "error", "seconds", "where")
