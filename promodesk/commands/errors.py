@@ -150,11 +150,20 @@ def describe(err: BaseException) -> tuple[int, str] | None:
                              "disk may be full. Free some space or choose another folder.")
     if isinstance(err, OSError):
         return _os_error(err)
-    if isinstance(err, UnicodeError):
+    if isinstance(err, UnicodeError) and not _utf8_system():
         return EXIT_BAD_INPUT, (f"this system's language setting cannot spell a file name or "
                                 f"text ({str(err)[:120]}). Run PromoDesk with a UTF-8 locale, "
                                 "e.g. LANG=C.UTF-8.")
     return None
+
+
+def _utf8_system() -> bool:
+    """Whether file names and the terminal use UTF-8 (then a Unicode error is a bug, not the
+    locale)."""
+    import locale
+
+    names = (sys.getfilesystemencoding(), locale.getpreferredencoding(False))
+    return all(n.lower().replace("-", "") == "utf8" for n in names)
 
 
 def crash_log_folder() -> Path:
