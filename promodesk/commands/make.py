@@ -138,6 +138,19 @@ def _make_one(brief, folder: Path, new: bool, **job):
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def _check_licences(project, folder: Path, allowed: bool) -> None:
+    """Refuse (CommandError, exit 2) a project holding a take whose licence forbids commercial
+    use, unless ``allowed`` (--allow-non-commercial)."""
+    from promodesk.render.licences import LicenceError, check_commercial
+
+    if allowed:
+        return
+    try:
+        check_commercial(project)
+    except LicenceError as err:
+        raise CommandError(f"{folder}: {err}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     from promodesk.commands.progress import TerminalProgress
     from promodesk.core.timeline import ASPECTS
@@ -162,10 +175,12 @@ def run(args: argparse.Namespace) -> int:
             for note in made.notes:
                 print(f"\nnote: {note}", file=sys.stderr)
             written.append(folder)
+            _check_licences(made.project, folder, args.allow_non_commercial)
             for aspect in aspects:
                 w, h = (round(x * args.scale / 2) * 2 for x in ASPECTS[aspect])
                 result = export_video(made.project, folder, videos[(v, aspect)], (w, h),
                                       captions=args.captions,
+                                      commercial_only=not args.allow_non_commercial,
                                       progress=stage(bar, step / jobs, (step + 1) / jobs,
                                                      f"export {aspect}"),
                                       cancel=cancel)
@@ -203,6 +218,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                    help="render at a fraction of full size, for quick drafts (e.g. 0.5)")
     p.add_argument("--voice", metavar="MODEL", help="add a voice-over read by this model "
                    "(a name from `promodesk models list`, or a model folder)")
+    p.add_argument("--allow-non-commercial", action="store_true",
+                   help="export takes whose licence forbids commercial use")
     p.add_argument("--text", help="the copy, instead of a brief file")
     p.add_argument("--image", action="append", default=[], help="a product photo (repeatable)")
     p.add_argument("--title", help="product name (with --text)")

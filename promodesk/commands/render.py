@@ -59,6 +59,13 @@ def run(args: argparse.Namespace) -> int:
                            "(comma-separated for several)")
     folder = Path(args.project)
     project = load_project(folder)
+    if not args.allow_non_commercial:
+        from promodesk.render.licences import LicenceError, check_commercial
+
+        try:
+            check_commercial(project)
+        except LicenceError as err:
+            raise CommandError(f"{folder}: {err}") from None
     cancel = CancelToken()
     for aspect, path in _check(args, project, folder, aspects):
         bar = TerminalProgress()
@@ -87,4 +94,6 @@ def register(commands: argparse._SubParsersAction) -> None:
                    help="burn captions into the picture, add a soft subtitle track, both, or none")
     p.add_argument("--encoder", default="auto",
                    help="auto (hardware when it works, else libx264) or an ffmpeg encoder name")
+    p.add_argument("--allow-non-commercial", action="store_true",
+                   help="export takes whose licence forbids commercial use (e.g. MusicGen)")
     p.set_defaults(func=run)

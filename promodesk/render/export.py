@@ -30,6 +30,8 @@ from promodesk.core.projectfile import sweep_stale_temps, temp_prefix
 from promodesk.core.timeline import ASPECTS, SAMPLE_RATE, Project, TrackKind, frame_at, frame_start
 from promodesk.engines.base import CancelToken, Progress, no_progress
 from promodesk.render.frame import FrameRenderer
+from promodesk.render.licences import (check_commercial, metadata_args, project_licences,
+                                       write_sidecar)
 from promodesk.render.mix import TARGET_LUFS
 from promodesk.render.subtitles import Cue, cues_from_project, write_srt, write_vtt
 
@@ -52,6 +54,7 @@ class ExportResult:
     frames: int = 0
     seconds: float = 0.0
     missing_glyphs: list[str] = field(default_factory=list)
+    licences: Path | None = None  # OUT.licences.json: every asset's engine and licence
 
 
 def ffmpeg_exe() -> str:
@@ -214,7 +217,8 @@ def export_video(project: Project, folder: Path, out_path: Path,
                  encoder: str = "auto", workers: int | None = None,
                  pipe_format: str = "yuv420p", encoder_threads: int | None = None,
                  span: tuple[int, int] | None = None,
-                 loudness: float | None = TARGET_LUFS) -> ExportResult:
+                 loudness: float | None = TARGET_LUFS,
+                 commercial_only: bool = False) -> ExportResult:
     """Render ``project`` (assets in ``folder``) to ``out_path`` (.mp4) at ``size`` (w, h pixels,
     an aspect name such as "16:9", or None for the project's canvas), 30 fps unless the project
     says otherwise. ``captions``: "burn" (drawn into the picture), "soft" (a mov_text subtitle
@@ -226,8 +230,11 @@ def export_video(project: Project, folder: Path, out_path: Path,
     output depends on it, so batch renders fix it to give the same bytes on every machine).
     ``span``: (in, out) in microseconds to export a range; default from 0 to the last clip
     (:func:`content_end`). ``loudness``: the integrated LUFS the whole mix is normalised to once
-    (track gains keep their difference), or None to keep the mix's level.
-    Returns an :class:`ExportResult`; raises Cancelled (nothing left behind) or ExportError."""
+    (track gains keep their difference), or None to keep the mix's level. Every asset's engine
+    and licence go into the MP4's comment tag and ``OUT.licences.json`` (render.licences);
+    ``commercial_only`` refuses, before any work, a take that may not be used commercially.
+    Returns an :class:`ExportResult`; raises Cancelled (nothing left behind), LicenceError or
+    ExportError."""
     if captions not in CAPTION_MODES:
         raise ValueError(f"captions must be one of {', '.join(CAPTION_MODES)}, not {captions!r}")
     cancel = cancel or CancelToken()
@@ -239,6 +246,9 @@ def export_video(project: Project, folder: Path, out_path: Path,
     if project.duration <= 0:
         raise ExportError("The timeline is empty: add a clip before exporting.")
     check_output(out_path, captions != "none")
+    if commercial_only:
+        check_commercial(project)
+    licences = project_licences(project)
     sweep_stale_temps(out_path.parent)
     started = time.monotonic()
     # a hardware encoder that fails to open or dies mid-way hands over to libx264
@@ -266,20 +276,22 @@ def export_video(project: Project, folder: Path, out_path: Path,
             temps.append(video)
             try:
                 frames = _encode(renderer, project, size, name, wav, srt, cues, video,
-                                 progress, cancel, workers, pipe_format, encoder_threads, span)
+                                 progress, cancel, workers, pipe_format, encoder_threads, span,
+                                 metadata_args(licences))
                 break
             except ExportError:
                 if i == len(candidates) - 1:
                     raise
         os.replace(_readable(video), out_path)
         temps.remove(video)
+        sidecar = write_sidecar(out_path, licences)
         subtitles = []
         if captions != "none" and cues:
             subtitles = [_readable(write_srt(cues, out_path.with_suffix(".srt"))),
                          _readable(write_vtt(cues, out_path.with_suffix(".vtt")))]
         progress(1.0, "done")
         return ExportResult(out_path, subtitles, name, frames, time.monotonic() - started,
-                            renderer.missing_glyphs())
+                            renderer.missing_glyphs(), sidecar)
     except OSError as err:
         raise ExportError(_write_problem(err, out_path)) from None
     finally:
@@ -336,7 +348,8 @@ def _widen_pipe(stream) -> None:
 def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], encoder: str,
             wav: Path, srt: Path | None, cues, video: Path, progress: Progress,
             cancel: CancelToken, workers: int | None, pipe_format: str,
-            encoder_threads: int | None = None, span: tuple[int, int] | None = None) -> int:
+            encoder_threads: int | None = None, span: tuple[int, int] | None = None,
+            metadata: list[str] = ()) -> int:
     """Render every frame of ``span`` (microseconds; default the whole project) on a thread pool
     and pipe them, in order, into one ffmpeg process writing ``video``. Returns the number of
     frames."""
@@ -355,7 +368,7 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
     if srt is not None:
         lang = "chi" if any(has_han(c.text) for c in cues) else "eng"
         cmd += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={lang}"]
-    cmd += ["-t", f"{(span[1] - span[0]) / 1_000_000:.6f}", "-movflags", "+faststart", str(video)]
+    cmd += [*metadata, "-t", f"{(span[1] - span[0]) / 1_000_000:.6f}", "-movflags", "+faststart", str(video)]
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
