@@ -40,7 +40,8 @@ from promodesk.core.timeline import Project
 
 AUTOSAVE_MS = 60_000
 TIMELINE_MIN_H = 300  # the timeline keeps at least this much height, even at 1366x768
-SIDE_DOCK_W = (330, 350)  # brief, inspector widths on a wide screen; narrower below 1500 px
+SIDE_DOCK_W = (330, 350)  # brief, inspector widths on a wide screen
+NARROW_DOCK_W = (292, 270)  # below 1500 px: the brief's fields and buttons still fit uncut
 
 
 def write_autosave(inputs, _progress, _cancel) -> None:
@@ -171,9 +172,8 @@ class MainWindow(QMainWindow):
         self._fitted_for = size
         docks = [d for d in (self.brief_dock, self.inspector_dock) if d.isVisible() and not d.isFloating()]
         if docks:
-            scale = 1.0 if self.width() >= 1500 else 0.78
-            self.resizeDocks(docks, [int(SIDE_DOCK_W[d is self.inspector_dock] * scale) for d in docks],
-                             Qt.Horizontal)
+            widths = SIDE_DOCK_W if self.width() >= 1500 else NARROW_DOCK_W
+            self.resizeDocks(docks, [widths[d is self.inspector_dock] for d in docks], Qt.Horizontal)
         total = sum(self.main_split.sizes())
         if total > 0:
             timeline = max(TIMELINE_MIN_H, int(total * 0.42))

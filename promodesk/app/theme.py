@@ -4,6 +4,9 @@ with (kept here so lanes, panels and overlays agree)."""
 from __future__ import annotations
 
 import functools
+import os
+import tempfile
+from pathlib import Path
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
@@ -73,7 +76,28 @@ QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
 QLabel#error {{ color: {ERROR}; }}
 QLabel#timecode {{ font-family: monospace; font-size: 15px; }}
 QScrollArea {{ border: none; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: border; width: 16px;
+  background: {PANEL_ALT}; border-left: 1px solid {BORDER}; }}
+QAbstractSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 4px; }}
+QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; border-bottom-right-radius: 4px; }}
+QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{ background: {BORDER}; }}
+QAbstractSpinBox::up-arrow {{ image: url(ARROWS/up.svg); width: 8px; height: 5px; }}
+QAbstractSpinBox::down-arrow {{ image: url(ARROWS/down.svg); width: 8px; height: 5px; }}
 """
+
+
+def _arrow_folder() -> str:
+    """A folder holding the spin boxes' arrow images (a style sheet that styles a spin box must
+    draw its arrows itself, and takes them only from files), written once per user."""
+    folder = Path(tempfile.gettempdir()) / f"promodesk-theme-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    folder.mkdir(exist_ok=True)
+    for name, points in (("up", "0,5 4,0 8,5"), ("down", "0,0 8,0 4,5")):
+        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="5" viewBox="0 0 8 5">'
+               f'<polygon points="{points}" fill="{TEXT}"/></svg>')
+        path = folder / f"{name}.svg"
+        if not path.is_file() or path.read_text() != svg:
+            path.write_text(svg)
+    return folder.as_posix()
 
 
 def apply_theme(app: QApplication) -> None:
@@ -87,4 +111,4 @@ def apply_theme(app: QApplication) -> None:
                          (QPalette.ToolTipText, TEXT), (QPalette.PlaceholderText, TEXT_DIM)):
         pal.setColor(role, QColor(colour))
     app.setPalette(pal)
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(STYLE_SHEET.replace("ARROWS", _arrow_folder()))

@@ -93,7 +93,10 @@ def paint_ruler(p: QPainter, xm: XMap, bars: list[int], bar_numbers: list[int],
         p.setPen(QPen(theme.qcolor(theme.TEXT_DIM), 1))
         p.drawLine(QPointF(x, half - 7), QPointF(x, half))
         p.setPen(theme.qcolor(theme.TEXT))
-        p.drawText(QPointF(x + 4, half - 8), format_time(us, precise=step < 1))
+        label = format_time(us, precise=step < 1)
+        w = _font_and_metrics(11)[1].horizontalAdvance(label)
+        # a label that would run off the right edge goes left of its tick instead of being cut
+        p.drawText(QPointF(x + 4 if x + 4 + w <= xm.width else x - 4 - w, half - 8), label)
         for k in range(1, 5):  # minor ticks
             xx = xm.x(us + k * step * 1e6 / 5)
             p.setPen(QPen(theme.qcolor(theme.BORDER), 1))
