@@ -175,8 +175,8 @@ def build_thumbnails(inputs: dict, progress, cancel) -> tuple[str, list[np.ndarr
 
     ``inputs``: key, engine (default shots), params, seed, photo (path or None), duration_us,
     aspect (w, h) of the project canvas."""
-    from promodesk.engines.visuals.photos import load_photo
     from promodesk.engines import registry
+    from promodesk.engines.visuals.media import open_media
 
     key = inputs["key"]
     cached = load_thumbnails(key)
@@ -190,7 +190,7 @@ def build_thumbnails(inputs: dict, progress, cancel) -> tuple[str, list[np.ndarr
         return max(2, int(round(height * w_canvas / h_canvas / 2)) * 2), height
 
     # Shots are laid out for real screens: render at RENDER_HEIGHT, then shrink with Pillow.
-    photo = load_photo(inputs["photo"]) if inputs.get("photo") else None
+    photo = open_media(inputs["photo"]) if inputs.get("photo") else None  # a photo or footage
     cancel.check()
     # drawn by the take's engine (UnknownEngine for one this version lacks: no strip)
     engine = registry.visual_engine(inputs.get("engine", "shots"))
@@ -201,6 +201,8 @@ def build_thumbnails(inputs: dict, progress, cancel) -> tuple[str, list[np.ndarr
     for i in range(THUMB_FRAMES):
         cancel.check()
         t = int(duration * (i + 0.5) / THUMB_FRAMES)
+        if getattr(renderer, "source_time", False):  # footage reads its file by time
+            t += int(inputs.get("in_point_us", 0))
         big = Image.fromarray(np.ascontiguousarray(renderer.frame(t)[:, :, :3], dtype=np.uint8))
         frames.append(np.asarray(big.resize(size(THUMB_HEIGHT), Image.LANCZOS)))
         progress((i + 1) / THUMB_FRAMES, "Thumbnails")

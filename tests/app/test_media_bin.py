@@ -66,6 +66,12 @@ def test_import_place_and_export_a_clip_and_a_logo(qtbot, window, project_folder
     placed = main.clips[-1]
     assert placed.asset == clip.id and placed.recipe.engine == "footage"
     assert placed.start == end and placed.take.source_duration == clip.duration
+    # the timeline draws the clip's own frames as its thumbnail strip
+    qtbot.waitUntil(lambda: bool(window.media.thumbnails(window.project, placed)), timeout=30_000)
+    strip = window.media.thumbnails(window.project, placed)[0].toImage()
+    colours = {strip.pixelColor(x, y).name() for x in range(0, strip.width(), 3)
+               for y in range(0, strip.height(), 3)}
+    assert len(colours) > 20  # testsrc2's colours, not a flat placeholder
     # its sound went on an audio track, in step with it and linked to it, in the same step
     heard = window.project.tracks_of(TrackKind.AUDIO)[0].clips[0]
     assert heard.asset == sound.id and heard.start == placed.start and heard.linked

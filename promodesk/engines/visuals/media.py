@@ -181,3 +181,16 @@ def thumbnail_job(inputs, progress, cancel) -> np.ndarray | None:
     folder, asset, height = inputs
     progress(0.1, "Drawing a thumbnail")
     return thumbnail(folder, asset, height)
+
+
+def open_media(path: str | Path):
+    """What a visual engine draws from the file at ``path``: a
+    :class:`~promodesk.engines.visuals.video.VideoDecoder` for a video, else the photo as a PIL
+    image (:func:`~promodesk.engines.visuals.photos.load_photo`)."""
+    if Path(path).suffix.lower() in VIDEO_EXTS:
+        from promodesk.engines.visuals.video import VideoDecoder
+
+        return VideoDecoder(path)
+    from promodesk.engines.visuals.photos import load_photo
+
+    return load_photo(path)
