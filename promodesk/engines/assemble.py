@@ -96,8 +96,6 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     spoken on a voice track and the music ducks under it. Raises BriefError when the brief cannot
     make a video (empty copy, unreadable photo), MusicSpecError for an unknown style,
     EngineUnavailable when the voice model is missing, Cancelled when cancelled."""
-    from promodesk.engines.music.composer import ComposerEngine
-
     cancel = cancel or CancelToken()
     folder = Path(folder)
     aspect = aspect or brief.aspect
@@ -111,7 +109,9 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     _check_photos(brief)
     cancel.check()
 
-    # 2. Assets: the engines fill the plan.
+    # 2. Assets: the engines fill the plan (the composer loads only now: the plan needs no audio).
+    from promodesk.engines.music.composer import ComposerEngine
+
     project = Project.for_aspect(aspect, title=board.title)
     photo_ids = [add_asset(folder, p) for p in brief.images]
     # the brief travels with the project; its photos are the project's copies, which move with it
