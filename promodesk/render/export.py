@@ -282,9 +282,12 @@ def export_video(project: Project, folder: Path, out_path: Path,
             except ExportError:
                 if i == len(candidates) - 1:
                     raise
+        # the licence list first, so that a video is never in place without it
+        sidecar = write_sidecar(out_path, licences)
+        temps.append(sidecar)
         os.replace(_readable(video), out_path)
         temps.remove(video)
-        sidecar = write_sidecar(out_path, licences)
+        temps.remove(sidecar)
         subtitles = []
         if captions != "none" and cues:
             subtitles = [_readable(write_srt(cues, out_path.with_suffix(".srt"))),

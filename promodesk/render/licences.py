@@ -50,15 +50,16 @@ class AssetLicence:
 
 
 def _engine_terms(name: str) -> tuple[str, bool]:
-    """(licence, commercial use) the engine ``name`` declares; an engine this version does not
-    know is treated as non-commercial, since nothing says otherwise."""
+    """(licence, commercial use) the engine ``name`` declares. An engine this version does not
+    know (a newer project's, a file imported by other software) declares nothing: its take is
+    judged by its asset's licence alone (refused only when that says non-commercial)."""
     from promodesk.engines import registry
     from promodesk.engines.base import EngineUnavailable
 
     try:
         info = registry.info(name)
     except EngineUnavailable:
-        return f"unknown engine '{name}'", False
+        return f"unknown engine '{name}'", True
     return info.output_licence, bool(info.commercial_use)
 
 

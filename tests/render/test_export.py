@@ -36,7 +36,8 @@ def test_mp4_has_the_expected_streams_size_rate_and_duration(tmp_path):
     cues = cues_from_project(project)
     assert parse_srt(out.with_suffix(".srt").read_text("utf-8")) == cues
     assert parse_vtt(out.with_suffix(".vtt").read_text("utf-8")) == cues
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["captions.mp4", "captions.srt", "captions.vtt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["captions.licences.json", "captions.mp4",
+                                                        "captions.srt", "captions.vtt"]
 
 
 def test_soft_only_has_no_burned_captions_and_none_has_no_subtitles(tmp_path):
