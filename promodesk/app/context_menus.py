@@ -15,6 +15,13 @@ from promodesk.core.timeline import TrackKind
 MARKER_REACH_PX = 6  # a right click this close to a marker opens that marker's menu
 
 
+def _title(menu: QMenu, text: str) -> None:
+    """A greyed first line naming what the menu acts on (QMenu.addSection draws nothing under
+    the editor's dark style sheet)."""
+    menu.addAction(text).setEnabled(False)
+    menu.addSeparator()
+
+
 def menu_at(window, view, pos: QPointF) -> QMenu | None:
     """The menu for a right click at ``pos`` (timeline pixels): ruler, clip or track; None
     outside all of them."""
@@ -37,7 +44,7 @@ def clip_menu(window, view, track, clip) -> QMenu:
     menu = QMenu(view)
     count = len(view.selection)
     what = f"{count} clips" if count > 1 else (clip.name or track.kind.value)
-    menu.addSection(what)
+    _title(menu, what)
     menu.addAction("Copy\tCtrl+C", a.copy)
     menu.addAction("Paste at Playhead\tCtrl+V", lambda: a.paste())
     menu.addAction("Duplicate\tCtrl+D", a.duplicate)
@@ -61,7 +68,7 @@ def track_menu(window, view, track, us: int) -> QMenu:
     """Paste here, select everything on the track, mute."""
     a = window.arranging
     menu = QMenu(view)
-    menu.addSection(track.name or track.kind.value)
+    _title(menu, track.name or track.kind.value)
     paste = menu.addAction("Paste Here", lambda: a.paste(us))
     paste.setEnabled(bool(a.clipboard))
     menu.addAction("Select All on Track", lambda: view.select_many([c.id for c in track.clips]))
@@ -78,7 +85,7 @@ def ruler_menu(window, view, us: int, x: float) -> QMenu:
     near = [m for m in window.project.markers if abs(view.x_of(m.time) - x) <= MARKER_REACH_PX]
     if near:
         m = near[0]
-        menu.addSection(m.name or "Marker")
+        _title(menu, f"{m.name or 'Marker'}  ·  {m.time / 1e6:.2f} s")
         menu.addAction("Rename...", lambda: a.rename_marker(m.time))
         colours = menu.addMenu("Colour")
         for name, colour in MARKER_COLOURS.items():
@@ -86,7 +93,7 @@ def ruler_menu(window, view, us: int, x: float) -> QMenu:
         colours.addAction("Other...", lambda: a.recolour_marker(m.time))
         menu.addAction("Remove Marker", lambda: a.remove_marker(m.time))
     else:
-        menu.addSection(f"{us / 1e6:.2f} s")
+        _title(menu, f"Ruler at {us / 1e6:.2f} s")
         menu.addAction("Add Marker Here...", lambda: a.add_marker(us, ask=True))
         menu.addAction("Move Playhead Here", lambda: view.set_playhead(us))
     if window.project.markers:

@@ -408,7 +408,8 @@ class TimelineView(pg.GraphicsView):
             if lane.track.mute:
                 p.fillRect(QRectF(0, lane.y, xm.width, lane.h), theme.qcolor("#000000", 110))
         paint.paint_ruler(p, xm, bars, numbers, span)
-        paint.paint_markers(p, xm, [(m.time, m.name) for m in self.project.markers], bottom)
+        paint.paint_markers(p, xm, [(m.time, m.name, m.colour) for m in self.project.markers],
+                            bottom)
         paint.paint_in_out(p, xm, self.in_out, bottom)
         if self.marquee is not None:
             p.fillRect(self.marquee.normalized(), theme.qcolor(theme.ACCENT, 40))

@@ -125,14 +125,15 @@ def paint_markers(p: QPainter, xm: XMap, markers: list[tuple[int, str]], bottom:
     """Markers: a flag with the name in the seconds row and a thin line through the lanes."""
     font, fm = _font_and_metrics(10, bold=True)
     p.setFont(font)
-    for time, name in markers:
+    for time, name, *colour in markers:  # (time, name) or (time, name, "#rrggbb" or "")
         if not xm.us0 <= time <= xm.us1:
             continue
         x = xm.x(time)
-        p.setPen(QPen(theme.qcolor(theme.SNAP, 120), 1))
+        flag = colour[0] if colour and colour[0] else theme.SNAP
+        p.setPen(QPen(theme.qcolor(flag, 120), 1))
         p.drawLine(QPointF(x, RULER_H / 2), QPointF(x, bottom))
         w = fm.horizontalAdvance(name) + 8 if name else 8
-        p.fillRect(QRectF(x, RULER_H / 2 - 12, w, 12), theme.qcolor(theme.SNAP))
+        p.fillRect(QRectF(x, RULER_H / 2 - 12, w, 12), theme.qcolor(flag))
         if name:
             p.setPen(theme.qcolor("#1b1d21"))
             p.drawText(QPointF(x + 4, RULER_H / 2 - 3), name)
