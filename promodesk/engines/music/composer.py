@@ -158,7 +158,10 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
     notes = compose(spec)
     n = spec.n_samples
     mixes = {**G.MIX, **G.MIX_STYLE.get(spec.style, {})}
-    pump = sidechain(notes["drums"], spec, n) if spec.style == "tech_electronic" else None
+    pump = None
+    if spec.style == "tech_electronic":        # interleaved like the stems: one flat multiply
+        pump = np.empty(2 * n, dtype=np.float32)
+        pump[0::2] = pump[1::2] = sidechain(notes["drums"], spec, n)
     gains = {} if settings is None else dict(settings.stem_gains)
     # The buses are channel-major (2, n) so that the mastering chain reads them without copies;
     # one stem buffer and one channel buffer serve every role.
@@ -172,7 +175,7 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
         synth.render_stem(notes[role], spec.instruments[role], role == "drums",
                           spec.seconds_per_beat, n, SAMPLE_RATE, cancel.check, out=stem)
         if pump is not None and role in ("pad", "keys", "extra", "bass"):
-            stem *= pump[:, None]
+            stem_flat *= pump
         level, pan, send_level = mixes[role]
         if role not in gains:
             gains[role] = stem_gain(stem, level)

@@ -9,9 +9,11 @@ A stem repeats itself: the same pitch, for the same length, at another velocity.
 plays a note's voices independently of the other notes and scales them exactly in proportion to
 the velocity within one velocity layer, so each distinct (pitch, layer, release, cut-off) is
 synthesised once and the stem is the sum of its scaled copies: the same sound as playing every
-note, at a fraction of the cost. The few ways notes do touch each other in TinySoundFont are kept:
-a note-off releases the oldest sounding note of that pitch, and a note of an exclusive class
-(hi-hats) cuts the previous one off with TinySoundFont's quick release.
+note in one stream (tests/engines/music/test_composer.py compares them), at a fraction of the
+cost. The few ways notes do touch each other in TinySoundFont are kept: a note-off releases the
+oldest sounding note of that pitch, and a note of an exclusive class (hi-hats) cuts the previous
+one off with TinySoundFont's quick release. Notes no longer share a voice limit, and a released
+note stops where its tail falls under TAIL_FLOOR.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ SOUNDFONT_LICENCE = "MIT (MuseScore General SoundFont Lite 0.2.1, S. Christian C
 VELOCITY_RANGE = {0: (0.32, 0.58), 1: (0.32, 0.58)}
 TAIL_BLOCK = 32768          # most samples rendered at a time while a released note dies away
 TAIL_PIECE = 256            # a released note's tail is measured in pieces of this many samples
-# A released note is cut where its tail falls 80 dB under its own peak (near -100 dBFS once
-# mastered: under a 16-bit file's noise floor) instead of running on to TinySoundFont's end of
+# A released note is cut where its tail falls 80 dB under its own peak (about -90 dBFS once
+# mastered, under a 16-bit file's noise floor) instead of running on to TinySoundFont's end of
 # release: a glockenspiel's tail spends a third of its length down there.
 TAIL_FLOOR = 10.0 ** (-80.0 / 20.0)
 _loaded = None
