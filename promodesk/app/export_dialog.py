@@ -28,6 +28,13 @@ CAPTION_MODES = {"Burned into the picture": "burn", "Soft (subtitle track)": "so
 QUALITY = {"Full (1080p)": 1, "Draft (half size, faster)": 2}
 RANGES = ("Whole video", "In to out")
 SETTINGS = "export"  # QSettings group
+# the user's licence policy (on by default): refuse exports holding a take that may not be sold
+COMMERCIAL_ONLY = "licences/commercial_only"
+
+
+def commercial_only(settings) -> bool:
+    """Whether the user's setting "Commercial use only" is on (the default) in ``settings``."""
+    return str(settings.value(COMMERCIAL_ONLY, "true")).lower() == "true"
 
 
 def export_size(aspect: str, quality_divisor: int) -> tuple[int, int]:
@@ -79,6 +86,14 @@ class ExportDialog(QDialog):
         folder_row.addWidget(browse)
         self.name = QLineEdit(file_stem(window.project.title))
         self.name.setToolTip("Several aspects add -9x16, -1x1, ... to this name.")
+        self.commercial = QCheckBox("Commercial use only (refuse takes whose licence forbids "
+                                    "selling the video)")
+        self.commercial.setChecked(commercial_only(window.settings))
+        self.commercial.toggled.connect(self._licence_policy)
+        self.licence_note = QLabel("")
+        self.licence_note.setObjectName("warning")
+        self.licence_note.setWordWrap(True)
+        self.licence_confirmed = False  # the user saw the warning and pressed Export again
         form = QFormLayout()
         aspects = QWidget()
         aspects.setLayout(aspect_row)
@@ -91,6 +106,8 @@ class ExportDialog(QDialog):
         form.addRow("", loudness_note)
         form.addRow("Folder", folder_row)
         form.addRow("File name", self.name)
+        form.addRow("Licences", self.commercial)
+        form.addRow("", self.licence_note)
         self.bars = QVBoxLayout()
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -118,6 +135,7 @@ class ExportDialog(QDialog):
         self.failures: list[str] = []
         self._fill_range()
         self._restore()
+        self._licence_policy()
 
     # --- settings -------------------------------------------------------------------------------
 
@@ -167,6 +185,37 @@ class ExportDialog(QDialog):
         if folder:
             self.folder.setText(folder)
 
+    def _licence_policy(self, *_args) -> None:
+        """Remember the setting and name the takes that may not be sold, if any."""
+        from promodesk.render.licences import non_commercial
+
+        self.w.settings.setValue(COMMERCIAL_ONLY, "true" if self.commercial.isChecked() else "false")
+        self.licence_confirmed = False
+        bad = non_commercial(self.w.project)
+        self.licence_note.setText(
+            "Not for sale: " + "; ".join(f"'{e.clip}' ({e.engine}: {e.licence})" for e in bad)
+            if bad else "")
+        self.licence_note.setVisible(bool(bad))
+
+    def _licences_allow(self) -> bool:
+        """Whether the project's takes may be exported under the licence policy: with
+        "Commercial use only" a non-commercial take refuses the export (the status says which
+        and how to allow it); without it, the first press warns and the second exports."""
+        from promodesk.render.licences import LicenceError, non_commercial
+
+        bad = non_commercial(self.w.project)
+        if not bad:
+            return True
+        if self.commercial.isChecked():
+            self.status.setText(str(LicenceError(bad)))
+            return False
+        if not self.licence_confirmed:
+            self.licence_confirmed = True
+            self.status.setText("Warning: this video holds takes whose licence forbids selling "
+                                "it (named above). Press Export again to export it anyway.")
+            return False
+        return True
+
     # --- the queue ------------------------------------------------------------------------------
 
     def start(self) -> list[Job]:
@@ -184,6 +233,8 @@ class ExportDialog(QDialog):
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             self.status.setText(f"Cannot use {out_dir}: {err.strerror or err}. Choose another folder.")
+            return []
+        if not self._licences_allow():
             return []
         self._remember()
         divisor = QUALITY[self.quality.currentText()]
