@@ -11,8 +11,6 @@ from PIL import Image
 
 from promodesk.render.export import ffmpeg_exe
 
-# how a careful player turns YUV into RGB; the decoder under test does the same
-CAREFUL = "scale=flags=bicubic+accurate_rnd+full_chroma_int"
 
 
 def make_clip(path: Path, size=(320, 240), rate=25, seconds=2.0, pix_fmt="yuv420p",
@@ -47,7 +45,7 @@ def ffmpeg_frames(path: Path, size: tuple[int, int]) -> np.ndarray:
     """Every frame ffmpeg decodes from ``path`` (rotation applied, one per stored frame) as
     uint8 (n, h, w, 3) RGB; ``size`` is the upright (w, h)."""
     w, h = size
-    raw = subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(path), "-vf", CAREFUL,
+    raw = subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(path),
                           "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24",
                           "pipe:"], capture_output=True, check=True).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3)

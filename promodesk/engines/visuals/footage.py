@@ -32,17 +32,23 @@ def fit_frame(rgb: np.ndarray, size: tuple[int, int], fit: str = "cover") -> np.
     around the centre, "contain" letterboxes on black. Returns a new uint8 array."""
     w, h = size
     sh, sw = rgb.shape[:2]
-    scale = (max if fit == "cover" else min)(w / sw, h / sh)
+    if fit == "cover":
+        # crop the source to the frame's shape first, so only what shows is resampled
+        scale = max(w / sw, h / sh)
+        cw, ch = min(sw, max(1, round(w / scale))), min(sh, max(1, round(h / scale)))
+        x, y = (sw - cw) // 2, (sh - ch) // 2
+        crop = rgb[y:y + ch, x:x + cw]
+        if (cw, ch) == (w, h):
+            return crop.copy()
+        interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        return cv2.resize(np.ascontiguousarray(crop), (w, h), interpolation=interp)
+    scale = min(w / sw, h / sh)
     nw, nh = max(1, round(sw * scale)), max(1, round(sh * scale))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
     scaled = rgb if (nw, nh) == (sw, sh) else cv2.resize(rgb, (nw, nh), interpolation=interp)
     out = np.zeros((h, w, 3), np.uint8)
-    # place the scaled picture centred; either it is cropped (cover) or padded (contain)
     x, y = (w - nw) // 2, (h - nh) // 2
-    sx0, sy0 = max(0, -x), max(0, -y)
-    dx0, dy0 = max(0, x), max(0, y)
-    cw, ch = min(nw - sx0, w - dx0), min(nh - sy0, h - dy0)
-    out[dy0:dy0 + ch, dx0:dx0 + cw] = scaled[sy0:sy0 + ch, sx0:sx0 + cw]
+    out[y:y + nh, x:x + nw] = scaled
     return out
 
 
