@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -43,6 +44,17 @@ class KillReport:
     stages: dict[str, int] = field(default_factory=dict)
     damaged: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, stage: str, killed: bool, problem: str, left: list[Path]) -> None:
+        """Record one run (from any thread)."""
+        with self.lock:
+            self.kills += killed
+            self.finished_first += not killed
+            self.stages[stage] = self.stages.get(stage, 0) + 1
+            if problem:
+                self.damaged.append(problem)
+            self.left += [str(p) for p in left]
 
 
 def _wait_group(pgid: int, timeout: float = 30.0) -> None:
@@ -87,11 +99,7 @@ def save_kills(tmp: Path, n: int, seed: int = 1, parallel: int = 4) -> KillRepor
         rng = random.Random(seed * 1000 + i)
         for _ in range(i, n, parallel):
             problem, left = kill_one_save(folders[i], rng)
-            report.kills += 1
-            report.stages["save"] = report.stages.get("save", 0) + 1
-            if problem:
-                report.damaged.append(problem)
-            report.left += [str(p) for p in left]
+            report.add("save", True, problem, left)
 
     with ThreadPoolExecutor(parallel) as pool:
         list(pool.map(lane, range(parallel)))
@@ -161,12 +169,7 @@ def make_kills(tmp: Path, n: int, seed: int = 2, parallel: int = 4) -> KillRepor
         folder = tmp / f"k{i}"
         folder.mkdir()
         stage, problem, left = kill_one_make(folder, brief, *moments[i])
-        report.kills += stage != "finished"
-        report.finished_first += stage == "finished"
-        report.stages[stage] = report.stages.get(stage, 0) + 1
-        if problem:
-            report.damaged.append(problem)
-        report.left += [str(p) for p in left]
+        report.add(stage, stage != "finished", problem, left)
 
     with ThreadPoolExecutor(parallel) as pool:
         list(pool.map(one, range(n)))
