@@ -11,7 +11,11 @@ Chinese caption on every shot) made three ways in one run:
 Budget (issue 4): ours <= 1.5x the floor and >= 8x faster than moviepy.
 
     .venv/bin/python bench/bench_export.py [--seconds 30] [--repeat 2] [--skip-moviepy]
-                                           [--pipe-format yuv420p|rgb24|both]
+                                           [--pipe-format yuv420p|rgb24|both] [--footage]
+
+``--footage`` adds the footage case (issue 12): the same timeline with every other shot a 1080p
+clip and a logo over everything, against its floor (budget <= 1.5x), and the latency of showing
+a random frame of a 4K clip at preview size (budget 50 ms).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 SIZE = (1080, 1920)
 FLOOR_BUDGET, MOVIEPY_BUDGET = 1.5, 8.0
+FOOTAGE_BUDGET, SCRUB_BUDGET_MS = 1.5, 50
 PHOTOS = ROOT / "resources" / "examples" / "products"
 SHOTS = [  # (photo, kind, move, transition into it, caption)
     ("espresso-cup.png", "hero", "push_in", "cut", "每一个清晨，都值得一杯好咖啡。"),
@@ -60,6 +65,61 @@ def build(folder: Path, seconds: float):
                                    cue=CaptionCue(text, "outline")))
     save_project(p, folder)
     return p
+
+
+def build_footage(folder: Path, seconds: float):
+    """The footage case (issue 12): photo shots and three 1080p clips taking turns on the main
+    track, a logo on an overlay track over all of it, a caption on every shot."""
+    from promodesk.core.projectfile import save_project
+    from promodesk.core.timeline import Clip, Recipe, Take, TrackKind
+    from promodesk.engines.visuals.media import import_media
+    from promodesk.render.export import ffmpeg_exe
+    from tests.render.clips import make_logo
+
+    project = build(folder, seconds)
+    video = project.tracks_of(TrackKind.VIDEO)[0]
+    for n, clip in enumerate(video.clips[1::2]):  # every other shot becomes a clip of footage
+        src = folder / f"clip{n}.mp4"
+        subprocess.run([ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i",
+                        f"testsrc2=size=1920x1080:rate=30:duration={clip.duration / 1e6 + 1}",
+                        "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-pix_fmt",
+                        "yuv420p", str(src)], check=True)
+        asset = import_media(folder, src)
+        project.assets[asset.id] = asset
+        clip.takes = [Take(asset.id, Recipe("footage", {}), asset.duration)]
+        clip.in_point = 500_000
+    logo = import_media(folder, make_logo(folder / "logo.png", (400, 240), (230, 20, 20)))
+    project.assets[logo.id] = logo
+    overlay = project.add_track(TrackKind.VIDEO, "Logo")
+    project.tracks.insert(1, project.tracks.pop())
+    overlay.clips.append(Clip(0, project.duration, [Take(logo.id, Recipe(
+        "footage", {"overlay": {"x": 0.86, "y": 0.08, "scale": 0.2}}))]))
+    save_project(project, folder)
+    return project
+
+
+def scrub_latency(folder: Path, size=(3840, 2160), preview=(270, 480), probes: int = 12):
+    """Milliseconds to show a frame at a random time of a 4K clip at preview size (decoder
+    opened once, as the preview keeps it): median and worst."""
+    import random
+
+    from promodesk.engines.visuals.footage import fit_frame
+    from promodesk.engines.visuals.video import VideoDecoder
+    from promodesk.render.export import ffmpeg_exe
+
+    src = folder / "uhd.mp4"
+    subprocess.run([ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i",
+                    f"testsrc2=size={size[0]}x{size[1]}:rate=30:duration=6", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-g", "60", "-pix_fmt", "yuv420p", str(src)],
+                   check=True)
+    decoder = VideoDecoder(src)
+    rng, times = random.Random(1), []
+    for _ in range(probes):
+        t0 = time.perf_counter()
+        fit_frame(decoder.frame(rng.randrange(0, 5_900_000)), preview)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[-1]
 
 
 def ours(project, folder: Path, pipe_format: str) -> tuple[float, str]:
@@ -139,6 +199,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--skip-moviepy", action="store_true")
     parser.add_argument("--repeat", type=int, default=2, help="runs of ours and the floor")
+    parser.add_argument("--footage", action="store_true",
+                        help="also the footage case: three 1080p clips, photos, a logo, "
+                             "captions (budget <= 1.5x the floor), and 4K scrubbing latency")
     parser.add_argument("--pipe-format", choices=("yuv420p", "rgb24", "both"), default="yuv420p",
                         help="frames piped as I420 converted on the render threads (ours), as "
                              "RGB converted by ffmpeg, or both for comparison")
@@ -155,6 +218,15 @@ def main() -> None:
             t_ours, encoder = min(r[0] for r in runs)
             rows.append((fmt, t_ours, encoder, min(r[1] for r in runs)))
         t_movie = None if args.skip_moviepy else naive_moviepy(project, folder)
+    footage = None
+    if args.footage:
+        with tempfile.TemporaryDirectory(prefix="bench-footage-") as tmp:
+            folder = Path(tmp)
+            project = build_footage(folder, args.seconds)
+            runs = [(ours(project, folder, "yuv420p"), floor(project, folder, "yuv420p"))
+                    for _ in range(args.repeat)]
+            footage = (min(r[0] for r in runs)[0], min(r[1] for r in runs),
+                       scrub_latency(folder))
     print(f"export of a {args.seconds:g} s {SIZE[0]}x{SIZE[1]} timeline, 6 shots, captions:")
     for fmt, t_ours, encoder, t_floor in rows:
         print(f"  [{fmt} pipe]")
@@ -170,6 +242,16 @@ def main() -> None:
             speed = t_movie / t_ours
             print(f"  [{fmt}] moviepy / ours = {speed:5.1f}x  (budget >= {MOVIEPY_BUDGET:g}x)  "
                   f"{'OK' if speed >= MOVIEPY_BUDGET else 'UNDER'}")
+
+    if footage is not None:
+        t_ours, t_floor, (median, worst) = footage
+        print(f"footage case ({args.seconds:g} s: 3 1080p clips, 3 photo shots, a logo, "
+              "captions):")
+        print(f"  ours {t_ours:.1f} s, floor {t_floor:.1f} s: {t_ours / t_floor:5.2f}x  "
+              f"(budget <= {FOOTAGE_BUDGET}x)  {'OK' if t_ours <= FOOTAGE_BUDGET * t_floor else 'OVER'}")
+        print(f"  scrubbing a 4K clip at preview size (no proxy): median {median:.0f} ms, "
+              f"worst {worst:.0f} ms  (budget {SCRUB_BUDGET_MS} ms)  "
+              f"{'OK' if worst <= SCRUB_BUDGET_MS else 'OVER'}")
 
 
 if __name__ == "__main__":
