@@ -636,11 +636,17 @@ def _recursion(tmp: Path) -> Run:
 @case("environment", "crash-log-folder-unwritable")
 def _no_log_folder(tmp: Path) -> Run:
     (tmp / "data").write_text("a file where the data folder should be")
+    (tmp / "t").mkdir()
     brief, _ = brief_folder(tmp / "in")
+
+    def in_temp_folder(r) -> None:  # the fallback when the data folder cannot be written
+        assert list((tmp / "t").glob("crash-*.log")), "no crash log in the temp folder"
+
     return Run(["brief", "check", str(brief)], INTERNAL, ["crash", "ZeroDivisionError"],
                protect=[tmp / "in"], popen=_inject("promodesk.core.brief.validate_brief",
                                                    ZeroDivisionError("boom")),
-               env={"XDG_DATA_HOME": str(tmp / "data")})
+               env={"XDG_DATA_HOME": str(tmp / "data"), "TMPDIR": str(tmp / "t")},
+               after=in_temp_folder)
 
 
 def _patched_child(patch: str):
