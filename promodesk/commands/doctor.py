@@ -86,10 +86,13 @@ def _fonts() -> tuple[list[tuple[str, str]], bool]:
 
 
 def _ffmpeg() -> tuple[list[tuple[str, str]], bool]:
-    from promodesk.render.export import ffmpeg_exe, working_hardware_encoders
+    from promodesk.render.export import ExportError, ffmpeg_exe, working_hardware_encoders
 
     try:
         exe = ffmpeg_exe()
+    except ExportError as err:  # its message already says what to do
+        return [("ffmpeg", f"MISSING: {err}")], False
+    try:
         version = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True,
                                  text=True, timeout=20).stdout.split("\n")[0]
         listed = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True,
