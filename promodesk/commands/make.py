@@ -33,6 +33,9 @@ def _brief_from_args(args: argparse.Namespace):
         brief.seconds = args.seconds
     if args.style:
         brief.style = args.style
+    brief.media += [Path(os.path.abspath(p)) for p in args.media]
+    if args.logo:
+        brief.logo = Path(os.path.abspath(args.logo))
     problems += validate_brief(brief)
     if problems:
         raise BriefError(problems, brief.source)
@@ -91,7 +94,7 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     for p in [*videos.values(), *subtitles]:
         if p.is_dir():
             raise CommandError(f"the output {p} is a folder; choose another output name.")
-    inputs = [brief.source, *brief.images]
+    inputs = [brief.source, *brief.images, *brief.media, *([brief.logo] if brief.logo else [])]
     checks.refuse_inputs([*videos.values(), *subtitles], inputs)
     checks.refuse_inputs(folders, inputs)
     checks.refuse_long_names([*videos.values(), *subtitles, *folders])
@@ -226,4 +229,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--price", help="price to show (with --text)")
     p.add_argument("--cta", help="call to action (with --text)")
     p.add_argument("--style", help="music/visual style (default: from the copy)")
+    p.add_argument("--media", action="append", default=[],
+                   help="your own video clip, cut into the video on the bars (repeatable)")
+    p.add_argument("--logo", help="your logo (PNG with transparency), shown over the whole video")
     p.set_defaults(func=run)

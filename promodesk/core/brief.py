@@ -34,7 +34,7 @@ MAX_IMAGES = 50
 MAX_COLOURS = 16
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FIELDS = ("title", "text", "images", "language", "aspect", "seconds", "style", "price", "cta",
-           "brand_colors", "audience")
+           "brand_colors", "audience", "media", "logo")
 
 
 @dataclass
@@ -54,13 +54,18 @@ class Brief:
     brand_colors: list[str] = field(default_factory=list)
     audience: str = ""
     source: Path | None = None
+    # the shop's own material: clips (and photos) cut into the video, a logo over it
+    media: list[Path] = field(default_factory=list)
+    logo: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the brief (paths as strings), e.g. for JSON output or a recipe."""
         return {"title": self.title, "text": self.text, "images": [str(p) for p in self.images],
                 "language": self.language, "aspect": self.aspect, "seconds": self.seconds,
                 "style": self.style, "price": self.price, "cta": self.cta,
-                "brand_colors": list(self.brand_colors), "audience": self.audience}
+                "brand_colors": list(self.brand_colors), "audience": self.audience,
+                **({"media": [str(p) for p in self.media]} if self.media else {}),
+                **({"logo": str(self.logo)} if self.logo else {})}
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,16 @@ def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief,
                   language=text("language", "auto") or "auto", aspect=text("aspect", "9:16"),
                   seconds=seconds, style=text("style", "auto") or "auto", price=text("price"),
                   cta=text("cta"), brand_colors=colours, audience=text("audience"))
+    for item in _as_list(d.get("media"))[:MAX_IMAGES]:
+        if isinstance(item, str) and item.strip() and "\0" not in item:
+            brief.media.append(_absolute(Path(item).expanduser(), base))
+        else:
+            problems.append(BriefProblem("media", f"each clip must be a file path, not {_show(item)}"))
+    logo = d.get("logo")
+    if isinstance(logo, str) and logo.strip() and "\0" not in logo:
+        brief.logo = _absolute(Path(logo).expanduser(), base)
+    elif logo not in (None, ""):
+        problems.append(BriefProblem("logo", f"must be an image file path, not {_show(logo)}"))
     return brief, problems
 
 
@@ -200,6 +215,13 @@ def validate_brief(brief: Brief) -> list[BriefProblem]:
         reason = _check_image(Path(path))
         if reason:
             problems.append(BriefProblem("images", reason))
+    for path in brief.media:
+        if not Path(path).is_file():
+            problems.append(BriefProblem("media", f"not a file: {path}"))
+    if brief.logo is not None:
+        reason = _check_image(Path(brief.logo))
+        if reason:
+            problems.append(BriefProblem("logo", reason))
     if brief.aspect not in ASPECTS:
         problems.append(BriefProblem("aspect", f"'{brief.aspect}' is not a supported aspect; use "
                                                f"one of {', '.join(ASPECTS)}"))

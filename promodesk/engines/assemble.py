@@ -146,6 +146,10 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
         captions.clips.append(Clip(start=cap.start, duration=cap.duration, name=cap.text[:12],
                                    cue=CaptionCue(cap.text, cap.style),
                                    takes=[Take(None, Recipe("captions", {"sentence": cap.sentence}))]))
+    if brief.media or brief.logo:  # the shop's own clips cut in on the bars, its logo on top
+        from promodesk.engines.visuals.brand import add_brief_media
+
+        notes += add_brief_media(project, folder, brief.media, brief.logo, bool(brief.images))
     save_project(project, folder)
     progress(1.0, "project saved")
     return MadeProject(project, folder, board, notes)
