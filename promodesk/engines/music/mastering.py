@@ -97,7 +97,7 @@ def true_peak_dbtp(audio: np.ndarray, sr: int, near_peaks_db: float | None = Non
             peak = max(peak, float(np.max(np.abs(upfirdn(h, np.ascontiguousarray(x), up=4)))))
             continue
         floor = np.float32(sample_peak * 10.0 ** (-near_peaks_db / 20.0))
-        loud = np.flatnonzero((x >= floor) | (x <= -floor))
+        loud = _at_least(x, floor)
         if loud.size == 0:                     # a quiet channel cannot hold the true peak
             continue
         k = np.unique((loud[:, None] + np.arange(-taps, taps + 1)).ravel())
@@ -106,6 +106,18 @@ def true_peak_dbtp(audio: np.ndarray, sr: int, near_peaks_db: float | None = Non
         window = np.where((idx >= 0) & (idx < n), x[np.clip(idx, 0, n - 1)], np.float32(0.0))
         peak = max(peak, float(np.max(np.abs(window @ phases))))
     return 20.0 * np.log10(peak)
+
+
+def _at_least(x: np.ndarray, level: np.float32, block: int = 256) -> np.ndarray:
+    """Indices of the samples of ``x`` (1-D) whose magnitude is >= ``level``, looking inside only
+    the blocks whose extremes reach it."""
+    m = len(x) // block * block
+    blocks = x[:m].reshape(-1, block)
+    reach = np.flatnonzero((blocks.max(axis=1) >= level) | (blocks.min(axis=1) <= -level))
+    candidates = np.concatenate([(reach[:, None] * block + np.arange(block)).ravel(),
+                                 np.arange(m, len(x))])
+    values = x[candidates]
+    return candidates[(values >= level) | (values <= -level)]
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,11 @@ SOUNDFONT_LICENCE = "MIT (MuseScore General SoundFont Lite 0.2.1, S. Christian C
 VELOCITY_RANGE = {0: (0.32, 0.58), 1: (0.32, 0.58)}
 TAIL_BLOCK = 32768          # most samples rendered at a time while a released note dies away
 TAIL_PIECE = 256            # a released note's tail is measured in pieces of this many samples
-# A released note is cut where its tail falls 80 dB under its own peak (about -90 dBFS once
-# mastered, under a 16-bit file's noise floor) instead of running on to TinySoundFont's end of
-# release: a glockenspiel's tail spends a third of its length down there.
-TAIL_FLOOR = 10.0 ** (-80.0 / 20.0)
+# A released note is cut where its tail falls 70 dB under its own peak (about -80 dBFS once
+# mastered, under the reverb's own tail of that note and everything else playing) instead of
+# running on to TinySoundFont's end of release: a glockenspiel's tail spends nearly half its
+# length down there, and the synth a sixth of its time.
+TAIL_FLOOR = 10.0 ** (-70.0 / 20.0)
 _loaded = None
 _lock = threading.Lock()
 
@@ -234,7 +235,7 @@ def render_note(synth, channel: int, play: Play, limit: int, into: np.ndarray) -
             synth.channel_sounds_off(channel)      # what a new exclusive-class note does
     sounded = flat[:2 * at]
     peak = max(float(sounded.max()), -float(sounded.min())) if at else 0.0
-    block = TAIL_BLOCK // 8                          # most tails are short: start small
+    block = TAIL_BLOCK // 32                         # most tails are short: start small
     while at < limit:
         b = min(limit, at + block)
         block = min(2 * block, TAIL_BLOCK)

@@ -239,7 +239,7 @@ def test_stems_sound_like_every_note_played_in_one_stream(program, drums):
     stem = render_stem(notes, program, drums, 0.5, n, SR)
     reference = _stream(notes, program, drums, 0.5, n)
     assert stem.shape == (n, 2) and np.abs(reference).max() > 0.01
-    # What is left differs by TinySoundFont's 64-sample envelope steps and by tails cut 80 dB
+    # What is left differs by TinySoundFont's 64-sample envelope steps and by tails cut 70 dB
     # under their peak: far under hearing.
     assert _error_db(stem, reference) < -50.0
 
