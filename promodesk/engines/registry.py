@@ -53,7 +53,8 @@ for _name, _module, _attr in [
         ("composer", "promodesk.engines.music.takes", "ComposerTakes"),
         ("musicgen", "promodesk.engines.music.takes", "MusicGenTakes"),
         ("acestep", "promodesk.engines.music.takes", "AceStepTakes"),
-        ("voice", "promodesk.engines.voice.takes", "VoiceTakes")]:
+        ("voice", "promodesk.engines.voice.takes", "VoiceTakes"),
+        ("translate", "promodesk.engines.text.translate", "TranslationEngine")]:
     register(_name, _lazy(_module, _attr))
 
 

@@ -32,7 +32,7 @@ class ModelInfo:
     ``commercial_use`` says whether the weights' licence lets users sell what they make."""
 
     name: str
-    task: str  # "music" | "stills" | "voice"
+    task: str  # "music" | "stills" | "voice" | "text"
     title: str
     repo_id: str
     size_bytes: int
@@ -75,6 +75,19 @@ CATALOGUE: dict[str, ModelInfo] = {m.name: m for m in [
     ModelInfo("bark-small", "voice", "Bark small (speaks Chinese and English)", "suno/bark-small",
               int(1.7 * GB), "MIT", True, revision="refs/pr/6",
               note="Safetensors weights live in the repository's pull request 6."),
+    # Translation for language versions (engines/text/translate.py).
+    ModelInfo("opus-mt-zh-en", "text", "OPUS-MT Chinese to English (Marian, CPU)",
+              "Helsinki-NLP/opus-mt-zh-en", int(0.32 * GB), "CC-BY 4.0", True,
+              note="Small and fast on the CPU; credit Helsinki-NLP OPUS-MT. Needs the "
+                   "sentencepiece library."),
+    ModelInfo("opus-mt-en-zh", "text", "OPUS-MT English to Chinese (Marian, CPU)",
+              "Helsinki-NLP/opus-mt-en-zh", int(0.32 * GB), "Apache-2.0 (OPUS-MT: CC-BY 4.0)",
+              True, revision="refs/pr/6",
+              note="Safetensors weights live in the repository's pull request 6; credit "
+                   "Helsinki-NLP OPUS-MT. Needs the sentencepiece library."),
+    ModelInfo("qwen3-4b-instruct", "text", "Qwen3 4B Instruct (any language pair, GPU)",
+              "Qwen/Qwen3-4B-Instruct-2507", int(8.1 * GB), "Apache-2.0", True,
+              note="Translates between any of the offered languages; about 8 GB of VRAM."),
 ]}
 
 

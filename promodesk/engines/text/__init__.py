@@ -1,0 +1,1 @@
+"""Text engines: translation of the copy for language versions (models, lazily loaded)."""

@@ -1,0 +1,80 @@
+"""Facts a model must not touch: prices, numbers and product names, kept verbatim through
+translation (and any rewrite) by replacing them with numbered placeholders before the model runs
+and putting them back after.
+
+A model may drop a placeholder, repeat it, or invent a number of its own. :func:`restore` puts
+each protected fact back exactly once (a dropped one is added at the end of the line) and removes
+any digit the model wrote outside a placeholder, so the line's numbers are always the source's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A price or number: an optional currency sign, digits with , or . groups, an optional % or
+# currency word. Kept as one fact so "¥199.00" never becomes "¥ 199" or "199元".
+_NUMBER = re.compile(r"(?:[¥￥$€£]\s?)?\d+(?:[.,:]\d+)*(?:\s?(?:%|％|元|块|RMB|USD|CNY|EUR))?")
+_PLACEHOLDER = re.compile(r"\[\s*(\d+)\s*\]")
+_DIGITS = re.compile(r"[0-9０-９]+")
+
+
+def placeholder(n: int) -> str:
+    """The placeholder standing for the ``n``-th fact of a line: ``[n]``."""
+    return f"[{n}]"
+
+
+@dataclass
+class Protected:
+    """A line with its facts replaced by placeholders: ``text`` (what the model sees) and
+    ``facts`` (the originals, by placeholder number)."""
+
+    text: str
+    facts: list[str] = field(default_factory=list)
+
+
+def protect(line: str, names: list[str] = ()) -> Protected:
+    """``line`` with every product name of ``names`` (longest first, exact text) and every
+    price or number replaced by ``[0]``, ``[1]``, ...; returns a :class:`Protected`."""
+    facts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), line):
+            if not any(a < m.end() and m.start() < b for a, b in spans):
+                spans.append((m.start(), m.end()))
+    for m in _NUMBER.finditer(line):
+        if not any(a < m.end() and m.start() < b for a, b in spans):
+            spans.append((m.start(), m.end()))
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        out.append(line[pos:a])
+        out.append(placeholder(len(facts)))
+        facts.append(line[a:b])
+        pos = b
+    out.append(line[pos:])
+    return Protected("".join(out), facts)
+
+
+def restore(translated: str, protected: Protected) -> str:
+    """``translated`` (a model's output for ``protected.text``) with each placeholder replaced
+    by its fact, once: repeats and unknown placeholders are dropped, digits outside
+    placeholders removed, and facts the model dropped added at the end (space-separated)."""
+    used: set[int] = set()
+    out, pos = [], 0
+    for m in _PLACEHOLDER.finditer(translated):
+        out.append(_DIGITS.sub("", translated[pos:m.start()]))
+        n = int(m.group(1))
+        if n < len(protected.facts) and n not in used:
+            used.add(n)
+            out.append(protected.facts[n])
+        pos = m.end()
+    out.append(_DIGITS.sub("", translated[pos:]))
+    text = re.sub(r"\s+", " ", "".join(out)).strip()
+    missing = [f for n, f in enumerate(protected.facts) if n not in used]
+    return " ".join([text, *missing]).strip() if missing else text
+
+
+def facts_of(line: str, names: list[str] = ()) -> list[str]:
+    """The facts (product names, prices, numbers) of ``line``, in order: what a faithful
+    translation or rewrite must hold verbatim."""
+    return protect(line, names).facts
