@@ -23,7 +23,7 @@ GB = 1000 ** 3
 
 # Files a model needs besides its weights: configs, tokenizers, voice presets. Weights come only
 # as safetensors, so a download never fetches a pickle.
-_SUPPORT_FILES = ("*.json", "*.txt", "*.model", "*.npy")
+_SUPPORT_FILES = ("*.json", "*.txt", "*.model", "*.npy", "*.spm")  # .spm: Marian's tokenizers
 
 
 @dataclass(frozen=True)
