@@ -148,7 +148,7 @@ def serve_frames(inbox, outbox) -> None:
             _, current, project, folder, size = item
             from promodesk.render.frame import FrameRenderer
 
-            renderer = FrameRenderer(project, folder, size)
+            renderer = FrameRenderer(project, folder, size, proxies=True)  # footage proxies
             continue
         _, rev, index, us = item
         if rev != current or renderer is None:

@@ -37,12 +37,14 @@ from promodesk.render.overlay import blend, opacity_at, overlay_params, place
 
 class FrameRenderer:
     """Frames of ``project`` (assets in ``folder``) at ``size`` (w, h pixels; default the
-    project's canvas), with captions burned in unless ``captions`` is False.
+    project's canvas), with captions burned in unless ``captions`` is False; with ``proxies``
+    (the preview) footage that has a proxy is drawn from it.
     ``frame(t_us)`` returns a new uint8 (h, w, 3) RGB array."""
 
     def __init__(self, project: Project, folder: Path, size: tuple[int, int] | None = None,
-                 captions: bool = True, keep_shots: int = 8):
+                 captions: bool = True, keep_shots: int = 8, proxies: bool = False):
         self.project, self.folder = project, Path(folder)
+        self.proxies = proxies  # the preview draws footage from its proxies; export never does
         self.draw_captions = captions
         self.size = tuple(size) if size else (project.width, project.height)
         self._lock = threading.RLock()
@@ -192,9 +194,12 @@ class FrameRenderer:
             if asset not in self._photos:
                 entry = self.project.assets.get(asset)
                 if entry is not None and entry.kind == "video":
-                    from promodesk.engines.visuals.video import VideoDecoder
+                    from promodesk.engines.visuals.video import VideoDecoder, proxy_path
 
-                    self._photos[asset] = VideoDecoder(asset_path(self.folder, asset))
+                    path = proxy_path(self.folder, asset) if self.proxies else None
+                    if path is None or not path.is_file():
+                        path = asset_path(self.folder, asset)
+                    self._photos[asset] = VideoDecoder(path)
                 else:
                     from promodesk.engines.visuals.photos import load_photo
 

@@ -159,3 +159,32 @@ def test_the_mix_carries_a_clips_own_sound_at_its_tracks_gain(tmp_path):
     assert not audio.clips and not main.clips
     history.undo()
     assert audio.clips[0].start == main.clips[0].start == 1_000_000
+
+
+def test_big_footage_gets_a_proxy_the_preview_uses_and_export_does_not(tmp_path):
+    from promodesk.engines.visuals.video import PROXY_HEIGHT, proxy_path
+
+    path = make_clip(tmp_path / "big.mp4", size=(2560, 1440), rate=10, seconds=1.0, gop=10)
+    folder = tmp_path / "p.promodesk"
+    asset = import_media(folder, path)
+    proxy = proxy_path(folder, asset.id)
+    info = probe_video(proxy)
+    assert (info.width, info.height) == (960, PROXY_HEIGHT)
+    assert asset.duration - 100_000 <= info.duration_us <= asset.duration + 100_000
+    # every proxy frame is a keyframe: a scrub decodes one frame
+    import av
+
+    with av.open(str(proxy)) as c:
+        assert all(p.is_keyframe for p in c.demux(c.streams.video[0]) if p.size)
+    project = Project(width=1920, height=1080, aspect="16:9", fps_num=10)
+    project.assets[asset.id] = asset
+    project.add_track(TrackKind.VIDEO).clips.append(
+        Clip(0, 1_000_000, [Take(asset.id, Recipe("footage"), asset.duration)]))
+    preview = FrameRenderer(project, folder, (480, 270), proxies=True)
+    export = FrameRenderer(project, folder, (480, 270))
+    a, b = preview.frame(500_000), export.frame(500_000)
+    assert psnr(a, b) >= 30  # the same picture
+    assert preview._photos[asset.id].path == proxy
+    assert export._photos[asset.id].path == asset_path(folder, asset.id)
+    small = import_media(folder, make_clip(tmp_path / "small.mp4", seconds=0.5))
+    assert not proxy_path(folder, small.id).exists()  # 1080p and under: no proxy

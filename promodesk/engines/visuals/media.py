@@ -41,7 +41,8 @@ def import_media(folder: str | Path, path: str | Path) -> Asset:
     """Check the file at ``path``, copy it into ``folder``/assets/ and return its Asset entry
     (duration in microseconds; ``meta`` with width/height in pixels, fps, rotation, codec,
     has_audio, ``source``, the file's original name, and for a video with sound ``sound``, the
-    asset id of that sound as a 48 kHz WAV: see :func:`sound_asset`). Raises MediaError (or the photo and
+    asset id of that sound as a 48 kHz WAV: see :func:`sound_asset`). Footage above 1080p also
+    gets its preview proxy (:func:`~promodesk.engines.visuals.video.make_proxy`). Raises MediaError (or the photo and
     video loaders' own errors) with a message for the user."""
     path, folder = Path(path), Path(folder)
     kind = media_kind(path)
@@ -50,13 +51,17 @@ def import_media(folder: str | Path, path: str | Path) -> Asset:
     meta: dict = {"source": path.name}
     duration = None
     if kind == "video":
-        from promodesk.engines.visuals.video import probe_video
+        from promodesk.engines.visuals.video import make_proxy, needs_proxy, probe_video, proxy_path
 
         info = probe_video(path)
         meta.update(info.meta())
         duration = info.duration_us
         if info.has_audio:
             meta["sound"] = _store_sound(folder, path)
+        asset_id = add_asset(folder, path)
+        if needs_proxy(info):  # the preview scrubs a small all-intra copy; export never does
+            make_proxy(asset_path(folder, asset_id), proxy_path(folder, asset_id))
+        return Asset(asset_id, kind, duration, meta, "")
     elif kind == "audio":
         duration, rate, channels = _probe_audio(path)
         meta.update(sample_rate=rate, channels=channels)

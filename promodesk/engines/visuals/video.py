@@ -248,3 +248,56 @@ def _rgb_graph(frame, time_base):
     fmt.link_to(sink)
     graph.configure()
     return graph
+
+
+# --- proxies ---------------------------------------------------------------------------------
+
+PROXY_DIR = "proxies"
+PROXY_HEIGHT = 540         # the preview is at most 480 high (854 wide)
+PROXY_ABOVE = 1920 * 1080  # footage with more pixels than 1080p gets a proxy
+
+
+def proxy_path(folder: str | Path, asset_id: str) -> Path:
+    """Where the preview proxy of video asset ``asset_id`` lives in project ``folder``."""
+    return Path(folder) / PROXY_DIR / f"{Path(asset_id).stem}-{PROXY_HEIGHT}p.mp4"
+
+
+def needs_proxy(info: VideoInfo) -> bool:
+    """Whether footage this size gets a proxy (more pixels than 1080p)."""
+    return info.width * info.height > PROXY_ABOVE
+
+
+def make_proxy(source: str | Path, target: str | Path, cancel=None) -> Path:
+    """Write a small all-intra H.264 copy of ``source`` at PROXY_HEIGHT lines to ``target``
+    (upright: rotation applied) and return ``target``. Every frame is a keyframe, so a scrub
+    decodes exactly one small frame. Written beside the target and renamed, so a cancelled or
+    failed proxy leaves nothing; raises VideoError when ffmpeg fails."""
+    import os
+    import subprocess
+    import time
+
+    from imageio_ffmpeg import get_ffmpeg_exe
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(f".{target.stem}.{os.getpid()}.part.mp4")
+    cmd = [get_ffmpeg_exe(), "-y", "-loglevel", "error", "-i", str(source), "-an",
+           "-vf", f"scale=-2:{PROXY_HEIGHT}", "-c:v", "libx264", "-preset", "ultrafast",
+           "-g", "1", "-crf", "20", "-pix_fmt", "yuv420p", str(part)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        while proc.poll() is None:
+            if cancel is not None and cancel.cancelled:
+                proc.kill()
+                proc.wait()
+                cancel.check()
+            time.sleep(0.05)
+        if proc.returncode != 0:
+            raise VideoError(f"Could not make a preview copy of {Path(source).name} "
+                             f"({proc.stderr.read().decode(errors='replace').strip()[:200]}).")
+        os.replace(part, target)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        part.unlink(missing_ok=True)
+    return target
