@@ -17,6 +17,14 @@ def _centre(view, clip_id) -> QPoint:
     return QPoint(int(r.center().x()), int(r.center().y()))
 
 
+def _click(qtbot, view, pos: QPoint, modifier=Qt.NoModifier) -> None:
+    """A click as a user makes it: the pointer arrives first (pyqtgraph drops a press that
+    comes with no move before it in a fresh window), then press and release."""
+    qtbot.mouseMove(view.viewport(), pos)
+    qtbot.wait(20)
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, modifier, pos)
+
+
 def test_drag_a_shot_onto_another_reorders_and_the_rest_close_up(qtbot, window, project_folder):
     view = _open(window, project_folder)
     video, captions = window.project.tracks[0], window.project.tracks[2]
@@ -44,7 +52,7 @@ def test_ripple_delete_takes_the_shots_caption_and_moves_the_later_ones(qtbot, w
     video, captions = window.project.tracks[0], window.project.tracks[2]
     hero, detail = video.clips[:2]
     cap_detail = captions.clips[1]
-    qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, _centre(view, hero.id))
+    _click(qtbot, view, _centre(view, hero.id), Qt.NoModifier)
     assert view.selected == hero.id
     qtbot.keyClick(view, Qt.Key_Delete, Qt.ShiftModifier)
     assert [c.start for c in video.clips] == [1_000_000, 3_500_000, 6_000_000]
@@ -60,8 +68,8 @@ def test_shift_click_selects_two_and_a_drag_moves_both(qtbot, window, project_fo
     video = window.project.tracks[0]
     feature, cta = video.clips[2:]
     vp = view.viewport()
-    qtbot.mouseClick(vp, Qt.LeftButton, Qt.NoModifier, _centre(view, feature.id))
-    qtbot.mouseClick(vp, Qt.LeftButton, Qt.ControlModifier, _centre(view, cta.id))
+    _click(qtbot, view, _centre(view, feature.id), Qt.NoModifier)
+    _click(qtbot, view, _centre(view, cta.id), Qt.ControlModifier)
     assert set(view.selection) == {feature.id, cta.id}
     grab = _centre(view, feature.id)
     dx = round(view.x_of(5_400_000) - view.x_of(5_000_000))
@@ -93,7 +101,7 @@ def test_split_is_an_invisible_cut(qtbot, window, project_folder):
     cut = 34 * frame_us  # late in the move, after the title's entrance (0.6 s)
     size = (216, 384)
     before = FrameRenderer(window.project.copy(), project_folder, size, captions=False)
-    qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, _centre(view, hero.id))
+    _click(qtbot, view, _centre(view, hero.id), Qt.NoModifier)
     view.set_playhead(cut)
     qtbot.keyClick(view, Qt.Key_S)
     left, right = window.project.tracks[0].clips[:2]
@@ -169,7 +177,7 @@ def test_typed_duration_in_the_inspector_moves_the_later_shots(qtbot, window, pr
     view = _open(window, project_folder)
     video = window.project.tracks[0]
     hero, detail = video.clips[:2]
-    qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, _centre(view, hero.id))
+    _click(qtbot, view, _centre(view, hero.id), Qt.NoModifier)
     box = window.inspector.duration
     assert abs(box.value() - 1.5) < 1e-9
     box.selectAll()
@@ -178,3 +186,24 @@ def test_typed_duration_in_the_inspector_moves_the_later_shots(qtbot, window, pr
     assert hero.duration == 2_000_000 and detail.start == 3_000_000  # the rest followed
     window.undo.undo()
     assert hero.duration == 1_500_000 and detail.start == 2_500_000
+
+
+def test_ctrl_d_duplicates_a_shot_after_itself_and_ctrl_c_v_pastes_at_the_playhead(
+        qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    video = window.project.tracks[0]
+    hero = video.clips[0]
+    _click(qtbot, view, _centre(view, hero.id), Qt.NoModifier)
+    qtbot.keyClick(view, Qt.Key_D, Qt.ControlModifier)
+    assert [(c.name, c.start) for c in video.clips] == [
+        ("hero", 0), ("hero", 1_500_000), ("detail", 4_000_000), ("feature", 6_500_000),
+        ("cta", 9_000_000)]
+    assert view.selected == video.clips[1].id != hero.id  # the copy is selected
+    window.undo.undo()
+    assert len(video.clips) == 4
+    captions = window.project.tracks[2]
+    view.select_clip(captions.clips[1].id)
+    qtbot.keyClick(view, Qt.Key_C, Qt.ControlModifier)
+    view.set_playhead(6_000_000)
+    qtbot.keyClick(view, Qt.Key_V, Qt.ControlModifier)
+    assert [(c.cue.text, c.start) for c in captions.clips][-1] == ("Order now", 6_000_000)
