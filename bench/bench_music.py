@@ -2,7 +2,7 @@
 real-time factor (seconds of music per second of CPU time, the process pinned to one core with
 os.sched_setaffinity) beside the budget of >= 100x, PASS or FAIL, with wall time beside it (on a
 shared machine wall time also counts other processes, so the budget is judged on CPU time). Each
-style is rendered ``--repeat`` times (3) and the best is kept. Beside the speed, what an
+style is rendered ``--repeat`` times (5) and the best is kept. Beside the speed, what an
 independent check measures of the same audio: librosa's tempo (error against the spec, allowing
 double/half), integrated loudness (target -14 LUFS) and true peak (<= -1 dBTP).
 
@@ -10,7 +10,7 @@ The SoundFont is loaded once per process (a couple of seconds of decoding, print
 not counted) and one warm-up piece of the same length runs first, so each row is the cost of one
 piece in a process that has composed before.
 
-    .venv/bin/python bench/bench_music.py [--seconds 30] [--seed 0] [--repeat 3]
+    .venv/bin/python bench/bench_music.py [--seconds 30] [--seed 0] [--repeat 5]
                                           [--png OUT.png [--style S]]
 
 ``--png`` also draws a mel spectrogram over a waveform (with the -1 dBFS line) of one render, to
@@ -82,7 +82,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=3, help="renders per style; best kept")
+    parser.add_argument("--repeat", type=int, default=5, help="renders per style; best kept")
     parser.add_argument("--png", type=Path, default=None, help="also draw this render as PNG")
     parser.add_argument("--style", default="upbeat_pop", help="the style --png draws")
     args = parser.parse_args()

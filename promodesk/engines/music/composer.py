@@ -164,7 +164,7 @@ def render_take(spec: MusicSpec, settings: TakeSettings | None, progress: Progre
         pump[0::2] = pump[1::2] = sidechain(notes["drums"], spec, n)
     gains = {} if settings is None else dict(settings.stem_gains)
     # The buses are channel-major (2, n) so that the mastering chain reads them without copies;
-    # one stem buffer and one channel buffer serve every role.
+    # one stem buffer serves every role.
     mix = np.zeros((2, n), dtype=np.float32)
     send = np.zeros(n, dtype=np.float32)                # the reverb hears a mono send
     stem = np.empty((n, 2), dtype=np.float32)
