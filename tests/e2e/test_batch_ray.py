@@ -20,6 +20,9 @@ import pytest
 from tests.e2e.test_batch import EXAMPLES, FAST, ROOT, ROWS, batch, generated_photo, mp4s, write_csv
 
 RAY = Path(sys.executable).with_name("ray")
+# a private test cluster on 127.0.0.1: no usage reports, and no token (Ray >= 2.5x asks every
+# client for the token of ~/.ray, which a cluster started elsewhere on this machine may own)
+RAY_ENV = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
 TASK_TITLE = "ray::promodesk-product"  # Ray names a worker's process after the task it runs
 
 
@@ -46,7 +49,7 @@ def free_port() -> int:
 
 def alive_nodes(address: str) -> int:
     r = subprocess.run([str(RAY), "status", "--address", address], capture_output=True,
-                       text=True, timeout=60)
+                       text=True, timeout=60, env=RAY_ENV)
     active = r.stdout.split("Active:")[-1].split("Pending:")[0] if "Active:" in r.stdout else ""
     return len(re.findall(r"\bnode_[0-9a-f]+", active))
 
@@ -56,25 +59,27 @@ def cluster():
     """A Ray head and a second worker node, both on 127.0.0.1, 2 CPUs each; each `ray start
     --block` process is ours to stop, and takes its node's processes down with it."""
     pytest.importorskip("ray", reason="the farm extra is not installed: pip install -e '.[farm]'")
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    env = RAY_ENV
     temp = tempfile.mkdtemp(prefix="pdray-", dir="/tmp")  # short: Ray's socket paths must fit
     address = f"127.0.0.1:{free_port()}"
     common = ["--block", "--node-ip-address", "127.0.0.1", "--num-cpus", "2",
               "--disable-usage-stats"]
+    logs = [Path(temp) / "head.log", Path(temp) / "node2.log"]
     nodes = [subprocess.Popen([str(RAY), "start", "--head", "--port", address.split(":")[1],
                                "--include-dashboard", "false", "--temp-dir", temp, *common],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+                              env=env, stdout=open(logs[0], "w"), stderr=subprocess.STDOUT)]
     try:
-        deadline = time.monotonic() + 120
-        while alive_nodes(address) < 1:
-            assert time.monotonic() < deadline and nodes[0].poll() is None, "the head did not start"
-            time.sleep(2)
-        nodes.append(subprocess.Popen([str(RAY), "start", "--address", address, *common],
-                                      env=env, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
-        while alive_nodes(address) < 2:
-            assert time.monotonic() < deadline and nodes[1].poll() is None, "node 2 did not start"
-            time.sleep(2)
+        deadline = time.monotonic() + 300  # a loaded 2-core machine takes its time
+        for n in (1, 2):
+            if n == 2:
+                nodes.append(subprocess.Popen([str(RAY), "start", "--address", address, *common],
+                                              env=env, stdout=open(logs[1], "w"),
+                                              stderr=subprocess.STDOUT))
+            while alive_nodes(address) < n:
+                tail = logs[n - 1].read_text(errors="replace")[-1500:]
+                assert time.monotonic() < deadline and nodes[n - 1].poll() is None, \
+                    f"Ray node {n} did not start:\n{tail}"
+                time.sleep(2)
         yield address, nodes
     finally:
         for node in reversed(nodes):
@@ -123,7 +128,8 @@ def test_ray_gives_serial_bytes_and_survives_a_killed_worker(cluster, tmp_path):
     farm = tmp_path / "farm"
     proc = subprocess.Popen([sys.executable, "-m", "promodesk", "batch", str(cat), "-o",
                              str(farm), *FAST, "--ray", address, "--max-retries", "3"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=RAY_ENV)
     killed = None
     deadline = time.monotonic() + 300
     while killed is None and proc.poll() is None and time.monotonic() < deadline:
