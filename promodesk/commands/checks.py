@@ -85,9 +85,18 @@ def refuse_folder_and_suffix(out: Path, suffixes: tuple[str, ...], what: str) ->
                            f"{Path(out).name}; choose a name ending in {suffixes[0]}.")
 
 
+def _with_companions(paths: Iterable[Path]) -> list[Path]:
+    # a video brings its licence list (OUT.licences.json), the longest name written beside it
+    from promodesk.render.licences import sidecar_path
+
+    return [q for p in paths
+            for q in ([Path(p), sidecar_path(p)] if Path(p).suffix.lower() == ".mp4" else [p])]
+
+
 def refuse_long_names(paths: Iterable[Path]) -> None:
-    """Refuse (exit 2) a file name over 255 bytes or a path over 4000 bytes, before any work."""
-    for p in paths:
+    """Refuse (exit 2) a file name over 255 bytes or a path over 4000 bytes, before any work;
+    a video's name is checked with the files written beside it."""
+    for p in _with_companions(paths):
         name = os.fsencode(Path(p).name)
         if len(name) > MAX_NAME_BYTES:
             raise CommandError(f"the file name {Path(p).name[:60]}... is {len(name)} bytes long; "

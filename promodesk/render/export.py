@@ -31,7 +31,7 @@ from promodesk.core.timeline import ASPECTS, SAMPLE_RATE, Project, TrackKind, fr
 from promodesk.engines.base import CancelToken, Progress, no_progress
 from promodesk.render.frame import FrameRenderer
 from promodesk.render.licences import (check_commercial, metadata_args, project_licences,
-                                       write_sidecar)
+                                       sidecar_path, write_sidecar)
 from promodesk.render.mix import TARGET_LUFS
 from promodesk.render.subtitles import Cue, cues_from_project, write_srt, write_vtt
 
@@ -307,8 +307,8 @@ def check_output(out_path: Path, subtitles: bool = True) -> None:
     folder, a name too long for the file system, or a folder that does not exist. Raises
     ExportError naming the file."""
     out_path = Path(out_path)
-    names = [out_path] + ([out_path.with_suffix(".srt"), out_path.with_suffix(".vtt")]
-                          if subtitles else [])
+    names = [out_path, sidecar_path(out_path)] + (
+        [out_path.with_suffix(".srt"), out_path.with_suffix(".vtt")] if subtitles else [])
     for p in names:
         if p.is_dir():
             raise ExportError(f"{p} is a folder; choose a file name for the video.")
