@@ -3,7 +3,7 @@
 Three sources are read, all into a list of :class:`Product`:
 
 - a CSV with one product a row: ``title, text, images`` (paths relative to the CSV separated by
-  ``;``), ``price, old_price, cta, aspect(s)`` (``9:16;1:1``), ``seconds, style, language`` and
+  ``;``), ``media`` (video clips, the same way), ``logo``, ``price, old_price, cta, aspect(s)`` (``9:16;1:1``), ``seconds, style, language`` and
   ``brand`` (brand colours, ``#7a2e1f;#f4e9d8``); an optional ``id`` names the product's folder;
 - a Shopify product export CSV (``Handle, Title, Body (HTML), Variant Price, Variant Compare At
   Price, Image Src``): the rows of one handle are merged, the HTML body becomes the copy, and each
@@ -27,8 +27,8 @@ from urllib.parse import urlparse
 from promodesk.core.brief import Brief, BriefError, brief_from_dict, read_brief, validate_brief
 from promodesk.core.timeline import ASPECTS
 
-COLUMNS = ("id", "title", "text", "images", "price", "old_price", "cta", "aspect", "aspects",
-           "seconds", "style", "language", "languages", "brand")
+COLUMNS = ("id", "title", "text", "images", "media", "logo", "price", "old_price", "cta",
+           "aspect", "aspects", "seconds", "style", "language", "languages", "brand")
 SHOPIFY_MARK = ("Handle", "Body (HTML)")
 BRIEF_SUFFIXES = (".toml", ".json", ".txt")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -157,6 +157,10 @@ def read_csv_catalogue(path: Path) -> tuple[list[Product], list[str]]:
         data: dict = {k: row[k] for k in ("title", "text", "price", "cta", "style")
                       if row.get(k)}
         data["images"] = _split(row.get("images", ""))
+        if row.get("media"):
+            data["media"] = _split(row["media"])
+        if row.get("logo"):
+            data["logo"] = row["logo"]
         seconds = _seconds(row.get("seconds", ""), problems)
         if seconds is not None:
             data["seconds"] = seconds

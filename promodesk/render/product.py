@@ -56,9 +56,9 @@ class BatchSettings:
 
 @dataclass
 class ProductJob:
-    """Everything one product's render needs: ``brief`` is the brief as a dict whose images
-    name keys of ``photos`` (file bytes, or a local path until :meth:`with_bytes` reads it, so
-    a long queue of jobs does not hold every photo in memory);
+    """Everything one product's render needs: ``brief`` is the brief as a dict whose images,
+    media and logo name keys of ``photos`` (every input file, as bytes, or as a local path until
+    :meth:`with_bytes` reads it, so a long queue of jobs does not hold every photo in memory);
     ``project_files`` (relative path -> bytes) holds an edited project to export again instead
     of making a new one. ``render_threads`` only sets speed, never the output."""
 
@@ -116,26 +116,34 @@ def _file_sha(path: Path) -> str:
 
 def make_job(product: Product, settings: BatchSettings, project_files: dict | None = None,
              render_threads: int | None = None) -> ProductJob:
-    """The job for ``product`` (photos as paths; see :meth:`ProductJob.with_bytes`). Its
-    ``input_hash`` covers the brief, the photos' bytes (not their paths), the aspects, the old
-    price and the settings. Raises OSError when a photo cannot be read."""
+    """The job for ``product`` (its files as paths; see :meth:`ProductJob.with_bytes`). Its
+    ``input_hash`` covers the brief, the bytes of its photos, clips and logo (not their paths),
+    the aspects, the old price and the settings. Raises OSError when a file cannot be read."""
     brief = product.brief.to_dict()
     if settings.seconds is not None:
         brief["seconds"] = settings.seconds
-    photos, names, hashes = {}, [], []
-    for n, path in enumerate(product.brief.images):
-        name = f"{n:02d}-{Path(path).name}"
-        photos[name] = str(path)
-        names.append(name)
-        hashes.append(_file_sha(Path(path)))
-    brief["images"] = names
-    brief.pop("aspect", None)
+    files: dict[str, str] = {}
+    hashed_brief = dict(brief)
+
+    def ship(path: str) -> tuple[str, str]:
+        """(name in the job, content hash) of one input file."""
+        name = f"{len(files):02d}-{Path(path).name}"
+        files[name] = str(path)
+        return name, _file_sha(Path(path))
+
+    for field_name in ("images", "media"):
+        shipped = [ship(p) for p in brief.get(field_name, [])]
+        brief[field_name] = [n for n, _ in shipped]
+        hashed_brief[field_name] = [h for _, h in shipped]
+    if brief.get("logo"):
+        brief["logo"], hashed_brief["logo"] = ship(brief["logo"])
+    for d in (brief, hashed_brief):
+        d.pop("aspect", None)
     aspects = product_aspects(product, settings)
-    hashed = {"brief": {**brief, "images": hashes},
-              "old_price": product.old_price, "aspects": aspects,
+    hashed = {"brief": hashed_brief, "old_price": product.old_price, "aspects": aspects,
               "settings": settings.to_dict()}
     digest = _sha(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode())
-    return ProductJob(product.key, digest, brief, photos, product.old_price, aspects,
+    return ProductJob(product.key, digest, brief, files, product.old_price, aspects,
                       settings.to_dict(), project_files, render_threads)
 
 
@@ -266,7 +274,7 @@ def _make(job: ProductJob, work: Path, out: Path, progress: Progress, cancel: Ca
     photos.mkdir()
     for name, data in job.with_bytes().photos.items():
         (photos / name).write_bytes(data)
-    brief, _ = brief_from_dict({**job.brief, "images": list(job.photos)}, base=photos)
+    brief, _ = brief_from_dict(job.brief, base=photos)  # file names are keys of job.photos
     n = settings.variants
     for v in range(n):
         folder = out / project_name(job.key, v, n)
