@@ -1,7 +1,7 @@
 """``promodesk make``: a brief in, finished beat-cut captioned videos and an editable project out.
 
     promodesk make BRIEF -o OUT.mp4 [--aspect 9:16,1:1,16:9] [--seconds N] [--seed N]
-                   [--variants N] [--project DIR]
+                   [--variants N] [--project DIR] [--languages zh,en [--translator MODEL]]
     promodesk make --text "..." --image a.jpg [--title T] [--price P] [--cta C] -o OUT.mp4
 """
 
@@ -65,7 +65,7 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     each is new. Raises CommandError naming what is wrong."""
     from promodesk.commands import checks
     from promodesk.core.timeline import ASPECTS, SAMPLE_RATE
-    from promodesk.render.outputs import output_paths
+    from promodesk.render.outputs import language_output_paths, output_paths
 
     aspects = [a.strip() for a in (args.aspect or brief.aspect).split(",") if a.strip()]
     bad = [a for a in aspects if a not in ASPECTS]
@@ -88,9 +88,13 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     checks.refuse_folder_and_suffix(given, (".mp4",), "an MP4 video")
     out = Path(os.path.abspath(given))  # links are followed only to compare with the inputs
     videos = output_paths(out, aspects, args.variants)
+    folders = _project_folders(args, out, videos, aspects)
+    languages = _languages(args)
+    if languages:
+        _check_languages(languages, brief, args.translator)
+        videos = language_output_paths(out, aspects, languages, args.variants)
     subtitles = [p.with_suffix(s) for p in videos.values() for s in (".srt", ".vtt")] \
         if args.captions != "none" else []
-    folders = _project_folders(args, out, videos, aspects)
     for p in [*videos.values(), *subtitles]:
         if p.is_dir():
             raise CommandError(f"the output {p} is a folder; choose another output name.")
@@ -141,6 +145,37 @@ def _make_one(brief, folder: Path, new: bool, **job):
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def _languages(args: argparse.Namespace) -> list[str]:
+    """The language codes of --languages, in order, each once ([] without the option)."""
+    given = [code.strip().lower() for code in (args.languages or "").split(",")]
+    return list(dict.fromkeys(code for code in given if code))
+
+
+def _check_languages(languages: list[str], brief, translator) -> None:
+    """Refuse, before any work, a language PromoDesk cannot translate into, one whose script
+    no bundled font can draw, or one no translation model here can translate the brief into.
+    Raises CommandError naming the language and what to do."""
+    from promodesk.engines.assemble import source_language
+    from promodesk.engines.text.translate import LANGUAGES, TranslationEngine, font_gaps
+
+    unknown = [code for code in languages if code not in LANGUAGES]
+    if unknown:
+        raise CommandError(f"--languages: {', '.join(unknown)} is not a language PromoDesk can "
+                           f"make a version in; use codes from {', '.join(LANGUAGES)}.")
+    for code in languages:
+        gaps = font_gaps(code)
+        if gaps:
+            raise CommandError(f"--languages: no bundled font can draw {LANGUAGES[code]} "
+                               f"({''.join(gaps[:8])}...), so its captions would be blank; "
+                               "leave it out of --languages.")
+    source = source_language(brief)
+    engine = TranslationEngine(translator)
+    for code in languages:
+        why = engine.availability(source, code) if code != source else None
+        if why:
+            raise CommandError(f"--languages {code}: {why}")
+
+
 def _check_licences(project, folder: Path, allowed: bool) -> None:
     """Refuse (CommandError, exit 2) a project holding a take whose licence forbids commercial
     use, unless ``allowed`` (--allow-non-commercial)."""
@@ -158,6 +193,7 @@ def run(args: argparse.Namespace) -> int:
     from promodesk.commands.progress import TerminalProgress
     from promodesk.core.timeline import ASPECTS
     from promodesk.engines.base import CancelToken, stage
+    from promodesk.engines.text.versions import language_version
     from promodesk.render.export import export_video
 
     brief = _brief_from_args(args)
@@ -165,12 +201,14 @@ def run(args: argparse.Namespace) -> int:
     bar = TerminalProgress()
     cancel = CancelToken()
     written: list[Path] = []
-    jobs = args.variants * (1 + len(aspects))
+    languages = _languages(args)
+    jobs = args.variants * (1 + len(aspects) * max(1, len(languages)))
     step = 0
     try:
         for v, folder in enumerate(folders):
             made = _make_one(brief, folder, new[v], seed=args.seed, variant=v, aspect=aspects[0],
-                             voice=args.voice,
+                             voice=args.voice, languages=languages or None,
+                             translator=args.translator,
                              progress=stage(bar, step / jobs, (step + 1) / jobs,
                                             f"variant {v + 1}" if args.variants > 1 else "plan"),
                              cancel=cancel)
@@ -179,13 +217,16 @@ def run(args: argparse.Namespace) -> int:
                 print(f"\nnote: {note}", file=sys.stderr)
             written.append(folder)
             _check_licences(made.project, folder, args.allow_non_commercial)
-            for aspect in aspects:
+            # one MP4 + SRT per language (its captions and voice, the same music and cut)
+            for language, aspect in [(lang, a) for lang in languages or [None] for a in aspects]:
                 w, h = (round(x * args.scale / 2) * 2 for x in ASPECTS[aspect])
-                result = export_video(made.project, folder, videos[(v, aspect)], (w, h),
+                shown = language_version(made.project, language) if language else made.project
+                path = videos[(v, aspect, language)] if language else videos[(v, aspect)]
+                result = export_video(shown, folder, path, (w, h),
                                       captions=args.captions,
                                       commercial_only=not args.allow_non_commercial,
                                       progress=stage(bar, step / jobs, (step + 1) / jobs,
-                                                     f"export {aspect}"),
+                                                     f"export {aspect} {language or ''}".strip()),
                                       cancel=cancel)
                 step += 1
                 written += [result.path, *result.subtitles]
@@ -221,6 +262,13 @@ def register(commands: argparse._SubParsersAction) -> None:
                    help="render at a fraction of full size, for quick drafts (e.g. 0.5)")
     p.add_argument("--voice", metavar="MODEL", help="add a voice-over read by this model "
                    "(a name from `promodesk models list`, or a model folder)")
+    p.add_argument("--languages", metavar="zh,en",
+                   help="a version per language (comma-separated codes): the copy translated by "
+                        "a local model, captions (and voice) per language on the same music and "
+                        "cut; one MP4 + SRT per language and aspect")
+    p.add_argument("--translator", metavar="MODEL",
+                   help="translation model for --languages (a name from `promodesk models "
+                        "list`, or a model folder; default: Qwen3 on a GPU, else OPUS-MT)")
     p.add_argument("--allow-non-commercial", action="store_true",
                    help="export takes whose licence forbids commercial use")
     p.add_argument("--text", help="the copy, instead of a brief file")

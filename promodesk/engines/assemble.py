@@ -62,10 +62,12 @@ def _check_photos(brief: Brief) -> None:
 
 
 def _voice_over(board: Storyboard, folder: Path, project: Project, voice, seed: int,
-                progress: Progress, cancel: CancelToken, notes: list[str]) -> None:
+                progress: Progress, cancel: CancelToken, notes: list[str],
+                language: str | None = None, name: str = "Voice") -> None:
     """Speak every caption line with the voice engine ``voice`` (a model name or folder), put one
-    voice clip per line on a voice track, and re-time the board's captions to the speech
-    (core.plan.time_voice_lines: lines that do not fit are left out, with a note)."""
+    voice clip per line on a voice track called ``name``, and re-time the board's captions to the
+    speech (core.plan.time_voice_lines: lines that do not fit are left out, with a note).
+    ``language`` is recorded in each clip's recipe (language versions)."""
     from promodesk.engines.voice.bark import VoiceEngine
 
     spoken = VoiceEngine(voice).generate([c.text for c in board.captions], progress, cancel,
@@ -73,29 +75,86 @@ def _voice_over(board: Storyboard, folder: Path, project: Project, voice, seed: 
     timed, late = time_voice_lines(board.captions, [line.duration_us for line in spoken.lines],
                                    board.length)
     notes += late
-    track = project.add_track(TrackKind.VOICE, "Voice")
+    track = project.add_track(TrackKind.VOICE, name)
     for cap, line in zip(timed, spoken.lines):
         asset = _wav_asset(folder, line.audio, spoken.sample_rate)
         project.assets[asset] = Asset(asset, "audio", line.duration_us,
                                       {"text": line.text, "language": line.language},
                                       str(spoken.meta.get("licence", "")))
         track.clips.append(Clip(start=cap.start, duration=cap.duration, name=line.text[:12],
-                                takes=[Take(asset, Recipe("voice", {"text": line.text,
-                                                                    "model": str(voice)}, seed),
+                                takes=[Take(asset, Recipe("voice", {"text": line.text, "model": str(voice),
+                                                                    **_language(language)}, seed),
                                             line.duration_us)]))
     board.captions = timed
 
 
+def _language(language: str | None) -> dict:
+    """The recipe params marking a clip as part of the ``language`` version ({} for none)."""
+    from promodesk.engines.text.versions import LANGUAGE_KEY
+
+    return {LANGUAGE_KEY: language} if language else {}
+
+
+def source_language(brief: Brief) -> str:
+    """The language code the brief's copy is written in: its own setting, else detected
+    (copy mixing Chinese and English counts as Chinese, as its captions are set)."""
+    from promodesk.core.copytext import detect_language
+
+    found = brief.language if brief.language in ("zh", "en") else detect_language(brief.text)
+    return "zh" if found == "mixed" else found
+
+
+def _language_version(board: Storyboard, planned: list, brief: Brief, language: str,
+                      source: str, folder: Path, project: Project, voice, translator,
+                      seed: int, progress: Progress, cancel: CancelToken,
+                      notes: list[str]) -> None:
+    """Add the ``language`` version of the copy: ``planned`` (the caption lines as planned,
+    before any voice re-timed them) translated from ``source`` by the translation engine
+    (``translator``: a model name or folder, None to choose) on a caption track and, with
+    ``voice``, spoken on a voice track."""
+    from dataclasses import replace
+
+    from promodesk.engines.text.translate import TranslationEngine
+
+    # the product's name never goes through the model (prices and numbers never do either)
+    names = [n for n in (brief.title,) if n.strip()]
+    done = TranslationEngine(translator).translate(
+        [c.text for c in planned], source, language,
+        stage(progress, 0.0, 0.5 if voice else 1.0, f"translating into {language}"), cancel,
+        names=names)
+    notes += [f"{language}: {note}" for note in done.notes]
+    version = replace(board, captions=[replace(c, text=t) for c, t in zip(planned, done.lines)])
+    tag = language.upper()
+    if voice:
+        _voice_over(version, folder, project, voice, seed, stage(progress, 0.5, 1.0, "voice"),
+                    cancel, notes, language, f"Voice · {tag}")
+    track = project.add_track(TrackKind.CAPTIONS, f"Captions · {tag}")
+    translated = {"model": done.model, "licence": done.licence}
+    for cap in version.captions:
+        track.clips.append(Clip(start=cap.start, duration=cap.duration, name=cap.text[:12],
+                                cue=CaptionCue(cap.text, cap.style),
+                                takes=[Take(None, Recipe("captions", {
+                                    "sentence": cap.sentence, **_language(language),
+                                    "translation": translated}))]))
+
+
 def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
                  aspect: str | None = None, voice: str | Path | None = None,
+                 languages: list[str] | None = None, translator: str | Path | None = None,
                  progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> MadeProject:
     """Plan, compose and assemble a project for ``brief`` in ``folder`` (created; saved).
 
     ``voice`` names a voice-over model (catalogue name or folder); with it every caption line is
-    spoken on a voice track and the music ducks under it. Raises BriefError when the brief cannot
-    make a video (empty copy, unreadable photo), MusicSpecError for an unknown style,
-    EngineUnavailable when the voice model is missing, Cancelled when cancelled."""
+    spoken on a voice track and the music ducks under it. ``languages`` (codes such as
+    ["zh", "en"]) adds a version per language other than the brief's own: its caption lines
+    translated by ``translator`` (a model name or folder; None chooses) on their own caption
+    track (and voice track, with ``voice``), on the same music and cut; every caption and voice
+    clip then records its language (engines.text.versions), and the first language listed is
+    the one shown (the others' tracks muted). Raises BriefError when the brief cannot make a
+    video (empty copy, unreadable photo), MusicSpecError for an unknown style,
+    EngineUnavailable when the voice or translation model is missing, Cancelled when
+    cancelled."""
     cancel = cancel or CancelToken()
     folder = Path(folder)
     aspect = aspect or brief.aspect
@@ -138,14 +197,30 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
                                   takes=[Take(music_id, Recipe("composer", spec.to_dict(),
                                                                spec.seed), length)]))
     notes = list(board.notes)
+    source = source_language(brief)
+    marked = source if languages else None  # clips record their language only in versions
+    others = [lang for lang in dict.fromkeys(languages or []) if lang != source]
+    planned = list(board.captions)  # as planned: each version's voice re-times its own
+    share = (0.95 - music_end) / (1 + len(others))
     if voice:
         _voice_over(board, folder, project, voice, seed,
-                    stage(progress, music_end, 0.95, "voice"), cancel, notes)
+                    stage(progress, music_end, music_end + share, "voice"), cancel, notes,
+                    marked)
     captions = project.add_track(TrackKind.CAPTIONS, "Captions")
     for cap in board.captions:
         captions.clips.append(Clip(start=cap.start, duration=cap.duration, name=cap.text[:12],
                                    cue=CaptionCue(cap.text, cap.style),
-                                   takes=[Take(None, Recipe("captions", {"sentence": cap.sentence}))]))
+                                   takes=[Take(None, Recipe("captions", {"sentence": cap.sentence,
+                                                                         **_language(marked)}))]))
+    for n, language in enumerate(others):
+        start = music_end + share * (n + 1)
+        _language_version(board, planned, brief, language, source, folder, project, voice,
+                          translator, seed, stage(progress, start, start + share, language),
+                          cancel, notes)
+    if languages:
+        from promodesk.engines.text.versions import show_language
+
+        show_language(project, languages[0])
     if brief.media or brief.logo:  # the shop's own clips cut in on the bars, its logo on top
         from promodesk.engines.visuals.brand import add_brief_media
 

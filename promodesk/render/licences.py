@@ -84,6 +84,11 @@ def project_licences(project: Project) -> list[AssetLicence]:
                     commercial = bool(asset.meta["commercial_use"])
                 elif asset.licence and "non-commercial" in asset.licence.lower():
                     commercial = False
+            translation = take.recipe.params.get("translation")
+            if isinstance(translation, dict) and translation.get("licence"):
+                # a language version's caption: its words come from the translation model
+                licence = (f"{licence}; text translated by {translation.get('model', '?')} "
+                           f"({translation['licence']})")
             entries.append(AssetLicence(track.name, clip.name or clip.id, take.recipe.engine,
                                         take.asset, licence, commercial))
     return entries

@@ -24,3 +24,17 @@ def output_paths(out: Path, aspects: list[str], variants: int = 1
             paths[(v, aspect)] = base.with_name(f"{base.stem}-{aspect.replace(':', 'x')}"
                                                 f"{base.suffix}")
     return paths
+
+
+def language_output_paths(out: Path, aspects: list[str], languages: list[str],
+                          variants: int = 1) -> dict[tuple[int, str | None, str], Path]:
+    """Where each language version goes, by (variant from 0, aspect, language): with one
+    language, :func:`output_paths`' names; with several, the language code follows the name:
+    ``OUT-zh.mp4``, ``OUT-en-9x16.mp4``, ``OUT-en-v2-1x1.mp4``."""
+    out = out.with_suffix(out.suffix or ".mp4")
+    paths: dict[tuple[int, str | None, str], Path] = {}
+    for language in languages:
+        named = out if len(languages) <= 1 else out.with_name(f"{out.stem}-{language}{out.suffix}")
+        for (v, aspect), path in output_paths(named, aspects, variants).items():
+            paths[(v, aspect, language)] = path
+    return paths

@@ -38,6 +38,13 @@ LANGUAGES = {"zh": "Simplified Chinese", "en": "English", "ja": "Japanese", "ko"
              "fr": "French", "de": "German", "es": "Spanish", "it": "Italian",
              "pt": "Portuguese", "ru": "Russian", "ar": "Arabic", "he": "Hebrew",
              "th": "Thai", "vi": "Vietnamese", "id": "Indonesian"}
+# Letters of each language's script a caption font must have for a version in it.
+SCRIPT_SAMPLES = {"zh": "每一个清晨都值得一杯好咖啡立即抢购", "en": "Buy now, fresh every day",
+                  "ja": "あいうえおかきくけこアイウエオカキクケコ毎朝一杯", "ko": "한국어로 지금 구매하세요",
+                  "fr": "àâçéèêëîïôœùûü", "de": "äöüßÄÖÜ", "es": "ñáéíóú¿¡",
+                  "it": "àèéìòù", "pt": "ãõçáéíóú", "ru": "Купить сейчас, свежий",
+                  "ar": "اشتر الآن", "he": "קנו עכשיו", "th": "ซื้อเลยตอนนี้",
+                  "vi": "Mua ngay hôm nay đẹp", "id": "Beli sekarang"}
 QWEN_MODEL = "qwen3-4b-instruct"
 MARIAN_MODELS = {("zh", "en"): "opus-mt-zh-en", ("en", "zh"): "opus-mt-en-zh"}
 LICENCES = {"marian": "opus-mt weights by Helsinki-NLP (OPUS-MT, CC-BY 4.0 / Apache-2.0): "
@@ -77,6 +84,15 @@ def check_language(code: str) -> str:
         raise RequestError(f"'{code}' is not a language PromoDesk can translate into; use one of "
                            f"{', '.join(LANGUAGES)}.")
     return code
+
+
+def font_gaps(language: str) -> list[str]:
+    """Letters of ``language``'s script (:data:`SCRIPT_SAMPLES`) no bundled caption font can
+    draw, regular or bold; [] when its captions can be set."""
+    from promodesk.engines.visuals.typeset import missing_glyphs
+
+    sample = SCRIPT_SAMPLES[check_language(language)]
+    return list(dict.fromkeys(missing_glyphs(sample) + missing_glyphs(sample, "bold")))
 
 
 class TranslationEngine:

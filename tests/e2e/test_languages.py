@@ -1,0 +1,151 @@
+"""`promodesk make --languages zh,en` end to end with a tiny random Marian model: one project
+holding both language versions, one MP4 + SRT per language and aspect on the same cut, each SRT
+in its language (the brief's own copy for zh, the translation engine's output for en), prices
+and numbers verbatim; languages no bundled font can draw, or no model can translate into, are
+refused before any work."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from imageio_ffmpeg import get_ffmpeg_exe
+
+from promodesk.core.projectfile import load_project
+from promodesk.core.script import has_han
+from promodesk.core.timeline import TrackKind
+from promodesk.engines.text.protect import facts_of
+from promodesk.engines.text.versions import languages, track_language
+from promodesk.engines.visuals.typeset import caption_area
+from promodesk.render.licences import read_video_licences
+from promodesk.render.subtitles import parse_srt
+from tests.e2e.media import probe
+from tests.engines.text.tiny_translators import WORDS, tiny_marian
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data" / "briefs"
+BRIEFS = SHARED if SHARED.is_dir() else ROOT / "resources" / "examples" / "briefs"
+BRIEF = BRIEFS / "espresso-zh.toml"
+SIZES = {"9x16": (270, 480), "1x1": (270, 270)}
+TITLE = "晨光意式浓缩杯"
+
+
+def make(*args, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "promodesk", "make", *args],
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    work = tmp_path_factory.mktemp("languages")
+    model = tiny_marian(work / "opus-zh-en", "en")
+    out = work / "out" / "promo.mp4"
+    out.parent.mkdir()
+    r = make(str(BRIEF), "-o", str(out), "--scale", "0.25", "--seconds", "8",
+             "--aspect", "9:16,1:1", "--languages", "zh,en", "--translator", str(model))
+    assert r.returncode == 0, r.stderr
+    return out.parent, r
+
+
+def _frames(path: Path, size: tuple[int, int]) -> np.ndarray:
+    w, h = size
+    raw = subprocess.run([get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "rawvideo",
+                          "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, h, w).astype(np.float32)
+
+
+def _cuts(frames: np.ndarray) -> list[int]:
+    """Frames where the picture jumps: the mean change from the frame before stands out."""
+    change = np.abs(np.diff(frames, axis=0)).mean(axis=(1, 2))
+    floor = np.median(change) + 1.0
+    return [i + 1 for i in range(len(change)) if change[i] > 4 * floor
+            and change[i] >= change[max(i - 1, 0):i + 2].max()]
+
+
+def test_two_videos_and_two_srts_per_aspect_and_one_project(made):
+    folder, _ = made
+    names = sorted(p.name for p in folder.iterdir() if p.suffix in (".mp4", ".srt"))
+    assert names == sorted(f"promo-{lang}-{aspect}{suffix}" for lang in ("zh", "en")
+                           for aspect in SIZES for suffix in (".mp4", ".srt"))
+    projects = [p for p in folder.iterdir() if p.suffix == ".promodesk"]
+    assert len(projects) == 1
+    project = load_project(projects[0])
+    assert languages(project) == ["zh", "en"]
+    shown = {track_language(t): t.mute for t in project.tracks_of(TrackKind.CAPTIONS)}
+    assert shown == {"zh": False, "en": True}  # the first language is the one shown
+    for aspect, size in SIZES.items():
+        for lang in ("zh", "en"):
+            info = probe(folder / f"promo-{lang}-{aspect}.mp4")
+            assert (info.width, info.height) == size and info.has_audio
+
+
+def test_the_language_versions_share_the_cut_within_a_frame(made):
+    folder, _ = made
+    for aspect, size in SIZES.items():
+        top = caption_area(size)[1]  # above the captions, the versions show the same shots
+        zh = _frames(folder / f"promo-zh-{aspect}.mp4", size)[:, :top]
+        en = _frames(folder / f"promo-en-{aspect}.mp4", size)[:, :top]
+        assert zh.shape == en.shape
+        cuts_zh, cuts_en = _cuts(zh), _cuts(en)
+        assert cuts_zh and len(cuts_zh) == len(cuts_en), (cuts_zh, cuts_en)
+        assert all(abs(a - b) <= 1 for a, b in zip(cuts_zh, cuts_en)), (cuts_zh, cuts_en)
+        assert float(np.abs(zh - en).mean()) < 2.0
+
+
+def test_each_srt_is_in_its_language_from_its_source(made):
+    folder, _ = made
+    project = load_project(next(p for p in folder.iterdir() if p.suffix == ".promodesk"))
+    tracks = {track_language(t): t for t in project.tracks_of(TrackKind.CAPTIONS)}
+    for aspect in SIZES:
+        zh = parse_srt((folder / f"promo-zh-{aspect}.srt").read_text("utf-8"))
+        en = parse_srt((folder / f"promo-en-{aspect}.srt").read_text("utf-8"))
+        # the brief's own language: its copy as planned, untranslated
+        assert [c.text for c in zh] == [c.cue.text for c in tracks["zh"].clips]
+        assert all(has_han(c.text) for c in zh)
+        # the other: the translation engine's lines, timed as the zh ones
+        assert [c.text for c in en] == [c.cue.text for c in tracks["en"].clips]
+        assert [(c.start, c.end) for c in en] == [(c.start, c.end) for c in zh]
+        for source, line in zip(zh, en):
+            assert sorted(re.findall(r"\d+", line.text)) == sorted(re.findall(r"\d+", source.text))
+            written = line.text
+            for fact in facts_of(source.text, [TITLE]):
+                written = written.replace(fact, " ", 1)
+            assert written.split() and set(written.split()) <= set(WORDS["en"]), line.text
+            assert not has_han(written)
+
+
+def test_each_export_names_the_translation_model_in_its_licences(made):
+    folder, _ = made
+    en = read_video_licences(folder / "promo-en-9x16.mp4")
+    zh = json.loads((folder / "promo-zh-9x16.licences.json").read_text("utf-8"))
+    captions_en = [a for a in en["assets"] if a["engine"] == "captions"]
+    assert captions_en and all("translated by" in a["licence"] and "OPUS-MT" in a["licence"]
+                               for a in captions_en)
+    assert not any("translated by" in a["licence"] for a in zh["assets"])
+    assert en["commercial_use"] and zh["commercial_use"]
+
+
+def test_a_language_no_font_can_draw_is_refused_before_work(tmp_path):
+    out = tmp_path / "promo.mp4"
+    r = make(str(BRIEF), "-o", str(out), "--languages", "zh,th")
+    assert r.returncode == 2, r.stderr
+    assert "Thai" in r.stderr and "font" in r.stderr and "Traceback" not in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_language_without_a_model_says_what_to_download(tmp_path):
+    import os
+
+    env = {**os.environ, "PROMODESK_MODELS": str(tmp_path / "models"),
+           "HF_HUB_CACHE": str(tmp_path / "hub")}
+    out = tmp_path / "out" / "promo.mp4"
+    out.parent.mkdir()
+    r = make(str(BRIEF), "-o", str(out), "--languages", "zh,en", env=env)
+    assert r.returncode == 2, r.stderr
+    assert "promodesk models download opus-mt-zh-en" in r.stderr
+    assert list(out.parent.iterdir()) == []
