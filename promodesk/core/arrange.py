@@ -27,10 +27,13 @@ FOLLOWER_KINDS = (TrackKind.CAPTIONS, TrackKind.VOICE, TrackKind.AUDIO)
 
 
 class Gesture:
-    """The token one drag's edits share; ``origin`` is the timeline when the drag began."""
+    """The token one drag's edits share; ``origin`` is the timeline when the drag began and
+    ``reached`` the timeline its last step left (a step that finds anything else starts afresh:
+    the token was reused after other edits)."""
 
     def __init__(self) -> None:
         self.origin: Snapshot | None = None
+        self.reached: tuple | None = None
 
 
 class Snapshot:
@@ -40,14 +43,24 @@ class Snapshot:
         self.tracks = {t.id: [(c, c.start, c.duration, c.in_point) for c in t.clips]
                        for t in project.tracks}
 
+    def key(self) -> tuple:
+        """The arrangement as plain values, to compare with another snapshot's."""
+        return tuple((tid, tuple((c.id, s, d, i) for c, s, d, i in rows))
+                     for tid, rows in self.tracks.items())
+
     def restore(self, project: Project) -> None:
+        # by id: another edit's undo may have put an equal copy of a clip in its place since
+        current = {c.id: c for t in project.tracks for c in t.clips}
         for track in project.tracks:
             rows = self.tracks.get(track.id)
             if rows is None:
                 continue
+            clips = []
             for clip, start, duration, in_point in rows:
+                clip = current.get(clip.id, clip)
                 clip.start, clip.duration, clip.in_point = start, duration, in_point
-            track.clips = [row[0] for row in rows]
+                clips.append(clip)
+            track.clips = clips
 
     def changed(self, project: Project) -> tuple[frozenset[str], frozenset[str]]:
         """(clip ids, track ids) that differ between this snapshot and ``project`` now."""
@@ -120,7 +133,7 @@ class Arrange(Edit):
         now = Snapshot(project)
         origin = now
         if self.gesture is not None:
-            if self.gesture.origin is None:
+            if self.gesture.origin is None or self.gesture.reached != now.key():
                 self.gesture.origin = now
             origin = self.gesture.origin
             origin.restore(project)
@@ -137,6 +150,8 @@ class Arrange(Edit):
         self._changed = now.changed(project)
         for c in self._changed[1]:
             project.track(c).sort()
+        if self.gesture is not None:
+            self.gesture.reached = Snapshot(project).key()
 
     def revert(self, project: Project) -> None:
         assert self._before is not None
@@ -289,28 +304,29 @@ class OverwriteClip(Arrange):
     def arrange(self, project: Project) -> None:
         track, clip = project.find_clip(self.clip_id)
         a, b = self.start, self.start + clip.duration
-        carried = followers(project, [clip.id])[clip.id]
-        delta = a - clip.start
-        for f in carried:
-            f.start += delta
-        clip.start = a
         covered = [c for c in track.clips if c is not clip and c.start < b and a < c.end]
-        gone = [c for c in covered if a <= c.start and c.end <= b]
-        gone_followers = followers(project, [c.id for c in gone]) if track is main_track(project) \
-            else {}
+        shortest = min_clip_duration(project)
+        # what is under it goes, and so does a remainder shorter than a frame
+        gone = [c for c in covered if max(a - c.start, 0) < shortest and max(c.end - b, 0) < shortest]
+        main = track is main_track(project)
+        gone_followers = followers(project, [c.id for c in gone]) if main else {}
+        carried = followers(project, [clip.id])[clip.id] if main else []
+        for f in carried:
+            f.start += a - clip.start
+        clip.start = a
         for c in covered:
             if c in gone:
                 track.clips.remove(c)
                 for f in gone_followers.get(c.id, []):
                     project.find_clip(f.id)[0].clips.remove(f)
-            elif c.start < a and c.end > b:      # landed inside it: keep both ends
+            elif c.start + shortest <= a and c.end - shortest >= b:   # inside it: keep both ends
                 tail = copy.deepcopy(c)
                 tail.id = f"{c.id}-{self.clip_id[:4]}"
                 cut = b - c.start
                 tail.start, tail.duration, tail.in_point = b, c.end - b, c.in_point + cut
                 c.duration = a - c.start
                 track.clips.append(tail)
-            elif c.start < a:                    # its end is under the shot
+            elif a - c.start >= shortest:        # its end is under the shot
                 c.duration = a - c.start
             else:                                # its start is under the shot
                 cut = b - c.start

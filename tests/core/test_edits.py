@@ -10,12 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from promodesk.core.edits import (
+    AddMarker,
     AddClip,
     AddTake,
     DeleteClip,
     EditCaption,
     EditError,
+    EditMarker,
     MoveClip,
+    RemoveMarker,
     SelectTake,
     SetTrackGain,
     SetTrackMute,
@@ -302,7 +305,9 @@ def test_gain_changes_merge_only_within_one_gesture():
 edit_steps = st.lists(
     st.tuples(
         st.sampled_from(["move", "move_track", "trim_start", "trim_end", "split", "delete",
-                         "ripple", "take", "select", "caption", "gain", "mute"]),
+                         "ripple", "take", "select", "caption", "gain", "mute", "reorder",
+                         "group", "overwrite", "deletes", "paste", "duration", "unlink",
+                         "marker"]),
         st.integers(0, 50),            # which clip / track
         st.integers(-2 * S, 25 * S),   # a time
         st.integers(0, 3),             # a small number (take index, gesture)
@@ -311,13 +316,28 @@ edit_steps = st.lists(
 )
 
 
-def _build_edit(p: Project, kind: str, which: int, time: int, small: int):
+def _build_edit(p: Project, kind: str, which: int, time: int, small: int, gestures=None):
+    from promodesk.core import arrange
+
     clips = [(t, c) for t in p.tracks for c in t.clips]
     if not clips:
         return None
     track, clip = clips[which % len(clips)]
     same_kind = [t for t in p.tracks if t.kind == track.kind]
+    main = p.tracks[0].clips
+    shot = main[which % len(main)] if main else clip
+    g = (gestures or {}).setdefault(small, arrange.Gesture())
     return {
+        "reorder": lambda: arrange.ReorderClip(shot.id, time % 5, g),
+        "group": lambda: arrange.MoveClips({c.id: max(c.start + time // 8, 0)
+                                            for _, c in clips[which % len(clips)::7]}, g),
+        "overwrite": lambda: arrange.OverwriteClip(shot.id, time, g),
+        "deletes": lambda: arrange.DeleteClips([c.id for _, c in clips[which % len(clips)::9]],
+                                               ripple=bool(small % 2)),
+        "paste": lambda: arrange.PasteClips([(track.id, clip)], time),
+        "duration": lambda: arrange.SetDuration(clip.id, time // 4),
+        "unlink": lambda: arrange.SetLinked([clip.id], bool(small % 2)),
+        "marker": lambda: AddMarker(time) if small < 2 else RemoveMarker(time),
         "move": lambda: MoveClip(clip.id, time, gesture=small),
         "move_track": lambda: MoveClip(clip.id, time, track_id=same_kind[small % len(same_kind)].id,
                                       gesture=small),
@@ -340,8 +360,9 @@ def test_random_edit_sequences_undo_to_the_original(steps):
     p = make_project()
     original = copy.deepcopy(p)
     h = History(Document(p))
+    gestures: dict = {}
     for step in steps:
-        edit = _build_edit(p, *step)
+        edit = _build_edit(p, *step, gestures=gestures)
         if edit is None:
             continue
         before = copy.deepcopy(p)
@@ -365,7 +386,6 @@ from promodesk.core.arrange import (  # noqa: E402
     DeleteClips, Gesture, MoveClips, OverwriteClip, PasteClips, ReorderClip, SetDuration,
     SetLinked, followers, owner,
 )
-from promodesk.core.edits import AddMarker, EditMarker, RemoveMarker  # noqa: E402
 
 
 def _starts(track):
