@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QPainter
+from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
+from PySide6.QtWidgets import QGraphicsItem
 
 from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
@@ -54,18 +55,48 @@ class Lane:
 
 
 class TimelineCanvas(pg.GraphicsObject):
-    """Paints the whole visible timeline and turns mouse gestures into edits."""
+    """Paints the whole visible timeline and turns mouse gestures into edits.
+
+    The lanes, clips and ruler are drawn once into a cached picture (pyqtgraph's
+    customGraphicsItem idea, as a pixmap: replaying it costs one blit) and copied from it on
+    every paint; ``update()`` (any change: an edit, a scroll, a selection) drops the picture.
+    The playhead is a :class:`PlayheadItem` of its own above it, so moving it repaints only
+    its strip of pixels, copied from the picture."""
 
     def __init__(self, view: "TimelineView"):
         super().__init__()
         self.view = view
         self.setAcceptHoverEvents(True)
+        # paint() is told which part of the canvas is exposed, so a blit copies only that part
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        self.picture: QPixmap | None = None
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self.view.vb.width(), self.view.vb.height())
 
-    def paint(self, p: QPainter, *args) -> None:
-        self.view.paint_all(p)
+    def update(self, *args) -> None:
+        """Something drawn changed: drop the cached picture and repaint."""
+        self.picture = None
+        super().update(*args)
+        playhead = getattr(self.view, "playhead_item", None)
+        if playhead is not None:  # lanes added, removed or resized: its height follows
+            playhead.follow()
+
+    def paint(self, p: QPainter, option=None, *args) -> None:
+        dpr = p.device().devicePixelRatioF() if p.device() is not None else 1.0
+        w, h = self.view.vb.width(), self.view.vb.height()
+        size = (max(int(w * dpr), 1), max(int(h * dpr), 1))
+        if self.picture is None or (self.picture.width(), self.picture.height()) != size:
+            self.picture = QPixmap(*size)
+            self.picture.setDevicePixelRatio(dpr)
+            painter = QPainter(self.picture)
+            self.view.paint_static(painter)
+            painter.end()
+        exposed = option.exposedRect if option is not None else QRectF(0, 0, w, h)
+        p.drawPixmap(exposed, self.picture, QRectF(exposed.x() * dpr, exposed.y() * dpr,
+                                                   exposed.width() * dpr, exposed.height() * dpr))
+        self.view.paint_overlays(p)
+
 
     def hoverEvent(self, ev) -> None:
         if ev.isExit():
@@ -108,6 +139,29 @@ class TimelineCanvas(pg.GraphicsObject):
             gestures.end()
 
 
+class PlayheadItem(QGraphicsItem):
+    """The playhead over the cached timeline picture: moving it repaints its own 14 px strip."""
+
+    def __init__(self, view: "TimelineView"):
+        super().__init__()
+        self.view = view
+        self.height = 0.0
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-7, 0, 14, self.height)
+
+    def paint(self, p: QPainter, *args) -> None:
+        paint.paint_playhead(p, 0.0, self.height)
+
+    def follow(self) -> None:
+        """Stand at the view's playhead, as tall as its lanes."""
+        view = self.view
+        height = view.lanes[-1].y + view.lanes[-1].h if view.lanes else view.vb.height()
+        if height != self.height:
+            self.prepareGeometryChange()
+            self.height = height
+        self.setPos(view.x_of(view.playhead), 0)
+
 class TimelineView(pg.GraphicsView):
     """The timeline widget of ``document``, editing through ``undo``. Emits
     ``selection_changed(clip id or None)``, ``playhead_changed(us)``,
@@ -133,7 +187,10 @@ class TimelineView(pg.GraphicsView):
         self.canvas = TimelineCanvas(self)
         self.canvas.setParentItem(self.vb)
         self.canvas.setZValue(10)
-        self.vb.sigXRangeChanged.connect(lambda *_: self.canvas.update())
+        self.playhead_item = PlayheadItem(self)
+        self.playhead_item.setParentItem(self.vb)
+        self.playhead_item.setZValue(20)
+        self.vb.sigXRangeChanged.connect(lambda *_: self._view_changed())
         self.vb.sigResized.connect(self._resized)
         media.updated.connect(self.canvas.update)
         self.setAcceptDrops(True)
@@ -283,7 +340,7 @@ class TimelineView(pg.GraphicsView):
             (x0, x1), _ = self.vb.viewRange()
             if not x0 <= us / 1e6 <= x1:
                 self.vb.translateBy(x=us / 1e6 - x0 - (x1 - x0) * 0.1)
-        self.canvas.update()
+        self.playhead_item.follow()  # the lanes' picture stays as it is
 
     def select_clip(self, clip_id: str | None, keep: bool = False) -> None:
         """Select ``clip_id`` alone (None: nothing); with ``keep`` the rest of the selection
@@ -380,7 +437,28 @@ class TimelineView(pg.GraphicsView):
 
     # --- painting ---------------------------------------------------------------------------
 
+    def _view_changed(self) -> None:
+        """The visible range or size changed: everything is drawn again."""
+        self.canvas.update()
+
     def paint_all(self, p: QPainter) -> None:
+        """Everything the timeline shows, in one go: the static picture, the overlays of a
+        gesture, the playhead (the bench's whole-timeline repaint)."""
+        self.paint_static(p)
+        self.paint_overlays(p)
+        bottom = self.lanes[-1].y + self.lanes[-1].h if self.lanes else self.vb.height()
+        paint.paint_playhead(p, self.x_of(self.playhead), bottom)
+
+    def paint_overlays(self, p: QPainter) -> None:
+        """What a gesture draws over the picture: the marquee and the snap line."""
+        if self.marquee is not None:
+            p.fillRect(self.marquee.normalized(), theme.qcolor(theme.ACCENT, 40))
+        if self.snap_shown:
+            bottom = self.lanes[-1].y + self.lanes[-1].h if self.lanes else self.vb.height()
+            paint.paint_snap(p, self.x_of(self.snap_shown[0]), bottom, self.snap_shown[1])
+
+    def paint_static(self, p: QPainter) -> None:
+        """Lanes, clips, ruler, markers and the in/out range: the cached picture."""
         xm = self.xmap()
         height = self.vb.height()
         p.fillRect(QRectF(0, 0, xm.width, height), theme.qcolor(theme.BASE))
@@ -397,11 +475,17 @@ class TimelineView(pg.GraphicsView):
             kind = lane.track.kind.value
             clips = lane.track.clips
             lo = bisect.bisect_right(clips, xm.us0, key=lambda c: c.end)
+            small = []  # zoomed far out: boxes alone, drawn in one call
             for clip in clips[lo:]:
                 if clip.start > xm.us1:
                     break
                 rect = QRectF(xm.x(clip.start), lane.y + 2, max(clip.duration * xm.scale, 2), lane.h - 4)
+                if (rect.width() < 12 and len(clip.takes) == 1 and clip.id not in self.jobs
+                        and clip.id != self.selected and clip.id not in self.selection):
+                    small.append(rect)
+                    continue
                 self._paint_clip(p, xm, rect, visible, kind, clip, beats, bars, sections)
+            paint.small_clip_bodies(p, small, kind)
             if kind == "music" and span:
                 p.fillRect(QRectF(xm.x(span[0]), lane.y, xm.x(span[1]) - xm.x(span[0]), lane.h),
                            theme.qcolor(theme.ACCENT, 60))
@@ -411,11 +495,6 @@ class TimelineView(pg.GraphicsView):
         paint.paint_markers(p, xm, [(m.time, m.name, m.colour) for m in self.project.markers],
                             bottom)
         paint.paint_in_out(p, xm, self.in_out, bottom)
-        if self.marquee is not None:
-            p.fillRect(self.marquee.normalized(), theme.qcolor(theme.ACCENT, 40))
-        if self.snap_shown:
-            paint.paint_snap(p, xm.x(self.snap_shown[0]), bottom, self.snap_shown[1])
-        paint.paint_playhead(p, xm.x(self.playhead), bottom)
 
     def _paint_clip(self, p, xm, rect, visible, kind, clip, beats, bars, sections) -> None:
         paint.clip_body(p, rect, kind, clip.id == self.selected or clip.id in self.selection)

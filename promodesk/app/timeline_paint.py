@@ -159,8 +159,19 @@ def paint_in_out(p: QPainter, xm: XMap, in_out, bottom: float) -> None:
 
 def paint_grid(p: QPainter, xm: XMap, top: float, bottom: float, bars: list[int]) -> None:
     """Faint bar lines across all lanes, so clips can be lined up by eye."""
-    p.setPen(QPen(theme.qcolor("#ffffff", 16), 1))
+    p.setPen(QPen(theme.blended(theme.PANEL, "#ffffff", 16), 1))
     _vlines(p, xm, bars, xm.us0, xm.us1, top, bottom)
+
+
+def small_clip_bodies(p: QPainter, rects: list[QRectF], kind: str) -> None:
+    """Clips too narrow for anything but their box (zoomed far out), in one batched call: a
+    fill in the track colour with its edge colour around it."""
+    if not rects:
+        return
+    fill, edge = theme.CLIP_COLORS.get(kind, theme.CLIP_COLORS["video"])
+    p.setPen(QPen(theme.qcolor(edge), 1))
+    p.setBrush(QBrush(theme.qcolor(fill)))
+    p.drawRects([r.adjusted(0.5, 0.5, -0.5, -0.5) for r in rects])
 
 
 def clip_body(p: QPainter, rect: QRectF, kind: str, selected: bool) -> None:
@@ -257,10 +268,11 @@ def paint_beats(p: QPainter, xm: XMap, rect: QRectF, beats: list[int], bars: lis
     music clip."""
     lo_t = max(xm.us(rect.left()), xm.us0)
     hi_t = min(xm.us(rect.right()), xm.us1)
+    fill = theme.CLIP_COLORS["music"][0]
     if len(beats) > 1 and (beats[1] - beats[0]) * xm.scale >= 5:
-        p.setPen(QPen(theme.qcolor("#ffffff", 40), 1))
+        p.setPen(QPen(theme.blended(fill, "#ffffff", 40), 1))
         _vlines(p, xm, beats, lo_t, hi_t, rect.top() + 18, rect.bottom() - 2)
-    p.setPen(QPen(theme.qcolor("#ffffff", 110), 1))
+    p.setPen(QPen(theme.blended(fill, "#ffffff", 110), 1))
     _vlines(p, xm, bars, lo_t, hi_t, rect.top() + 18, rect.bottom() - 2)
 
 
