@@ -65,3 +65,24 @@ def test_new_starts_clean(qtbot, window, project_folder):
     assert window.brief_panel.copy.toPlainText() == "" and window.brief_panel.photos.count() == 0
     assert window.brief_panel.title.text() == "" and view.image is None
     QApplication.processEvents()
+
+
+def test_the_playhead_moves_over_the_cached_lanes(qtbot, window, project_folder):
+    """Moving the playhead keeps the timeline's cached picture and repaints only the playhead's
+    own strip; an edit drops the picture."""
+    assert window.open_project(project_folder)
+    view = window.timeline
+    view.viewport().repaint()
+    picture = view.canvas.picture
+    assert picture is not None
+    before = view.viewport().grab().toImage()
+    x0 = view.playhead_item.x()
+    view.set_playhead(3_000_000)
+    qtbot.waitUntil(lambda: view.playhead_item.x() == view.x_of(3_000_000), timeout=2000)
+    view.viewport().repaint()
+    assert view.canvas.picture is picture  # the lanes were not drawn again
+    after = view.viewport().grab().toImage()
+    changed = [x for x in range(after.width()) if before.pixel(x, 200) != after.pixel(x, 200)]
+    assert changed and all(abs(x - x0) <= 8 or abs(x - view.x_of(3_000_000)) <= 8 for x in changed)
+    window.mark_in_out(0)  # anything drawn in the lanes changing drops the picture
+    assert view.canvas.picture is None
