@@ -217,6 +217,10 @@ class Inspector(QWidget):
         self.title.setText(f"{clip.name or kind.capitalize()}  ·  {track.name}")
         self.info.setText(f"starts {clip.start / 1e6:.2f} s, lasts {clip.duration / 1e6:.2f} s"
                           f"  ·  engine {clip.recipe.engine}, seed {clip.recipe.seed}")
+        # the button says what a new take changes (engines/visuals/takes.py)
+        self.regen_seed.setText({"shots": "New take: next layout and move",
+                                 "captions": "New take: another line break"}.get(
+                                     clip.recipe.engine, "Regenerate (new seed)"))
         if abs(self.duration.value() - clip.duration / 1e6) > 1e-6:
             self.duration.blockSignals(True)
             self.duration.setValue(clip.duration / 1e6)

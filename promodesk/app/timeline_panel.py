@@ -59,6 +59,14 @@ class TrackHeader(QFrame):
             grid.addWidget(self.gain, 2, 0, 1, 2)
         self._gain_gesture = object()
 
+    def contextMenuEvent(self, ev) -> None:
+        """The track's menu (paste at the playhead, select all, mute), as on its empty lane."""
+        from promodesk.app.context_menus import track_menu
+
+        view = self.panel.view
+        track_menu(self.window(), view, self.track, view.playhead).exec(ev.globalPos())
+        ev.accept()
+
     def _new_gain_gesture(self) -> None:
         self._gain_gesture = object()
 

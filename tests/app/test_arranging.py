@@ -207,3 +207,13 @@ def test_ctrl_d_duplicates_a_shot_after_itself_and_ctrl_c_v_pastes_at_the_playhe
     view.set_playhead(6_000_000)
     qtbot.keyClick(view, Qt.Key_V, Qt.ControlModifier)
     assert [(c.cue.text, c.start) for c in captions.clips][-1] == ("Order now", 6_000_000)
+
+
+def test_the_inspector_button_says_what_a_new_take_changes(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    view.select_clip(window.project.tracks[0].clips[0].id)
+    assert window.inspector.regen_seed.text() == "New take: next layout and move"
+    view.select_clip(window.project.tracks[2].clips[0].id)
+    assert window.inspector.regen_seed.text() == "New take: another line break"
+    view.select_clip(window.project.tracks[1].clips[0].id)
+    assert window.inspector.regen_seed.text() == "Regenerate (new seed)"
