@@ -29,6 +29,8 @@ from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError, Pr
                                     no_progress)
 from promodesk.engines.models import loading
 from promodesk.engines.music.composer import MusicResult
+from promodesk.engines.music.modelaudio import (bar_samples, beat_meta, from_48k, music_prompt,
+                                               to_48k_stereo)
 
 LICENCE = "MIT (ACE-Step 1.5 weights by ACE Studio and StepFun): commercial use allowed"
 ENGINE_NAME = "acestep"
@@ -83,8 +85,6 @@ class AceStepEngine:
         """One pipeline call: (channels, samples) float32 at the pipeline's rate."""
         import torch
 
-        from promodesk.engines.music.musicgen import music_prompt
-
         lo, hi = span
 
         def on_step(_pipe, step: int, _t, _kwargs):
@@ -125,7 +125,7 @@ class AceStepEngine:
             [None], "ACE-Step", on_oom=lambda: MODELS.release_others(loaded.key))
         cancel.check()
         progress(0.88, "mastering")
-        audio, loudness = _master(_to_48k_stereo(raw, pipe.sample_rate, seconds))
+        audio, loudness = _master(to_48k_stereo(raw, pipe.sample_rate, seconds, headroom=None))
         progress(0.94, "checking the beat")
         meta = grid_meta(audio, spec)
         meta.update(seconds=seconds, duration_us=int(round(seconds * 1_000_000)), seed=seed,
@@ -150,20 +150,13 @@ class AceStepEngine:
         cancel = cancel or CancelToken()
         previous = original if original is not None else self.generate(spec, cancel=cancel,
                                                                          prompt=prompt)
-        downbeats = list(previous.meta.get("downbeats_us") or [])
         n = previous.audio.shape[0]
-        a, b = bars
-        if not downbeats or not 0 <= a < b:
-            raise GenerationError("Choose a bar range inside the music to regenerate.")
-        s0 = _sample(downbeats[a]) if a < len(downbeats) else n
-        s1 = _sample(downbeats[b]) if b < len(downbeats) else n
-        if s0 >= n:
-            raise GenerationError("That bar range starts after the end of the music.")
+        s0, s1 = bar_samples(previous.meta, bars, n)
         progress(0.0, "loading ACE-Step")
         loaded = self._load()
         pipe = loaded.net
         seconds = n / SAMPLE_RATE
-        src = _from_48k(previous.audio, pipe.sample_rate)
+        src = from_48k(previous.audio, pipe.sample_rate)
         import torch
 
         raw = with_memory_retry(
@@ -173,9 +166,9 @@ class AceStepEngine:
                                 repainting_end=s1 / SAMPLE_RATE),
             [None], "ACE-Step", on_oom=lambda: MODELS.release_others(loaded.key))
         cancel.check()
-        fresh = _to_48k_stereo(raw, pipe.sample_rate, seconds)
+        fresh = to_48k_stereo(raw, pipe.sample_rate, seconds, headroom=None)
         audio = splice(previous.audio, fresh, s0, s1)
-        meta = dict(previous.meta, seed=seed, regenerated_bars=[a, b], model=str(self.model),
+        meta = dict(previous.meta, seed=seed, regenerated_bars=list(bars), model=str(self.model),
                     licence=LICENCE if previous.meta.get("commercial_use", True) else
                     previous.meta.get("licence", LICENCE))
         if previous.meta.get("engine") not in (None, ENGINE_NAME):
@@ -241,7 +234,6 @@ def grid_meta(audio: np.ndarray, spec: Any) -> dict:
     ``beat_source`` is "spec" or "estimated"; ``measured_bpm`` is librosa's figure."""
     import librosa
 
-    from promodesk.engines.music.musicgen import beat_meta
 
     spec_bpm = float(spec.bpm)
     tempo = librosa.feature.tempo(y=audio.mean(axis=1), sr=SAMPLE_RATE, start_bpm=spec_bpm)
@@ -264,35 +256,3 @@ def spec_grid_meta(spec: Any) -> dict:
     meta.update(bpm=float(spec.bpm), time_signature=[int(spec.beats_per_bar),
                                                      int(getattr(spec, "beat_unit", 4) or 4)])
     return meta
-
-
-def _sample(us: int) -> int:
-    return int(us) * SAMPLE_RATE // 1_000_000
-
-
-def _to_48k_stereo(audio: np.ndarray, sr: int, seconds: float) -> np.ndarray:
-    """(channels, samples) at ``sr`` -> float32 (n, 2) at 48 kHz, exactly ``seconds`` long."""
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    g = gcd(SAMPLE_RATE, int(sr))
-    out = resample_poly(audio.astype(np.float64), SAMPLE_RATE // g, int(sr) // g, axis=1,
-                        padtype="line") if sr != SAMPLE_RATE else audio.astype(np.float64)
-    out = np.repeat(out, 2, axis=0) if out.shape[0] == 1 else out[:2]
-    n = int(round(seconds * SAMPLE_RATE))
-    out = np.pad(out, ((0, 0), (0, max(0, n - out.shape[1]))))[:, :n].T
-    return np.ascontiguousarray(out, dtype=np.float32)
-
-
-def _from_48k(audio: np.ndarray, sr: int) -> np.ndarray:
-    """float32 (n, 2) at 48 kHz -> (2, samples) float32 at the model's rate ``sr``."""
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    if sr == SAMPLE_RATE:
-        return np.ascontiguousarray(audio.T, dtype=np.float32)
-    g = gcd(SAMPLE_RATE, int(sr))
-    return resample_poly(audio.T.astype(np.float64), int(sr) // g, SAMPLE_RATE // g, axis=1,
-                         padtype="line").astype(np.float32)

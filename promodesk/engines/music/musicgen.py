@@ -27,48 +27,10 @@ from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
 from promodesk.engines.models import loading
 from promodesk.engines.models.device import MODELS, with_memory_retry
 from promodesk.engines.music.composer import MusicResult
+from promodesk.engines.music.modelaudio import (bar_samples, beat_meta, from_48k, music_prompt,
+                                               to_48k_stereo)
 
 LICENCE = "CC-BY-NC 4.0 (MusicGen weights by Meta): non-commercial use only"
-
-# General MIDI program families -> words MusicGen's text encoder knows.
-_GM_FAMILIES = ["piano", "chromatic percussion", "organ", "guitar", "bass", "strings",
-                "strings ensemble", "brass", "saxophone", "flute", "synth lead", "synth pad",
-                "synth effects", "ethnic instruments", "percussion", "sound effects"]
-
-
-def music_prompt(spec: Any, extra: str = "") -> str:
-    """The English text prompt for ``spec`` (a MusicSpec, or anything with style / bpm / key /
-    mode / instruments / mood attributes): style, mood, instruments, key and tempo."""
-    parts = []
-    style = str(getattr(spec, "style", "") or "").replace("_", " ")
-    mood = getattr(spec, "mood", None) or getattr(spec, "moods", None)
-    if isinstance(mood, (list, tuple)):
-        mood = ", ".join(str(m) for m in mood)
-    energy = getattr(spec, "energy", None)
-    if isinstance(energy, (int, float)):
-        parts.append("energetic" if energy > 0.66 else "relaxed" if energy < 0.33 else "steady")
-    if mood and str(mood) not in ("neutral", *style.split()):
-        parts.append(str(mood))
-    parts.append(f"{style} background music for a product video" if style
-                 else "background music for a product video")
-    instruments = getattr(spec, "instruments", None) or {}
-    names = []
-    for role, program in dict(instruments).items():
-        name = "drums" if "drum" in str(role) else _GM_FAMILIES[int(program) // 8 % 16]
-        if name not in names:
-            names.append(name)
-    if names:
-        parts.append("with " + ", ".join(names))
-    key, mode = getattr(spec, "key", None), getattr(spec, "mode", None)
-    if key:
-        parts.append(f"in {key} {mode or ''}".strip())
-    bpm = getattr(spec, "bpm", None)
-    if bpm:
-        parts.append(f"{float(bpm):.0f} bpm")
-    if extra:
-        parts.append(extra)
-    return ", ".join(parts)
-
 
 class _StepReporter:
     """A logits processor: called once per generated step, it reports progress and raises
@@ -219,7 +181,7 @@ class MusicGenEngine:
 
     def _result(self, audio: np.ndarray, sr: int, seconds: float, spec: Any, text: str,
                 seed: int) -> MusicResult:
-        stereo = _to_48k_stereo(audio, sr, seconds)
+        stereo = to_48k_stereo(audio, sr, seconds)
         meta = beat_meta(stereo, spec)
         meta.update(seconds=seconds, seed=seed, engine="musicgen", prompt=text,
                     model=str(self.model), licence=LICENCE, commercial_use=False)
@@ -239,19 +201,12 @@ class MusicGenEngine:
         cancel = cancel or CancelToken()
         previous = original if original is not None else self.generate(spec, cancel=cancel,
                                                                          prompt=prompt)
-        downbeats = list(previous.meta.get("downbeats_us") or [])
         n = previous.audio.shape[0]
-        a, b = bars
-        if not downbeats or not 0 <= a < b:
-            raise GenerationError("Choose a bar range inside the music to regenerate.")
-        s0 = _us_to_sample(downbeats[a]) if a < len(downbeats) else n
-        s1 = _us_to_sample(downbeats[b]) if b < len(downbeats) else n
-        if s0 >= n:
-            raise GenerationError("That bar range starts after the end of the music.")
+        s0, s1 = bar_samples(previous.meta, bars, n)
         progress(0.0, "loading MusicGen")
         loaded = self._load()
         sr = int(loaded.net.config.audio_encoder.sampling_rate)
-        before = _from_48k(previous.audio[max(0, s0 - int(self.context_s * SAMPLE_RATE)):s0], sr)
+        before = from_48k(previous.audio[max(0, s0 - int(self.context_s * SAMPLE_RATE)):s0], sr)
         length = (s1 - s0) / SAMPLE_RATE
         text = music_prompt(spec, prompt)
 
@@ -261,7 +216,7 @@ class MusicGenEngine:
 
         fresh = with_memory_retry(job, [1.0, 0.5], "MusicGen",
                                   on_oom=lambda: MODELS.release_others(loaded.key))
-        new = _to_48k_stereo(fresh, sr, length)
+        new = to_48k_stereo(fresh, sr, length)
         old = previous.audio[s0:s1]
         fade = min(int(self.crossfade_s * SAMPLE_RATE), len(old) // 4)
         edge = min(int(0.02 * SAMPLE_RATE), len(old) // 4)  # a short fade in: no click at a
@@ -271,7 +226,7 @@ class MusicGenEngine:
         audio = previous.audio.copy()
         audio[s0:s1] = new
         # bars from MusicGen carry its weights' licence, whatever made the rest of the piece
-        meta = dict(previous.meta, seed=seed, regenerated_bars=[a, b], prompt=text,
+        meta = dict(previous.meta, seed=seed, regenerated_bars=list(bars), prompt=text,
                     model=str(self.model), licence=LICENCE, commercial_use=False)
         if previous.meta.get("engine") not in (None, "musicgen"):
             meta["engine"] = f"{previous.meta['engine']}+musicgen"
@@ -299,71 +254,3 @@ def _crossfade(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     t = np.linspace(0.0, 1.0, a.shape[-1], dtype=np.float32)
     fade_in = (1.0 - np.cos(np.pi * t)) / 2.0
     return (a * (1.0 - fade_in) + b * fade_in).astype(np.float32)
-
-
-def _us_to_sample(us: int) -> int:
-    return int(us) * SAMPLE_RATE // 1_000_000
-
-
-def _to_48k_stereo(audio: np.ndarray, sr: int, seconds: float) -> np.ndarray:
-    """(channels, samples) at ``sr`` -> float32 (n, 2) at 48 kHz, exactly ``seconds`` long."""
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    g = gcd(SAMPLE_RATE, sr)
-    out = resample_poly(audio.astype(np.float64), SAMPLE_RATE // g, sr // g, axis=1,
-                        padtype="line")  # no edge ramp, even with a DC offset
-    out = np.repeat(out, 2, axis=0) if out.shape[0] == 1 else out[:2]
-    n = int(round(seconds * SAMPLE_RATE))
-    out = np.pad(out, ((0, 0), (0, max(0, n - out.shape[1]))))[:, :n].T
-    peak = float(np.max(np.abs(out))) if out.size else 0.0
-    if peak > 0.89:  # keep headroom; loudness is set in the final mix
-        out = out * (0.89 / peak)
-    return np.ascontiguousarray(out, dtype=np.float32)
-
-
-def _from_48k(audio: np.ndarray, sr: int) -> np.ndarray:
-    """float32 (n, 2) at 48 kHz -> (2, samples) at the model's rate ``sr``."""
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    g = gcd(SAMPLE_RATE, sr)
-    return resample_poly(audio.T.astype(np.float64), sr // g, SAMPLE_RATE // g,
-                         axis=1, padtype="line").astype(np.float32)
-
-
-def beat_meta(audio: np.ndarray, spec: Any) -> dict:
-    """Beat grid of ``audio`` (float32 (n, 2) at 48 kHz) estimated with librosa, in the contract's
-    meta shape (bpm, beats_us, downbeats_us, sections, time signature). Where librosa finds no
-    steady beat the spec's tempo lays the grid."""
-    import librosa
-
-    beats_per_bar = int(getattr(spec, "beats_per_bar", 4) or 4)
-    beat_unit = int(getattr(spec, "beat_unit", 4) or 4)
-    spec_bpm = float(getattr(spec, "bpm", 0) or 120.0)
-    seconds = audio.shape[0] / SAMPLE_RATE
-    mono = audio.mean(axis=1)
-    tempo, beats = librosa.beat.beat_track(y=mono, sr=SAMPLE_RATE, start_bpm=spec_bpm,
-                                           units="time", hop_length=512)
-    tempo = float(np.atleast_1d(tempo)[0]) if np.size(tempo) else 0.0
-    source = "estimated"
-    if len(beats) < 4 or not 40 <= tempo <= 240:
-        step = 60.0 / spec_bpm
-        beats, tempo, source = np.arange(0.0, seconds, step), spec_bpm, "spec"
-    beats_us = [int(round(t * 1_000_000)) for t in beats]
-    downbeats_us = beats_us[::beats_per_bar]
-    sections = []
-    bar_us = [*downbeats_us, int(round(seconds * 1_000_000))]
-    for sec in getattr(spec, "sections", None) or []:
-        start, count = int(sec["start_bar"]), int(sec["bars"])
-        if start >= len(downbeats_us):
-            break
-        end = bar_us[min(start + count, len(bar_us) - 1)]
-        sections.append({"name": sec["name"], "start_us": bar_us[start], "end_us": end,
-                         "start_bar": start, "bars": count})
-    return {"bpm": round(tempo, 2), "key": getattr(spec, "key", ""),
-            "mode": getattr(spec, "mode", ""), "time_signature": [beats_per_bar, beat_unit],
-            "beats_us": beats_us, "downbeats_us": downbeats_us, "sections": sections,
-            "beat_source": source}
