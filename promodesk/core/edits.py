@@ -151,7 +151,14 @@ class _ClipSpanEdit(Edit):
         start, duration, in_point = self._new_span(clip)
         _check_span(project, track, clip, start, duration, in_point)
         self._old = (clip.start, clip.duration, clip.in_point)
+        self._old_in_us = [t.recipe.params.get("in_us") for t in clip.takes]
         self._track_id = track.id
+        # a half of a split shot (motion_us set) keeps its place in the move: its start edge
+        # moves through the motion as it would through footage
+        for take in clip.takes:
+            if take.recipe.params.get("motion_us") and in_point != clip.in_point:
+                shifted = int(take.recipe.params.get("in_us") or 0) + in_point - clip.in_point
+                take.recipe.params["in_us"] = max(shifted, 0)
         clip.start, clip.duration, clip.in_point = start, duration, in_point
         track.sort()
 
@@ -159,6 +166,11 @@ class _ClipSpanEdit(Edit):
         assert self._old is not None
         track, clip = project.find_clip(self.clip_id)
         clip.start, clip.duration, clip.in_point = self._old
+        for take, old in zip(clip.takes, self._old_in_us):
+            if old is None:
+                take.recipe.params.pop("in_us", None)
+            else:
+                take.recipe.params["in_us"] = old
         track.sort()
 
     def clip_ids(self) -> frozenset[str]:

@@ -520,6 +520,10 @@ def test_split_of_a_shot_continues_its_motion_without_a_transition():
     assert shot.recipe.params["transition_in"]["kind"] == "slide"  # the cut into the left stays
     h.push(SplitClip("right", 5 * S, "third"))  # a split of a split keeps counting
     assert p.find_clip("third")[1].recipe.params["in_us"] == 2 * S
+    h.push(TrimStart("third", 5 * S + 250_000))  # trimming its start moves through the motion
+    assert p.find_clip("third")[1].recipe.params["in_us"] == 2 * S + 250_000
+    h.undo()
+    assert p.find_clip("third")[1].recipe.params["in_us"] == 2 * S
     h.undo()
     h.undo()
     assert p == before
