@@ -217,3 +217,18 @@ def test_the_inspector_button_says_what_a_new_take_changes(qtbot, window, projec
     assert window.inspector.regen_seed.text() == "New take: another line break"
     view.select_clip(window.project.tracks[1].clips[0].id)
     assert window.inspector.regen_seed.text() == "Regenerate (new seed)"
+
+
+def test_alt_drag_overwrites_what_the_shot_lands_on(qtbot, window, project_folder):
+    view = _open(window, project_folder)
+    video = window.project.tracks[0]
+    feature, cta = video.clips[2:]
+    grab = _centre(view, cta.id)  # 8.25 s
+    dx = round(view.x_of(6_250_000) - view.x_of(8_250_000))  # cta to start at 5.5 s
+    _drag(qtbot, view, grab, grab + QPoint(dx, 0), modifier=Qt.AltModifier | Qt.ShiftModifier)
+    assert abs(cta.start - 5_500_000) <= 2 / view.xmap().scale
+    assert feature.end == cta.start and feature.start == 5_000_000  # feature cut where cta lands
+    assert [c.name for c in video.clips] == ["hero", "detail", "feature", "cta"]
+    assert window.undo.count() == 1
+    window.undo.undo()
+    assert (feature.end, cta.start) == (6_500_000, 7_500_000)
