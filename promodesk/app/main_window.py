@@ -27,11 +27,13 @@ from promodesk.app.media_bin import add_media_bin
 from promodesk.app.preview import FrameSource, PreviewPanel
 from promodesk.app.timeline import SNAP_OFF_NAME, TimelineView
 from promodesk.app.timeline_panel import TimelinePanel
+from promodesk.app.transitions_panel import TransitionsPanel
 from promodesk.app.transport import Transport
 from promodesk.app.undo import ProjectUndo
 from promodesk.core.brief import Brief
 from promodesk.core.document import Change, Document
 from promodesk.core.edits import DeleteClip, EditCaption, EditError, SelectTake
+from promodesk.core.transitions import SetTransition
 from promodesk.core.gestures import split_at_playhead
 from promodesk.core.projectfile import (AUTOSAVE_DIR, PROJECT_FILE, ProjectFileError, archive_autosave,
                                         atomic_write_bytes, load_project, project_to_dict,
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.document)
         self.brief_panel = BriefPanel(self.document)
         self.jobs_panel = JobsPanel(self.jobs)
+        self.transitions_panel = TransitionsPanel(self.document, self._selected_clips, self.settings)
         self.generation = Generation(self)
         self.arranging = Arranging(self)
         self._build_layout()
@@ -149,7 +152,9 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         for title, widget, area, name in (("Brief", self.brief_panel, Qt.LeftDockWidgetArea, "brief"),
                                           ("Inspector", self.inspector, Qt.RightDockWidgetArea, "inspector"),
-                                          ("Jobs", self.jobs_panel, Qt.RightDockWidgetArea, "jobs")):
+                                          ("Jobs", self.jobs_panel, Qt.RightDockWidgetArea, "jobs"),
+                                          ("Transitions", self.transitions_panel, Qt.RightDockWidgetArea,
+                                           "transitions")):
             dock = QDockWidget(title, self)
             dock.setObjectName(name)
             dock.setWidget(widget)
@@ -159,6 +164,8 @@ class MainWindow(QMainWindow):
             self.addDockWidget(area, dock)
             setattr(self, f"{name}_dock", dock)
         self.splitDockWidget(self.inspector_dock, self.jobs_dock, Qt.Vertical)
+        self.tabifyDockWidget(self.jobs_dock, self.transitions_dock)  # one tab each, below
+        self.jobs_dock.raise_()
         self.resizeDocks([self.brief_dock, self.inspector_dock], list(SIDE_DOCK_W), Qt.Horizontal)
         self.resizeDocks([self.inspector_dock, self.jobs_dock], [560, 260], Qt.Vertical)
         self._fitted_for: tuple[int, int] | None = None
@@ -247,7 +254,7 @@ class MainWindow(QMainWindow):
         self._action(v, "Zoom to Fit", self.timeline.fit, "Ctrl+0")
         v.addSeparator()
         panels = v.addMenu("Panels")
-        for dock in (self.brief_dock, self.inspector_dock, self.jobs_dock):
+        for dock in (self.brief_dock, self.inspector_dock, self.jobs_dock, self.transitions_dock):
             panels.addAction(dock.toggleViewAction())
         p = bar.addMenu("&Playback")
         t = self.transport
@@ -271,6 +278,10 @@ class MainWindow(QMainWindow):
         tl.message.connect(self.show_status)
         tl.bar_range_changed.connect(self.inspector.show_bars)
         tl.photos_dropped.connect(self.generation.add_photos)
+        tl.transition_dropped.connect(
+            lambda cid, kind: self.do(SetTransition([cid], kind, self.transitions_panel.default()[1])))
+        self.transitions_panel.apply_requested.connect(
+            lambda ids, kind, us: self.do(SetTransition(ids, kind, us)))
         self.inspector.bars_chosen.connect(tl.set_bar_range)
         self.inspector.regenerate.connect(self.generation.regenerate)
         self.inspector.take_chosen.connect(lambda cid, i: self.do(SelectTake(cid, i)))
@@ -335,6 +346,13 @@ class MainWindow(QMainWindow):
     def delete(self, ripple: bool) -> None:
         """Delete the selected clips (shots take their linked captions); ripple closes gaps."""
         self.arranging.delete(ripple)
+
+    def _selected_clips(self) -> list[str]:
+        """Ids of the selected clips (the primary one last)."""
+        chosen = list(getattr(self.timeline, "selection", []) or [])
+        if self.timeline.selected and self.timeline.selected not in chosen:
+            chosen.append(self.timeline.selected)
+        return chosen
 
     def mark_in_out(self, which: int | None) -> None:
         """Set the export's in (0) or out (1) point at the playhead, or clear both (None)."""

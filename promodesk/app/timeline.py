@@ -173,6 +173,7 @@ class TimelineView(pg.GraphicsView):
     bar_range_changed = Signal(object)
     message = Signal(str)
     photos_dropped = Signal(list, str, int)
+    transition_dropped = Signal(str, str)  # incoming clip id of the cut, transition kind
     lanes_changed = Signal()
 
     def __init__(self, media: MediaStore, document: Document, undo, parent=None):
@@ -413,20 +414,48 @@ class TimelineView(pg.GraphicsView):
         return [u.toLocalFile() for u in mime.urls()
                 if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in IMAGE_SUFFIXES]
 
+    def _cut_under(self, ev):
+        """The cut (its incoming clip) a transition dragged over ``ev``'s position lands on:
+        the nearest within 40 px on the video lane under it, or None."""
+        from promodesk.app.transitions_panel import MIME
+        from promodesk.core.transitions import cut_near
+
+        if not ev.mimeData().hasFormat(MIME):
+            return None
+        lane = self.lane_at(ev.position().y())
+        if lane is None or lane.track.kind.value != "video":
+            return None
+        clip = cut_near(self.project, self.us_at(ev.position().x()), int(40 / self.xmap().scale))
+        return clip if clip is not None and clip in lane.track.clips else None
+
     def dragEnterEvent(self, ev) -> None:
-        if self._photo_paths(ev.mimeData()):
+        from promodesk.app.transitions_panel import MIME
+
+        if self._photo_paths(ev.mimeData()) or ev.mimeData().hasFormat(MIME):
             ev.acceptProposedAction()
         else:
             ev.ignore()
 
     def dragMoveEvent(self, ev) -> None:
         lane = self.lane_at(ev.position().y())
-        if lane and lane.track.kind.value == "video" and self._photo_paths(ev.mimeData()):
+        if lane and lane.track.kind.value == "video" and (self._photo_paths(ev.mimeData())
+                                                          or self._cut_under(ev) is not None):
             ev.acceptProposedAction()
         else:
             ev.ignore()
 
     def dropEvent(self, ev) -> None:
+        from promodesk.app.transitions_panel import MIME
+
+        if ev.mimeData().hasFormat(MIME):
+            clip = self._cut_under(ev)
+            if clip is None:
+                ev.ignore()
+                self.message.emit("Drop a transition on a cut: where one shot meets the next.")
+                return
+            ev.acceptProposedAction()
+            self.transition_dropped.emit(clip.id, bytes(ev.mimeData().data(MIME)).decode())
+            return
         lane = self.lane_at(ev.position().y())
         paths = self._photo_paths(ev.mimeData())
         if lane is None or lane.track.kind.value != "video" or not paths:
@@ -501,6 +530,10 @@ class TimelineView(pg.GraphicsView):
         label = clip.name
         if kind == "video":
             paint.paint_thumbnails(p, rect, visible, self.media.thumbnails(self.project, clip))
+            tr = clip.recipe.params.get("transition_in") or {}
+            if tr.get("kind", "cut") != "cut":
+                paint.paint_transition(p, xm, rect, clip.start, int(tr.get("duration_us", 0)),
+                                       tr["kind"])
         elif kind in ("music", "voice"):
             peaks = self.media.peaks(clip.asset)
             t0 = clip.in_point / 1e6

@@ -139,6 +139,29 @@ def paint_markers(p: QPainter, xm: XMap, markers: list[tuple[int, str]], bottom:
             p.drawText(QPointF(x + 4, RULER_H / 2 - 3), name)
 
 
+def paint_transition(p: QPainter, xm: XMap, rect: QRectF, cut_us: int, length_us: int,
+                     kind: str) -> None:
+    """A transition at a cut: a band centred on the cut as long as the transition (it runs from
+    half before to half after), crossed like a bow tie, with its kind's initial."""
+    half = length_us / 2
+    x0, x1 = xm.x(cut_us - half), xm.x(cut_us + half)
+    if x1 - x0 < 4:
+        x0, x1 = xm.x(cut_us) - 2, xm.x(cut_us) + 2
+    top, bottom = rect.top() + 20, rect.bottom() - 4
+    band = QRectF(x0, top, x1 - x0, bottom - top)
+    p.fillRect(band, theme.qcolor("#000000", 120))
+    p.setPen(QPen(theme.qcolor(theme.SNAP), 1.5))
+    p.setBrush(Qt.NoBrush)
+    p.drawRect(band)
+    p.drawLine(QPointF(x0, top), QPointF(x1, bottom))
+    p.drawLine(QPointF(x0, bottom), QPointF(x1, top))
+    if x1 - x0 >= 14:
+        font, _fm = _font_and_metrics(11, bold=True)
+        p.setFont(font)
+        p.setPen(theme.qcolor(theme.TEXT))
+        p.drawText(band, Qt.AlignCenter, kind[:1].upper())
+
+
 def paint_in_out(p: QPainter, xm: XMap, in_out, bottom: float) -> None:
     """The export range marked with I and O: a band on the ruler between them (or from the in
     point on / up to the out point), with brackets at the marks."""
