@@ -232,3 +232,19 @@ def test_alt_drag_overwrites_what_the_shot_lands_on(qtbot, window, project_folde
     assert window.undo.count() == 1
     window.undo.undo()
     assert (feature.end, cta.start) == (6_500_000, 7_500_000)
+
+
+def test_r_on_a_shot_and_on_a_caption_adds_takes_that_say_what_changed(qtbot, window,
+                                                                        project_folder):
+    view = _open(window, project_folder)
+    shot = window.project.tracks[0].clips[0]
+    caption = window.project.tracks[2].clips[0]
+    for clip in (shot, caption):
+        view.select_clip(clip.id)
+        qtbot.keyClick(view, Qt.Key_R)
+        wait_jobs(qtbot, window)
+        qtbot.waitUntil(lambda c=clip: len(c.takes) == 2, timeout=60_000)
+    assert shot.take.label == "pan right · layout 2" and shot.recipe.params["variant"] == 1
+    assert caption.take.label.startswith("line break: ")
+    assert "\n" in caption.recipe.params["lines"]
+    assert "line break" in window.statusBar().currentMessage()
