@@ -45,6 +45,8 @@ def describe(asset: Asset) -> str:
     if meta.get("width") and meta.get("height"):
         parts.append(f"{meta['width']}x{meta['height']}")
     source = meta.get("source") or meta.get("engine") or "generated"
+    if meta.get("of_video"):
+        source = f"sound of {source}"
     return f"{source}\n" + " · ".join(parts)
 
 
@@ -165,7 +167,8 @@ class MediaBin(QWidget):
         if problems:
             self.w.show_status(" ".join(problems))
         elif assets:
-            self.w.show_status(f"Imported {len(assets)} file(s): drag them onto a track.")
+            files = sum("of_video" not in (a.meta or {}) for a in assets)  # not clips' sounds
+            self.w.show_status(f"Imported {files} file(s): drag them onto a track.")
 
     # --- placing ------------------------------------------------------------------------------
 
@@ -257,12 +260,12 @@ def add_media_bin(window) -> MediaBin:
     dock = QDockWidget("Media", window)
     dock.setObjectName("media")
     dock.setWidget(bin_)
-    dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
-                     | QDockWidget.DockWidgetClosable)
+    # not closable: File > Import shows into it, and View > Panels does not list it
+    dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
     window.addDockWidget(Qt.LeftDockWidgetArea, dock)
     brief = getattr(window, "brief_dock", None)
-    if brief is not None:
-        window.tabifyDockWidget(brief, dock)
-        brief.raise_()
+    if brief is not None:  # under the brief: both in view (a tab here left a stale tab bar)
+        window.splitDockWidget(brief, dock, Qt.Vertical)
+        window.resizeDocks([brief, dock], [560, 340], Qt.Vertical)
     window.media_dock = dock
     return bin_

@@ -65,7 +65,8 @@ class FootageSource:
     def __init__(self, params: dict, media, size: tuple[int, int]):
         self.params = dict(params)
         self.size = (int(size[0]), int(size[1]))
-        self.fit = self.params.get("fit", "cover")
+        # an overlay drawn whole (a timeline thumbnail) shows all of the logo or title
+        self.fit = self.params.get("fit", "contain" if "overlay" in self.params else "cover")
         if self.fit not in FITS:
             raise RequestError(f"fit must be one of {', '.join(FITS)}, not {self.fit!r}")
         self.media = media
