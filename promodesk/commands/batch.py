@@ -19,11 +19,12 @@ from promodesk.commands import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT
 WORKER_MEMORY_BYTES = 1_500_000_000  # a full-size render's peak, measured with bench_batch
 
 
-def default_workers(encoder_threads: int) -> int:
-    """Worker processes this machine can run side by side: one per ``encoder_threads`` cores,
-    and no more than the memory holds at about 1.5 GB a render."""
+def default_workers() -> int:
+    """Worker processes this machine can run side by side: one per two cores (a product keeps
+    about two busy: frame rendering and the encoder), and no more than the memory holds at
+    about 1.5 GB a render."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    by_cores = max(1, (cores or 1) // max(1, encoder_threads))
+    by_cores = max(1, (cores or 1) // 2)
     try:
         memory = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         by_memory = max(1, memory // WORKER_MEMORY_BYTES)
@@ -81,7 +82,7 @@ def _runner(args: argparse.Namespace, settings):
         address = None if args.ray == "local" else args.ray
         return ray_runner(address, num_cpus=args.cpus_per_task, num_gpus=gpus,
                           max_retries=args.max_retries, local_cpus=args.ray_cpus), None
-    workers = args.workers or default_workers(settings.encoder_threads)
+    workers = args.workers or default_workers()
     if workers <= 1:
         return None, None
     cores = os.cpu_count() or 1
@@ -189,8 +190,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                                                        "--voice, else 0)")
     p.add_argument("--max-retries", type=int, default=3, help="Ray retries when a worker dies")
     p.add_argument("--ray-cpus", type=int, help="CPUs of the private local Ray (default: all)")
-    p.add_argument("--encoder-threads", type=int, default=2,
-                   help="x264 threads per render; fixed so every machine makes the same bytes")
+    p.add_argument("--encoder-threads", type=int, default=1,
+                   help="x264 threads per render (default 1: the same bytes on every run and "
+                        "machine; more threads trade that for speed)")
     p.add_argument("--retry-failed", action="store_true", help="try failed products again")
     p.add_argument("--only", action="append", metavar="KEY", help="only this product (repeatable)")
     p.add_argument("--force", action="store_true", help="remake even if unchanged")
