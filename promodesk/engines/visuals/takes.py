@@ -233,12 +233,23 @@ class CaptionTakes:
             ts.fit_text(text, box, max_lines=2, max_size=hi, min_size=lo).lines)
         breaks = [b for b in line_breaks(text) if b != shown and
                   not ts.fit_text(b, box, max_lines=2, max_size=hi, min_size=lo).truncated]
+        natural = "\n".join(ts.fit_text(text, box, max_lines=2, max_size=hi, min_size=lo).lines)
+        if not breaks and shown != natural:  # back to the line as it sets by itself
+            params.pop("lines", None)
+            take = Take(None, Recipe(self.info.name, params, int(request.recipe.seed)), None,
+                        label="line break: automatic")
+            return NewTake(take)
         if not breaks:
             raise RequestError("This caption has no other way to break its line; change its "
                                "text or its style for a different look.")
-        # the next break after the one shown, so takes go round every way of breaking the line
-        later = [b for b in breaks if b.index("\n") > shown.find("\n")]
-        params["lines"] = (later or breaks)[0]
+        # the next most balanced break after the one shown, so takes go round the ways of
+        # breaking the line best first (a one-word last line only when nothing else is left)
+        flat = len("".join(text.split()))
+        even = [b for b in breaks if min(len(x.strip()) for x in b.split("\n")) >= flat * 0.2]
+        order = [b for b in line_breaks(text) if b in (even if len(even) >= 2 else breaks)
+                 or b == shown]
+        after = order[order.index(shown) + 1:] if shown in order else order
+        params["lines"] = next((b for b in after + order if b != shown))
         cancel.check()
         progress(1.0, "Caption ready")
         take = Take(None, Recipe(self.info.name, params, int(request.recipe.seed)), None,

@@ -88,3 +88,11 @@ def test_a_one_word_caption_says_what_would_change(tmp_path):
                           DURATION, SIZE, text="Now")
     with pytest.raises(RequestError, match="no other way to break"):
         registry.engine("captions").new_take(request)
+
+
+def test_a_two_word_caption_goes_back_to_its_own_line_after_its_one_other_break(tmp_path):
+    engine = registry.engine("captions")
+    request = TakeRequest(Recipe("captions", {"style": "outline"}, 0), tmp_path, None,
+                          DURATION, SIZE, text="Order now")
+    recipes = _three_takes(engine, request)
+    assert [caption_lines(r.params, "Order now") for r in recipes] == [None, "Order\nnow", None]
