@@ -131,3 +131,28 @@ def test_a_title_is_set_by_the_typeset_engine_inside_the_safe_area(tmp_path, asp
     assert xs.min() >= left and xs.max() < right and ys.min() >= top and ys.max() < bottom
     ink = (frame[..., 0] > 240) & (frame[..., 1] > 190) & (frame[..., 2] < 20)
     assert ink.sum() > 40 and ys.max() < size[1] // 2  # in the upper part, where it was put
+
+
+def test_moving_a_logo_is_a_new_take_that_undo_takes_back(tmp_path):
+    """What the inspector's 'Regenerate with these settings' does with edited overlay params."""
+    from promodesk.core.document import Document, History
+    from promodesk.core.edits import AddTake
+    from promodesk.engines import registry
+
+    black = solid(tmp_path, "black.png", (0, 0, 0))
+    white = solid(tmp_path, "white.png", (255, 255, 255))
+    project = project_with(tmp_path, [(black, {}), (white, {"overlay": {"x": 0.25, "y": 0.5,
+                                                                        "scale": 0.1}})])
+    logo = project.tracks[1].clips[0]
+    history = History(Document(project, tmp_path))
+    request = registry.take_request(project, tmp_path, logo.id,
+                                    params={"overlay": {"x": 0.75, "y": 0.5, "scale": 0.1}})
+    made = registry.engine("footage").new_take(request)
+    history.push(AddTake(logo.id, made.take, asset=made.asset))
+
+    def white_at(x):
+        return FrameRenderer(project, tmp_path).frame(0)[180, x, 0] == 255
+
+    assert white_at(270) and not white_at(90)
+    history.undo()
+    assert white_at(90) and not white_at(270)
