@@ -2,12 +2,13 @@
 the weights' values): MusicGen small and medium as seconds of audio per second of generation
 (baseline: real time, 1.0x), and SD-Turbo stills as seconds per still beside its floor (one UNet
 step plus the VAE decode). Runs on the best device here (CUDA, then MPS, then CPU). With
-``load-musicgen-small`` in ``--only``: the seconds the engines' loader (``load_pretrained``) takes
+``acestep`` in ``--only``: ACE-Step 1.5 turbo at its real sizes, seconds of music per second
+(8 steps at least, no guidance). With ``load-musicgen-small`` in ``--only``: the seconds the engines' loader (``load_pretrained``) takes
 to bring a MusicGen-small-sized folder saved with ``save_pretrained`` onto the device (what the
 first MusicGen job waits for), beside reading the same bytes (its floor) and a second call.
 
     .venv/bin/python bench/bench_models.py [--only musicgen-small,musicgen-medium,stills,
-        load-musicgen-small] [--audio-seconds 2] [--size 512] [--steps 1] [--threads 1]
+        load-musicgen-small,acestep] [--audio-seconds 2] [--size 512] [--steps 1] [--threads 1]
 
 The configurations are written out from the published config.json values of facebook/musicgen-*
 (T5-base text encoder, 32 kHz EnCodec) and stabilityai/sd-turbo (SD 2.1 UNet, OpenCLIP-H text
@@ -190,6 +191,79 @@ def _sync(device) -> None:
         torch.cuda.synchronize()
 
 
+# ACE-Step 1.5 at its published sizes: the DiT and condition encoder at diffusers' defaults (which
+# are ACE-Step 1.5's), its 48 kHz VAE (1920 samples per latent frame, 25 per second), and the
+# Qwen3-Embedding-0.6B text encoder. About 2.9 B parameters, 12 GB in float32.
+QWEN3_EMBEDDING_06B = dict(hidden_size=1024, num_hidden_layers=28, num_attention_heads=16,
+                           num_key_value_heads=8, head_dim=128, intermediate_size=3072,
+                           vocab_size=151669, max_position_embeddings=32768)
+
+
+def _acestep_pipeline(device):
+    """A random-weight ACE-Step 1.5 pipeline on ``device``. Parameters are made empty and filled
+    with N(0, 0.02) (random init of 2.9 B weights takes minutes on a CPU, and speed does not
+    depend on their values); buffers (rotary tables) are made for real."""
+    import torch
+    from accelerate import init_empty_weights
+    from diffusers import AceStepPipeline, AutoencoderOobleck, FlowMatchEulerDiscreteScheduler
+    from diffusers.models.transformers.ace_step_transformer import AceStepTransformer1DModel
+    from diffusers.pipelines.ace_step import AceStepConditionEncoder
+    from transformers import Qwen3Config, Qwen3Model
+
+    from tests.engines.music.tiny_acestep import tiny_tokenizer
+
+    def real(make):
+        with init_empty_weights(include_buffers=False):
+            module = make()
+        module = module.to_empty(device=device.torch_device())
+        with torch.no_grad():
+            for param in module.parameters():
+                param.normal_(0.0, 0.02)
+        return module.eval()
+
+    torch.manual_seed(0)
+    return AceStepPipeline(
+        transformer=real(lambda: AceStepTransformer1DModel(is_turbo=True)),
+        condition_encoder=real(AceStepConditionEncoder),
+        vae=real(lambda: AutoencoderOobleck(downsampling_ratios=[2, 4, 4, 6, 10],
+                                            sampling_rate=48000)),
+        text_encoder=real(lambda: Qwen3Model(Qwen3Config(**QWEN3_EMBEDDING_06B))),
+        tokenizer=tiny_tokenizer(),
+        scheduler=FlowMatchEulerDiscreteScheduler(num_train_timesteps=1, shift=1.0))
+
+
+def bench_acestep(audio_seconds: float, steps: int, device) -> dict:
+    """Seconds of music per second of generation for ACE-Step 1.5 turbo (``steps`` steps, no
+    guidance), with the time per denoising step and the VAE decode beside it."""
+    import torch
+
+    t0 = time.perf_counter()
+    pipe = _acestep_pipeline(device)
+    build_s = time.perf_counter() - t0
+    marks = []
+
+    def on_step(_pipe, step, _t, _kwargs):
+        marks.append(time.perf_counter())
+        return {}
+
+    generator = torch.Generator(device="cpu").manual_seed(0)
+    with torch.inference_mode():
+        t0 = time.perf_counter()
+        pipe(prompt="upbeat pop background music for a product video, with piano, drums",
+             lyrics="[Instrumental]", audio_duration=audio_seconds, num_inference_steps=steps,
+             guidance_scale=1.0, shift=3.0, bpm=120, keyscale="D major", timesignature="4",
+             generator=generator, callback_on_step_end=on_step, output_type="np")
+        gen_s = time.perf_counter() - t0
+    step_s = (marks[-1] - marks[0]) / max(1, len(marks) - 1) if len(marks) > 1 else gen_s
+    params = sum(p.numel() for m in (pipe.transformer, pipe.condition_encoder, pipe.vae,
+                                     pipe.text_encoder) for p in m.parameters())
+    del pipe
+    gc.collect()
+    return {"params_b": params / 1e9, "audio_s": audio_seconds, "gen_s": gen_s,
+            "ratio": audio_seconds / gen_s, "step_s": step_s, "steps": steps,
+            "after_steps_s": gen_s - (marks[-1] - t0) if marks else 0.0, "build_s": build_s}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="musicgen-small,musicgen-medium,stills")
@@ -222,6 +296,12 @@ def main() -> int:
                   f"{r['load_s']:.1f} s to the device; floor: reading its files (just written, so "
                   f"from the page cache, as for the load) "
                   f"{r['read_s']:.1f} s; a second call {r['again_s'] * 1000:.1f} ms (cached)")
+        elif name == "acestep":
+            r = bench_acestep(args.audio_seconds, max(args.steps, 8), device)
+            print(f"acestep-1.5      {r['params_b']:.2f}B params, {r['steps']} steps: "
+                  f"{r['audio_s']:.1f} s of music in {r['gen_s']:.1f} s = {r['ratio']:.3f}x "
+                  f"real time; {r['step_s']:.2f} s per DiT step, {r['after_steps_s']:.1f} s "
+                  f"VAE decode and output (built in {r['build_s']:.0f} s)")
         elif name == "stills":
             r = bench_stills(args.size, args.steps, device)
             print(f"sd-turbo stills   {r['size']}x{r['size']}, {r['steps']} step(s): "
