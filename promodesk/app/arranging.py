@@ -54,7 +54,8 @@ class Arranging:
             self.w.show_status("Select a clip to copy.")
             return False
         found = [self.w.project.find_clip(cid) for cid in ids]
-        self.clipboard = [(t.id, copy.deepcopy(c)) for t, c in sorted(found, key=lambda tc: tc[1].start)]
+        found.sort(key=lambda tc: tc[1].start)
+        self.clipboard = [(t.id, copy.deepcopy(c)) for t, c in found]
         self.w.show_status(f"Copied {len(ids)} clip{'s' if len(ids) > 1 else ''}.")
         return True
 
@@ -119,7 +120,8 @@ class Arranging:
         """Give the marker at ``time`` a colour (#rrggbb), asked for when ``colour`` is None."""
         if colour is None:
             marker = next(m for m in self.w.project.markers if m.time == time)
-            chosen = QColorDialog.getColor(QColor(marker.colour or "#f5c542"), self.w, "Marker colour")
+            chosen = QColorDialog.getColor(QColor(marker.colour or MARKER_COLOURS["Yellow"]),
+                                           self.w, "Marker colour")
             if not chosen.isValid():
                 return
             colour = chosen.name()

@@ -100,5 +100,6 @@ def ruler_menu(window, view, us: int, x: float) -> QMenu:
         jump = menu.addMenu("Go to Marker")
         for mk in window.project.markers:
             jump.addAction(_swatch(mk.colour or MARKER_COLOURS["Yellow"]),
-                           f"{mk.time / 1e6:.2f} s  {mk.name}", lambda t=mk.time: a.jump_to_marker(t))
+                           f"{mk.time / 1e6:.2f} s  {mk.name}",
+                           lambda t=mk.time: a.jump_to_marker(t))
     return menu

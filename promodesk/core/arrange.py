@@ -112,7 +112,7 @@ def followers(project: Project, shot_ids) -> dict[str, list[Clip]]:
     return out
 
 
-# --- the edit every arrangement is -----------------------------------------------------------------
+# --- the edit every arrangement is ------------------------------------------------------------
 
 class Arrange(Edit):
     """Base of the arranging edits: subclasses implement :meth:`arrange` (change the project
@@ -164,7 +164,8 @@ class Arrange(Edit):
         return self._changed[1]
 
     def merge(self, newer: Edit) -> bool:
-        if isinstance(newer, Arrange) and self.gesture is not None and newer.gesture is self.gesture:
+        if (isinstance(newer, Arrange) and self.gesture is not None
+                and newer.gesture is self.gesture):
             self._latest = newer._latest
             self.label = newer.label
             self._changed = tuple(a | b for a, b in zip(self._changed, newer._changed))
@@ -235,7 +236,7 @@ def _shift_with_followers(project: Project, shots: list[Clip], deltas: dict[str,
                 _shift(project, clip, d, moved)
 
 
-# --- arrangements ----------------------------------------------------------------------------------
+# --- arrangements -------------------------------------------------------------------------------
 
 class MoveClips(Arrange):
     """Move clips to new starts (``targets``: clip id -> start, us) on their own tracks; a moved
@@ -307,7 +308,8 @@ class OverwriteClip(Arrange):
         covered = [c for c in track.clips if c is not clip and c.start < b and a < c.end]
         shortest = min_clip_duration(project)
         # what is under it goes, and so does a remainder shorter than a frame
-        gone = [c for c in covered if max(a - c.start, 0) < shortest and max(c.end - b, 0) < shortest]
+        gone = [c for c in covered
+                if max(a - c.start, 0) < shortest and max(c.end - b, 0) < shortest]
         main = track is main_track(project)
         gone_followers = followers(project, [c.id for c in gone]) if main else {}
         carried = followers(project, [clip.id])[clip.id] if main else []

@@ -36,7 +36,8 @@ def test_drag_a_shot_onto_another_reorders_and_the_rest_close_up(qtbot, window, 
     # the hero went after the feature shot; the gap it left closed; the cta made room
     assert [c.name for c in video.clips] == ["detail", "feature", "hero", "cta"]
     assert [(c.start, c.end) for c in video.clips] == [
-        (1_000_000, 2_500_000), (3_500_000, 5_000_000), (6_000_000, 7_500_000), (7_500_000, 9_000_000)]
+        (1_000_000, 2_500_000), (3_500_000, 5_000_000), (6_000_000, 7_500_000),
+        (7_500_000, 9_000_000)]
     # captions went with their shots
     assert cap_hero.start - hero.start == 0 and cap_detail.start - detail.start == 500_000
     assert window.undo.count() == 1  # the whole drag is one step
@@ -67,7 +68,6 @@ def test_shift_click_selects_two_and_a_drag_moves_both(qtbot, window, project_fo
     view = _open(window, project_folder)
     video = window.project.tracks[0]
     feature, cta = video.clips[2:]
-    vp = view.viewport()
     _click(qtbot, view, _centre(view, feature.id), Qt.NoModifier)
     _click(qtbot, view, _centre(view, cta.id), Qt.ControlModifier)
     assert set(view.selection) == {feature.id, cta.id}
