@@ -49,8 +49,16 @@ class JobRow(QFrame):
         grid.addWidget(self.message, 2, 0, 1, 2)
         job.progressed.connect(self._progress)
         job.failed.connect(self._failed)
-        job.cancelled.connect(lambda: self._ended("Cancelled"))
-        job.succeeded.connect(lambda _r: self._ended("Done"))
+        # bound methods, not lambdas: Qt drops them with the row, so a job that ends after its
+        # row (or the window) is gone does not touch deleted labels
+        job.cancelled.connect(self._cancelled)
+        job.succeeded.connect(self._succeeded)
+
+    def _cancelled(self) -> None:
+        self._ended("Cancelled")
+
+    def _succeeded(self, _result) -> None:
+        self._ended("Done")
 
     def _progress(self, fraction: float, message: str) -> None:
         self.bar.setValue(int(fraction * 1000))
