@@ -110,7 +110,8 @@ def test_librosa_is_left_out_only_because_the_cpu_path_does_not_import_it():
     if "librosa" not in excluded:
         pytest.skip("librosa is bundled")
     model_engines = {"engines/music/musicgen.py", "engines/music/acestep.py",
-                     "engines/voice/bark.py", "engines/visuals/diffusion.py"}
+                     "engines/music/modelaudio.py", "engines/voice/bark.py",
+                     "engines/visuals/diffusion.py"}
     imports = re.compile(r"^\s*(import|from)\s+(librosa|numba)\b", re.M)
     users = [p for p in (ROOT / "promodesk").rglob("*.py")
              if p.relative_to(ROOT / "promodesk").as_posix() not in model_engines and imports.search(p.read_text(encoding="utf-8"))]
