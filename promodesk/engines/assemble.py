@@ -126,8 +126,10 @@ def _language_version(board: Storyboard, planned: list, brief: Brief, language: 
     version = replace(board, captions=[replace(c, text=t) for c, t in zip(planned, done.lines)])
     tag = language.upper()
     if voice:
+        spoken: list[str] = []
         _voice_over(version, folder, project, voice, seed, stage(progress, 0.5, 1.0, "voice"),
-                    cancel, notes, language, f"Voice · {tag}")
+                    cancel, spoken, language, f"Voice · {tag}")
+        notes += [f"{language}: {note}" for note in spoken]
     track = project.add_track(TrackKind.CAPTIONS, f"Captions · {tag}")
     translated = {"model": done.model, "licence": done.licence}
     for cap in version.captions:

@@ -149,3 +149,55 @@ def test_a_language_without_a_model_says_what_to_download(tmp_path):
     assert r.returncode == 2, r.stderr
     assert "promodesk models download opus-mt-zh-en" in r.stderr
     assert list(out.parent.iterdir()) == []
+
+
+def test_with_a_voice_each_language_is_spoken_on_its_own_track(tmp_path):
+    """An English brief, versions en and zh (tiny Qwen3 writing hanzi) read by a tiny Bark: a
+    voice and a caption track per language, each caption timed to its own speech, the shots
+    shared; the zh version mixes only the zh voice."""
+    from promodesk.core.brief import Brief
+    from promodesk.engines.assemble import make_project
+    from promodesk.engines.text.versions import language_version
+    from promodesk.render.mix import mix_project
+    from tests.engines.text.tiny_translators import tiny_qwen3
+    from tests.engines.tiny_models import tiny_bark
+
+    brief = Brief(text="Build it. Launch it for $19.", title="Rocket",
+                  images=[ROOT / "resources/examples/products/launch.jpg"], seconds=16,
+                  aspect="16:9", language="en")
+    made = make_project(brief, tmp_path / "v.promodesk", seed=2, voice=tiny_bark(tmp_path / "b"),
+                        languages=["en", "zh"], translator=tiny_qwen3(tmp_path / "q", "zh"))
+    project = load_project(made.folder)
+    assert languages(project) == ["en", "zh"]
+    by_lang: dict = {}
+    for track in project.tracks_of(TrackKind.VOICE) + project.tracks_of(TrackKind.CAPTIONS):
+        by_lang.setdefault(track_language(track), {})[track.kind] = track
+    assert set(by_lang) == {"en", "zh"}
+    for lang, tracks in by_lang.items():
+        voice, captions = tracks[TrackKind.VOICE].clips, tracks[TrackKind.CAPTIONS].clips
+        assert len(voice) == len(captions) >= 1
+        assert [(v.start, v.duration) for v in voice] == [(c.start, c.duration) for c in captions]
+        assert all(v.recipe.params["language"] == lang for v in voice)
+        assert all(t.mute == (lang != "en") for t in tracks.values())
+    zh_lines = [c.cue.text for c in by_lang["zh"][TrackKind.CAPTIONS].clips]
+    assert any("19" in line for line in zh_lines) and all(has_han(line) for line in zh_lines)
+    # the zh version: its voice heard, the en one not
+    zh = language_version(project, "zh")
+    with_zh, sr = mix_project(zh, made.folder, normalize=False)
+    by_lang["en"][TrackKind.VOICE].mute = True
+    by_lang["zh"][TrackKind.VOICE].mute = True
+    silent = language_version(project, "zh")
+    for track in silent.tracks_of(TrackKind.VOICE):
+        track.mute = True
+    without, _ = mix_project(silent, made.folder, normalize=False)
+    first = by_lang["zh"][TrackKind.VOICE].clips[0]
+    a, b = first.start * sr // 1_000_000, first.end * sr // 1_000_000
+    assert np.abs(with_zh[a:b] - without[a:b]).max() > 1e-4  # the zh voice is in its mix
+    en_first = by_lang["en"][TrackKind.VOICE].clips[0]
+    zh_only = [c for c in by_lang["zh"][TrackKind.VOICE].clips]
+    spans = [(c.start, c.end) for c in zh_only]
+    outside = [t for t in range(en_first.start, en_first.end, 10_000)
+               if not any(s <= t < e for s, e in spans)]
+    if outside:  # where only the en voice speaks, the zh version is the music alone
+        t = outside[len(outside) // 2] * sr // 1_000_000
+        assert np.abs(with_zh[t:t + 480] - without[t:t + 480]).max() < 1e-6

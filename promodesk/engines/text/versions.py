@@ -10,6 +10,8 @@ tracks are muted, which is also how the editor switches between them.
 
 from __future__ import annotations
 
+import re
+
 from promodesk.core.timeline import Project, Track, TrackKind
 
 LANGUAGE_KEY = "language"  # in the recipe params of caption and voice clips
@@ -26,7 +28,10 @@ def track_language(track: Track) -> str | None:
             language = take.recipe.params.get(LANGUAGE_KEY)
             if language:
                 return str(language)
-    return None
+    # a version's track left empty (every line longer than the video, say) still names its
+    # language, as make_project named it: "Captions · EN"
+    tag = re.search(r" · ([A-Z]{2,3})$", track.name)
+    return tag.group(1).lower() if tag else None
 
 
 def languages(project: Project) -> list[str]:

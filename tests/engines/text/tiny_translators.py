@@ -48,6 +48,8 @@ def _speak_only(model, tokenizer, keep: list[int]) -> None:
     gen.eos_token_id = tokenizer.eos_token_id
     gen.pad_token_id = tokenizer.pad_token_id
     gen.min_new_tokens = 3  # a random model may end at once; a line of junk is what tests want
+    # ...and would otherwise run to the token limit: the end grows likelier after 6 tokens
+    gen.exponential_decay_length_penalty = (6, 1.5)
 
 
 def tiny_marian(folder: Path, target: str = "en", seed: int = 0) -> Path:
