@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from promodesk.commands import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT_OK
+from promodesk.commands import EXIT_FAILED, EXIT_OK
+from promodesk.commands.errors import CommandError
 
 # The engine kind a clip on each kind of track needs.
 TRACK_ENGINE_KIND = {"video": "visuals", "music": "music", "voice": "voice",
                      "captions": "captions"}
 
 
-class BadRequest(Exception):
-    """A command line that names something the project or the engines do not have."""
+class BadRequest(CommandError):
+    """A command line that names something the project or the engines do not have (exit 2
+    unless ``code`` says otherwise)."""
 
 
 def list_clips(project) -> str:
@@ -92,86 +93,65 @@ def parse_settings(items: list[str], params: dict, engine) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from promodesk.core.projectfile import ProjectFileError, load_project
+    """Errors go to the one boundary (promodesk.commands.errors): a bad clip, bars, setting or
+    engine exits 2, a failed generation 1, Ctrl-C 130; the project is saved only on success."""
+    from promodesk.core.projectfile import load_project
 
     folder = Path(args.project)
-    try:
-        project = load_project(folder)
-    except ProjectFileError as err:
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    project = load_project(folder)
     if args.list:
         print(list_clips(project))
         return EXIT_OK
     if not args.clip:
-        print("promodesk: say which clip to regenerate with --clip ID "
-              f"(`promodesk regenerate {folder} --list` shows them)", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise BadRequest("say which clip to regenerate with --clip ID "
+                         f"(`promodesk regenerate {folder} --list` shows them)")
     return _regenerate(project, folder, args)
 
 
 def _regenerate(project, folder: Path, args: argparse.Namespace) -> int:
     from promodesk.commands.progress import TerminalProgress
+    from promodesk.core.document import Document
     from promodesk.core.edits import AddTake, EditCaption, EditError
-    from promodesk.core.projectfile import ProjectFileError, save_project
+    from promodesk.core.projectfile import save_project
     from promodesk.engines import registry
-    from promodesk.engines.base import (Cancelled, CancelToken, EngineUnavailable,
-                                        GenerationError, RequestError, UnknownEngine,
-                                        new_seed)
-    from promodesk.engines.visuals.photos import PhotoError
-    from promodesk.engines.visuals.typeset import FontError
+    from promodesk.engines.base import CancelToken, UnknownEngine, new_seed
 
+    track, clip = find_clip(project, args.clip, folder)
+    name = args.engine or clip.recipe.engine
     try:
-        track, clip = find_clip(project, args.clip, folder)
-        name = args.engine or clip.recipe.engine
         engine = registry.engine(name)
-        needed = TRACK_ENGINE_KIND[track.kind.value]
-        if engine.info.kind != needed:
-            raise BadRequest(f"clip {clip.id} is on a {track.kind.value} track; the '{name}' "
-                             f"engine makes {engine.info.kind}. Choose one of: " + ", ".join(
-                                 n for n in registry.names() if registry.info(n).kind == needed))
-        bars = parse_bars(args.bars) if args.bars else None
-        if bars and track.kind.value != "music":
-            raise BadRequest("--bars is for music clips only")
-        params = parse_settings(args.set, clip.recipe.params, engine)
-    except BadRequest as err:
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except UnknownEngine as err:
-        print(f"promodesk: {err} Engines here: {', '.join(registry.names())}.", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise BadRequest(f"{err} Engines here: {', '.join(registry.names())}.") from None
+    needed = TRACK_ENGINE_KIND.get(track.kind.value)
+    if needed is None:
+        raise BadRequest(f"clip {clip.id} is on a {track.kind.value} track: its sound comes from "
+                         "an imported file, so there is nothing to regenerate")
+    if engine.info.kind != needed:
+        raise BadRequest(f"clip {clip.id} is on a {track.kind.value} track; the '{name}' "
+                         f"engine makes {engine.info.kind}. Choose one of: " + ", ".join(
+                             n for n in registry.names() if registry.info(n).kind == needed))
+    bars = parse_bars(args.bars) if args.bars else None
+    if bars and track.kind.value != "music":
+        raise BadRequest("--bars is for music clips only")
+    params = parse_settings(args.set, clip.recipe.params, engine)
     seed = args.seed if args.seed is not None else new_seed(clip.recipe.seed)
     request = registry.take_request(project, folder, clip.id, engine_name=name, params=params,
                                     seed=seed, bars=bars)
     bar = TerminalProgress()
     try:
         made = engine.new_take(request, bar, CancelToken())
-    except (Cancelled, KeyboardInterrupt):
+    finally:
         bar.done()
-        print("promodesk: cancelled; the project is unchanged", file=sys.stderr)
-        return EXIT_CANCELLED
-    except (RequestError, EngineUnavailable) as err:
-        bar.done()
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (GenerationError, PhotoError, FontError) as err:
-        bar.done()
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_FAILED
-    bar.done()
     style = made.take.recipe.params.get("style")
+    document = Document(project, folder)  # the same edits, on the same model, as the editor's R
     try:
-        AddTake(clip.id, made.take, asset=made.asset).apply(project)
+        document.apply(AddTake(clip.id, made.take, asset=made.asset))
         if clip.cue is not None and style and style != clip.cue.style:
             # the caption's look lives on its cue, which the renderer draws (as in the editor)
-            EditCaption(clip.id, clip.cue.text, style).apply(project)
-        save_project(project, folder)
+            document.apply(EditCaption(clip.id, clip.cue.text, style))
     except EditError as err:
-        print(f"promodesk: the new take does not fit the clip: {err}", file=sys.stderr)
-        return EXIT_FAILED
-    except ProjectFileError as err:
-        print(f"promodesk: {err}", file=sys.stderr)
-        return EXIT_FAILED
+        raise BadRequest(f"the new take does not fit the clip: {err}", EXIT_FAILED) from None
+    save_project(project, folder)
     print(f"{clip.id} ({track.kind.value} '{clip.name}'): take {len(clip.takes)} "
           f"({made.take.label}), engine {name}, seed {seed}; saved {folder}")
     return EXIT_OK
