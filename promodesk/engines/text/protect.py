@@ -59,16 +59,19 @@ def restore(translated: str, protected: Protected) -> str:
     """``translated`` (a model's output for ``protected.text``) with each placeholder replaced
     by its fact, once: repeats and unknown placeholders are dropped, digits outside
     placeholders removed, and facts the model dropped added at the end (space-separated)."""
+    def invented(text: str) -> str:  # a price or number the model wrote itself: dropped
+        return _DIGITS.sub("", _NUMBER.sub("", text))
+
     used: set[int] = set()
     out, pos = [], 0
     for m in _PLACEHOLDER.finditer(translated):
-        out.append(_DIGITS.sub("", translated[pos:m.start()]))
+        out.append(invented(translated[pos:m.start()]))
         n = int(m.group(1))
         if n < len(protected.facts) and n not in used:
             used.add(n)
             out.append(protected.facts[n])
         pos = m.end()
-    out.append(_DIGITS.sub("", translated[pos:]))
+    out.append(invented(translated[pos:]))
     text = re.sub(r"\s+", " ", "".join(out)).strip()
     missing = [f for n, f in enumerate(protected.facts) if n not in used]
     return " ".join([text, *missing]).strip() if missing else text

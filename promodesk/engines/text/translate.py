@@ -236,6 +236,11 @@ class _Runner:
 
     def __call__(self, text: str, source: str, target: str, max_new_tokens: int,
                  cancel: CancelToken) -> str:
+        return self.ask(_system_prompt(source, target), text, max_new_tokens, cancel)
+
+    def ask(self, system: str, text: str, max_new_tokens: int, cancel: CancelToken) -> str:
+        """The model's raw output for ``text``: a Marian model translates it (``system`` is
+        not used); a Qwen3 model answers it under the ``system`` instruction."""
         import torch
 
         net, tokenizer = self.loaded.net, self.loaded.processor
@@ -244,7 +249,7 @@ class _Runner:
             inputs = tokenizer([text], return_tensors="pt").to(device)
             start = 0  # an encoder-decoder returns only the decoded tokens (after the start)
         else:
-            messages = [{"role": "system", "content": _system_prompt(source, target)},
+            messages = [{"role": "system", "content": system},
                         {"role": "user", "content": text}]
             prompt = tokenizer.apply_chat_template(messages, tokenize=False,
                                                    add_generation_prompt=True,
