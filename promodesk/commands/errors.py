@@ -131,12 +131,14 @@ def describe(err: BaseException) -> tuple[int, str] | None:
     if isinstance(err, (BriefError, ProjectFileError)):
         return EXIT_BAD_INPUT, str(err)
     name = type(err).__name__
-    # The errors of the engines and the renderer, matched by name: importing their modules
-    # here would load cv2 and the synth for every command.
-    if name in ("MusicSpecError", "PhotoError", "SubtitleError", "EngineUnavailable",
-                "UnknownEngine", "RequestError"):
+    # The errors of the engines and the renderer, matched by the names of the error's classes
+    # (so an engine's own subclass maps like its base): importing their modules here would load
+    # cv2 and the synth for every command.
+    kinds = {cls.__name__ for cls in type(err).__mro__}
+    if kinds & {"MusicSpecError", "PhotoError", "SubtitleError", "EngineUnavailable",
+                "RequestError"}:
         return EXIT_BAD_INPUT, str(err)
-    if name in ("ExportError", "GenerationError", "FontError"):
+    if kinds & {"ExportError", "GenerationError", "FontError"}:
         return EXIT_FAILED, str(err)
     if name == "Cancelled":
         return EXIT_CANCELLED, "cancelled; nothing half-written was left behind"
