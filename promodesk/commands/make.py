@@ -93,6 +93,12 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     if languages:
         _check_languages(languages, brief, args.translator)
         videos = language_output_paths(out, aspects, languages, args.variants)
+    audiences = _audiences(args, brief)
+    if audiences:
+        if args.variants > 1:
+            raise CommandError("--audiences makes one version per audience; leave out "
+                               "--variants.")
+        videos, folders = _audience_outputs(args, out, aspects, languages, audiences)
     subtitles = [p.with_suffix(s) for p in videos.values() for s in (".srt", ".vtt")] \
         if args.captions != "none" else []
     for p in [*videos.values(), *subtitles]:
@@ -176,6 +182,38 @@ def _check_languages(languages: list[str], brief, translator) -> None:
             raise CommandError(f"--languages {code}: {why}")
 
 
+def _audiences(args: argparse.Namespace, brief) -> list[str]:
+    """The audiences of --audiences (comma-separated), else the brief's own ``audience``
+    (when --audiences is given without a list), each once; [] without the option."""
+    if args.audiences is None:
+        return []
+    given = [a.strip() for a in (args.audiences or brief.audience or "").split(",")]
+    found = list(dict.fromkeys(a for a in given if a))
+    if not found:
+        raise CommandError("--audiences: name the audiences, e.g. --audiences "
+                           "\"students,office workers\" (the brief has no audience).")
+    return found
+
+
+def _audience_outputs(args: argparse.Namespace, out: Path, aspects: list[str],
+                      languages: list[str], audiences: list[str]) -> tuple[dict, list[Path]]:
+    """The videos by (audience index, aspect[, language]) and one project folder per audience:
+    each audience's outputs are named as a whole make of ``OUT-AUDIENCE.mp4`` would be."""
+    from promodesk.render.outputs import audience_output, language_output_paths, output_paths
+
+    videos: dict = {}
+    folders = []
+    for n, audience in enumerate(audiences):
+        named = audience_output(out, audience)
+        plain = output_paths(named, aspects)
+        folders.append(Path(args.project).expanduser().absolute() / f"{named.stem}.promodesk"
+                       if args.project else named.with_name(plain[(0, aspects[0])].stem
+                                                            + ".promodesk"))
+        found = language_output_paths(named, aspects, languages) if languages else plain
+        videos.update({(n, *key[1:]): path for key, path in found.items()})
+    return videos, folders
+
+
 def _check_licences(project, folder: Path, allowed: bool) -> None:
     """Refuse (CommandError, exit 2) a project holding a take whose licence forbids commercial
     use, unless ``allowed`` (--allow-non-commercial)."""
@@ -202,14 +240,19 @@ def run(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     written: list[Path] = []
     languages = _languages(args)
-    jobs = args.variants * (1 + len(aspects) * max(1, len(languages)))
+    audiences = _audiences(args, brief)
+    jobs = len(folders) * (1 + len(aspects) * max(1, len(languages)))
     step = 0
     try:
         for v, folder in enumerate(folders):
-            made = _make_one(brief, folder, new[v], seed=args.seed, variant=v, aspect=aspects[0],
+            made = _make_one(brief, folder, new[v], seed=args.seed,
+                             variant=0 if audiences else v, aspect=aspects[0],
                              voice=args.voice, languages=languages or None,
                              translator=args.translator,
+                             audience=audiences[v] if audiences else None,
+                             rewriter=args.rewriter,
                              progress=stage(bar, step / jobs, (step + 1) / jobs,
+                                            audiences[v] if audiences else
                                             f"variant {v + 1}" if args.variants > 1 else "plan"),
                              cancel=cancel)
             step += 1
@@ -269,6 +312,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--translator", metavar="MODEL",
                    help="translation model for --languages (a name from `promodesk models "
                         "list`, or a model folder; default: Qwen3 on a GPU, else OPUS-MT)")
+    p.add_argument("--audiences", nargs="?", const="", metavar="A,B",
+                   help="a version per audience (comma-separated, e.g. \"students,office "
+                        "workers\"; alone: the brief's audience): the lines and call to action "
+                        "rewritten for it by a local instruct model, prices, numbers and the "
+                        "product name kept verbatim")
+    p.add_argument("--rewriter", metavar="MODEL", default=None,
+                   help="instruct model for --audiences (default: qwen3-4b-instruct)")
     p.add_argument("--allow-non-commercial", action="store_true",
                    help="export takes whose licence forbids commercial use")
     p.add_argument("--text", help="the copy, instead of a brief file")

@@ -140,9 +140,34 @@ def _language_version(board: Storyboard, planned: list, brief: Brief, language: 
                                     "translation": translated}))]))
 
 
+def _for_audience(board: Storyboard, brief: Brief, audience: str, rewriter,
+                  progress: Progress, cancel: CancelToken) -> Brief:
+    """Rewrite ``board``'s caption lines (in place) and the brief's call to action for
+    ``audience`` (engines.text.rewrite: facts verbatim); returns the brief with the new call
+    to action (the shots' panels show it). Notes go to ``board.notes``."""
+    from dataclasses import replace
+
+    from promodesk.engines.text.rewrite import AudienceRewriter
+
+    kwargs = {"model": rewriter} if rewriter else {}
+    lines = [c.text for c in board.captions] + ([brief.cta] if brief.cta.strip() else [])
+    done = AudienceRewriter(**kwargs).rewrite(lines, audience, source_language(brief),
+                                              progress, cancel,
+                                              names=[n for n in (brief.title,) if n.strip()])
+    board.notes += done.notes
+    board.captions = [replace(c, text=t) for c, t in zip(board.captions, done.lines)]
+    if not brief.cta.strip():
+        return brief
+    for shot in board.shots:  # the call-to-action panel shows the rewritten one
+        if shot.cta == brief.cta:
+            shot.cta = done.lines[-1]
+    return replace(brief, cta=done.lines[-1])
+
+
 def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
                  aspect: str | None = None, voice: str | Path | None = None,
                  languages: list[str] | None = None, translator: str | Path | None = None,
+                 audience: str | None = None, rewriter: str | Path | None = None,
                  progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> MadeProject:
     """Plan, compose and assemble a project for ``brief`` in ``folder`` (created; saved).
@@ -153,7 +178,10 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     translated by ``translator`` (a model name or folder; None chooses) on their own caption
     track (and voice track, with ``voice``), on the same music and cut; every caption and voice
     clip then records its language (engines.text.versions), and the first language listed is
-    the one shown (the others' tracks muted). Raises BriefError when the brief cannot make a
+    the one shown (the others' tracks muted). ``audience`` ("students") has the caption lines
+    and the call to action rewritten for it by ``rewriter`` (an instruct model name or folder;
+    None: the catalogue's Qwen3), facts kept verbatim; without a model, the copy as written
+    and a note. Raises BriefError when the brief cannot make a
     video (empty copy, unreadable photo), MusicSpecError for an unknown style,
     EngineUnavailable when the voice or translation model is missing, Cancelled when
     cancelled."""
@@ -167,6 +195,9 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     progress(0.0, "planning the shots")
     spec = music_spec(brief, seed, variant)
     board = plan_video(brief, spec, seed=seed, variant=variant)
+    if audience:
+        brief = _for_audience(board, brief, audience, rewriter,
+                              stage(progress, 0.0, 0.05, audience), cancel)
     _check_photos(brief)
     cancel.check()
 

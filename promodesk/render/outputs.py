@@ -38,3 +38,11 @@ def language_output_paths(out: Path, aspects: list[str], languages: list[str],
         for (v, aspect), path in output_paths(named, aspects, variants).items():
             paths[(v, aspect, language)] = path
     return paths
+
+
+def audience_output(out: Path, audience: str) -> Path:
+    """Where the ``audience`` version of ``out`` goes: ``OUT-office-workers.mp4`` (the audience
+    in letters, digits and dashes; ``.mp4`` added when ``out`` has none)."""
+    out = out.with_suffix(out.suffix or ".mp4")
+    slug = "-".join("".join(ch if ch.isalnum() else " " for ch in audience).split()) or "audience"
+    return out.with_name(f"{out.stem}-{slug.lower()}{out.suffix}")

@@ -201,3 +201,51 @@ def test_with_a_voice_each_language_is_spoken_on_its_own_track(tmp_path):
     if outside:  # where only the en voice speaks, the zh version is the music alone
         t = outside[len(outside) // 2] * sr // 1_000_000
         assert np.abs(with_zh[t:t + 480] - without[t:t + 480]).max() < 1e-6
+
+
+def test_audience_versions_keep_the_briefs_facts_in_every_line(tmp_path):
+    """`make --audiences "students,office workers"` with a tiny Qwen3: one MP4 + SRT and one
+    project per audience, every caption line holding exactly the facts (prices, numbers,
+    product name) of the line it was rewritten from, the call to action rewritten too."""
+    brief_path = BRIEFS / "launch-en.toml"
+    from promodesk.core.brief import load_brief
+
+    brief = load_brief(brief_path)
+    model = tiny_qwen3_en(tmp_path / "qwen")
+    out = tmp_path / "out" / "ad.mp4"
+    out.parent.mkdir()
+    r = make(str(brief_path), "-o", str(out), "--scale", "0.25", "--seconds", "8",
+             "--audiences", "students,office workers", "--rewriter", str(model))
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in out.parent.iterdir())
+    assert names == sorted(["ad-students.mp4", "ad-students.srt", "ad-students.vtt",
+                            "ad-students.licences.json", "ad-students.promodesk",
+                            "ad-office-workers.mp4", "ad-office-workers.srt",
+                            "ad-office-workers.vtt", "ad-office-workers.licences.json",
+                            "ad-office-workers.promodesk"])
+    plain = _planned_lines(brief)
+    for audience in ("students", "office-workers"):
+        cues = parse_srt((out.parent / f"ad-{audience}.srt").read_text("utf-8"))
+        assert len(cues) == len(plain)
+        for source, cue in zip(plain, cues):
+            assert sorted(facts_of(cue.text, [brief.title])) == \
+                sorted(facts_of(source, [brief.title])), (source, cue.text)
+            assert sorted(re.findall(r"\d+", cue.text)) == sorted(re.findall(r"\d+", source))
+            assert cue.text != source  # rewritten by the model, not the plain copy
+        project = load_project(out.parent / f"ad-{audience}.promodesk")
+        assert project.brief["cta"] != brief.cta
+        ctas = {c.recipe.params.get("cta") for c in project.tracks_of(TrackKind.VIDEO)[0].clips}
+        assert project.brief["cta"] in ctas and brief.cta not in ctas
+
+
+def _planned_lines(brief) -> list[str]:
+    from promodesk.core.plan import music_spec, plan_video
+
+    brief.seconds = 8
+    return [c.text for c in plan_video(brief, music_spec(brief, 0, 0), seed=0).captions]
+
+
+def tiny_qwen3_en(folder):
+    from tests.engines.text.tiny_translators import tiny_qwen3
+
+    return tiny_qwen3(folder, "en")
