@@ -14,6 +14,7 @@ from promodesk.app.jobs import WARM_UP, Job, JobRunner
 
 # Thumbnail and waveform jobs are quick and many; they show in the status bar, not as rows.
 QUIET_TITLES = {"Waveform", "Thumbnails", "Autosave", WARM_UP}
+QUIET_PREFIXES = ("Thumbnail ",)  # the media bin's per-asset thumbnails
 # Set once on the panel: a style sheet set on each new row is parsed again for every row, on the
 # UI thread, at the moment a job starts.
 ROW_STYLE = (f"JobRow {{ background: {theme.PANEL}; border: 1px solid {theme.BORDER}; "
@@ -115,7 +116,7 @@ class JobsPanel(QWidget):
         runner.job_added.connect(self.add)
 
     def add(self, job: Job) -> JobRow | None:
-        if job.title in QUIET_TITLES:
+        if job.title in QUIET_TITLES or job.title.startswith(QUIET_PREFIXES):
             return None
         ahead = sum(1 for j in self.runner.jobs if j is not job and j.active and j.lane == job.lane
                     and j.title != WARM_UP and self.runner.jobs.index(j) < self.runner.jobs.index(job))

@@ -32,7 +32,7 @@ def test_two_exports_queued_with_an_in_out_range(qtbot, window, project_folder, 
     dialog.loudness.setCurrentText(next(k for k, v in LOUDNESS_TARGETS.items() if v is None))
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)  # queued while the first still runs
     assert len(dialog.jobs) == 2 and all(j.active for j in dialog.jobs)
-    rows = {r.job.title: r for r in window.jobs_panel.job_rows()}
+    rows = {r.job.title: r for r in window.jobs_panel.job_rows() if r.job.lane == "export"}
     assert set(rows) == {"Export first.mp4", "Export second.mp4"}
     assert rows["Export second.mp4"].message.text() == "Queued: 1 export ahead"
 
