@@ -68,9 +68,10 @@ class TransitionList(QListWidget):
         self.setMovement(QListView.Static)
         self.setDragEnabled(True)
         self.setMinimumHeight(2 * (THUMB[1] + 26) + 8)  # both rows of thumbnails in view
-        self.frames = {kind: thumbnail_frames(kind) for kind in KINDS}
+        # made when the panel is first shown: the editor's start does not pay for OpenCV
+        self.frames: dict[str, list[QPixmap]] = {}
         for kind in KINDS:
-            item = QListWidgetItem(QIcon(self.frames[kind][0]), NAMES[kind])
+            item = QListWidgetItem(NAMES[kind])
             item.setData(Qt.UserRole, kind)
             item.setToolTip(f"{NAMES[kind]}: drag onto a cut on the timeline")
             self.addItem(item)
@@ -80,8 +81,14 @@ class TransitionList(QListWidget):
         self.timer.timeout.connect(self._tick)
         self.timer.start()
 
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not self.frames:
+            self.frames = {kind: thumbnail_frames(kind) for kind in KINDS}
+            self._tick()
+
     def _tick(self) -> None:
-        if not self.isVisible():
+        if not self.isVisible() or not self.frames:
             return
         self.step = (self.step + 1) % (STEPS + 6)  # hold the end frame a moment
         i = min(self.step, STEPS - 1)
@@ -108,7 +115,8 @@ class TransitionList(QListWidget):
             return
         drag = QDrag(self)
         drag.setMimeData(self.mimeData([item]))
-        drag.setPixmap(self.frames[item.data(Qt.UserRole)][STEPS // 2])
+        if self.frames:
+            drag.setPixmap(self.frames[item.data(Qt.UserRole)][STEPS // 2])
         drag.exec(Qt.CopyAction)
 
 

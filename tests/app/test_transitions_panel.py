@@ -41,7 +41,9 @@ def test_a_dropped_crossfade_is_in_the_frames_and_all_cuts_take_one(qtbot, windo
     shots = _end_to_end(window)
     assert [c.id for c in cuts(window.project)] == [c.id for c in shots[1:]]
     panel = window.transitions_panel
-    assert panel.list.count() == 4 and not panel.list.item(1).icon().isNull()
+    window.transitions_dock.raise_()  # its tab clicked: the live thumbnails are made
+    qtbot.waitUntil(lambda: not panel.list.item(1).icon().isNull(), timeout=10_000)
+    assert panel.list.count() == 4
     panel.length.setValue(0.8)
     view = window.timeline
     lane = view.lane_of(window.project.tracks[0].id)
