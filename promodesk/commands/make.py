@@ -183,11 +183,12 @@ def _check_languages(languages: list[str], brief, translator) -> None:
 
 
 def _audiences(args: argparse.Namespace, brief) -> list[str]:
-    """The audiences of --audiences (comma-separated), else the brief's own ``audience``
-    (when --audiences is given without a list), each once; [] without the option."""
+    """The audiences of --audiences (comma-separated), else (--audiences alone) the brief's
+    ``audiences`` or its ``audience``, each once; [] without the option."""
     if args.audiences is None:
         return []
-    given = [a.strip() for a in (args.audiences or brief.audience or "").split(",")]
+    listed = args.audiences.split(",") if args.audiences else brief.audiences or [brief.audience]
+    given = [a.strip() for a in listed]
     found = list(dict.fromkeys(a for a in given if a))
     if not found:
         raise CommandError("--audiences: name the audiences, e.g. --audiences "

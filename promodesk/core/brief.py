@@ -34,7 +34,7 @@ MAX_IMAGES = 50
 MAX_COLOURS = 16
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FIELDS = ("title", "text", "images", "language", "aspect", "seconds", "style", "price", "cta",
-           "brand_colors", "audience", "media", "logo")
+           "brand_colors", "audience", "media", "logo", "audiences")
 
 
 @dataclass
@@ -54,6 +54,8 @@ class Brief:
     brand_colors: list[str] = field(default_factory=list)
     audience: str = ""
     source: Path | None = None
+    # one version per audience (make --audiences): its lines rewritten for it
+    audiences: list[str] = field(default_factory=list)
     # the shop's own material: clips (and photos) cut into the video, a logo over it
     media: list[Path] = field(default_factory=list)
     logo: Path | None = None
@@ -65,7 +67,8 @@ class Brief:
                 "style": self.style, "price": self.price, "cta": self.cta,
                 "brand_colors": list(self.brand_colors), "audience": self.audience,
                 **({"media": [str(p) for p in self.media]} if self.media else {}),
-                **({"logo": str(self.logo)} if self.logo else {})}
+                **({"logo": str(self.logo)} if self.logo else {}),
+                **({"audiences": list(self.audiences)} if self.audiences else {})}
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,12 @@ def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief,
             brief.media.append(_absolute(Path(item).expanduser(), base))
         else:
             problems.append(BriefProblem("media", f"each clip must be a file path, not {_show(item)}"))
+    for item in _as_list(d.get("audiences"))[:20]:
+        if isinstance(item, str) and item.strip() and len(item) <= MAX_FIELD_CHARS:
+            brief.audiences.append(" ".join(item.split()))
+        else:
+            problems.append(BriefProblem("audiences", "each audience must be a short text, "
+                                                      f"not {_show(item)}"))
     logo = d.get("logo")
     if isinstance(logo, str) and logo.strip() and "\0" not in logo:
         brief.logo = _absolute(Path(logo).expanduser(), base)

@@ -249,3 +249,30 @@ def tiny_qwen3_en(folder):
     from tests.engines.text.tiny_translators import tiny_qwen3
 
     return tiny_qwen3(folder, "en")
+
+
+def test_a_brief_lists_its_audiences(tmp_path):
+    """`audiences = [...]` in a brief, and `make --audiences` alone makes one version each;
+    without any audience the option is refused before any work."""
+    from promodesk.core.brief import brief_from_dict
+
+    brief, problems = brief_from_dict({"text": "Build it.", "audiences": ["students", 7]})
+    assert brief.audiences == ["students"] and problems[0].field == "audiences"
+    text = (BRIEFS / "launch-en.toml").read_text("utf-8")
+    images = str((BRIEFS / ".." / "products" / "launch.jpg").resolve())
+    listed = tmp_path / "brief.toml"
+    listed.write_text(text.replace('images = ["../products/launch.jpg"]',
+                                   f'images = ["{images}"]\naudiences = ["students"]'), "utf-8")
+    model = tiny_qwen3_en(tmp_path / "qwen")
+    out = tmp_path / "out" / "ad.mp4"
+    out.parent.mkdir()
+    r = make(str(listed), "-o", str(out), "--scale", "0.25", "--seconds", "6", "--audiences",
+             "--rewriter", str(model), "--captions", "soft")
+    assert r.returncode == 0, r.stderr
+    assert (out.parent / "ad-students.mp4").is_file()
+    assert not (out.parent / "ad.mp4").exists()
+    bare = tmp_path / "bare.toml"
+    bare.write_text(text.replace('images = ["../products/launch.jpg"]', f'images = ["{images}"]'),
+                    "utf-8")
+    r = make(str(bare), "-o", str(tmp_path / "x.mp4"), "--audiences")
+    assert r.returncode == 2 and "--audiences" in r.stderr and not (tmp_path / "x.mp4").exists()
