@@ -10,7 +10,11 @@ any digit the model wrote outside a placeholder, so the line's numbers are alway
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from typing import Callable
+
+from promodesk.engines.base import CancelToken, Progress
 
 # A price or number: an optional currency sign, digits with , or . groups, an optional % or
 # currency word. Kept as one fact so "¥199.00" never becomes "¥ 199" or "199元".
@@ -81,3 +85,39 @@ def facts_of(line: str, names: list[str] = ()) -> list[str]:
     """The facts (product names, prices, numbers) of ``line``, in order: what a faithful
     translation or rewrite must hold verbatim."""
     return protect(line, names).facts
+
+
+def clean(text: str) -> str:
+    """One line of printable text: control characters, undecodable bytes (U+FFFD) and
+    thinking blocks removed, runs of white space made one space."""
+    text = re.sub(r"<think>.*?(</think>|$)", " ", text, flags=re.S)
+    text = "".join(ch for ch in text if ch != "\ufffd" and unicodedata.category(ch)[0] != "C")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def without_facts(text: str, facts: list[str]) -> str:
+    """``text`` with every protected fact taken out (what is left is the model's own words)."""
+    for fact in facts:
+        text = text.replace(fact, " ")
+    return text
+
+def rewrite_lines(lines: list[str], names: list[str], ask: Callable[[str], str],
+                  progress: Progress, cancel: CancelToken, doing: str,
+                  failed: Callable[[int], str]) -> tuple[list[str], list[str]]:
+    """(``lines`` each passed through ``ask`` with its facts protected, notes): one line at a
+    time, so the count of lines never changes and cancel is quick. A line the model returns with
+    nothing of its own (only the facts, or nothing) is kept as written, with ``failed(n)`` (n is
+    1-based) as its note. ``doing`` starts each progress message."""
+    out, notes = [], []
+    for i, line in enumerate(lines):
+        cancel.check()
+        progress(0.1 + 0.9 * i / max(len(lines), 1), f"{doing} line {i + 1} of {len(lines)}")
+        masked = protect(line, list(names))
+        text = clean(ask(masked.text))
+        cancel.check()
+        restored = restore(text, masked)
+        if not clean(without_facts(restored, masked.facts)):
+            notes.append(failed(i + 1))
+            restored = line
+        out.append(restored)
+    return out, notes

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from promodesk.engines.base import CancelToken, EngineUnavailable, Progress, no_progress
-from promodesk.engines.text.protect import protect, restore
-from promodesk.engines.text.translate import (LANGUAGES, QWEN_MODEL, LICENCES, _clean, _load,
-                                              _without_facts, check_language)
+from promodesk.engines.text.protect import rewrite_lines
+from promodesk.engines.text.translate import LANGUAGES, LICENCES, QWEN_MODEL, _load, check_language
 
 
 @dataclass
@@ -66,20 +65,10 @@ class AudienceRewriter:
         except EngineUnavailable as err:
             return Rewrite(list(lines), audience, notes=[
                 f"The {audience} version uses the copy as written: {err}"])
-        out, notes = [], []
-        for i, line in enumerate(lines):
-            cancel.check()
-            progress(0.1 + 0.9 * i / max(len(lines), 1),
-                     f"rewriting line {i + 1} of {len(lines)} for {audience}")
-            masked = protect(line, list(names))
-            text = _clean(run.ask(_prompt(audience, language), masked.text,
-                                  self.max_new_tokens, cancel))
-            cancel.check()
-            restored = restore(text, masked)
-            if not _clean(_without_facts(restored, masked.facts)):
-                notes.append(f"line {i + 1} could not be rewritten for {audience}; it was kept "
-                             "as written.")
-                restored = line
-            out.append(restored)
+        out, notes = rewrite_lines(
+            lines, names,
+            lambda text: run.ask(_prompt(audience, language), text, self.max_new_tokens, cancel),
+            progress, cancel, f"rewriting for {audience}:",
+            lambda n: f"line {n} could not be rewritten for {audience}; it was kept as written.")
         progress(1.0, f"{audience} version ready")
         return Rewrite(out, audience, str(self.model), LICENCES["qwen3"], notes)

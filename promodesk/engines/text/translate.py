@@ -23,14 +23,12 @@ checked between lines and at every generated token.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from promodesk.engines.base import (CancelToken, EngineInfo, EngineUnavailable, NewTake, Progress,
                                     RequestError, TakeRequest, no_progress)
-from promodesk.engines.text.protect import protect, restore
+from promodesk.engines.text.protect import rewrite_lines
 
 ENGINE_NAME = "translate"
 # Languages a version may be made in: code -> name as the prompt and messages say it.
@@ -184,20 +182,11 @@ class TranslationEngine:
         run = _load(model, self.device)
         cancel.check()
         # 2. One line at a time: the count of lines never changes, and cancel is quick.
-        out, notes = [], []
-        for i, line in enumerate(lines):
-            cancel.check()
-            progress(0.1 + 0.9 * i / max(len(lines), 1),
-                     f"translating line {i + 1} of {len(lines)}")
-            masked = protect(line, list(names))
-            text = _clean(run(masked.text, source, target, self.max_new_tokens, cancel))
-            cancel.check()
-            restored = restore(text, masked)
-            if not _clean(_without_facts(restored, masked.facts)):
-                notes.append(f"line {i + 1} could not be translated into {LANGUAGES[target]}; "
-                             "it was kept as written.")
-                restored = line
-            out.append(restored)
+        out, notes = rewrite_lines(
+            lines, names, lambda text: run(text, source, target, self.max_new_tokens, cancel),
+            progress, cancel, "translating",
+            lambda n: f"line {n} could not be translated into {LANGUAGES[target]}; it was kept "
+                      "as written.")
         progress(1.0, f"{LANGUAGES[target]} ready")
         family = run.family
         return Translation(out, source, target, str(model), LICENCES[family], notes)
@@ -210,20 +199,6 @@ def _gpu_here(prefer: str | None) -> bool:
         return pick_device(prefer).is_gpu
     except EngineUnavailable:
         return False
-
-
-def _clean(text: str) -> str:
-    """One line of printable text: control characters, undecodable bytes (U+FFFD) and
-    thinking blocks removed, runs of white space made one space."""
-    text = re.sub(r"<think>.*?(</think>|$)", " ", text, flags=re.S)
-    text = "".join(ch for ch in text if ch != "\ufffd" and unicodedata.category(ch)[0] != "C")
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _without_facts(text: str, facts: list[str]) -> str:
-    for fact in facts:
-        text = text.replace(fact, " ")
-    return text
 
 
 class _Runner:
