@@ -560,28 +560,36 @@ def _cwd(tmp: Path) -> Run:
                popen=_deleted_cwd, cwd=tmp / "here")
 
 
-def _stop_with(sig: int, after_s: float):
+def _stop_with(sig: int, marker: str):
+    """A popen-style runner that sends ``sig`` as soon as the command's progress on stderr shows
+    ``marker`` (a stage it is in), not after a fixed sleep: how far a command gets in N seconds
+    depends on the machine's load, what it is doing when the marker shows does not."""
     def popen(argv: list[str], env: dict, cwd) -> tuple[int, str, str]:
         p = subprocess.Popen([sys.executable, "-m", "promodesk", *argv], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=env, cwd=cwd)
-        time.sleep(after_s)
+        seen = b""
+        while marker.encode() not in seen:
+            line = p.stderr.readline()
+            if not line:
+                break
+            seen += line
         p.send_signal(sig)
         out, err = p.communicate(timeout=120)
-        return p.returncode, out.decode(), err.decode("utf-8", "replace")
+        return p.returncode, out.decode(), (seen + err).decode("utf-8", "replace")
     return popen
 
 
 def _signal_render(tmp: Path, spec) -> Run:
-    sig, after_s = spec
+    sig, marker = spec
     folder = tiny_project(tmp / "p.promodesk")
     code = 128 + sig
     return Run(["render", str(folder), "-o", str(tmp / "x.mp4"), "--encoder", "libx264"],
-               code, ["stopped"], protect=[folder], popen=_stop_with(sig, after_s),
+               code, ["stopped"], protect=[folder], popen=_stop_with(sig, marker),
                absent=[tmp / "x.mp4"])
 
 
-many("environment", {"sigterm-render": (signal.SIGTERM, 2.5),
-                     "sighup-render": (signal.SIGHUP, 2.5)}, _signal_render)
+many("environment", {"sigterm-render": (signal.SIGTERM, "mixing the audio"),
+                     "sighup-render": (signal.SIGHUP, "mixing the audio")}, _signal_render)
 
 
 def _inject(target: str, error: BaseException):
@@ -675,7 +683,7 @@ def _no_fonts(tmp: Path) -> Run:
 def _sigterm_make(tmp: Path) -> Run:
     brief, _ = brief_folder(tmp / "in")
     return Run(make_args(tmp, str(brief)), 128 + signal.SIGTERM, ["stopped"],
-               protect=[tmp / "in"], popen=_stop_with(signal.SIGTERM, 4.0),
+               protect=[tmp / "in"], popen=_stop_with(signal.SIGTERM, "music:"),
                absent=[tmp / "out" / "promo.promodesk", tmp / "out" / "promo.mp4"])
 
 
