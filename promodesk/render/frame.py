@@ -100,13 +100,17 @@ class FrameRenderer:
         Raises UnknownEngine when the clip's recipe names an engine this version lacks."""
         if not registry.known(clip.recipe.engine):
             raise UnknownEngine(clip.recipe.engine)
-        key = (clip.id, clip.cue.text, clip.cue.style, clip.start, clip.duration)
+        from promodesk.engines.visuals.takes import caption_lines
+
+        # a regenerated take may break the line elsewhere (while the cue's text is unchanged)
+        text = caption_lines(clip.recipe.params, clip.cue.text) or clip.cue.text
+        key = (clip.id, text, clip.cue.style, clip.start, clip.duration)
         found = self._captions.get(key)
         if found is None:
             with self._lock:
                 found = self._captions.get(key)
                 if found is None:
-                    found = Caption(clip.cue.text, clip.cue.style, self.size, clip.duration,
+                    found = Caption(text, clip.cue.style, self.size, clip.duration,
                                     lambda u, s=clip.start: self.video_frame(s + u))
                     self._captions[key] = found
         return found
