@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QColorDialog, QInputDialog
 
 from promodesk.core.arrange import DeleteClips, PasteClips, SetDuration, SetLinked, main_track
 from promodesk.core.edits import AddMarker, EditMarker, RemoveMarker
-from promodesk.core.timeline import TrackKind, us_from_seconds
+from promodesk.core.timeline import TrackKind, seconds_from_us, us_from_seconds
 
 MARKER_COLOURS = {"Yellow": "#f5c542", "Red": "#e5484d", "Green": "#46a758", "Blue": "#3e8ef7",
                   "Purple": "#8e4ec6"}
@@ -85,7 +85,7 @@ class Arranging:
         _, clip = self.w.project.find_clip(clip_id)
         if seconds is None:
             seconds, ok = QInputDialog.getDouble(self.w, "Duration", "Duration in seconds:",
-                                                 clip.duration / 1e6, 0.04, 3600.0, 2)
+                                                 seconds_from_us(clip.duration), 0.04, 3600.0, 2)
             if not ok:
                 return
         self.w.do(SetDuration(clip_id, us_from_seconds(seconds)))
@@ -152,7 +152,7 @@ class Arranging:
         if self.w.project.markers:
             menu.addSeparator()
         for m in self.w.project.markers:
-            act = menu.addAction(f"{m.time / 1e6:6.2f} s   {m.name or 'Marker'}",
+            act = menu.addAction(f"{seconds_from_us(m.time):6.2f} s   {m.name or 'Marker'}",
                                  lambda t=m.time: self.jump_to_marker(t))
             act.setIcon(_swatch(m.colour or MARKER_COLOURS["Yellow"]))
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu
 from promodesk.app import timeline_paint as paint
 from promodesk.app.arranging import MARKER_COLOURS, _swatch
 from promodesk.core.edits import SetTrackMute
-from promodesk.core.timeline import TrackKind
+from promodesk.core.timeline import TrackKind, seconds_from_us
 
 MARKER_REACH_PX = 6  # a right click this close to a marker opens that marker's menu
 
@@ -50,7 +50,7 @@ def clip_menu(window, view, track, clip) -> QMenu:
     menu.addAction("Duplicate\tCtrl+D", a.duplicate)
     menu.addSeparator()
     menu.addAction("Split at Playhead\tS", window.split)
-    menu.addAction(f"Duration ({clip.duration / 1e6:.2f} s)...",
+    menu.addAction(f"Duration ({seconds_from_us(clip.duration):.2f} s)...",
                    lambda: a.set_duration(clip.id))
     menu.addAction("Regenerate\tR", lambda: window.generation.regenerate(clip.id, None, None))
     if track.kind in (TrackKind.CAPTIONS, TrackKind.VOICE):
@@ -85,7 +85,7 @@ def ruler_menu(window, view, us: int, x: float) -> QMenu:
     near = [m for m in window.project.markers if abs(view.x_of(m.time) - x) <= MARKER_REACH_PX]
     if near:
         m = near[0]
-        _title(menu, f"{m.name or 'Marker'}  ·  {m.time / 1e6:.2f} s")
+        _title(menu, f"{m.name or 'Marker'}  ·  {seconds_from_us(m.time):.2f} s")
         menu.addAction("Rename...", lambda: a.rename_marker(m.time))
         colours = menu.addMenu("Colour")
         for name, colour in MARKER_COLOURS.items():
@@ -93,13 +93,13 @@ def ruler_menu(window, view, us: int, x: float) -> QMenu:
         colours.addAction("Other...", lambda: a.recolour_marker(m.time))
         menu.addAction("Remove Marker", lambda: a.remove_marker(m.time))
     else:
-        _title(menu, f"Ruler at {us / 1e6:.2f} s")
+        _title(menu, f"Ruler at {seconds_from_us(us):.2f} s")
         menu.addAction("Add Marker Here...", lambda: a.add_marker(us, ask=True))
         menu.addAction("Move Playhead Here", lambda: view.set_playhead(us))
     if window.project.markers:
         jump = menu.addMenu("Go to Marker")
         for mk in window.project.markers:
             jump.addAction(_swatch(mk.colour or MARKER_COLOURS["Yellow"]),
-                           f"{mk.time / 1e6:.2f} s  {mk.name}",
+                           f"{seconds_from_us(mk.time):.2f} s  {mk.name}",
                            lambda t=mk.time: a.jump_to_marker(t))
     return menu

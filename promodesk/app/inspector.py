@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QWidget)
 
 from promodesk.core.document import Change, Document
-from promodesk.core.timeline import Clip, Project, Track
+from promodesk.core.timeline import Clip, Project, Track, seconds_from_us, us_from_seconds
 
 CHOICES = {
     "kind": ["hero", "detail", "feature", "offer", "cta", "card"],
@@ -155,7 +155,7 @@ class Inspector(QWidget):
         self.duration.setSuffix(" s")
         self.duration.setKeyboardTracking(False)
         self.duration.valueChanged.connect(
-            lambda v: self.clip_id and self.duration_set.emit(self.clip_id, round(v * 1e6)))
+            lambda v: self.clip_id and self.duration_set.emit(self.clip_id, us_from_seconds(v)))
         duration_row = QWidget()
         dl = QHBoxLayout(duration_row)
         dl.setContentsMargins(0, 0, 0, 0)
@@ -215,15 +215,16 @@ class Inspector(QWidget):
         track, clip = found
         kind = track.kind.value
         self.title.setText(f"{clip.name or kind.capitalize()}  ·  {track.name}")
-        self.info.setText(f"starts {clip.start / 1e6:.2f} s, lasts {clip.duration / 1e6:.2f} s"
+        self.info.setText(f"starts {seconds_from_us(clip.start):.2f} s, "
+                          f"lasts {seconds_from_us(clip.duration):.2f} s"
                           f"  ·  engine {clip.recipe.engine}, seed {clip.recipe.seed}")
         # the button says what a new take changes (engines/visuals/takes.py)
         self.regen_seed.setText({"shots": "New take: next layout and move",
                                  "captions": "New take: another line break"}.get(
                                      clip.recipe.engine, "Regenerate (new seed)"))
-        if abs(self.duration.value() - clip.duration / 1e6) > 1e-6:
+        if abs(self.duration.value() - seconds_from_us(clip.duration)) > 1e-6:
             self.duration.blockSignals(True)
-            self.duration.setValue(clip.duration / 1e6)
+            self.duration.setValue(seconds_from_us(clip.duration))
             self.duration.blockSignals(False)
         self.caption_box.setVisible(kind == "captions" and clip.cue is not None)
         if clip.cue is not None and not self.caption_text.hasFocus():

@@ -32,13 +32,13 @@ from promodesk.app.transport import Transport
 from promodesk.app.undo import ProjectUndo
 from promodesk.core.brief import Brief
 from promodesk.core.document import Change, Document
-from promodesk.core.edits import DeleteClip, EditCaption, EditError, SelectTake
+from promodesk.core.edits import EditCaption, EditError, SelectTake
 from promodesk.core.transitions import SetTransition
 from promodesk.core.gestures import split_at_playhead
 from promodesk.core.projectfile import (AUTOSAVE_DIR, PROJECT_FILE, ProjectFileError, archive_autosave,
                                         atomic_write_bytes, load_project, project_to_dict,
                                         read_project_json, save_project, save_project_as)
-from promodesk.core.timeline import Project
+from promodesk.core.timeline import Project, seconds_from_us
 
 AUTOSAVE_MS = 60_000
 TIMELINE_MIN_H = 300  # the timeline keeps at least this much height, even at 1366x768
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
         self.inspector.caption_edited.connect(lambda cid, text, style: self.do(EditCaption(cid, text, style)))
         self.inspector.message.connect(self.show_status)
         self.inspector.duration_set.connect(
-            lambda cid, us: self.arranging.set_duration(cid, us / 1e6))
+            lambda cid, us: self.arranging.set_duration(cid, seconds_from_us(us)))
         self.brief_panel.generate.connect(self.generation.generate)
         self.frames.frame_shown.connect(self.preview.view.set_image)
         self.preview.aspect_changed.connect(self.frames.set_aspect)

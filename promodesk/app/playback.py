@@ -14,7 +14,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from promodesk.core.timeline import SAMPLE_RATE
+from promodesk.core.timeline import SAMPLE_RATE, sample_at, us_from_samples
 
 
 class Playback(QObject):
@@ -57,7 +57,7 @@ class Playback(QObject):
         if self._stream is not None:
             with self._lock:
                 frames = self._frames_played
-            pos = self._origin_us + int(frames * 1_000_000 / SAMPLE_RATE)
+            pos = self._origin_us + us_from_samples(frames)
         else:
             pos = self._origin_us + int((time.monotonic() - self._origin_wall) * self.rate * 1e6)
         return max(pos, 0)
@@ -105,7 +105,7 @@ class Playback(QObject):
             return "no audio output device"
         if not device:
             return "no audio output device"
-        start = int(self._origin_us * SAMPLE_RATE / 1_000_000)
+        start = sample_at(self._origin_us)
         audio = self._audio
         self._frames_played = 0
 

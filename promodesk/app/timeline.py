@@ -35,7 +35,7 @@ from promodesk.app.timeline_gestures import Gestures
 from promodesk.core.beats import BeatGrid, timeline_grid
 from promodesk.core.document import Change, Document
 from promodesk.core.gestures import bar_numbers, bar_span
-from promodesk.core.timeline import Clip, Project, Track
+from promodesk.core.timeline import Clip, Project, Track, seconds_from_us
 
 SNAP_OFF = Qt.ShiftModifier
 SNAP_OFF_NAME = "Shift"
@@ -246,7 +246,7 @@ class TimelineView(pg.GraphicsView):
             self.selection = [cid for cid in self.selection if cid in live]
         if self.selected and self.selected not in live:
             self.select_clip(self.selection[-1] if self.selection else None, keep=True)
-        length = max(self.project.duration / 1e6, 5.0)
+        length = max(seconds_from_us(self.project.duration), 5.0)
         self.vb.setLimits(xMin=-0.5, xMax=length * 1.25 + 2, minXRange=0.05, maxXRange=length * 1.5 + 2)
         self.lanes_changed.emit()
         self.canvas.update()
@@ -312,12 +312,12 @@ class TimelineView(pg.GraphicsView):
 
     def fit(self) -> None:
         """Show the whole video."""
-        length = max(self.project.duration / 1e6, 5.0)
+        length = max(seconds_from_us(self.project.duration), 5.0)
         self.vb.setXRange(0, length * 1.04, padding=0)
 
     def zoom(self, factor: float) -> None:
         """Zoom in (``factor`` < 1) or out around the playhead."""
-        self.vb.scaleBy(x=factor, y=1, center=QPointF(self.playhead / 1e6, 0.5))
+        self.vb.scaleBy(x=factor, y=1, center=QPointF(seconds_from_us(self.playhead), 0.5))
 
     def scroll_by(self, fraction: float) -> None:
         """Scroll by ``fraction`` of the visible width (negative: left)."""
@@ -339,8 +339,8 @@ class TimelineView(pg.GraphicsView):
             self.playhead_changed.emit(us)
         if follow:
             (x0, x1), _ = self.vb.viewRange()
-            if not x0 <= us / 1e6 <= x1:
-                self.vb.translateBy(x=us / 1e6 - x0 - (x1 - x0) * 0.1)
+            if not x0 <= seconds_from_us(us) <= x1:
+                self.vb.translateBy(x=seconds_from_us(us) - x0 - (x1 - x0) * 0.1)
         self.playhead_item.follow()  # the lanes' picture stays as it is
 
     def select_clip(self, clip_id: str | None, keep: bool = False) -> None:
@@ -536,10 +536,11 @@ class TimelineView(pg.GraphicsView):
                                        tr["kind"])
         elif kind in ("music", "voice"):
             peaks = self.media.peaks(clip.asset)
-            t0 = clip.in_point / 1e6
+            t0 = seconds_from_us(clip.in_point)
             colour = theme.CLIP_COLORS[kind][1]
             inner = rect.adjusted(0, 16 if kind == "music" else 0, 0, 0)
-            paint.paint_waveform(p, inner, visible, peaks, t0, t0 + clip.duration / 1e6, colour)
+            paint.paint_waveform(p, inner, visible, peaks, t0,
+                                 t0 + seconds_from_us(clip.duration), colour)
             if kind == "music":
                 paint.paint_beats(p, xm, rect, beats, bars)
                 paint.paint_sections(p, xm, rect, sections)

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QPen, QPixmap
 
 from promodesk.app import theme
 from promodesk.app.media_cache import Peaks, column_peaks
+from promodesk.core.timeline import seconds_from_us, us_from_seconds
 
 RULER_H = 44  # seconds row (top half) + bars row (bottom half)
 LANE_GAP = 4
@@ -46,7 +47,7 @@ class XMap:
 
 def format_time(us: int, precise: bool = False) -> str:
     """``m:ss`` (or ``m:ss.f`` with ``precise``) of a time in microseconds."""
-    s = max(us, 0) / 1e6
+    s = seconds_from_us(max(us, 0))
     minutes = int(s // 60)
     if precise:
         return f"{minutes}:{s - 60 * minutes:04.1f}"
@@ -83,10 +84,10 @@ def paint_ruler(p: QPainter, xm: XMap, bars: list[int], bar_numbers: list[int],
     px_per_s = xm.scale * 1e6
     step = next((s for s in _SECOND_STEPS if s * px_per_s >= 70), _SECOND_STEPS[-1])
     p.setFont(_font(11))
-    first = math.floor(xm.us0 / 1e6 / step)
-    last = math.ceil(xm.us1 / 1e6 / step)
+    first = math.floor(seconds_from_us(xm.us0) / step)
+    last = math.ceil(seconds_from_us(xm.us1) / step)
     for i in range(first, last + 1):
-        us = int(round(i * step * 1e6))
+        us = us_from_seconds(i * step)
         if us < 0:
             continue
         x = xm.x(us)

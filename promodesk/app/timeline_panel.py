@@ -11,6 +11,7 @@ from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
 from promodesk.app.timeline import TimelineView
 from promodesk.core.edits import EditError, SetTrackGain, SetTrackMute
+from promodesk.core.timeline import seconds_from_us
 
 HEADER_W = 168
 _KIND_MARK = {"video": "VIDEO", "music": "MUSIC", "voice": "VOICE", "captions": "CAPTIONS"}
@@ -150,7 +151,7 @@ class TimelinePanel(QWidget):
     def _range_changed(self, *_) -> None:
         project = self.view.project
         (x0, x1), _ = self.view.vb.viewRange()
-        total = max(project.duration / 1e6, x1) * 1000
+        total = max(seconds_from_us(project.duration), x1) * 1000
         page = (x1 - x0) * 1000
         self.scroll.blockSignals(True)
         self.scroll.setRange(0, max(int(total - page), 0))

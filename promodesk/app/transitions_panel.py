@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QLabel, QListView,
 
 from promodesk.core.document import Document
 from promodesk.core.transitions import KINDS, cuts, transition_of
+from promodesk.core.timeline import seconds_from_us, us_from_seconds
 
 MIME = "application/x-promodesk-transition"
 THUMB = (88, 50)  # two to a row in a side panel 270 px wide
@@ -163,13 +164,13 @@ class TransitionsPanel(QWidget):
 
     def default(self) -> tuple[str, int]:
         """The chosen (kind, length in microseconds): what drops and Apply use."""
-        return self.list.kind(), int(round(self.length.value() * 1e6))
+        return self.list.kind(), us_from_seconds(self.length.value())
 
     def _remember(self) -> None:
         if self.settings is not None:
             kind, us = self.default()
             self.settings.setValue("transitions/kind", kind)
-            self.settings.setValue("transitions/seconds", us / 1e6)
+            self.settings.setValue("transitions/seconds", seconds_from_us(us))
 
     def _update_note(self) -> None:
         found = cuts(self.document.project)

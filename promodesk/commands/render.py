@@ -10,6 +10,7 @@ from pathlib import Path
 
 from promodesk.commands import EXIT_OK
 from promodesk.commands.errors import CommandError
+from promodesk.core.timeline import seconds_from_us
 
 
 def _check(args: argparse.Namespace, project, folder: Path, aspects: list[str]
@@ -38,7 +39,7 @@ def _check(args: argparse.Namespace, project, folder: Path, aspects: list[str]
     checks.refuse_long_names([*videos, *subtitles])
     checks.writable_folder(out.parent)
     checks.sweep([out.parent])
-    seconds = project.duration / 1_000_000
+    seconds = seconds_from_us(project.duration)
     need = sum(checks.video_bytes(ASPECTS[a] if a else (project.width, project.height), seconds,
                                   float(project.fps)) for a, _ in targets)
     checks.free_space(out.parent, need)

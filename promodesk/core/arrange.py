@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 
 from promodesk.core.edits import Edit, EditError, min_clip_duration
-from promodesk.core.timeline import Clip, Project, Track, TrackKind
+from promodesk.core.timeline import Clip, Project, Track, TrackKind, seconds_from_us
 
 FOLLOWER_KINDS = (TrackKind.CAPTIONS, TrackKind.VOICE, TrackKind.AUDIO)
 
@@ -421,8 +421,8 @@ class SetDuration(Arrange):
             raise EditError("A clip must last at least one frame.")
         longest = clip.max_duration()
         if longest is not None and self.duration > longest:
-            raise EditError(f"This clip's source lasts only {longest / 1e6:.2f} s from its "
-                            "in-point.")
+            raise EditError(f"This clip's source lasts only {seconds_from_us(longest):.2f} s "
+                            "from its in-point.")
         delta = self.duration - clip.duration
         if track is main_track(project):
             later = [c for c in track.clips if c.start >= clip.end]

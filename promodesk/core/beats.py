@@ -9,6 +9,7 @@ snaps to, from the music clips of a project.
 from __future__ import annotations
 
 import bisect
+from promodesk.core.timeline import us_from_seconds
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,7 @@ class BeatGrid:
         """The exact grid the composer plays ``spec`` to: a beat every 60/bpm s from 0 while
         inside the piece, a bar line every ``beats_per_bar`` beats, sections on their bar lines
         (the ending runs to the end of the piece). Times are rounded to whole microseconds."""
-        length = int(round(spec.seconds * 1_000_000))
+        length = us_from_seconds(spec.seconds)
         beat_us = 60_000_000 / spec.bpm
         count = int(spec.seconds / (60.0 / spec.bpm)) + 1
         beats = tuple(int(round(k * beat_us)) for k in range(count) if round(k * beat_us) < length)
@@ -71,7 +72,7 @@ class BeatGrid:
                                  int(s.get("bars", 0))) for s in meta.get("sections", []))
         return cls(beats=tuple(int(b) + offset for b in meta["beats_us"]),
                    downbeats=tuple(int(b) + offset for b in meta["downbeats_us"]),
-                   length=int(round(float(meta["seconds"]) * 1_000_000)),
+                   length=us_from_seconds(float(meta["seconds"])),
                    bpm=float(meta.get("bpm", 0.0)),
                    beats_per_bar=int(meta.get("time_signature", [4, 4])[0]),
                    sections=sections)

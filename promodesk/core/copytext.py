@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from promodesk.core.script import count_han
+from promodesk.core.timeline import us_from_seconds
 
 MIN_LINE_US = 1_200_000
 # Reading speeds used to time a line (the middle of the usual ranges).
@@ -133,7 +134,7 @@ def reading_time_us(s: str) -> int:
     """Microseconds a viewer needs to read ``s`` (at least 1.2 s)."""
     cps = ZH_CHARS_PER_S if _is_zh(s) else EN_CHARS_PER_S
     visible = sum(1 for ch in s if unicodedata.category(ch)[0] in "LNS")
-    return max(MIN_LINE_US, int(round(visible / cps * 1_000_000)))
+    return max(MIN_LINE_US, us_from_seconds(visible / cps))
 
 
 def _max_chars(s: str) -> int:

@@ -24,6 +24,7 @@ from promodesk.core.beats import BeatGrid
 from promodesk.core.brief import Brief, BriefError, BriefProblem
 from promodesk.core.copytext import MIN_LINE_US, CaptionLine, CopyAnalysis, analyze_copy
 from promodesk.core.musicspec import MusicSpec, spec_from_text
+from promodesk.core.timeline import seconds_from_us
 
 MIN_SHOT_US = 1_200_000
 CTA_CARD_US = 2_500_000
@@ -170,8 +171,9 @@ def _fit_copy(segs: list[_Segment], length: int, notes: list[str]) -> list[_Segm
                 cut_lines += 1
         seg.lines = keep
     if dropped:
-        notes.append(f"The copy is too long for {length / 1e6:.0f} s: {len(dropped)} sentence(s) "
-                     "were left out. Shorten the copy or make the video longer.")
+        notes.append(f"The copy is too long for {seconds_from_us(length):.0f} s: "
+                     f"{len(dropped)} sentence(s) were left out. Shorten the copy or make the "
+                     "video longer.")
     if cut_lines:
         notes.append(f"{cut_lines} caption line(s) did not fit and were left out.")
     return segs

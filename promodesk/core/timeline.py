@@ -48,6 +48,16 @@ def seconds_from_us(us: int) -> float:
     return us / US_PER_SECOND
 
 
+def sample_at(us: int, sample_rate: int = SAMPLE_RATE) -> int:
+    """Index of the sample playing at time ``us`` (microseconds): rounded down, like frame_at."""
+    return int(us) * int(sample_rate) // US_PER_SECOND
+
+
+def us_from_samples(samples: int, sample_rate: int = SAMPLE_RATE) -> int:
+    """Length of ``samples`` samples at ``sample_rate`` in whole microseconds (rounded down)."""
+    return int(samples) * US_PER_SECOND // int(sample_rate)
+
+
 def frame_at(us: int, fps: Fraction) -> int:
     """Index of the frame shown at time ``us`` (microseconds) at ``fps`` frames per second."""
     return (us * fps.numerator) // (US_PER_SECOND * fps.denominator)

@@ -27,7 +27,8 @@ import numpy as np
 
 from promodesk.core.script import has_han
 from promodesk.core.projectfile import sweep_stale_temps, temp_prefix
-from promodesk.core.timeline import ASPECTS, SAMPLE_RATE, Project, TrackKind, frame_at, frame_start
+from promodesk.core.timeline import (ASPECTS, SAMPLE_RATE, Project, TrackKind, frame_at,
+                                     frame_start, seconds_from_us)
 from promodesk.engines.base import CancelToken, Progress, no_progress
 from promodesk.render.frame import FrameRenderer
 from promodesk.render.licences import (check_commercial, metadata_args, project_licences,
@@ -371,7 +372,8 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
     if srt is not None:
         lang = "chi" if any(has_han(c.text) for c in cues) else "eng"
         cmd += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={lang}"]
-    cmd += [*metadata, "-t", f"{(span[1] - span[0]) / 1_000_000:.6f}", "-movflags", "+faststart", str(video)]
+    cmd += [*metadata, "-t", f"{seconds_from_us(span[1] - span[0]):.6f}", "-movflags",
+            "+faststart", str(video)]
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)

@@ -13,7 +13,7 @@ import numpy as np
 import soundfile as sf
 
 from promodesk.core.projectfile import asset_path
-from promodesk.core.timeline import SAMPLE_RATE, Clip, Project, TrackKind
+from promodesk.core.timeline import Clip, Project, SAMPLE_RATE, TrackKind, sample_at
 
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0
@@ -36,7 +36,7 @@ CUT_FADE_OUT_US = 1_000_000  # music cut short of its own ending fades out over 
 
 def samples(us: int, sr: int = SAMPLE_RATE) -> int:
     """Microseconds -> whole samples at ``sr`` (rounded down)."""
-    return us * sr // 1_000_000
+    return sample_at(us, sr)
 
 
 @lru_cache(maxsize=16)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from promodesk.core.timeline import SAMPLE_RATE
+from promodesk.core.timeline import SAMPLE_RATE, us_from_seconds
 from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError, Progress,
                                     no_progress)
 from promodesk.engines.models import loading
@@ -128,7 +128,7 @@ class AceStepEngine:
         audio, loudness = _master(to_48k_stereo(raw, pipe.sample_rate, seconds, headroom=None))
         progress(0.94, "checking the beat")
         meta = grid_meta(audio, spec)
-        meta.update(seconds=seconds, duration_us=int(round(seconds * 1_000_000)), seed=seed,
+        meta.update(seconds=seconds, duration_us=us_from_seconds(seconds), seed=seed,
                     style=getattr(spec, "style", ""), engine=ENGINE_NAME,
                     model=str(self.model), prompt=prompt, licence=LICENCE, commercial_use=True,
                     mix={"loudness": loudness.to_dict()})

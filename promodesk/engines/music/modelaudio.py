@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from promodesk.core.timeline import SAMPLE_RATE, us_from_seconds
+from promodesk.core.timeline import SAMPLE_RATE, sample_at, us_from_seconds
 from promodesk.engines.base import GenerationError
 
 # General MIDI program families -> words MusicGen's text encoder knows.
@@ -59,8 +59,8 @@ def bar_samples(meta: dict, bars: tuple[int, int], n: int) -> tuple[int, int]:
     a, b = bars
     if not downbeats or not 0 <= a < b:
         raise GenerationError("Choose a bar range inside the music to regenerate.")
-    s0 = int(downbeats[a]) * SAMPLE_RATE // 1_000_000 if a < len(downbeats) else n
-    s1 = int(downbeats[b]) * SAMPLE_RATE // 1_000_000 if b < len(downbeats) else n
+    s0 = sample_at(downbeats[a]) if a < len(downbeats) else n
+    s1 = sample_at(downbeats[b]) if b < len(downbeats) else n
     if s0 >= n:
         raise GenerationError("That bar range starts after the end of the music.")
     return s0, s1

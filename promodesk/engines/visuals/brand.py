@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from promodesk.core.timeline import Clip, Project, Recipe, Take, TrackKind
+from promodesk.core.timeline import Clip, Project, Recipe, Take, TrackKind, seconds_from_us
 
 SAMPLE_US = 200_000        # activity is measured every this many microseconds
 PROBE_SIZE = (64, 36)      # at this size (w, h): enough to see motion, cheap to decode
@@ -87,7 +87,7 @@ def add_brief_media(project: Project, folder: Path, media: list[Path], logo: Pat
             start = most_active_start(act, shot.duration, asset.duration)  # reuse a stretch
         if start is None:
             notes.append(f"{asset.meta['source']} is shorter than a shot "
-                         f"({shot.duration / 1e6:.1f} s), so a photo shot stays there.")
+                         f"({seconds_from_us(shot.duration):.1f} s), so a photo shot stays there.")
             continue
         used.setdefault(asset.id, []).append((start, start + shot.duration))
         shot.takes = [Take(asset.id, Recipe("footage", {}), asset.duration,

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from promodesk.core.projectfile import add_asset, asset_path
-from promodesk.core.timeline import Asset
+from promodesk.core.timeline import Asset, us_from_samples
 from promodesk.engines.base import GenerationError
 
 VIDEO_EXTS = (".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi")
@@ -111,7 +111,7 @@ def sound_asset(folder: str | Path, video: Asset) -> Asset | None:
     import soundfile as sf
 
     info = sf.info(str(asset_path(Path(folder), sound)))
-    return Asset(sound, "audio", int(info.frames * 1_000_000 // info.samplerate),
+    return Asset(sound, "audio", us_from_samples(info.frames, info.samplerate),
                  {"source": (video.meta or {}).get("source", ""), "of_video": video.id}, "")
 
 

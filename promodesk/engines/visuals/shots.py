@@ -27,6 +27,7 @@ from promodesk.engines.visuals import typeset
 from promodesk.engines.visuals.camera import MOVES, PhotoCamera
 from promodesk.engines.visuals.palette import contrast_ratio, palette_from_colors
 from promodesk.engines.visuals.saliency import salient_box
+from promodesk.core.timeline import seconds_from_us
 
 KINDS = ("hero", "detail", "feature", "offer", "cta", "card")
 TEXT_FIELDS = ("text", "title", "price", "old_price", "cta")
@@ -66,7 +67,7 @@ class ShotRenderer:
         self.params = shot_params(params)
         self.size = (int(size[0]), int(size[1]))
         self.duration_us = max(1, int(duration_us))
-        self.seconds = self.duration_us / 1e6
+        self.seconds = seconds_from_us(self.duration_us)
         self.seed = seed
         self.variant = int(self.params.get("variant") or 0) % VARIANTS
         if photo is not None and max(photo.size) > MAX_PHOTO_SIDE:
@@ -105,7 +106,7 @@ class ShotRenderer:
             if self.camera is not None:
                 x, y, rw, rh = self.region
                 out[y:y + rh, x:x + rw] = self.camera.render(u)
-        seconds = t_us / 1e6
+        seconds = seconds_from_us(t_us)
         for layer in self.layers:
             layer.draw(out, seconds)
         return out

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from promodesk.core.script import has_han
-from promodesk.core.timeline import SAMPLE_RATE
+from promodesk.core.timeline import SAMPLE_RATE, us_from_samples
 from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
                                     Progress, no_progress)
 from promodesk.engines.models import loading
@@ -50,7 +50,7 @@ class VoiceLine:
     @property
     def duration_us(self) -> int:
         """Length in integer microseconds (exact for 48 kHz: 1 sample = 125/6 us, floored)."""
-        return len(self.audio) * 1_000_000 // SAMPLE_RATE
+        return us_from_samples(len(self.audio))
 
 
 @dataclass
