@@ -14,7 +14,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from promodesk.core.timeline import SAMPLE_RATE, sample_at, us_from_samples
+from promodesk.core.timeline import SAMPLE_RATE, sample_at, us_from_samples, us_from_seconds
 
 
 class Playback(QObject):
@@ -59,7 +59,8 @@ class Playback(QObject):
                 frames = self._frames_played
             pos = self._origin_us + us_from_samples(frames)
         else:
-            pos = self._origin_us + int((time.monotonic() - self._origin_wall) * self.rate * 1e6)
+            elapsed = (time.monotonic() - self._origin_wall) * self.rate
+            pos = self._origin_us + us_from_seconds(elapsed)
         return max(pos, 0)
 
     def play(self, from_us: int, rate: float = 1.0) -> None:

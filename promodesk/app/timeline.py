@@ -35,7 +35,7 @@ from promodesk.app.timeline_gestures import Gestures
 from promodesk.core.beats import BeatGrid, timeline_grid
 from promodesk.core.document import Change, Document
 from promodesk.core.gestures import bar_numbers, bar_span
-from promodesk.core.timeline import Clip, Project, Track, seconds_from_us
+from promodesk.core.timeline import Clip, Project, Track, US_PER_SECOND, seconds_from_us
 
 SNAP_OFF = Qt.ShiftModifier
 SNAP_OFF_NAME = "Shift"
@@ -271,7 +271,8 @@ class TimelineView(pg.GraphicsView):
     def xmap(self) -> paint.XMap:
         (x0, x1), _ = self.vb.viewRange()
         width = max(self.vb.width(), 1.0)
-        return paint.XMap(us0=x0 * 1e6, scale=width / max((x1 - x0) * 1e6, 1.0), width=width)
+        return paint.XMap(us0=x0 * US_PER_SECOND,
+                          scale=width / max((x1 - x0) * US_PER_SECOND, 1.0), width=width)
 
     def us_at(self, x: float) -> int:
         """Timeline time in microseconds under pixel column ``x`` (never below 0)."""

@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QPen, QPixmap
 
 from promodesk.app import theme
 from promodesk.app.media_cache import Peaks, column_peaks
-from promodesk.core.timeline import seconds_from_us, us_from_seconds
+from promodesk.core.timeline import US_PER_SECOND, seconds_from_us, us_from_seconds
 
 RULER_H = 44  # seconds row (top half) + bars row (bottom half)
 LANE_GAP = 4
@@ -81,7 +81,7 @@ def paint_ruler(p: QPainter, xm: XMap, bars: list[int], bar_numbers: list[int],
     p.setPen(QPen(theme.qcolor(theme.BORDER), 1))
     p.drawLine(QPointF(0, half), QPointF(xm.width, half))
     p.drawLine(QPointF(0, RULER_H - 0.5), QPointF(xm.width, RULER_H - 0.5))
-    px_per_s = xm.scale * 1e6
+    px_per_s = xm.scale * US_PER_SECOND
     step = next((s for s in _SECOND_STEPS if s * px_per_s >= 70), _SECOND_STEPS[-1])
     p.setFont(_font(11))
     first = math.floor(seconds_from_us(xm.us0) / step)
@@ -99,7 +99,7 @@ def paint_ruler(p: QPainter, xm: XMap, bars: list[int], bar_numbers: list[int],
         # a label that would run off the right edge goes left of its tick instead of being cut
         p.drawText(QPointF(x + 4 if x + 4 + w <= xm.width else x - 4 - w, half - 8), label)
         for k in range(1, 5):  # minor ticks
-            xx = xm.x(us + k * step * 1e6 / 5)
+            xx = xm.x(us + k * step * US_PER_SECOND / 5)
             p.setPen(QPen(theme.qcolor(theme.BORDER), 1))
             p.drawLine(QPointF(xx, half - 3), QPointF(xx, half))
     if bar_range is not None:

@@ -23,17 +23,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
 
-from promodesk.core.timeline import (
-    Asset,
-    CaptionCue,
-    Clip,
-    Marker,
-    Project,
-    Recipe,
-    Take,
-    Track,
-    TrackKind,
-)
+from promodesk.core.timeline import (Asset, CaptionCue, Clip, Marker, Project, Recipe, Take, Track,
+                                     TrackKind, US_PER_SECOND)
 
 SCHEMA = 1
 SUFFIX = ".promodesk"
@@ -293,7 +284,7 @@ def project_to_dict(p: Project) -> dict:
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_FPS = 240
 MAX_SIDE, MIN_SIDE = 7680, 16
-MAX_TIME_US = 3600 * 1_000_000       # one hour: a promo, with room to spare
+MAX_TIME_US = 3600 * US_PER_SECOND      # one hour: a promo, with room to spare
 MAX_TRACKS, MAX_CLIPS, MAX_TAKES, MAX_MARKERS, MAX_ASSETS = 100, 5000, 200, 1000, 20000
 MAX_TEXT = 5000                      # characters of a caption, a title, a name
 MAX_NESTING = 20                     # levels of lists/dicts inside recipe params and asset meta

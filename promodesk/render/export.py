@@ -27,8 +27,8 @@ import numpy as np
 
 from promodesk.core.script import has_han
 from promodesk.core.projectfile import sweep_stale_temps, temp_prefix
-from promodesk.core.timeline import (ASPECTS, SAMPLE_RATE, Project, TrackKind, frame_at,
-                                     frame_start, seconds_from_us)
+from promodesk.core.timeline import (ASPECTS, Project, SAMPLE_RATE, TrackKind, US_PER_SECOND,
+                                     frame_at, frame_start, seconds_from_us)
 from promodesk.engines.base import CancelToken, Progress, no_progress
 from promodesk.render.frame import FrameRenderer
 from promodesk.render.licences import (check_commercial, metadata_args, project_licences,
@@ -171,7 +171,7 @@ def frame_count(project: Project, span: tuple[int, int] | None = None) -> int:
     fps = project.fps
     start, end = export_span(project, span) if span is not None else (0, project.duration)
     num = end * fps.numerator
-    den = 1_000_000 * fps.denominator
+    den = US_PER_SECOND * fps.denominator
     return -(-num // den) - frame_at(start, fps)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import soundfile as sf
 
 from promodesk.core.projectfile import asset_path
-from promodesk.core.timeline import Clip, Project, SAMPLE_RATE, TrackKind, sample_at
+from promodesk.core.timeline import Clip, Project, SAMPLE_RATE, TrackKind, US_PER_SECOND, sample_at
 
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0
@@ -31,7 +31,7 @@ DUCK_DB = -10.0
 DUCK_ATTACK_US = 120_000
 DUCK_RELEASE_US = 400_000
 EDGE_FADE_US = 10_000      # against clicks where a clip starts or ends on its own boundary
-CUT_FADE_OUT_US = 1_000_000  # music cut short of its own ending fades out over this
+CUT_FADE_OUT_US = US_PER_SECOND  # music cut short of its own ending fades out over this
 
 
 def samples(us: int, sr: int = SAMPLE_RATE) -> int:
@@ -103,7 +103,7 @@ def duck_gain(project: Project, n: int, sr: int = SAMPLE_RATE) -> np.ndarray:
     points: list[tuple[int, float]] = []
     for a, b in sorted(spans):
         points += [(a - DUCK_ATTACK_US, 1.0), (a, low), (b, low), (b + DUCK_RELEASE_US, 1.0)]
-    t = np.arange(n, dtype=np.float64) * (1_000_000 / sr)
+    t = np.arange(n, dtype=np.float64) * (US_PER_SECOND / sr)
     gain = np.ones(n, np.float32)
     for a, b in sorted(spans):  # each voice span pulls the gain down; overlaps take the lowest
         env = np.interp(t, [a - DUCK_ATTACK_US, a, b, b + DUCK_RELEASE_US], [1.0, low, low, 1.0],
@@ -121,7 +121,7 @@ def mix_project(project: Project, folder: Path, sr: int = SAMPLE_RATE,
     span's end fades out. Then the whole mix is normalised once to ``target_lufs`` / -1 dBTP
     (unless ``normalize`` is False or ``target_lufs`` None: then it is only turned down as a
     whole when its peaks would pass -1 dBTP). Silence stays silence."""
-    n = samples(project.duration, sr) + (1 if project.duration * sr % 1_000_000 else 0)
+    n = samples(project.duration, sr) + (1 if project.duration * sr % US_PER_SECOND else 0)
     buses = {TrackKind.MUSIC: np.zeros((n, 2), np.float32),
              TrackKind.VOICE: np.zeros((n, 2), np.float32),
              TrackKind.AUDIO: np.zeros((n, 2), np.float32)}  # clips' own sound, not ducked

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from promodesk.core.projectfile import atomic_write_bytes
-from promodesk.core.timeline import Project, TrackKind
+from promodesk.core.timeline import Project, TrackKind, US_PER_SECOND
 from promodesk.engines.visuals.linebreak import strip_controls
 
 
@@ -86,7 +86,7 @@ _ARROW = re.compile(rf"^\s*({_TIME.pattern})\s*-->\s*({_TIME.pattern})")
 
 def _us(match: re.Match, offset: int) -> int:
     h, m, s, ms = (match.group(offset + i) for i in range(4))
-    return ((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1_000_000 + int(ms) * 1000
+    return ((int(h or 0) * 60 + int(m)) * 60 + int(s)) * US_PER_SECOND + int(ms) * 1000
 
 
 def _parse(text: str, kind: str) -> list[Cue]:

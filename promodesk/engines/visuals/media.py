@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from promodesk.core.projectfile import add_asset, asset_path
-from promodesk.core.timeline import Asset, us_from_samples
+from promodesk.core.timeline import Asset, US_PER_SECOND, us_from_samples
 from promodesk.engines.base import GenerationError
 
 VIDEO_EXTS = (".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi")
@@ -125,9 +125,9 @@ def _probe_audio(path: Path) -> tuple[int, int, int]:
                 raise MediaError(f"{path.name} has no sound in it. {KINDS_HINT}")
             stream = container.streams.audio[0]
             if stream.duration is not None:
-                duration = int(stream.duration * stream.time_base * 1_000_000)
+                duration = int(stream.duration * stream.time_base * US_PER_SECOND)
             else:
-                duration = int((container.duration or 0) * 1_000_000 // av.time_base)
+                duration = int((container.duration or 0) * US_PER_SECOND // av.time_base)
             return duration, int(stream.rate or 0), int(stream.channels or 0)
     except av.FFmpegError as exc:
         raise MediaError(f"{path.name} is not audio PromoDesk can read ({exc}). "

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from promodesk.core.timeline import US_PER_SECOND as US
 from promodesk.engines.base import GenerationError
 
-US = 1_000_000
 # Decoding forward is cheaper than seeking when the wanted frame is this close ahead.
 FORWARD_US = 2_000_000
 CACHE_FRAMES = 48

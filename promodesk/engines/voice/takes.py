@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from promodesk.core.timeline import Asset, Recipe, Take
+from promodesk.core.timeline import Asset, Recipe, Take, US_PER_SECOND
 from promodesk.engines.base import (CancelToken, NewTake, Progress, RequestError, TakeRequest,
                                     no_progress, stage)
 
@@ -52,7 +52,7 @@ class VoiceTakes:
         cancel.check()
         # Shorter speech is held with silence to the clip's length, so the take fits the clip
         # (its captions are timed to the clip); longer speech is the user's to trim or extend.
-        need = -(-request.duration_us * spoken.sample_rate // 1_000_000)
+        need = -(-request.duration_us * spoken.sample_rate // US_PER_SECOND)
         if len(line.audio) < need:
             line.audio = np.concatenate([line.audio, np.zeros(need - len(line.audio),
                                                               line.audio.dtype)])
