@@ -44,7 +44,10 @@ def describe(asset: Asset) -> str:
     meta = asset.meta or {}
     if meta.get("width") and meta.get("height"):
         parts.append(f"{meta['width']}x{meta['height']}")
-    source = meta.get("source") or meta.get("engine") or "generated"
+    # a brief's photos carry no meta, only the licence make_project gives them
+    supplied = "supplied by the user" in (asset.licence or "")
+    source = meta.get("source") or meta.get("engine") or (
+        "your photo" if supplied else "generated")
     if meta.get("of_video"):
         source = f"sound of {source}"
     return f"{source}\n" + " · ".join(parts)

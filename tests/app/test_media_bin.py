@@ -122,3 +122,12 @@ def test_import_place_and_export_a_clip_and_a_logo(qtbot, window, project_folder
     spectrum = np.abs(np.fft.rfft(pcm * np.hanning(len(pcm))))
     peak_hz = np.argmax(spectrum) * 48000 / len(pcm)
     assert abs(peak_hz - 440) < 5 and np.sqrt(np.mean(pcm ** 2)) > 0.05
+
+
+def test_a_briefs_photo_is_named_as_the_users_not_generated():
+    from promodesk.app.media_bin import describe
+    from promodesk.core.timeline import Asset
+
+    assert describe(Asset("a.jpg", "image", None, {}, "supplied by the user")).startswith("your photo")
+    assert describe(Asset("m.wav", "audio", 8_000_000, {"engine": "composer"}, "MIT")).startswith(
+        "composer")
