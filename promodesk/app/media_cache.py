@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from promodesk.core.projectfile import atomic_writer
+from promodesk.core.atomic import atomic_writer
 
 BLOCK = 256  # samples per level-0 peak (5.3 ms at 48 kHz)
 FOLD = 8

@@ -109,7 +109,7 @@ def refuse_long_names(paths: Iterable[Path]) -> None:
 def writable_folder(folder: Path, create: bool = False) -> None:
     """Make sure ``folder`` exists (created when ``create``) and a file can be made in it, by
     making and removing a temp file; CommandError naming the folder otherwise."""
-    from promodesk.core.projectfile import temp_prefix
+    from promodesk.core.atomic import temp_prefix
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -158,8 +158,8 @@ def video_bytes(size: tuple[int, int], seconds: float, fps: float = 30.0) -> int
 
 def sweep(folders: Iterable[Path]) -> None:
     """Remove stale temp files killed PromoDesk commands left in ``folders`` (see
-    :func:`promodesk.core.projectfile.sweep_stale_temps`)."""
-    from promodesk.core.projectfile import sweep_stale_temps
+    :func:`promodesk.core.atomic.sweep_stale_temps`)."""
+    from promodesk.core.atomic import sweep_stale_temps
 
     for folder in {Path(f) for f in folders}:
         sweep_stale_temps(folder)

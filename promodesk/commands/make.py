@@ -127,7 +127,7 @@ def _make_one(brief, folder: Path, new: bool, **job):
     import shutil
     import tempfile
 
-    from promodesk.core.projectfile import temp_prefix
+    from promodesk.core.atomic import temp_prefix
     from promodesk.engines.assemble import make_project
 
     if not new:

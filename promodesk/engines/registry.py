@@ -8,7 +8,7 @@ medium's module list below, with no change to the app. Names are what saved proj
 once used keeps its meaning.
 
 Engines are made on first use: importing this module imports no engine code, and model engines
-import torch and friends only when they run.
+load torch and friends only when they run.
 """
 
 from __future__ import annotations

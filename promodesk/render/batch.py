@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from promodesk.core.catalogue import Product
-from promodesk.core.projectfile import (
-    atomic_write_bytes, project_json_path, sweep_stale_temps, temp_prefix,
-)
+from promodesk.core.atomic import atomic_write_bytes, sweep_stale_temps, temp_prefix
+from promodesk.core.projectfile import project_json_path
 from promodesk.engines.base import CancelToken, Progress, no_progress, stage
 from promodesk.render.product import (
     BatchSettings, ProductJob, ProductResult, make_job, run_product,

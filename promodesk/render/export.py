@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from promodesk.core.script import has_han
-from promodesk.core.projectfile import sweep_stale_temps, temp_prefix
+from promodesk.core.atomic import sweep_stale_temps, temp_prefix
 from promodesk.core.timeline import (ASPECTS, Project, SAMPLE_RATE, TrackKind, US_PER_SECOND,
                                      frame_at, frame_start, seconds_from_us)
 from promodesk.engines.base import CancelToken, Progress, no_progress

@@ -128,7 +128,7 @@ def sidecar_path(video: Path) -> Path:
 
 def write_sidecar(video: Path, entries: list[AssetLicence]) -> Path:
     """Write :func:`summary` of ``entries`` beside ``video`` (atomically); returns its path."""
-    from promodesk.core.projectfile import atomic_writer
+    from promodesk.core.atomic import atomic_writer
 
     path = sidecar_path(video)
     text = json.dumps(summary(entries), ensure_ascii=False, indent=2) + "\n"

@@ -13,7 +13,7 @@ import html
 import io
 from pathlib import Path
 
-from promodesk.core.projectfile import atomic_write_bytes
+from promodesk.core.atomic import atomic_write_bytes
 from promodesk.render.batch import load_manifest
 from promodesk.render.product import STRIP
 

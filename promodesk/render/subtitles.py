@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from promodesk.core.projectfile import atomic_write_bytes
+from promodesk.core.atomic import atomic_write_bytes
 from promodesk.core.timeline import Project, TrackKind, US_PER_SECOND
 from promodesk.engines.visuals.linebreak import strip_controls
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from promodesk.core.beats import BeatGrid
-from promodesk.core.projectfile import atomic_writer
+from promodesk.core.atomic import atomic_writer
 from promodesk.engines.music import grooves as G
 from promodesk.engines.music import mastering
 from promodesk.engines.music import synth

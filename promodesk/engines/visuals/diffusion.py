@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from promodesk.core.projectfile import atomic_writer
+from promodesk.core.atomic import atomic_writer
 from promodesk.engines.base import (CancelToken, Cancelled, EngineInfo, Progress,
                                     no_progress)
 from promodesk.engines.models import loading
