@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog
 
 from promodesk.core.arrange import DeleteClips, PasteClips, SetDuration, SetLinked, main_track
-from promodesk.core.edits import AddMarker, EditMarker, RemoveMarker
+from promodesk.core.track_edits import AddMarker, EditMarker, RemoveMarker
 from promodesk.core.timeline import TrackKind, seconds_from_us, us_from_seconds
 
 MARKER_COLOURS = {"Yellow": "#f5c542", "Red": "#e5484d", "Green": "#46a758", "Blue": "#3e8ef7",

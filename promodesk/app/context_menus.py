@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMenu
 
 from promodesk.app import timeline_paint as paint
 from promodesk.app.arranging import MARKER_COLOURS, _swatch
-from promodesk.core.edits import SetTrackMute
+from promodesk.core.track_edits import SetTrackMute
 from promodesk.core.timeline import TrackKind, seconds_from_us
 
 MARKER_REACH_PX = 6  # a right click this close to a marker opens that marker's menu

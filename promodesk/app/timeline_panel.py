@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout,
 from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
 from promodesk.app.timeline import TimelineView
-from promodesk.core.edits import EditError, SetTrackGain, SetTrackMute
+from promodesk.core.edits import EditError
+from promodesk.core.track_edits import SetTrackGain, SetTrackMute
 from promodesk.core.timeline import seconds_from_us
 
 HEADER_W = 168

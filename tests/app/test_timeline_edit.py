@@ -190,7 +190,8 @@ def test_a_new_music_take_and_its_asset_are_one_undo_step(qtbot, window, project
 
 def test_views_follow_a_change_made_on_the_document_alone(qtbot, window, project_folder):
     from promodesk.core.document import History
-    from promodesk.core.edits import MoveClip, SetTrackMute
+    from promodesk.core.edits import MoveClip
+    from promodesk.core.track_edits import SetTrackMute
 
     view = _open(window, project_folder)
     shot = window.project.tracks[0].clips[1]  # 2.5 .. 4.0 s

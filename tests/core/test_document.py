@@ -8,8 +8,8 @@ import gc
 import pytest
 
 from promodesk.core.document import Change, Document, Event, History
-from promodesk.core.edits import (AddTake, DeleteClip, EditError, MoveClip, SetTrackMute,
-                                  SplitClip)
+from promodesk.core.edits import AddTake, DeleteClip, EditError, MoveClip, SplitClip
+from promodesk.core.track_edits import SetTrackMute
 from promodesk.core.timeline import Asset, Recipe, Take
 from tests.core.test_edits import S, make_project
 

@@ -10,23 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from promodesk.core.edits import (
-    AddMarker,
     AddClip,
     AddTake,
     DeleteClip,
     EditCaption,
     EditError,
-    EditMarker,
     MoveClip,
-    RemoveMarker,
     SelectTake,
-    SetTrackGain,
-    SetTrackMute,
     SplitClip,
     TrimEnd,
     TrimStart,
     min_clip_duration,
 )
+from promodesk.core.track_edits import AddMarker, EditMarker, RemoveMarker, SetTrackGain, SetTrackMute
 from promodesk.core.document import Document, History
 from promodesk.core.timeline import Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind
 
