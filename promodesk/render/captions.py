@@ -21,6 +21,7 @@ from typing import Callable
 import numpy as np
 
 from promodesk.engines.visuals import typeset as ts
+from promodesk.engines.visuals import safearea
 
 STYLES = ("outline", "boxed", "karaoke")
 MIN_CONTRAST = 4.5
@@ -33,9 +34,9 @@ FADE_US = 100_000  # captions fade in and out over 0.1 s instead of popping
 def fit_caption(text: str, size: tuple[int, int], style: str = "outline") -> ts.TextLayout:
     """The caption's layout: at most two balanced lines, the largest size that fits the caption
     area of a frame of ``size`` (w, h) with room for its outline or box."""
-    left, top, right, bottom = ts.caption_area(size)
-    lo, hi = ts.caption_size_limits(size)
-    reserve = ts.caption_reserve(style, hi)
+    left, top, right, bottom = safearea.caption_area(size)
+    lo, hi = safearea.caption_size_limits(size)
+    reserve = safearea.caption_reserve(style, hi)
     return ts.fit_text(text, (right - left - 2 * reserve, bottom - top - 2 * reserve),
                        max_lines=2, max_size=hi, min_size=lo)
 
@@ -49,7 +50,7 @@ def choose_look(style: str, background: np.ndarray, font_size: int) -> ts.TextSt
     brightest = float(np.percentile(lum, 99))
     dark_enough = (1.05 / (brightest + 0.05)) >= MIN_CONTRAST * 1.2
     if style == "boxed":
-        pad, radius = ts.caption_reserve("boxed", font_size), round(font_size * 0.25)
+        pad, radius = safearea.caption_reserve("boxed", font_size), round(font_size * 0.25)
         for opacity in np.arange(0.55, 1.0001, 0.05):
             box_lum = ts.relative_luminance(bg * (1 - opacity)) if len(bg) else np.zeros(1)
             if (1.05 / (float(np.max(box_lum)) + 0.05)) >= MIN_CONTRAST * 1.1:
@@ -100,8 +101,8 @@ class Caption:
         self.missing = ts.missing_glyphs(text[:ts.MAX_TEXT_CHARS])
         self.layout = fit_caption(text, size, self.style)
         self.note = self.layout.note
-        left, top, right, bottom = ts.caption_area(size)
-        m = ts.caption_reserve(self.style, self.layout.size)
+        left, top, right, bottom = safearea.caption_area(size)
+        m = safearea.caption_reserve(self.style, self.layout.size)
         w, h = self.layout.width + 2 * m, self.layout.height + 2 * m
         x = (left + right - w) // 2
         self.xy = (max(left, min(x, right - w)), bottom - h)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from promodesk.engines.visuals import typeset
+from promodesk.engines.visuals import safearea
 
 DEFAULTS = {"x": 0.5, "y": 0.5, "scale": 0.25, "rotation": 0.0, "opacity": 1.0,
             "fade_in_us": 0, "fade_out_us": 0}
@@ -58,7 +58,7 @@ def place(sprite: np.ndarray, settings: dict, size: tuple[int, int]) -> Placed:
     """``sprite`` (RGBA uint8, not premultiplied) scaled, rotated and positioned in a frame of
     ``size`` (w, h pixels) per ``settings`` (see the module), inside the safe area."""
     fw, fh = size
-    left, top, right, bottom = typeset.safe_area(size)
+    left, top, right, bottom = safearea.safe_area(size)
     sh, sw = sprite.shape[:2]
     angle = float(settings["rotation"])
     rad = np.deg2rad(angle)

@@ -21,7 +21,7 @@ from promodesk.core.script import has_han
 from promodesk.core.timeline import TrackKind
 from promodesk.engines.text.protect import facts_of
 from promodesk.engines.text.versions import languages, track_language
-from promodesk.engines.visuals.typeset import caption_area
+from promodesk.engines.visuals.safearea import caption_area
 from promodesk.render.licences import read_video_licences
 from promodesk.render.subtitles import parse_srt
 from tests.e2e.media import probe

@@ -9,6 +9,7 @@ import pytest
 
 from promodesk.engines.visuals import typeset as ts
 from promodesk.render.captions import HIGHLIGHT, MIN_CONTRAST, Caption, choose_look
+from promodesk.engines.visuals import safearea
 
 SIZES = {"9:16": (540, 960), "1:1": (540, 540), "16:9": (960, 540)}
 LONG_ZH = ("每一个清晨，都值得一杯好咖啡。晨光意式浓缩杯采用加厚骨瓷，保温更持久，"
@@ -40,7 +41,7 @@ def test_ink_stays_inside_the_frame_and_the_safe_area(aspect, text, style):
     changed = np.argwhere(np.any(frame != bg, axis=2))
     assert len(changed) > 0, "nothing was drawn"
     (top, left), (bottom, right) = changed.min(0), changed.max(0)
-    sl, st_, sr, sb = ts.safe_area(size)
+    sl, st_, sr, sb = safearea.safe_area(size)
     assert sl <= left and right < sr and st_ <= top and bottom < sb, (aspect, (left, top, right, bottom))
     assert len(cap.layout.lines) <= 2
     for i, line in enumerate(cap.layout.lines):
@@ -126,7 +127,7 @@ def test_arabic_caption_is_drawn_joined_and_inside_the_safe_area():
     assert cap.missing == [] and cap.note == ""
     changed = np.argwhere(np.any(frame != bg, axis=2))
     (top, left), (bottom, right) = changed.min(0), changed.max(0)
-    sl, st_, sr, sb = ts.safe_area(size)
+    sl, st_, sr, sb = safearea.safe_area(size)
     assert sl <= left and right < sr and st_ <= top and bottom < sb
 
 

@@ -14,7 +14,7 @@ from promodesk.engines.base import EngineUnavailable, UnknownEngine
 from promodesk.engines.visuals.photos import load_photo
 from promodesk.engines.visuals.shots import ShotRenderer
 from promodesk.engines.visuals.transitions import blend
-from promodesk.engines.visuals.typeset import safe_area
+from promodesk.engines.visuals.safearea import safe_area
 from promodesk.render.frame import FrameRenderer, render_frame
 
 from tests.render.media import EXAMPLES, caption_project, shot_project

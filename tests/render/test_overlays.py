@@ -8,10 +8,10 @@ from PIL import Image
 
 from promodesk.core.projectfile import save_project
 from promodesk.core.timeline import Clip, Project, Recipe, Take, TrackKind
-from promodesk.engines.visuals import typeset
 from promodesk.engines.visuals.media import import_media
 from promodesk.render.frame import FrameRenderer
 from promodesk.render.overlay import opacity_at, overlay_params, place
+from promodesk.engines.visuals import safearea
 from tests.render.clips import ffmpeg_frames, make_clip, make_logo, psnr
 
 GREY = (128, 128, 128)
@@ -73,7 +73,7 @@ def test_an_overlay_stays_inside_the_safe_area(tmp_path, aspect, x, y, scale, ro
     project = project_with(tmp_path, [(black, {}), (logo, over)], size)
     frame = FrameRenderer(project, tmp_path, size).frame(0)
     ys, xs = np.nonzero(frame.max(axis=-1) > 0)
-    left, top, right, bottom = typeset.safe_area(size)
+    left, top, right, bottom = safearea.safe_area(size)
     assert len(xs) > 20
     assert xs.min() >= left and xs.max() < right and ys.min() >= top and ys.max() < bottom
 
@@ -127,7 +127,7 @@ def test_a_title_is_set_by_the_typeset_engine_inside_the_safe_area(tmp_path, asp
     frame = FrameRenderer(project_with(tmp_path, [(black, {}), (None, title)], size),
                           tmp_path, size).frame(0)
     ys, xs = np.nonzero(frame.max(axis=-1) > 0)
-    left, top, right, bottom = typeset.safe_area(size)
+    left, top, right, bottom = safearea.safe_area(size)
     assert xs.min() >= left and xs.max() < right and ys.min() >= top and ys.max() < bottom
     ink = (frame[..., 0] > 240) & (frame[..., 1] > 190) & (frame[..., 2] < 20)
     assert ink.sum() > 40 and ys.max() < size[1] // 2  # in the upper part, where it was put

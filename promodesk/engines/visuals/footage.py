@@ -23,6 +23,7 @@ from promodesk.core.timeline import Recipe, Take
 from promodesk.engines.base import (CancelToken, EngineInfo, NewTake, Progress, RequestError,
                                     TakeRequest, no_progress)
 from promodesk.engines.visuals.video import VideoDecoder
+from promodesk.engines.visuals import safearea
 
 FITS = ("cover", "contain")
 
@@ -100,7 +101,7 @@ def _still_sprite(params: dict, media, size: tuple[int, int]) -> np.ndarray:
     if not text:
         raise RequestError("A title clip needs some text (params['text']).")
     # titles scale with the canvas's short side, so they re-layout for every aspect
-    left, top, right, bottom = ts.safe_area(size)
+    left, top, right, bottom = safearea.safe_area(size)
     unit = min(size)
     font = max(10, round(unit * float(params.get("size", 0.07))))
     layout = ts.fit_text(text, (right - left, (bottom - top) // 3), max_lines=3,

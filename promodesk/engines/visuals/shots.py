@@ -28,6 +28,7 @@ from promodesk.engines.visuals.camera import MOVES, PhotoCamera
 from promodesk.engines.visuals.palette import contrast_ratio, palette_from_colors
 from promodesk.engines.visuals.saliency import salient_box
 from promodesk.core.timeline import seconds_from_us
+from promodesk.engines.visuals import safearea
 
 KINDS = ("hero", "detail", "feature", "offer", "cta", "card")
 TEXT_FIELDS = ("text", "title", "price", "old_price", "cta")
@@ -76,7 +77,7 @@ class ShotRenderer:
         self.photo = photo
         self.palette = palette_from_colors(self.params["colors"], photo)
         w, h = self.size
-        self.safe = typeset.safe_area((w, h))
+        self.safe = safearea.safe_area((w, h))
         self.unit = min(w, h)                        # text sizes scale with the short side
         self.orientation = "portrait" if h > w * 1.2 else "landscape" if w > h * 1.2 else "square"
         self.base: np.ndarray | None = None          # static frame under the camera region
@@ -363,7 +364,7 @@ class ShotRenderer:
     def _caption_top(self) -> int:
         """Top of the band at the bottom of the safe area where the captions track draws (about
         two caption lines); shots keep their text, and in portrait their product, above it."""
-        return typeset.caption_area(self.size)[1]
+        return safearea.caption_area(self.size)[1]
 
     def _title_colour(self):
         accent, background = self.palette.accent, self.palette.background

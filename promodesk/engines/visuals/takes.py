@@ -10,6 +10,7 @@ from promodesk.core.projectfile import add_asset, asset_path
 from promodesk.core.timeline import Asset, Recipe, Take
 from promodesk.engines.base import (CancelToken, EngineInfo, NewTake, Progress, RequestError,
                                     TakeRequest, no_progress)
+from promodesk.engines.visuals import safearea
 
 CHECK_HEIGHT = 320  # a new shot take is checked by drawing one frame this tall
 STILL_SHORT_SIDE = 512  # stills are painted with this short side (the model's own size)
@@ -224,9 +225,9 @@ class CaptionTakes:
             raise RequestError(f"Unknown caption style {style!r}; choose one of "
                                f"{', '.join(CAPTION_STYLES)}.")
         progress(0.2, "Fitting the caption")
-        left, top, right, bottom = ts.caption_area(request.size)
-        lo, hi = ts.caption_size_limits(request.size)
-        reserve = ts.caption_reserve(style, hi)
+        left, top, right, bottom = safearea.caption_area(request.size)
+        lo, hi = safearea.caption_size_limits(request.size)
+        reserve = safearea.caption_reserve(style, hi)
         box = (right - left - 2 * reserve, bottom - top - 2 * reserve)
         text = request.text or " "
         shown = caption_lines(params, text) or "\n".join(

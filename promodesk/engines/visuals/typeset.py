@@ -13,7 +13,7 @@ Read top to bottom:
   runs are shaped by Pillow's raqm layout, which joins Arabic letters and draws them right to
   left. Without raqm such letters are left out and reported (:func:`script_note`) rather than
   drawn unjoined and backwards.
-- Platform safe areas: :func:`safe_area` gives the pixel box text must stay in per aspect.
+- Platform safe areas and the caption band: :mod:`.safearea`.
 - Line breaking: :func:`break_lines` breaks Chinese between characters with kinsoku rules (no line
   starts with closing punctuation ，。！？、；：”）》 or ends with opening punctuation “（《) and
   English between words; :func:`fit_text` picks the largest size at which the text fits a box in
@@ -215,71 +215,6 @@ def _run_length(chain: FontChain, index: int, size: int, run: str, rtl: bool) ->
     if rtl:
         return chain.font(index, size, shaped=True).getlength(run, direction="rtl")
     return chain.font(index, size).getlength(run)
-
-
-# --- safe areas ----------------------------------------------------------------------------------
-
-# Fractions of the frame kept clear (left, top, right, bottom): 9:16 stays out of the bottom 20%
-# and right 12% where TikTok/Douyin/Reels draw their buttons and the top bar; 1:1 keeps a feed
-# margin; 16:9 keeps title-safe margins and the player's control bar.
-SAFE_MARGINS = {
-    "9:16": (0.06, 0.10, 0.12, 0.20),
-    "1:1": (0.07, 0.07, 0.07, 0.10),
-    "16:9": (0.05, 0.06, 0.05, 0.12),
-}
-
-
-def aspect_name(size: tuple[int, int]) -> str:
-    """The platform aspect ("9:16", "1:1" or "16:9") nearest to ``size`` (w, h) in pixels."""
-    w, h = size
-    ratio = w / h
-    return min(SAFE_MARGINS, key=lambda a: abs(np.log(ratio / _ratio(a))))
-
-
-def _ratio(aspect: str) -> float:
-    a, b = aspect.split(":")
-    return int(a) / int(b)
-
-
-def safe_area(aspect: str | tuple[int, int], size: tuple[int, int] | None = None
-              ) -> tuple[int, int, int, int]:
-    """(left, top, right, bottom) pixel box text must stay inside (right/bottom exclusive).
-
-    ``aspect`` is "9:16", "1:1" or "16:9" (the canvas is then its preset size unless ``size`` is
-    given) or a frame size (w, h), whose nearest aspect's margins are used."""
-    if isinstance(aspect, str):
-        from promodesk.core.timeline import ASPECTS
-
-        if aspect not in SAFE_MARGINS:
-            raise ValueError(f"aspect must be one of {', '.join(SAFE_MARGINS)}, not {aspect!r}")
-        w, h = size or ASPECTS[aspect]
-        name = aspect
-    else:
-        w, h = aspect
-        name = aspect_name((w, h))
-    ml, mt, mr, mb = SAFE_MARGINS[name]
-    return (int(round(w * ml)), int(round(h * mt)), int(round(w * (1 - mr))), int(round(h * (1 - mb))))
-
-
-def caption_size_limits(size: tuple[int, int]) -> tuple[int, int]:
-    """(min, max) caption font size in pixels for a frame of ``size`` (w, h)."""
-    short = min(size)
-    return max(10, round(short * 0.028)), max(12, round(short * 0.062))
-
-
-def caption_reserve(style: str, font_size: int) -> int:
-    """Pixels kept free around caption text for its outline, shadow or box at ``font_size``."""
-    return max(3, round(font_size * (0.36 if style == "boxed" else 0.33)))
-
-
-def caption_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
-    """(left, top, right, bottom) pixel box captions may occupy in a frame of ``size``: the lower
-    part of the platform safe area, two lines of the largest caption size with their box. Shots
-    keep their own text (and in portrait their product) above its top."""
-    left, top, right, bottom = safe_area(size)
-    _, max_size = caption_size_limits(size)
-    height = 2 * round(max_size * 1.2) + round(max_size * 0.5) + 2 * caption_reserve("boxed", max_size)
-    return left, max(top, bottom - height), right, bottom
 
 
 # --- line breaking (rules in promodesk/engines/visuals/linebreak.py) ------------------------------------

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from promodesk import RESOURCES
 from promodesk.engines.visuals.photos import load_photo
 from promodesk.engines.visuals.shots import KINDS, ShotRenderer
-from promodesk.engines.visuals.typeset import safe_area
+from promodesk.engines.visuals.safearea import safe_area
 
 PRODUCTS = Path("/work/shared/data/products")
 if not PRODUCTS.is_dir():

@@ -70,7 +70,7 @@ def test_three_takes_of_a_caption_differ_pairwise(tmp_path):
     recipes = _three_takes(engine, request)
     shown = [caption_lines(r.params, text) or text for r in recipes]
     assert len(set(shown)) == 3
-    from promodesk.engines.visuals.typeset import caption_area
+    from promodesk.engines.visuals.safearea import caption_area
 
     grey = np.full((SIZE[1], SIZE[0], 3), 90, np.uint8)
     left, top, right, bottom = caption_area(SIZE)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from promodesk import RESOURCES
 from promodesk.engines.visuals import typeset as ts
+from promodesk.engines.visuals import safearea
 
 BRIEFS = sorted((RESOURCES / "examples/briefs").glob("*.toml"))
 NOT_IN_ANY_FONT = "\U00020000"  # CJK Extension B, outside every bundled font
@@ -122,13 +123,13 @@ def test_text_that_cannot_fit_is_cut_with_an_ellipsis():
 
 
 def test_safe_areas_keep_out_of_platform_buttons():
-    l, t, r, b = ts.safe_area("9:16")
+    l, t, r, b = safearea.safe_area("9:16")
     assert (r, b) == (round(1080 * 0.88), round(1920 * 0.80)) and l > 0 and t > 0
-    assert ts.safe_area((540, 960)) == tuple(round(v / 2) for v in (l, t, r, b))
+    assert safearea.safe_area((540, 960)) == tuple(round(v / 2) for v in (l, t, r, b))
     for aspect, (w, h) in {"1:1": (1080, 1080), "16:9": (1920, 1080)}.items():
-        l, t, r, b = ts.safe_area(aspect)
+        l, t, r, b = safearea.safe_area(aspect)
         assert 0 < l < r < w and 0 < t < b < h
-    assert ts.aspect_name((1280, 720)) == "16:9"
+    assert safearea.aspect_name((1280, 720)) == "16:9"
 
 
 def test_sprite_styles_put_ink_where_expected():
