@@ -20,147 +20,25 @@ right click opens the clip, track or ruler menu of :mod:`promodesk.app.context_m
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtGui import QPainter
 
 from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
 from promodesk.app.media import MediaStore
+from promodesk.app.timeline_canvas import Lane, PlayheadItem, TimelineCanvas
 from promodesk.app.timeline_gestures import Gestures
 from promodesk.core.beats import BeatGrid, timeline_grid
 from promodesk.core.document import Change, Document
 from promodesk.core.gestures import bar_numbers, bar_span
 from promodesk.core.timeline import Clip, Project, Track, US_PER_SECOND, seconds_from_us
 
-SNAP_OFF = Qt.ShiftModifier
-SNAP_OFF_NAME = "Shift"
-OVERWRITE = Qt.AltModifier   # a main-track drag covers what it lands on instead of inserting
-ADD_TO_SELECTION = Qt.ShiftModifier | Qt.ControlModifier
 EDGE_PX = 6   # grabbing a clip this close to an edge trims it
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 
-
-@dataclass
-class Lane:
-    """A track's lane: its top ``y`` and height ``h`` in pixels."""
-
-    track: Track
-    y: float
-    h: float
-
-
-class TimelineCanvas(pg.GraphicsObject):
-    """Paints the whole visible timeline and turns mouse gestures into edits.
-
-    The lanes, clips and ruler are drawn once into a cached picture (pyqtgraph's
-    customGraphicsItem idea, as a pixmap: replaying it costs one blit) and copied from it on
-    every paint; ``update()`` (any change: an edit, a scroll, a selection) drops the picture.
-    The playhead is a :class:`PlayheadItem` of its own above it, so moving it repaints only
-    its strip of pixels, copied from the picture."""
-
-    def __init__(self, view: "TimelineView"):
-        super().__init__()
-        self.view = view
-        self.setAcceptHoverEvents(True)
-        # paint() is told which part of the canvas is exposed, so a blit copies only that part
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
-        self.picture: QPixmap | None = None
-
-    def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self.view.vb.width(), self.view.vb.height())
-
-    def update(self, *args) -> None:
-        """Something drawn changed: drop the cached picture and repaint."""
-        self.picture = None
-        super().update(*args)
-        playhead = getattr(self.view, "playhead_item", None)
-        if playhead is not None:  # lanes added, removed or resized: its height follows
-            playhead.follow()
-
-    def paint(self, p: QPainter, option=None, *args) -> None:
-        dpr = p.device().devicePixelRatioF() if p.device() is not None else 1.0
-        w, h = self.view.vb.width(), self.view.vb.height()
-        size = (max(int(w * dpr), 1), max(int(h * dpr), 1))
-        if self.picture is None or (self.picture.width(), self.picture.height()) != size:
-            self.picture = QPixmap(*size)
-            self.picture.setDevicePixelRatio(dpr)
-            painter = QPainter(self.picture)
-            self.view.paint_static(painter)
-            painter.end()
-        exposed = option.exposedRect if option is not None else QRectF(0, 0, w, h)
-        p.drawPixmap(exposed, self.picture, QRectF(exposed.x() * dpr, exposed.y() * dpr,
-                                                   exposed.width() * dpr, exposed.height() * dpr))
-        self.view.paint_overlays(p)
-
-
-    def hoverEvent(self, ev) -> None:
-        if ev.isExit():
-            self.unsetCursor()
-            return
-        hit = self.view.hit(ev.pos())
-        self.setCursor(Qt.SizeHorCursor if hit and hit[2] != "body" else Qt.ArrowCursor)
-
-    def mouseClickEvent(self, ev) -> None:
-        if ev.button() != Qt.LeftButton:
-            ev.ignore()
-            return
-        pos = ev.pos()
-        if pos.y() < paint.RULER_H:
-            self.view.set_playhead(self.view.us_at(pos.x()))
-        else:
-            hit = self.view.hit(pos)
-            held = ev.modifiers() | QGuiApplication.keyboardModifiers()
-            if hit and held & ADD_TO_SELECTION:
-                self.view.toggle_selected(hit[1].id)
-            else:
-                self.view.select_clip(hit[1].id if hit else None)
-        ev.accept()
-
-    def mouseDragEvent(self, ev) -> None:
-        if ev.button() != Qt.LeftButton:
-            ev.ignore()
-            return
-        gestures = self.view.gestures
-        if ev.isStart() and not gestures.begin(ev.buttonDownPos()):
-            ev.ignore()
-            return
-        if gestures.drag is None:
-            ev.ignore()
-            return
-        ev.accept()
-        held = ev.modifiers() | QGuiApplication.keyboardModifiers()
-        gestures.move(ev.pos(), snapping=not (held & SNAP_OFF), overwrite=bool(held & OVERWRITE))
-        if ev.isFinish():
-            gestures.end()
-
-
-class PlayheadItem(QGraphicsItem):
-    """The playhead over the cached timeline picture: moving it repaints its own 14 px strip."""
-
-    def __init__(self, view: "TimelineView"):
-        super().__init__()
-        self.view = view
-        self.height = 0.0
-
-    def boundingRect(self) -> QRectF:
-        return QRectF(-7, 0, 14, self.height)
-
-    def paint(self, p: QPainter, *args) -> None:
-        paint.paint_playhead(p, 0.0, self.height)
-
-    def follow(self) -> None:
-        """Stand at the view's playhead, as tall as its lanes."""
-        view = self.view
-        height = view.lanes[-1].y + view.lanes[-1].h if view.lanes else view.vb.height()
-        if height != self.height:
-            self.prepareGeometryChange()
-            self.height = height
-        self.setPos(view.x_of(view.playhead), 0)
 
 class TimelineView(pg.GraphicsView):
     """The timeline widget of ``document``, editing through ``undo``. Emits

@@ -7,7 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
-from promodesk.app.main_window import TIMELINE_MIN_H, project_dialog
+from promodesk.app.main_window import TIMELINE_MIN_H
+from promodesk.app.project_dialog import project_dialog
 
 
 def test_1366x768_keeps_the_timeline_300_px_high(qtbot, window, project_folder):
