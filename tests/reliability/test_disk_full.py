@@ -98,13 +98,14 @@ def test_project_on_a_disk_that_fills_up_midway(tmp_path):
 
 def test_saving_a_project_onto_a_full_disk_keeps_the_old_one(tmp_path):
     from promodesk.core import projectfile as pf
+    from promodesk.core.timeline import Marker
 
     with tmpfs(tmp_path / "disk", "200k") as disk:
         folder = tiny_project(disk / "p.promodesk")
         old = (folder / "project.json").read_bytes()
         project = pf.load_project(folder)
         project.title = "x" * 4000
-        project.markers = [pf.Marker(i * 1000, "m" * 100) for i in range(900)]
+        project.markers = [Marker(i * 1000, "m" * 100) for i in range(900)]
         fill(disk)
         with pytest.raises(pf.ProjectSaveError) as err:
             pf.save_project(project, folder)
