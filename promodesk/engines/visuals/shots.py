@@ -112,6 +112,12 @@ class ShotRenderer:
             layer.draw(out, seconds)
         return out
 
+    def text_boxes(self) -> list[tuple[int, int, int, int]]:
+        """Pixel boxes (left, top, right, bottom; right/bottom exclusive) of everything the shot
+        writes on the frame: titles, body text, price badges, buttons and rules (not scrims).
+        Captions and overlays (a logo, a watermark) keep out of them."""
+        return [tuple(int(v) for v in layer.box) for layer in self.layers if layer.role != "scrim"]
+
     # --- layouts ----------------------------------------------------------------------------------
 
     def _layout_hero(self) -> None:
