@@ -31,6 +31,8 @@ def _clip_to(c: Clip) -> dict:
                          "takes": [_take_to(t) for t in c.takes]}
     if c.cue is not None:
         d["cue"] = {"text": c.cue.text, "style": c.cue.style}
+        if c.cue.look is not None:  # a style of its own; without one the preset's look
+            d["cue"]["look"] = c.cue.look.to_dict()
     if not c.linked:
         d["linked"] = False
     return d
@@ -185,7 +187,8 @@ def _clip_from(d: Any, where: str) -> Clip:
     if cue is not None:
         cue = _dict(cue, f"{where}.cue")
         cue = CaptionCue(_text(cue.get("text"), f"{where}.cue.text"),
-                         _text(cue.get("style"), f"{where}.cue.style", "outline"))
+                         _text(cue.get("style"), f"{where}.cue.style", "outline"),
+                         _caption_look(cue, f"{where}.cue"))
     start = _time(d.get("start"), f"{where}.start")
     duration = _int(d.get("duration"), f"{where}.duration", 1, MAX_TIME_US - start)
     clip_id = _text(d.get("id"), f"{where}.id")
@@ -195,6 +198,23 @@ def _clip_from(d: Any, where: str) -> Clip:
                 in_point=_time(d.get("in_point", 0), f"{where}.in_point"), cue=cue,
                 name=_text(d.get("name"), f"{where}.name"), id=clip_id,
                 linked=d.get("linked", True) is not False)
+
+
+def _caption_look(cue: dict, where: str):
+    """The cue's own CaptionStyle, or None: files before caption styles have only the preset
+    name ``style``, which keeps drawing the preset's look (no migration step needed)."""
+    if cue.get("look") is None:
+        return None
+    from promodesk.core.captionstyle import CaptionStyle
+
+    try:
+        look = CaptionStyle.from_dict(_plain(_dict(cue["look"], f"{where}.look"), f"{where}.look"))
+    except ValueError as err:
+        if isinstance(err, BadValue):
+            raise
+        field, _, what = str(err).partition(": ")
+        raise BadValue(f"{where}.look.{field}", what) from None
+    return look
 
 
 def _gain(v: Any, where: str) -> float:

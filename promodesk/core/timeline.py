@@ -108,10 +108,13 @@ class Take:
 
 @dataclass
 class CaptionCue:
-    """The text of a caption clip and its style name (outline, boxed, karaoke)."""
+    """The text of a caption clip, its preset name ``style`` (outline, boxed, karaoke) and its
+    ``look``: a :class:`~promodesk.core.captionstyle.CaptionStyle` (font, size, colours,
+    position), or None for the preset's own look."""
 
     text: str
     style: str = "outline"
+    look: Any = None  # CaptionStyle | None (not imported here: captionstyle imports this module)
 
 
 @dataclass
