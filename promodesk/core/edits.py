@@ -27,6 +27,7 @@ from promodesk.core.timeline import (
     frame_start,
     new_id,
 )
+from promodesk.core.sound_links import mark_sound_of, sounds_of, synced_span
 
 
 class EditError(ValueError):
@@ -141,6 +142,8 @@ class _ClipSpanEdit(Edit):
     def __init__(self, clip_id: str, time: int, gesture=None):
         self.clip_id, self.time, self.gesture = clip_id, int(time), gesture
         self._old: tuple[int, int, int] | None = None
+        self._old_sounds: list[tuple[str, int, int, int]] = []
+        self._sound_tracks: frozenset[str] = frozenset()
         self._track_id: str | None = None
 
     def _new_span(self, clip: Clip) -> tuple[int, int, int]:
@@ -150,6 +153,18 @@ class _ClipSpanEdit(Edit):
         track, clip = project.find_clip(self.clip_id)
         start, duration, in_point = self._new_span(clip)
         _check_span(project, track, clip, start, duration, in_point)
+        # the clip's own sound is trimmed with it, in step (checked before anything changes)
+        sounds = [(t, s, synced_span(s, start, duration, in_point))
+                  for t, s in sounds_of(project, clip)]
+        for t, s, span in sounds:
+            if span[1] < min_clip_duration(project):
+                raise EditError("The clip's sound ends before there; unlink it to trim further.")
+            _check_span(project, t, s, *span)
+        self._old_sounds = [(s.id, s.start, s.duration, s.in_point) for _, s, _ in sounds]
+        self._sound_tracks = frozenset(t.id for t, _, _ in sounds)
+        for t, s, span in sounds:
+            s.start, s.duration, s.in_point = span
+            t.sort()
         self._old = (clip.start, clip.duration, clip.in_point)
         self._old_in_us = [t.recipe.params.get("in_us") for t in clip.takes]
         self._track_id = track.id
@@ -166,6 +181,10 @@ class _ClipSpanEdit(Edit):
         assert self._old is not None
         track, clip = project.find_clip(self.clip_id)
         clip.start, clip.duration, clip.in_point = self._old
+        for sound_id, *span in self._old_sounds:
+            t, s = project.find_clip(sound_id)
+            s.start, s.duration, s.in_point = span
+            t.sort()
         for take, old in zip(clip.takes, self._old_in_us):
             if old is None:
                 take.recipe.params.pop("in_us", None)
@@ -174,10 +193,10 @@ class _ClipSpanEdit(Edit):
         track.sort()
 
     def clip_ids(self) -> frozenset[str]:
-        return frozenset({self.clip_id})
+        return frozenset({self.clip_id, *(s[0] for s in self._old_sounds)})
 
     def track_ids(self) -> frozenset[str]:
-        return frozenset({self._track_id}) if self._track_id else frozenset()
+        return frozenset({self._track_id} if self._track_id else ()) | self._sound_tracks
 
     def merge(self, newer: Edit) -> bool:
         if (type(newer) is type(self) and self.gesture is not None
@@ -215,12 +234,25 @@ class SplitClip(Edit):
         self.clip_id, self.time = clip_id, int(time)
         self.new_clip_id = new_clip_id or new_id()
         self._track_id: str | None = None
+        self.new_sound_ids: dict[str, str] = {}  # sound clip id -> id of its right half
 
     def apply(self, project: Project) -> None:
         track, clip = project.find_clip(self.clip_id)
         shortest = min_clip_duration(project)
         if not (clip.start + shortest <= self.time <= clip.end - shortest):
             raise EditError("Put the playhead inside the clip, at least a frame from its edges.")
+        # the clip's own sound is cut at the same time; its right half belongs to the right half
+        for sound_track, sound in sounds_of(project, clip):
+            if sound.start + shortest <= self.time <= sound.end - shortest:
+                half = copy.deepcopy(sound)
+                half.id = self.new_sound_ids.setdefault(sound.id, new_id())
+                cut = self.time - sound.start
+                half.start, half.duration, half.in_point = self.time, sound.duration - cut, \
+                    sound.in_point + cut
+                mark_sound_of(half, self.new_clip_id)
+                sound.duration = cut
+                sound_track.clips.append(half)
+                sound_track.sort()
         self._old_takes = copy.deepcopy(clip.takes)
         right = copy.deepcopy(clip)
         right.id = self.new_clip_id
@@ -239,9 +271,17 @@ class SplitClip(Edit):
         track.clips.remove(right)
         left.duration += right.duration
         left.takes = copy.deepcopy(self._old_takes)
+        for sound_id, half_id in self.new_sound_ids.items():
+            try:
+                sound_track, half = project.find_clip(half_id)
+            except KeyError:  # that sound was not cut this time
+                continue
+            sound_track.clips.remove(half)
+            project.find_clip(sound_id)[1].duration += half.duration
 
     def clip_ids(self) -> frozenset[str]:
-        return frozenset({self.clip_id, self.new_clip_id})
+        return frozenset({self.clip_id, self.new_clip_id, *self.new_sound_ids,
+                          *self.new_sound_ids.values()})
 
     def track_ids(self) -> frozenset[str]:
         return frozenset({self._track_id}) if self._track_id else frozenset()

@@ -22,7 +22,7 @@ from typing import Callable
 
 from promodesk.core.atomic import atomic_write_bytes, sweep_stale_temps
 from promodesk.core.projectjson import (ASSET_NAME, MAX_FILE_BYTES, SCHEMA, BadValue,
-                                        project_from_dict, project_to_dict)
+                                        migrate_1_to_2, project_from_dict, project_to_dict)
 from promodesk.core.timeline import Project
 
 SUFFIX = ".promodesk"
@@ -103,7 +103,7 @@ def add_asset(folder: Path, source: Path | bytes, ext: str | None = None) -> str
 
 
 # Migrations from schema N to N+1: ``MIGRATIONS[N](dict) -> dict``. Add one per schema change.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: migrate_1_to_2}
 
 
 def _migrate(d: dict, path: Path) -> dict:

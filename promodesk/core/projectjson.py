@@ -12,9 +12,22 @@ from typing import Any
 from promodesk.core.timeline import (US_PER_SECOND, Asset, CaptionCue, Clip, Marker, Project, Recipe,
                                      Take, Track, TrackKind)
 
-SCHEMA = 1
+SCHEMA = 2
 # An asset file name: the SHA-256 (or a prefix) of its bytes plus an extension.
 ASSET_NAME = re.compile(r"[0-9a-f]{16,64}(\.[a-z0-9]{1,8})?")
+
+def migrate_1_to_2(d: dict) -> dict:
+    """Schema 1 -> 2 (``projectfile.MIGRATIONS[1]``): clips gained their sound settings; a
+    schema-1 file has none, so every clip gets the defaults (0 dB, no fades, no ducking).
+    Returns ``d``, changed in place."""
+    for track in d.get("tracks") or []:
+        for clip in (track.get("clips") or []) if isinstance(track, dict) else []:
+            if isinstance(clip, dict):
+                for key, value in (("gain_db", 0.0), ("fade_in", 0), ("fade_out", 0),
+                                   ("duck_music", False)):
+                    clip.setdefault(key, value)
+    return d
+
 
 def _recipe_to(r: Recipe) -> dict:
     return {"engine": r.engine, "params": r.params, "seed": r.seed}
@@ -35,6 +48,9 @@ def _clip_to(c: Clip) -> dict:
             d["cue"]["look"] = c.cue.look.to_dict()
     if not c.linked:
         d["linked"] = False
+    if c.gain_db or c.fade_in or c.fade_out or c.duck_music:  # sound settings (schema 2)
+        d.update(gain_db=c.gain_db, fade_in=c.fade_in, fade_out=c.fade_out,
+                 duck_music=c.duck_music)
     return d
 
 
@@ -197,7 +213,11 @@ def _clip_from(d: Any, where: str) -> Clip:
     return Clip(start=start, duration=duration, takes=takes, selected=selected,
                 in_point=_time(d.get("in_point", 0), f"{where}.in_point"), cue=cue,
                 name=_text(d.get("name"), f"{where}.name"), id=clip_id,
-                linked=d.get("linked", True) is not False)
+                linked=d.get("linked", True) is not False,
+                gain_db=_gain(d.get("gain_db", 0.0), f"{where}.gain_db"),
+                fade_in=_int(d.get("fade_in", 0), f"{where}.fade_in", 0, duration),
+                fade_out=_int(d.get("fade_out", 0), f"{where}.fade_out", 0, duration),
+                duck_music=d.get("duck_music", False) is True)
 
 
 def _caption_look(cue: dict, where: str):

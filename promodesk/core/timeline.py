@@ -12,7 +12,8 @@ Attributes, top down:
   sorted by start; clips on one track never overlap.
 - :class:`Clip`: ``start``, ``duration``, ``in_point`` (offset into its source), ``takes`` and
   ``selected``; the selected :class:`Take` holds the asset reference and the :class:`Recipe` that made
-  it. Caption clips carry a :class:`CaptionCue`.
+  it. Caption clips carry a :class:`CaptionCue`. Sound clips carry ``gain_db``, ``fade_in``,
+  ``fade_out`` (microseconds) and ``duck_music``.
 
 This module imports neither Qt nor torch.
 """
@@ -132,6 +133,13 @@ class Clip:
     # a caption or voice clip moves, ripples and is deleted with the main-track shot it overlaps
     # most (promodesk.core.arrange); False once the user unlinks it
     linked: bool = True
+    # its sound (audio, voice and music clips): gain in dB on top of the track's, fades in and
+    # out in microseconds (the timeline's fade handles), and whether the music ducks under it
+    # as under a voice (a clip of someone speaking)
+    gain_db: float = 0.0
+    fade_in: int = 0
+    fade_out: int = 0
+    duck_music: bool = False
 
     @property
     def end(self) -> int:

@@ -1,0 +1,129 @@
+"""A video clip's linked sound is trimmed and split with it, sample-exact; moved and deleted
+with it (arrange); left alone once unlinked; undo puts both back."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from promodesk.core.arrange import DeleteClips, MoveClips, SetLinked
+from promodesk.core.document import Document, History
+from promodesk.core.edits import EditError, SplitClip, TrimEnd, TrimStart
+from promodesk.core.gestures import ClipDrag
+from promodesk.core.sound_links import sounds_of
+from promodesk.core.timeline import (SAMPLE_RATE, Asset, Clip, Project, Recipe, Take, TrackKind,
+                                     sample_at)
+
+S = 1_000_000
+VIDEO, SOUND = "a" * 16 + ".mp4", "b" * 16 + ".wav"
+
+
+def footage_project(sound_of: bool = True) -> tuple[Project, Clip, Clip]:
+    """A 10 s clip used from 2 s for 4 s at 1 s on the main track, its sound on an audio track."""
+    p = Project.for_aspect("16:9", fps=25)
+    p.assets[VIDEO] = Asset(VIDEO, "video", 10 * S, {"sound": SOUND})
+    p.assets[SOUND] = Asset(SOUND, "audio", 10 * S - 20_000)  # a little shorter, as AAC is
+    main = p.add_track(TrackKind.VIDEO, "Main")
+    video = Clip(S, 4 * S, [Take(VIDEO, Recipe("footage"), 10 * S)], in_point=2 * S, name="v")
+    main.clips.append(video)
+    params = {"sound_of": video.id} if sound_of else {}
+    sound = Clip(S, 4 * S, [Take(SOUND, Recipe("footage", params), 10 * S - 20_000)],
+                 in_point=2 * S, name="v")
+    p.add_track(TrackKind.AUDIO, "Clip sound").clips.append(sound)
+    return p, video, sound
+
+
+def in_step(video: Clip, sound: Clip) -> None:
+    assert (sound.start, sound.in_point, sound.duration) == \
+        (video.start, video.in_point, video.duration)
+    # sample-exact: the same samples at 48 kHz
+    assert sample_at(sound.start - sound.in_point) == sample_at(video.start - video.in_point)
+    assert sample_at(sound.duration, SAMPLE_RATE) == sample_at(video.duration, SAMPLE_RATE)
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_trims_carry_the_sound_in_step_and_undo_together(named):
+    p, video, sound = footage_project(sound_of=named)
+    before = copy.deepcopy(p)
+    history = History(Document(p))
+    history.push(TrimStart(video.id, S + 333_333))       # not on a frame, not on a sample
+    in_step(video, sound)
+    assert video.in_point == 2 * S + 333_333
+    history.push(TrimEnd(video.id, 4 * S + 17))
+    in_step(video, sound)
+    history.push(TrimStart(video.id, 500_000))           # longer again, into the source
+    in_step(video, sound)
+    history.undo(), history.undo(), history.undo()
+    assert p == before
+
+
+def test_a_trim_drag_is_one_step_and_the_sound_follows_every_step():
+    p, video, sound = footage_project()
+    before = copy.deepcopy(p)
+    history = History(Document(p))
+    drag = ClipDrag.begin(p, video.id, "end", 5 * S)
+    for now in range(5 * S, 3 * S, -97_531):
+        edit, _ = drag.step(p, now, -1)
+        history.push(edit)
+        in_step(video, sound)
+    assert len(history.done) == 1
+    history.undo()
+    assert p == before
+    history.redo()
+    in_step(video, sound)
+
+
+def test_the_sound_is_held_to_its_own_source_at_the_end():
+    p, video, sound = footage_project()
+    History(Document(p)).push(TrimEnd(video.id, S + 8 * S))   # the picture's source end
+    assert video.duration == 8 * S
+    assert sound.duration == 8 * S - 20_000 and sound.start == video.start
+    assert sound.in_point == video.in_point
+
+
+def test_a_sound_in_the_way_refuses_the_trim_and_changes_nothing():
+    p, video, sound = footage_project()
+    audio = p.tracks_of(TrackKind.AUDIO)[0]
+    audio.clips.append(Clip(0, S // 2, [Take(SOUND, Recipe("footage"), 10 * S)], name="other"))
+    before = copy.deepcopy(p)
+    with pytest.raises(EditError):
+        History(Document(p)).push(TrimStart(video.id, S // 4))
+    assert p == before
+
+
+def test_split_cuts_both_at_the_same_time_and_the_halves_stay_linked():
+    p, video, sound = footage_project()
+    before = copy.deepcopy(p)
+    history = History(Document(p))
+    split = SplitClip(video.id, 2 * S + 123_457)
+    history.push(split)
+    main, audio = p.tracks_of(TrackKind.VIDEO)[0], p.tracks_of(TrackKind.AUDIO)[0]
+    assert len(main.clips) == len(audio.clips) == 2
+    for v, s in zip(main.clips, audio.clips):
+        in_step(v, s)
+    right = main.clips[1]
+    assert sounds_of(p, right) == [(audio, audio.clips[1])]
+    assert sounds_of(p, video) == [(audio, audio.clips[0])]
+    # the right half's sound goes with the right half: trimmed and moved with it
+    history.push(TrimEnd(right.id, right.end - S))
+    in_step(right, audio.clips[1])
+    history.push(MoveClips({right.id: right.start + S}))
+    in_step(right, audio.clips[1])
+    history.push(DeleteClips([right.id]))
+    assert len(audio.clips) == 1
+    for _ in range(4):
+        history.undo()
+    assert p == before
+    history.redo()
+    assert [c.id for c in audio.clips][1] == split.new_sound_ids[sound.id]
+
+
+def test_an_unlinked_sound_stays_where_it_is():
+    p, video, sound = footage_project()
+    history = History(Document(p))
+    history.push(SetLinked([sound.id], False))
+    history.push(TrimStart(video.id, 2 * S))
+    history.push(SplitClip(video.id, 3 * S))
+    assert (sound.start, sound.in_point, sound.duration) == (S, 2 * S, 4 * S)
+    assert len(p.tracks_of(TrackKind.AUDIO)[0].clips) == 1
