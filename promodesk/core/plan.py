@@ -240,12 +240,13 @@ _MOVES = {"hero": ["push_in"], "detail": ["pan_left", "pan_right", "pan_up"],
 
 
 def plan_storyboard(brief: Brief, analysis: CopyAnalysis, grid: BeatGrid, seed: int = 0,
-                    variant: int = 0, energy: float = 0.5) -> Storyboard:
+                    variant: int = 0, energy: float = 0.5, shot_scale: float = 1.0) -> Storyboard:
     """Plan shots and captions for ``brief`` over the music described by ``grid``.
 
     ``energy`` is the music's (MusicSpec.energy, 0..1; it sets the pace of cuts, transitions
-    and the caption style). The storyboard's length is the music's length. Deterministic for
-    (seed, variant)."""
+    and the caption style); ``shot_scale`` multiplies the longest a shot runs before it is split
+    (an audience's pace, core.audience). The storyboard's length is the music's length.
+    Deterministic for (seed, variant)."""
     rng = random.Random(seed * 1009 + variant)
     notes = list(analysis.notes)
     length = grid.length
@@ -253,7 +254,7 @@ def plan_storyboard(brief: Brief, analysis: CopyAnalysis, grid: BeatGrid, seed: 
     segs = _fit_copy(_segments(analysis, rng, variant), length, notes)
 
     # Pace: a long segment becomes several shots (hero then details) so nothing sits too long.
-    max_shot = 3_500_000 if energetic else 5_000_000
+    max_shot = int((3_500_000 if energetic else 5_000_000) * shot_scale)
     weights = [max(s.read_us, MIN_SHOT_US) if s.lines else CTA_CARD_US for s in segs]
     scale = length / sum(weights)
     plan: list[tuple[_Segment, int, int]] = []  # (segment, part, parts)
@@ -322,16 +323,18 @@ def music_spec(brief: Brief, seed: int = 0, variant: int = 0) -> MusicSpec:
     return spec_from_text(brief.text, brief.seconds, style=style, seed=seed + 7919 * variant)
 
 
-def plan_video(brief: Brief, spec: MusicSpec, seed: int = 0, variant: int = 0) -> Storyboard:
+def plan_video(brief: Brief, spec: MusicSpec, seed: int = 0, variant: int = 0,
+               shot_scale: float = 1.0) -> Storyboard:
     """The whole plan of a video for ``brief`` on the music ``spec`` describes: the copy read
     into caption lines, shots cut on the spec's bar lines, captions timed inside them, the pace
-    set by the spec's energy. Needs no audio. Raises BriefError when the copy is empty."""
+    set by the spec's energy (and ``shot_scale``, see plan_storyboard). Needs no audio. Raises
+    BriefError when the copy is empty."""
     analysis = analyze_copy(brief.text, brief.language, brief.cta)
     if not analysis.lines:
         raise BriefError([BriefProblem("text", "the copy is empty; write a sentence or two "
                                                "about the product")], brief.source)
     return plan_storyboard(brief, analysis, BeatGrid.from_spec(spec), seed=seed, variant=variant,
-                           energy=spec.energy)
+                           energy=spec.energy, shot_scale=shot_scale)
 
 
 def time_voice_lines(captions: list[PlannedCaption], spoken_us: list[int], length: int,

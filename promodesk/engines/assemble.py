@@ -194,7 +194,15 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     # 1. Plan: everything the video will show follows from the brief, the spec and the seed.
     progress(0.0, "planning the shots")
     spec = music_spec(brief, seed, variant)
-    board = plan_video(brief, spec, seed=seed, variant=variant)
+    pace_notes: list[str] = []
+    shot_scale = 1.0
+    if audience:  # its music mood and pace (core.audience): livelier, or calmer
+        from promodesk.core.audience import spec_for_audience
+
+        spec, pace, pace_notes = spec_for_audience(spec, audience)
+        shot_scale = pace.shot_scale
+    board = plan_video(brief, spec, seed=seed, variant=variant, shot_scale=shot_scale)
+    board.notes += pace_notes
     if audience:
         brief = _for_audience(board, brief, audience, rewriter,
                               stage(progress, 0.0, 0.05, audience), cancel)
