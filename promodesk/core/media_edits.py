@@ -96,3 +96,41 @@ class Together(Edit):
 
     def asset_ids(self) -> frozenset[str]:
         return frozenset().union(*(e.asset_ids() for e in self.edits))
+
+
+class SetOverlay(Edit):
+    """Change an overlay clip's placement: ``values`` (any of x, y, scale, rotation, opacity,
+    fades; see ``render.overlay``) replace those keys of ``params["overlay"]`` in every take that
+    has one, so flipping takes keeps where the logo sits. Moves of the same clip in the same
+    ``gesture`` (held arrow keys) merge into one undo step; a mouse drag pushes one edit."""
+
+    label = "Move overlay"
+
+    def __init__(self, clip_id: str, values: dict, gesture=None):
+        self.clip_id, self.values, self.gesture = clip_id, dict(values), gesture
+        self._old: list | None = None
+
+    def apply(self, project: Project) -> None:
+        _, clip = project.find_clip(self.clip_id)
+        if not isinstance(clip.recipe.params.get("overlay"), dict):
+            raise EditError(f"{clip.name or 'This clip'} is not an overlay: it fills the frame.")
+        self._old = [copy.deepcopy(t.recipe.params.get("overlay")) for t in clip.takes]
+        for take in clip.takes:
+            if isinstance(take.recipe.params.get("overlay"), dict):
+                take.recipe.params["overlay"] = {**take.recipe.params["overlay"], **self.values}
+
+    def revert(self, project: Project) -> None:
+        _, clip = project.find_clip(self.clip_id)
+        for take, old in zip(clip.takes, self._old or []):
+            if old is not None:
+                take.recipe.params["overlay"] = old
+
+    def clip_ids(self) -> frozenset[str]:
+        return frozenset({self.clip_id})
+
+    def merge(self, newer: Edit) -> bool:
+        if (isinstance(newer, SetOverlay) and self.gesture is not None
+                and newer.clip_id == self.clip_id and newer.gesture == self.gesture):
+            self.values = {**self.values, **newer.values}
+            return True
+        return False

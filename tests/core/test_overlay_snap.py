@@ -143,3 +143,37 @@ def test_the_fitted_scale_is_what_a_too_large_overlay_is_drawn_at():
     settings = {"x": 0.5, "y": 0.5, "scale": 5.0, "rotation": 0.0}
     s = fitted_scale((200, 200), settings, FRAME, SAFE)
     assert s == pytest.approx((SAFE[2] - SAFE[0]) / 1080)
+
+
+# --- the edit a drag ends with -----------------------------------------------------------------
+
+def test_set_overlay_moves_every_take_undoes_and_merges_only_one_gesture():
+    from promodesk.core.document import Document, History
+    from promodesk.core.edits import EditError
+    from promodesk.core.media_edits import SetOverlay
+    from promodesk.core.timeline import Clip, Project, Recipe, Take, TrackKind
+
+    project = Project.for_aspect("9:16")
+    base = project.add_track(TrackKind.VIDEO, "Shots")
+    base.clips.append(Clip(0, 1_000_000, [Take(None, Recipe("footage", {"text": "Hi"}))]))
+    logo = project.add_track(TrackKind.VIDEO, "Logo")
+    takes = [Take("a", Recipe("footage", {"overlay": {"x": 0.8, "y": 0.1, "opacity": 0.5}})),
+             Take("a", Recipe("footage", {"overlay": {"x": 0.2}}))]
+    logo.clips.append(Clip(0, 1_000_000, takes))
+    clip = logo.clips[0]
+    history = History(Document(project))
+    history.push(SetOverlay(clip.id, {"x": 0.5, "y": 0.5}))
+    assert [t.recipe.params["overlay"]["x"] for t in clip.takes] == [0.5, 0.5]
+    assert clip.takes[0].recipe.params["overlay"]["opacity"] == 0.5  # other keys kept
+    history.push(SetOverlay(clip.id, {"x": 0.51}, gesture="nudge-1"))
+    history.push(SetOverlay(clip.id, {"x": 0.52}, gesture="nudge-1"))
+    history.push(SetOverlay(clip.id, {"y": 0.6}, gesture="nudge-2"))
+    assert len(history.done) == 3
+    history.undo()
+    history.undo()
+    assert clip.recipe.params["overlay"] == {"x": 0.5, "y": 0.5, "opacity": 0.5}
+    history.undo()
+    assert [t.recipe.params["overlay"] for t in clip.takes] == [
+        {"x": 0.8, "y": 0.1, "opacity": 0.5}, {"x": 0.2}]
+    with pytest.raises(EditError, match="not an overlay"):
+        history.push(SetOverlay(base.clips[0].id, {"x": 0.5}))
