@@ -69,8 +69,10 @@ def _fade(n: int, length: int, rising: bool) -> np.ndarray:
 
 
 def clip_audio(clip: Clip, folder: Path, kind: TrackKind, sr: int = SAMPLE_RATE) -> np.ndarray:
-    """The samples a clip contributes, (n, 2) float32, with fades at its edges: short ones where
-    the clip starts/ends with its source, a longer fade-out where music is cut short."""
+    """The samples a clip contributes, (n, 2) float32, at its own gain (``clip.gain_db``), with
+    fades at its edges: short ones where the clip starts/ends with its source, a longer fade-out
+    where music is cut short, and the user's fades (``clip.fade_in``/``fade_out``, us) where
+    they are longer; the user's two fades together never pass the clip's length."""
     n = samples(clip.duration, sr)
     out = np.zeros((n, 2), np.float32)
     if not clip.asset:
@@ -85,6 +87,10 @@ def clip_audio(clip: Clip, folder: Path, kind: TrackKind, sr: int = SAMPLE_RATE)
     fade_out = CUT_FADE_OUT_US if cut_short and kind == TrackKind.MUSIC else EDGE_FADE_US
     fi = samples(min(fade_in, clip.duration // 3), sr)
     fo = samples(min(fade_out, clip.duration // 3), sr)
+    user_in, user_out = user_fades(clip)
+    fi, fo = max(fi, samples(user_in, sr)), max(fo, samples(user_out, sr))
+    if clip.gain_db:
+        out *= np.float32(10 ** (clip.gain_db / 20))
     if fi:
         out[:fi] *= _fade(n, fi, True)[:, None]
     if fo:
@@ -92,11 +98,27 @@ def clip_audio(clip: Clip, folder: Path, kind: TrackKind, sr: int = SAMPLE_RATE)
     return out
 
 
+def user_fades(clip: Clip) -> tuple[int, int]:
+    """The clip's own fade-in and fade-out in microseconds, held so that together they fit in
+    the clip (a fade-in that fills it leaves no room for a fade-out)."""
+    fade_in = min(max(clip.fade_in, 0), clip.duration)
+    return fade_in, min(max(clip.fade_out, 0), clip.duration - fade_in)
+
+
+def speech_spans(project: Project) -> list[tuple[int, int]]:
+    """(start, end) in microseconds of everything the music ducks under: the voice tracks'
+    clips and the sound clips marked as speech (``Clip.duck_music``, a clip's own sound of
+    someone talking), on tracks that are not muted."""
+    return [(c.start, c.end) for t in project.tracks if not t.mute
+            and t.kind in (TrackKind.VOICE, TrackKind.AUDIO) for c in t.clips
+            if c.asset and (t.kind == TrackKind.VOICE or c.duck_music)]
+
+
 def duck_gain(project: Project, n: int, sr: int = SAMPLE_RATE) -> np.ndarray:
-    """Per-sample linear gain for music: 1 where no voice speaks, DUCK_DB under the voice,
-    with smooth ramps (attack before the voice starts, release after it ends)."""
-    spans = [(c.start, c.end) for t in project.tracks_of(TrackKind.VOICE) if not t.mute
-             for c in t.clips if c.asset]
+    """Per-sample linear gain for music: 1 where nobody speaks, DUCK_DB under the voice and
+    under clips marked as speech (:func:`speech_spans`), with smooth ramps (attack before the
+    speech starts, release after it ends)."""
+    spans = speech_spans(project)
     if not spans:
         return np.ones(n, np.float32)
     low = 10 ** (DUCK_DB / 20)
