@@ -9,6 +9,11 @@ An overlay clip's recipe has ``params["overlay"]``, a dict of:
 - ``opacity``: 0..1 (default 1);
 - ``fade_in_us``, ``fade_out_us``: microseconds of fade at the clip's start and end (default 0).
 
+A brand overlay (a kit's logo or watermark) also has ``auto``: the spot chosen for each aspect
+("9:16": {"x", "y", "scale"}, ...) clear of the shots' text (promodesk.engines.visuals.brand),
+used while ``x``, ``y`` and ``scale`` are still those it was placed with (``auto["from"]``); once
+the user moves or scales it, their values hold in every aspect.
+
 Whatever the values, the overlay's box (after rotation) is kept inside the platform safe area of
 the frame's aspect: shrunk to fit, then moved in. Sprites are resampled and blended with
 premultiplied alpha, so a soft logo edge over any background has no dark halo and its
@@ -33,8 +38,12 @@ def overlay_params(params: dict) -> dict | None:
     found = params.get("overlay")
     if not isinstance(found, dict):
         return None
-    return {k: type(v)(found.get(k, v)) if not isinstance(v, float) else float(found.get(k, v))
-            for k, v in DEFAULTS.items()}
+    out = {k: type(v)(found.get(k, v)) if not isinstance(v, float) else float(found.get(k, v))
+           for k, v in DEFAULTS.items()}
+    auto = found.get("auto")
+    if isinstance(auto, dict) and auto.get("from") == [out["x"], out["y"], out["scale"]]:
+        out["auto"] = auto  # still where it was placed: per-aspect spots apply
+    return out
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,9 @@ def place(sprite: np.ndarray, settings: dict, size: tuple[int, int]) -> Placed:
     """``sprite`` (RGBA uint8, not premultiplied) scaled, rotated and positioned in a frame of
     ``size`` (w, h pixels) per ``settings`` (see the module), inside the safe area."""
     fw, fh = size
+    spot = (settings.get("auto") or {}).get(safearea.aspect_name(size))
+    if isinstance(spot, dict):  # the spot chosen for this aspect, clear of the shots' text
+        settings = {**settings, **{k: float(spot[k]) for k in ("x", "y", "scale") if k in spot}}
     left, top, right, bottom = safearea.safe_area(size)
     sh, sw = sprite.shape[:2]
     angle = float(settings["rotation"])

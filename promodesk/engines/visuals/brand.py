@@ -1,9 +1,18 @@
-"""A brief's own media in a made project: its clips become shots cut on the plan's bars, showing
-each clip's most active stretch, between the photo shots; its logo sits over the whole video on
-an overlay track.
+"""A shop's own media and brand in a made project.
 
-"Most active" is measured from frame differences: the clip is sampled a few times a second at a
-tiny size and the stretch whose frames change most (motion, a hand turning the product) wins.
+- :func:`add_brief_media`: a brief's clips become shots cut on the plan's bars, showing each
+  clip's most active stretch, between the photo shots; its logo sits over the video on an
+  overlay track. "Most active" is measured from frame differences: the clip is sampled a few
+  times a second at a tiny size and the stretch whose frames change most wins.
+- :func:`apply_brand`: a brand kit (:mod:`promodesk.core.brandkit`) on a project: its logo and
+  watermark overlays, colours and font in every shot's params (so regenerated shots keep them),
+  its caption style on every caption, its intro and outro clips before and after the promo.
+- Keeping brand overlays off the shots' text: :func:`place_brand_overlays` chooses, for every
+  aspect, the kit's corner when it is clear of every shot's titles, badges and buttons
+  (``ShotRenderer.text_boxes``) and of the captions' band, else the nearest clear corner of the
+  safe area, else shrinks the logo until one is clear. The choice is stored per aspect in the
+  overlay's ``auto`` entry (see :mod:`promodesk.render.overlay`), so one project exports clean
+  9:16, 1:1 and 16:9 videos; moving the logo by hand overrides it.
 """
 
 from __future__ import annotations
@@ -12,12 +21,17 @@ from pathlib import Path
 
 import numpy as np
 
-from promodesk.core.timeline import Clip, Project, Recipe, Take, TrackKind, seconds_from_us
+from promodesk.core.timeline import (ASPECTS, Clip, Project, Recipe, Take, TrackKind,
+                                     seconds_from_us)
+from promodesk.engines.visuals import safearea
 
 SAMPLE_US = 200_000        # activity is measured every this many microseconds
 PROBE_SIZE = (64, 36)      # at this size (w, h): enough to see motion, cheap to decode
 KEEP_SHOTS = ("hero", "cta", "offer")  # planned shots that stay photos (product, price, end card)
 LOGO = {"x": 0.86, "y": 0.08, "scale": 0.18, "opacity": 0.95}
+CORNERS = ("top-right", "top-left", "bottom-right", "bottom-left")
+GAP = 0.015        # kept between an overlay and any text, as a share of the frame's short side
+MIN_SHRINK = 0.4   # a logo shrinks to this share of its size at most to find a clear corner
 
 
 def activity(path: str | Path, duration_us: int) -> np.ndarray:
@@ -94,11 +108,142 @@ def add_brief_media(project: Project, folder: Path, media: list[Path], logo: Pat
                            label=asset.meta.get("source", ""))]
         shot.selected, shot.in_point, shot.name = 0, start, "footage"
     if logo is not None:
-        entry = import_media(folder, logo)
-        project.assets[entry.id] = entry
-        track = project.add_track(TrackKind.VIDEO, "Logo")
-        # over the shots: right after the main track
-        project.tracks.insert(project.tracks.index(main) + 1, project.tracks.pop())
-        track.clips.append(Clip(0, max(c.end for c in main.clips), name="logo",
-                                takes=[Take(entry.id, Recipe("footage", {"overlay": dict(LOGO)}))]))
+        add_overlay(project, folder, logo, "logo", "top-right", LOGO["scale"], LOGO["opacity"])
+        place_brand_overlays(project, folder)
     return notes
+
+
+# --- brand overlays: logo and watermark, off the shots' text ---------------------------------------
+
+def add_overlay(project: Project, folder: Path, image: Path, role: str, corner: str,
+                scale: float, opacity: float, span: tuple[int, int] | None = None) -> Clip:
+    """Import ``image`` and put it over the main track as a ``role`` overlay ("logo" or
+    "watermark") on its own track right above the main one (replacing a clip of that role
+    already there), for ``span`` (start, end microseconds; default the main track's length).
+    Its corner is only a wish until :func:`place_brand_overlays` runs. Returns the clip."""
+    from promodesk.engines.visuals.media import import_media
+
+    entry = import_media(folder, image)
+    project.assets[entry.id] = entry
+    main = project.tracks_of(TrackKind.VIDEO)[0]
+    start, end = span or (0, max((c.end for c in main.clips), default=0))
+    name = role.capitalize()
+    track = next((t for t in project.tracks_of(TrackKind.VIDEO)
+                  if t.name == name and all(c.name == role for c in t.clips)), None)
+    if track is None:
+        track = project.add_track(TrackKind.VIDEO, name)
+        # over the shots (a watermark under the logo): right after the main track
+        project.tracks.insert(project.tracks.index(main) + 1, project.tracks.pop())
+    settings = {"x": 0.5, "y": 0.5, "scale": float(scale), "opacity": float(opacity),
+                "auto": {"corner": corner}}
+    clip = Clip(start, max(1, end - start), name=role, takes=[Take(entry.id, Recipe(
+        "footage", {"overlay": settings}), label=entry.meta.get("source", ""))])
+    track.clips = [clip]
+    return clip
+
+
+def sprite_size(sprite: tuple[int, int], scale: float, size: tuple[int, int]) -> tuple[int, int]:
+    """(w, h) pixels of a ``sprite`` (w, h) overlay at ``scale`` in a frame of ``size``, as
+    :func:`promodesk.render.overlay.place` sizes it (longer side = scale x shorter frame side)."""
+    sw, sh = sprite
+    k = max(1e-3, scale) * min(size) / max(sw, sh)
+    return max(1, int(np.floor(sw * k))), max(1, int(np.floor(sh * k)))
+
+
+def corner_box(corner: str, box_size: tuple[int, int], size: tuple[int, int]
+               ) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) pixels of a ``box_size`` (w, h) box in ``corner`` of the part
+    of the safe area above the captions' band."""
+    left, top, right, _ = safearea.safe_area(size)
+    bottom = safearea.caption_area(size)[1]
+    w, h = box_size
+    x = right - w if corner.endswith("right") else left
+    y = top if corner.startswith("top") else bottom - h
+    return x, y, x + w, y + h
+
+
+def _overlap(a, b) -> int:
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def choose_spot(sprite: tuple[int, int], size: tuple[int, int], avoid: list, corner: str,
+                scale: float) -> tuple[str, float, tuple[int, int, int, int]]:
+    """(corner, scale, pixel box) for an overlay of ``sprite`` (w, h) in a frame of ``size``
+    clear of every box in ``avoid`` (kept :data:`GAP` away): the wished ``corner`` at
+    ``scale`` when clear, else the nearest clear corner, else the same at smaller scales down
+    to :data:`MIN_SHRINK`; when nothing is clear, the spot covering the least text."""
+    gap = round(GAP * min(size))
+    grown = [(l - gap, t - gap, r + gap, b + gap) for l, t, r, b in avoid]
+    centre = {c: corner_box(c, (2, 2), size) for c in CORNERS}
+    home = centre[corner]
+    order = sorted(CORNERS, key=lambda c: (c != corner, np.hypot(centre[c][0] - home[0],
+                                                                 centre[c][1] - home[1])))
+    best = None
+    for shrink in np.linspace(1.0, MIN_SHRINK, 7):
+        for c in order:
+            box = corner_box(c, sprite_size(sprite, scale * shrink, size), size)
+            covered = sum(_overlap(box, g) for g in grown)
+            if covered == 0:
+                return c, float(scale * shrink), box
+            if best is None or covered < best[0]:
+                best = (covered, c, float(scale * shrink), box)
+    return best[1], best[2], best[3]
+
+
+def text_boxes(project: Project, folder: Path, size: tuple[int, int]) -> list:
+    """Pixel boxes at ``size`` of everything written on the frame that overlays keep out of:
+    every built-in shot's titles, badges, buttons and rules (on unmuted video tracks), and the
+    captions' band when the project has captions."""
+    from promodesk.core.projectfile import asset_path
+    from promodesk.engines.visuals.photos import load_photo
+    from promodesk.engines.visuals.shots import ShotRenderer
+
+    boxes: list = []
+    photos: dict = {}
+    for track in project.tracks_of(TrackKind.VIDEO):
+        for clip in track.clips if not track.mute else []:
+            if clip.recipe.engine != "shots":
+                continue
+            if clip.asset and clip.asset not in photos:
+                photos[clip.asset] = load_photo(asset_path(folder, clip.asset))
+            shot = ShotRenderer(clip.recipe.params, photos.get(clip.asset), size, clip.duration,
+                                clip.recipe.seed)
+            boxes += shot.text_boxes()
+    if any(c.cue is not None for t in project.tracks_of(TrackKind.CAPTIONS) for c in t.clips):
+        boxes.append(safearea.caption_area(size))
+    return boxes
+
+
+def place_brand_overlays(project: Project, folder: Path, aspects=tuple(ASPECTS)) -> None:
+    """Choose, for every aspect in ``aspects``, where each brand overlay (a clip whose overlay
+    settings have an ``auto`` entry with its wished ``corner``) goes: clear of every shot's text
+    and of the overlays placed before it (:func:`choose_spot`). The spots are stored in the
+    overlay's ``auto`` entry by aspect; its own x, y and scale are the spot for the project's
+    aspect (what the editor shows and moves)."""
+    from promodesk.core.projectfile import asset_path
+    from promodesk.engines.visuals.photos import load_photo
+
+    brand = [c for t in project.tracks_of(TrackKind.VIDEO) for c in t.clips
+             if isinstance((c.recipe.params.get("overlay") or {}).get("auto"), dict)]
+    brand.sort(key=lambda c: c.name != "logo")  # the logo has first choice of corner
+    if not brand:
+        return
+    for aspect in aspects:
+        size = ASPECTS[aspect]
+        avoid = text_boxes(project, folder, size)
+        for clip in brand:
+            settings = clip.recipe.params["overlay"]
+            auto = settings["auto"]
+            sprite = load_photo(asset_path(folder, clip.asset)).size
+            wish = auto.get("corner", "top-right")
+            scale = float(auto.get("scale", settings["scale"]))
+            corner, got, box = choose_spot(sprite, size, avoid, wish, scale)
+            avoid.append(box)
+            auto.setdefault("scale", scale)
+            auto[aspect] = {"x": (box[0] + box[2]) / 2 / size[0],
+                            "y": (box[1] + box[3]) / 2 / size[1], "scale": got, "corner": corner}
+    for clip in brand:
+        settings = clip.recipe.params["overlay"]
+        own = settings["auto"].get(project.aspect) or settings["auto"][aspects[0]]
+        settings.update(x=own["x"], y=own["y"], scale=own["scale"])
+        settings["auto"]["from"] = [own["x"], own["y"], own["scale"]]

@@ -1,0 +1,120 @@
+"""A brand logo never sits on a shot's text: the default top-right corner collides with the 16:9
+hero title and end card and the 9:16 offer's price badge, so each aspect gets the nearest clear
+corner (checked against ShotRenderer.text_boxes), and the logo's pixels are really drawn there."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from promodesk import RESOURCES
+from promodesk.core.projectfile import add_asset, asset_path, save_project
+from promodesk.core.timeline import CaptionCue, Clip, Project, Recipe, Take, TrackKind
+from promodesk.engines.visuals.brand import (LOGO, add_overlay, choose_spot, corner_box,
+                                             place_brand_overlays, sprite_size)
+from promodesk.engines.visuals.photos import load_photo
+from promodesk.engines.visuals.shots import ShotRenderer
+from promodesk.render.frame import FrameRenderer
+from promodesk.render.overlay import overlay_params, place
+from tests.render.clips import make_logo
+
+PHOTO = RESOURCES / "examples" / "products" / "espresso-cup.png"
+RED = (230, 20, 20)
+SHOTS = [
+    {"kind": "hero", "title": "Espresso Cup Deluxe"},
+    {"kind": "offer", "price": "$19", "old_price": "$29"},
+    {"kind": "cta", "title": "Espresso Cup Deluxe", "price": "$19", "cta": "Order today"},
+]
+
+
+def branded_project(folder, aspect: str) -> Project:
+    project = Project.for_aspect(aspect, title="cup")
+    photo = add_asset(folder, PHOTO)
+    main = project.add_track(TrackKind.VIDEO, "Shots")
+    for n, params in enumerate(SHOTS):
+        main.clips.append(Clip(n * 2_000_000, 2_000_000, name=params["kind"],
+                               takes=[Take(photo, Recipe("shots", dict(params), n))]))
+    captions = project.add_track(TrackKind.CAPTIONS, "Captions")
+    captions.clips.append(Clip(0, 6_000_000, [Take(None, Recipe("captions", {}))],
+                               cue=CaptionCue("A cup for slow mornings")))
+    logo = make_logo(folder / "logo.png", (200, 120), RED, feather=1)
+    add_overlay(project, folder, logo, "logo", "top-right", 0.22, 1.0)
+    place_brand_overlays(project, folder)
+    save_project(project, folder)
+    return project
+
+
+def intersects(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+@pytest.mark.parametrize("aspect,size,kinds", [("16:9", (960, 540), ("hero", "cta")),
+                                               ("9:16", (540, 960), ("offer",))])
+def test_the_logo_keeps_off_every_shots_text_and_is_drawn(tmp_path, aspect, size, kinds):
+    project = branded_project(tmp_path, aspect)
+    main, logo_track = project.tracks_of(TrackKind.VIDEO)[:2]
+    logo = logo_track.clips[0]
+    settings = overlay_params(logo.recipe.params)
+    sprite = np.asarray(Image.open(asset_path(tmp_path, logo.asset)).convert("RGBA"))
+    placed = place(sprite, settings, size)
+    # the default corner was really in the way at this aspect (the defect this fixes)
+    old = place(sprite, {**settings, **LOGO, "auto": None}, size).box
+    photo = load_photo(PHOTO)
+    boxes = {c.name: ShotRenderer(c.recipe.params, photo, size, c.duration,
+                                  c.recipe.seed).text_boxes() for c in main.clips}
+    assert any(intersects(old, b) for k in kinds for b in boxes[k]), (old, boxes)
+    for kind, found in boxes.items():
+        for box in found:
+            assert not intersects(placed.box, box), (kind, placed.box, box)
+    renderer = FrameRenderer(project, tmp_path, size, captions=False)
+    x0, y0, x1, y1 = placed.box
+    cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+    for clip in main.clips:
+        frame = renderer.frame(clip.start + clip.duration // 2)
+        block = frame[cy - 2:cy + 3, cx - 4:cx + 5].reshape(-1, 3).astype(int)
+        assert (np.abs(block - RED) <= 3).all(), (clip.name, block.mean(axis=0))
+        # outside the logo's rounded rectangle, the alpha composite left the shot's pixels
+        logo_track.mute = True
+        bare = FrameRenderer(project, tmp_path, size, captions=False).frame(
+            clip.start + clip.duration // 2)
+        logo_track.mute = False
+        alpha = placed.alpha > 0
+        region = (slice(y0, y1), slice(x0, x1))
+        assert (frame[region][~alpha] == bare[region][~alpha]).all()
+        # and inside, a soft edge is a blend between the two
+        edge = (placed.alpha > 0.2) & (placed.alpha < 0.8)
+        assert edge.any() and (frame[region][edge] != bare[region][edge]).any()
+
+
+def test_the_logo_stays_in_its_corner_where_nothing_is_written(tmp_path):
+    project = branded_project(tmp_path, "9:16")
+    auto = project.tracks_of(TrackKind.VIDEO)[1].clips[0].recipe.params["overlay"]["auto"]
+    assert auto["9:16"]["corner"] != "top-right"      # the price badge is there in 9:16
+    assert set(auto) >= {"9:16", "1:1", "16:9", "from", "corner"}
+    empty = choose_spot((200, 120), (1080, 1920), [], "top-right", 0.2)
+    assert empty[0] == "top-right" and empty[1] == pytest.approx(0.2)
+
+
+def test_a_crowded_frame_shrinks_the_logo_before_giving_up(tmp_path):
+    size = (1080, 1080)
+    full = corner_box("top-right", sprite_size((200, 120), 0.3, size), size)
+    # text just below a small logo's reach in every corner: only a shrunk logo fits
+    avoid = [corner_box(c, sprite_size((200, 120), 0.3, size), size) for c in
+             ("top-left", "bottom-left", "bottom-right")]
+    l, t, r, b = full
+    avoid.append((l, t + (b - t) * 3 // 4, r, b))
+    corner, scale, box = choose_spot((200, 120), size, avoid, "top-right", 0.3)
+    assert corner == "top-right" and scale < 0.3
+    assert not any(intersects(box, a) for a in avoid)
+
+
+def test_moving_the_logo_by_hand_overrides_the_automatic_spots(tmp_path):
+    project = branded_project(tmp_path, "16:9")
+    params = project.tracks_of(TrackKind.VIDEO)[1].clips[0].recipe.params
+    assert "auto" in overlay_params(params)
+    moved = {"overlay": {**params["overlay"], "x": 0.3, "y": 0.4}}
+    assert "auto" not in overlay_params(moved)
+    sprite = np.zeros((120, 200, 4), np.uint8)
+    box = place(sprite, overlay_params(moved), (960, 540)).box
+    assert abs((box[0] + box[2]) / 2 - 0.3 * 960) <= 1
