@@ -11,15 +11,23 @@ the background needs) and ``karaoke`` (outline, with pieces highlighted one afte
 in English, pairs of hanzi in Chinese). Characters no bundled font has are left out and listed in
 ``Caption.missing`` so the exporter can report them; control characters (NUL, BEL, ESC, ...) are
 stripped; ``Caption.note`` says what else was left out (text past the length cap, right-to-left
-letters without the raqm layout).
+letters without the raqm layout, a font file that could not be read).
+
+A :class:`~promodesk.core.captionstyle.CaptionStyle` changes the look: font, size, colours,
+outline, shadow, box, karaoke highlight and position (clamped into the safe area). A style that is
+its preset's own look draws exactly what the preset drew before styles existed. ``keep_out``
+boxes (a shot's titles, badges and buttons: ``ShotRenderer.text_boxes()``) are never covered:
+the caption moves above or below them within the safe area, and shrinks when no spot is free.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from promodesk.core.captionstyle import CaptionStyle, rgb
 from promodesk.engines.visuals import typeset as ts
 from promodesk.engines.visuals import safearea
 
@@ -31,14 +39,58 @@ HIGHLIGHT = (255, 210, 0)
 FADE_US = 100_000  # captions fade in and out over 0.1 s instead of popping
 
 
-def fit_caption(text: str, size: tuple[int, int], style: str = "outline") -> ts.TextLayout:
+# Bundled families (CaptionStyle.font) -> (weight, first font file in resources/fonts or "").
+BUNDLED_FONTS = {"": ("regular", ""), "Noto Sans SC": ("regular", ""), "Noto Sans SC Bold": ("bold", ""),
+                 "DejaVu Sans": ("regular", "DejaVuSans.ttf"),
+                 "DejaVu Sans Bold": ("bold", "DejaVuSans-Bold.ttf")}
+
+
+def fit_caption(text: str, size: tuple[int, int], style: str = "outline", weight: str = "regular",
+                font_share: float | None = None, shrink: float = 1.0,
+                width: int | None = None) -> ts.TextLayout:
     """The caption's layout: at most two balanced lines, the largest size that fits the caption
-    area of a frame of ``size`` (w, h) with room for its outline or box."""
+    area of a frame of ``size`` (w, h) with room for its outline or box (``style`` "boxed" keeps
+    a box's room). ``font_share`` (a share of the short side) sets the size, shrunk only when two
+    lines at it would not fit the safe area's width; ``shrink`` scales the largest size down;
+    ``width`` (pixels) narrows the area, for a caption beside a shot's side panel."""
     left, top, right, bottom = safearea.caption_area(size)
     lo, hi = safearea.caption_size_limits(size)
+    height = bottom - top
+    if font_share is not None:
+        hi = max(6, round(font_share * min(size)))
+        lo = min(lo, hi)
+        s_top, s_bottom = safearea.safe_area(size)[1::2]
+        height = max(height, (s_bottom - s_top) // 2)
+    if shrink < 1:  # making room beside a shot's text: smaller than the band's smallest
+        hi = max(8, round(hi * shrink))
+    lo = min(lo, hi)
     reserve = safearea.caption_reserve(style, hi)
-    return ts.fit_text(text, (right - left - 2 * reserve, bottom - top - 2 * reserve),
-                       max_lines=2, max_size=hi, min_size=lo)
+    width = right - left if width is None else min(width, right - left)
+    return ts.fit_text(text, (width - 2 * reserve, height - 2 * reserve),
+                       max_lines=2, max_size=hi, min_size=lo, weight=weight)
+
+
+def font_weight(font: str, font_file: Path | None = None) -> tuple[str, str]:
+    """(typeset weight, note) for CaptionStyle ``font``: a bundled family, or ``font_file`` (the
+    font asset's path); a font file that is missing or unreadable falls back to the bundled
+    font and the note says so ("" when all is well)."""
+    if font in BUNDLED_FONTS:
+        base, first = BUNDLED_FONTS[font]
+        return (f"{base}:{first}" if first else base), ""
+    if font_file is not None:
+        try:
+            from fontTools.ttLib import TTFont
+            from PIL import ImageFont
+
+            with TTFont(str(font_file), lazy=True, fontNumber=0) as f:
+                f.getBestCmap()
+            ImageFont.truetype(str(font_file), 12)
+            return f"regular:{Path(font_file).resolve()}", ""
+        except Exception as err:  # fontTools and FreeType raise their own errors for bad files
+            return "regular", (f"The caption font {font} cannot be read ({err}); the bundled font "
+                               "was used. Choose the font file again in the caption style panel.")
+    return "regular", (f"The caption font {font} is not in the project's assets; the bundled font "
+                       "was used. Choose the font file again in the caption style panel.")
 
 
 def choose_look(style: str, background: np.ndarray, font_size: int) -> ts.TextStyle:
@@ -83,32 +135,73 @@ def _cjk_count(s: str) -> int:
     return sum(1 for ch in s if ts.is_cjk(ch) and ch not in ts.CLOSING)
 
 
+def styled_look(style: CaptionStyle, auto: ts.TextStyle, font_size: int) -> ts.TextStyle:
+    """The drawing style for ``style``: ``auto`` (what :func:`choose_look` picked for the
+    background) with the user's colours, outline, shadow and box; outline width, shadow blur and
+    an unset box opacity stay as legibility chose them."""
+    if style.is_preset_default():
+        return auto
+    outline = auto.outline or max(2, round(font_size * 0.08))
+    shadow = auto.shadow or font_size * 0.07
+    offset = auto.shadow_offset if auto.shadow else (0, max(1, font_size // 16))
+    return ts.TextStyle(
+        fill=rgb(style.colour),
+        outline=outline if style.outline else 0,
+        outline_color=rgb(style.outline) if style.outline else auto.outline_color,
+        shadow=shadow if style.shadow else 0.0, shadow_offset=offset if style.shadow else (0, 0),
+        shadow_opacity=auto.shadow_opacity if auto.shadow else 0.75,
+        box=rgb(style.box) if style.box else None,
+        box_opacity=style.box_opacity if style.box_opacity is not None else
+        (auto.box_opacity if auto.box is not None else 0.85),
+        box_pad=auto.box_pad or safearea.caption_reserve("boxed", font_size),
+        box_radius=auto.box_radius or round(font_size * 0.25))
+
+
 class Caption:
     """One cue prepared for drawing on frames of ``size`` (w, h pixels).
 
-    ``background(t_us)`` returns the frame the caption will sit on at ``t_us`` microseconds into
-    the cue (without captions), used to choose a legible look; None assumes a mid-grey photo.
+    ``style`` is a preset name or a :class:`~promodesk.core.captionstyle.CaptionStyle`;
+    ``font_file`` the path of its font asset (for a user font). ``background(t_us)`` returns the
+    frame the caption will sit on at ``t_us`` microseconds into the cue (without captions), used
+    to choose a legible look; None assumes a mid-grey photo. ``keep_out``: pixel boxes (left,
+    top, right, bottom) the caption must not cover (the shot's own text).
     After construction: ``layout``, ``look`` (the chosen :class:`~typeset.TextStyle`), ``xy`` (top-left
     pixel of the sprite), ``box`` (left, top, right, bottom of the sprite: all ink is inside it),
     ``missing`` (characters no bundled font has; they are not drawn) and ``note`` (what else was
     left out, for the user; "" if nothing)."""
 
-    def __init__(self, text: str, style: str, size: tuple[int, int], duration_us: int,
-                 background: Callable[[int], np.ndarray] | None = None):
-        self.style = style if style in STYLES else "outline"
+    def __init__(self, text: str, style: str | CaptionStyle, size: tuple[int, int], duration_us: int,
+                 background: Callable[[int], np.ndarray] | None = None,
+                 font_file: Path | None = None, keep_out=()):
+        if not isinstance(style, CaptionStyle):
+            style = CaptionStyle.for_preset(style if style in STYLES else "outline")
+        self.caption_style = style
+        self.style = style.preset
         self.size, self.duration = size, duration_us
         text = ts.strip_controls(text)
         self.missing = ts.missing_glyphs(text[:ts.MAX_TEXT_CHARS])
-        self.layout = fit_caption(text, size, self.style)
-        self.note = self.layout.note
-        left, top, right, bottom = safearea.caption_area(size)
-        m = safearea.caption_reserve(self.style, self.layout.size)
-        w, h = self.layout.width + 2 * m, self.layout.height + 2 * m
-        x = (left + right - w) // 2
-        self.xy = (max(left, min(x, right - w)), bottom - h)
+        weight, font_note = font_weight(style.font, font_file)
+        room = "boxed" if style.box else "outline"
+        safe = safearea.safe_area(size)
+        gap = max(2, round(min(size) * 0.01))
+        for shrink in [0.85 ** k for k in range(9)]:
+            # the whole safe area first, then beside a box that fills its height (a side panel)
+            for area in self._areas(safe, keep_out, gap):
+                self.layout = fit_caption(text, size, room, weight, style.size, shrink,
+                                          width=area[2] - area[0])
+                m = safearea.caption_reserve(room, self.layout.size)
+                w, h = self.layout.width + 2 * m, self.layout.height + 2 * m
+                xy = safearea.clear_spot(w, h, self._wanted_xy(w, h, area), area, keep_out, gap) \
+                    if keep_out else self._wanted_xy(w, h, safe)
+                if xy is not None:
+                    break
+            if xy is not None or self.layout.size <= 8:
+                break
+        self.xy = xy if xy is not None else self._wanted_xy(w, h, safe)  # nothing free: the band
+        self.note = " ".join(n for n in (self.layout.note, font_note) if n)
         self.box = (self.xy[0], self.xy[1], self.xy[0] + w, self.xy[1] + h)
         samples = self._sample(background)
-        self.look = choose_look(self.style, samples, self.layout.size)
+        self.look = styled_look(style, choose_look(room, samples, self.layout.size), self.layout.size)
         sprite, (dx, dy) = ts.text_sprite(self.layout, self.look)
         # the sprite's own margin is at most the reserve; centre it in the reserved box
         self.text_origin = (self.xy[0] + m, self.xy[1] + m)  # the layout box's top-left
@@ -116,9 +209,36 @@ class Caption:
         self.sprite = ts.prepare_sprite(sprite)
         self.highlight = None
         if self.style == "karaoke":
-            lit = ts.TextStyle(**{**self.look.__dict__, "fill": HIGHLIGHT})
+            lit = ts.TextStyle(**{**self.look.__dict__, "fill": rgb(style.highlight)})
             self.highlight = ts.prepare_sprite(ts.text_sprite(self.layout, lit)[0])
             self._groups = self._karaoke_boxes(-dx)
+
+    @staticmethod
+    def _areas(safe, keep_out, gap: int) -> list[tuple[int, int, int, int]]:
+        """Where the caption may go, best first: the safe area, then the parts of it left and
+        right of a keep-out box that runs through the caption band (widest first)."""
+        left, top, right, bottom = safe
+        sides = []
+        for l, t, r, b in keep_out:
+            if b > bottom - (bottom - top) // 4:
+                sides += [(left, top, min(right, l - gap), bottom),
+                          (max(left, r + gap), top, right, bottom)]
+        sides = [a for a in sides if a[2] - a[0] >= (right - left) * 0.3]
+        return [safe] + sorted(set(sides), key=lambda a: a[0] - a[2])
+
+    def _wanted_xy(self, w: int, h: int, safe) -> tuple[int, int]:
+        """Top-left the style asks for: centred at the bottom of the caption band, or centred on
+        the style's position, kept inside the safe area ``safe``."""
+        left, top, right, bottom = safe
+        position = self.caption_style.position
+        if position is None:
+            band_left, _, band_right, band_bottom = safearea.caption_area(self.size)
+            band_left, band_right = max(band_left, left), min(band_right, right)
+            x = (band_left + band_right - w) // 2
+            return max(band_left, min(x, band_right - w)), band_bottom - h
+        x = round(position[0] * self.size[0] - w / 2)
+        y = round(position[1] * self.size[1] - h / 2)
+        return max(left, min(x, right - w)), max(top, min(y, bottom - h))
 
     def _sample(self, background) -> np.ndarray:
         if background is None:

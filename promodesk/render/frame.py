@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from promodesk.core.captionstyle import caption_style
 from promodesk.core.projectfile import asset_path
 from promodesk.core.timeline import Clip, Project, Track, TrackKind
 from promodesk.engines import registry
@@ -104,16 +105,39 @@ class FrameRenderer:
 
         # a regenerated take may break the line elsewhere (while the cue's text is unchanged)
         text = caption_lines(clip.recipe.params, clip.cue.text) or clip.cue.text
-        key = (clip.id, text, clip.cue.style, clip.start, clip.duration)
+        style = caption_style(clip.cue)
+        with self._lock:
+            keep_out = self.text_boxes(clip.start, clip.end)
+        key = (clip.id, text, style, clip.start, clip.duration, keep_out)
         found = self._captions.get(key)
         if found is None:
             with self._lock:
                 found = self._captions.get(key)
                 if found is None:
-                    found = Caption(text, clip.cue.style, self.size, clip.duration,
-                                    lambda u, s=clip.start: self.video_frame(s + u))
+                    font_file = (asset_path(self.folder, style.font)
+                                 if style.font in self.project.assets else None)
+                    found = Caption(text, style, self.size, clip.duration,
+                                    lambda u, s=clip.start: self.video_frame(s + u),
+                                    font_file=font_file, keep_out=keep_out)
                     self._captions[key] = found
         return found
+
+    def text_boxes(self, start: int, end: int) -> tuple[tuple[int, int, int, int], ...]:
+        """Pixel boxes (left, top, right, bottom) of the text every shot showing in ``[start,
+        end)`` (microseconds) writes on the frame and of the panels it sits on
+        (``ShotRenderer.text_boxes()``, ``panel_boxes()``): captions keep out of them. Footage
+        and overlays add none."""
+        boxes: list[tuple[int, int, int, int]] = []
+        for track in self.project.tracks_of(TrackKind.VIDEO):
+            if track.mute:
+                continue
+            for clip in track.clips:
+                if clip.start < end and start < clip.end and registry.known(clip.recipe.engine) \
+                        and overlay_params(clip.recipe.params) is None:
+                    shot = self._shot(clip)
+                    boxes.extend(getattr(shot, "text_boxes", lambda: [])())
+                    boxes.extend(getattr(shot, "panel_boxes", lambda: [])())
+        return tuple(sorted(set(boxes)))
 
     def missing_glyphs(self) -> list[str]:
         """Characters in the project's captions that no bundled font can draw (left out)."""

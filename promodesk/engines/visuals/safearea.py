@@ -68,3 +68,31 @@ def caption_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
     _, max_size = caption_size_limits(size)
     height = 2 * round(max_size * 1.2) + round(max_size * 0.5) + 2 * caption_reserve("boxed", max_size)
     return left, max(top, bottom - height), right, bottom
+
+
+def _hits(a, b) -> bool:
+    """Whether pixel boxes ``a`` and ``b`` (left, top, right, bottom; exclusive) share a pixel."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def clear_spot(width: int, height: int, preferred: tuple[int, int],
+               area: tuple[int, int, int, int], keep_out, gap: int = 0) -> tuple[int, int] | None:
+    """Top-left (x, y) in pixels of a ``width`` x ``height`` box inside ``area`` that touches none of
+    the ``keep_out`` boxes (each grown by ``gap`` pixels), nearest to ``preferred`` (its wanted
+    top-left): where it is, or just above, below, left or right of a box in the way. None when
+    no such spot exists (the caller shrinks the box and asks again)."""
+    left, top, right, bottom = area
+    if width > right - left or height > bottom - top:
+        return None
+    grown = [(l - gap, t - gap, r + gap, b + gap) for l, t, r, b in keep_out]
+    px, py = preferred
+    xs, ys = {px}, {py}
+    for l, t, r, b in grown:
+        xs.update((l - width, r))
+        ys.update((t - height, b))
+    spots = {(min(max(x, left), right - width), min(max(y, top), bottom - height))
+             for x in xs for y in ys}
+    free = [s for s in spots
+            if not any(_hits((s[0], s[1], s[0] + width, s[1] + height), g) for g in grown)]
+    # a vertical move keeps the caption centred under the picture, so it costs less than a sideways one
+    return min(free, key=lambda s: (abs(s[1] - py) + 2 * abs(s[0] - px), s)) if free else None

@@ -84,6 +84,7 @@ class ShotRenderer:
         self.region: tuple[int, int, int, int] | None = None  # camera's x, y, w, h
         self.camera: PhotoCamera | None = None
         self.layers: list[cards.Layer] = []
+        self.panels: list[tuple[int, int, int, int]] = []  # colour panels the shot's copy sits on
         self.notes = [f"Not in the bundled fonts, left out: {''.join(missing)}"
                       for missing in [self._missing_glyphs()] if missing]
         kind = self.params["kind"]
@@ -117,6 +118,12 @@ class ShotRenderer:
         writes on the frame: titles, body text, price badges, buttons and rules (not scrims).
         Captions and overlays (a logo, a watermark) keep out of them."""
         return [tuple(int(v) for v in layer.box) for layer in self.layers if layer.role != "scrim"]
+
+    def panel_boxes(self) -> list[tuple[int, int, int, int]]:
+        """Pixel boxes (left, top, right, bottom; exclusive) of the colour panels the shot's copy
+        sits on beside the photo (a landscape feature's side panel): a caption across a panel's
+        edge reads as part of the panel, so captions keep out of them too."""
+        return list(self.panels)
 
     # --- layouts ----------------------------------------------------------------------------------
 
@@ -156,6 +163,7 @@ class ShotRenderer:
         if self.orientation == "landscape":
             panel = int(w * 0.42)
             self._region_camera((panel if flip else 0, 0, w - panel, h), "push_in")
+            self.panels.append((0, 0, panel, h) if flip else (w - panel, 0, w, h))
             area = ((left, top, panel - int(w * 0.05), self._caption_top()) if flip else
                     (w - panel + int(w * 0.05), top, right, self._caption_top()))
         else:

@@ -159,11 +159,13 @@ def _load_font(path: Path, size: int, shaped: bool = False) -> ImageFont.FreeTyp
 
 @functools.lru_cache(maxsize=None)
 def font_chain(weight: str = "regular") -> FontChain:
-    """The bundled font chain for ``weight`` ("regular" or "bold"). Raises :class:`FontError`
-    with a repair hint when a font file is missing."""
-    if weight not in FONT_FILES:
+    """The bundled font chain for ``weight`` ("regular" or "bold"), or for "regular:/path/font.ttf"
+    (a caption's chosen font first, then the bundled chain for what it lacks). Raises
+    :class:`FontError` with a repair hint when a font file is missing."""
+    base, _, first = weight.partition(":")
+    if base not in FONT_FILES:
         raise ValueError(f"weight must be one of {', '.join(FONT_FILES)}, not {weight!r}")
-    paths = tuple(FONT_DIR / name for name in FONT_FILES[weight])
+    paths = tuple(FONT_DIR / name for name in ([first] if first else []) + FONT_FILES[base])
     for p in paths:
         if not p.is_file():
             raise FontError(f"The font {p.name} is missing from {FONT_DIR}. Reinstall PromoDesk "
