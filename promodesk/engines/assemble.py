@@ -22,9 +22,10 @@ from promodesk.core.plan import (Storyboard, music_spec, plan_video, shot_params
                                  time_voice_lines)
 from promodesk.core.projectfile import ASSETS_DIR, add_asset, save_project
 from promodesk.core.timeline import (
-    ASPECTS, Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind,
+    ASPECTS, Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind, seconds_from_us,
 )
-from promodesk.engines.base import CancelToken, Progress, no_progress, stage
+from promodesk.engines.base import (CancelToken, EngineUnavailable, Progress, TakeRequest,
+                                    no_progress, stage)
 
 __all__ = ["MadeProject", "make_project", "shot_params"]
 
@@ -68,10 +69,10 @@ def _voice_over(board: Storyboard, folder: Path, project: Project, voice, seed: 
     voice clip per line on a voice track called ``name``, and re-time the board's captions to the
     speech (core.plan.time_voice_lines: lines that do not fit are left out, with a note).
     ``language`` is recorded in each clip's recipe (language versions)."""
-    from promodesk.engines.voice.bark import VoiceEngine
+    from promodesk.engines.voice.takes import voice_engine
 
-    spoken = VoiceEngine(voice).generate([c.text for c in board.captions], progress, cancel,
-                                         seed=seed)
+    spoken = voice_engine(voice).generate([c.text for c in board.captions], progress, cancel,
+                                          seed=seed)
     timed, late = time_voice_lines(board.captions, [line.duration_us for line in spoken.lines],
                                    board.length)
     notes += late
@@ -164,11 +165,105 @@ def _for_audience(board: Storyboard, brief: Brief, audience: str, rewriter,
     return replace(brief, cta=done.lines[-1])
 
 
+# Shots whose picture is the product or a scene get a generated take. The offer and the end
+# card keep their motion shot: their price badge and call-to-action button are drawn by the
+# shots engine, and a generated clip has neither.
+VIDEO_KINDS = ("hero", "detail", "feature", "card")
+VIDEO_START = 0.25  # with generated clips, the rest of the plan reports up to this fraction
+
+
+def video_availability(model: str | Path | None = None) -> str | None:
+    """None when the video engine ("wan") can run ``model`` (a Wan model name or folder; None:
+    the engine's default) here, else what is missing and how to get it (the download command)."""
+    from promodesk.engines import registry
+    from promodesk.engines.models import loading
+
+    engine = registry.engine("wan")
+    if model is None:
+        return engine.availability()
+    why = loading.availability(lambda: loading.model_folder(model), ("torch", "diffusers"),
+                               engine.info.title)
+    if why is None and not engine.runs(str(model)):
+        return (f"{model} is not a Wan video model; choose a Wan model folder or a name from "
+                "`promodesk models list` (download one with `promodesk models download "
+                f"{engine.default_model}`).")
+    return why
+
+
+def choose_visuals(visuals: str, model: str | Path | None = None) -> tuple[str, str | None]:
+    """What ``visuals`` ("auto", "motion" or "wan") means here: ("wan", None) or ("motion",
+    None), and for "auto" ("motion", a one-line note saying why) unless the video model is
+    installed AND a CUDA GPU is present (on a CPU a clip takes hours). "wan" is returned as
+    asked: check :func:`video_availability` first."""
+    if visuals != "auto":
+        return visuals, None
+    why = video_availability(model)
+    if why is None:
+        from promodesk.engines.models.device import pick_device
+
+        try:
+            device = pick_device()
+        except EngineUnavailable as err:
+            return "motion", f"motion shots from the photos: {err}"
+        if device.kind == "cuda":
+            return "wan", None
+        return "motion", ("motion shots from the photos: the Wan video model is here but no "
+                          "CUDA graphics card is, and on the CPU a clip takes hours "
+                          "(--visuals wan makes them anyway).")
+    if model is not None:
+        return "motion", f"motion shots from the photos ({model}: {why})"
+    from promodesk.engines import registry
+
+    name = registry.engine("wan").default_model
+    return "motion", (f"motion shots from the photos (generated video needs the Wan model, "
+                      f"`promodesk models download {name}`, and a CUDA graphics card).")
+
+
+def _video_takes(project: Project, folder: Path, model: str | Path | None, preset: str,
+                 progress: Progress, cancel: CancelToken) -> list[str]:
+    """Give every motion shot of :data:`VIDEO_KINDS` on the main video track a take from the
+    video engine: its photo animated (image-to-video), or for a shot without a photo a scene
+    from its copy (text-to-video). The generated take is selected; the motion take stays as the
+    clip's first take. When the product changed in it (its recipe's ``fidelity`` below
+    fidelity.FIDELITY_THRESHOLD, labelled "product changed"), the motion take stays selected
+    and a note says so. Returns the notes."""
+    from promodesk.engines import registry
+    from promodesk.engines.visuals.fidelity import FIDELITY_THRESHOLD, is_product_kept
+
+    engine = registry.engine("wan")
+    video = project.tracks_of(TrackKind.VIDEO)[0]
+    shots = [c for c in video.clips
+             if c.recipe.engine == "shots" and c.recipe.params.get("kind") in VIDEO_KINDS]
+    notes = []
+    for n, clip in enumerate(shots):
+        motion = clip.take
+        params = {**motion.recipe.params, "preset": preset, "fps": float(project.fps),
+                  **({"model": str(model)} if model else {})}
+        photo = project.assets.get(motion.asset) if motion.asset else None
+        request = TakeRequest(Recipe("wan", params, motion.recipe.seed), folder, asset=photo,
+                              duration_us=clip.duration, size=(project.width, project.height))
+        made = engine.new_take(request, stage(progress, n / len(shots), (n + 1) / len(shots),
+                                              f"shot {n + 1} of {len(shots)}"), cancel)
+        if made.asset is not None:
+            project.assets[made.asset.id] = made.asset
+        clip.takes.append(made.take)
+        fidelity = made.take.recipe.params.get("fidelity")
+        if fidelity is not None and not is_product_kept(float(fidelity)):
+            notes.append(f"{clip.name} shot at {seconds_from_us(clip.start):.1f} s: the video "
+                         f"model changed the product (fidelity {float(fidelity):.2f}, below "
+                         f"{FIDELITY_THRESHOLD}), so the motion shot is used; the generated "
+                         f"take stays on the clip as take {len(clip.takes)}.")
+        else:
+            clip.selected = len(clip.takes) - 1
+    return notes
+
+
 def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
                  aspect: str | None = None, voice: str | Path | None = None,
                  languages: list[str] | None = None, translator: str | Path | None = None,
                  audience: str | None = None, rewriter: str | Path | None = None,
-                 progress: Progress = no_progress,
+                 visuals: str = "motion", video_model: str | Path | None = None,
+                 video_preset: str = "draft", progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> MadeProject:
     """Plan, compose and assemble a project for ``brief`` in ``folder`` (created; saved).
 
@@ -181,13 +276,23 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     the one shown (the others' tracks muted). ``audience`` ("students") has the caption lines
     and the call to action rewritten for it by ``rewriter`` (an instruct model name or folder;
     None: the catalogue's Qwen3), facts kept verbatim; without a model, the copy as written
-    and a note. Raises BriefError when the brief cannot make a
+    and a note. ``visuals`` "wan" also gives the photo and scene shots a take from the video
+    engine (``video_model``: a Wan model name or folder, None: the catalogue's default; at
+    ``video_preset`` "draft" or "final"), selected unless the product changed in it
+    (:func:`_video_takes`); "motion" (the default) keeps the motion shots alone; "auto" is
+    resolved by the caller (:func:`choose_visuals`). Raises BriefError when the brief cannot make a
     video (empty copy, unreadable photo), MusicSpecError for an unknown style,
     EngineUnavailable when the voice or translation model is missing, Cancelled when
     cancelled."""
     cancel = cancel or CancelToken()
     folder = Path(folder)
     aspect = aspect or brief.aspect
+    if visuals not in ("motion", "wan"):
+        raise ValueError(f"visuals must be 'motion' or 'wan' (resolve 'auto' with "
+                         f"choose_visuals), not {visuals!r}")
+    whole = progress
+    if visuals == "wan":  # the generated clips take most of the time
+        progress = stage(whole, 0.0, VIDEO_START)
     if aspect not in ASPECTS:
         raise BriefError([BriefProblem("aspect", f"'{aspect}' is not one of {', '.join(ASPECTS)}")])
 
@@ -266,6 +371,9 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
         from promodesk.engines.visuals.brand import add_brief_media
 
         notes += add_brief_media(project, folder, brief.media, brief.logo, bool(brief.images))
+    if visuals == "wan":
+        notes += _video_takes(project, folder, video_model, video_preset,
+                              stage(whole, VIDEO_START, 0.99, "video"), cancel)
     save_project(project, folder)
-    progress(1.0, "project saved")
+    whole(1.0, "project saved")
     return MadeProject(project, folder, board, notes)
