@@ -91,7 +91,8 @@ class ShotRenderer:
         if photo is None and kind != "cta":
             kind = "card"  # every photo kind falls back to copy on a colour field
         self.kind = kind
-        getattr(self, f"_layout_{kind}")()
+        with typeset.first_font(self.params.get("font")):  # a brand kit's font, if any
+            getattr(self, f"_layout_{kind}")()
 
     # --- per frame ------------------------------------------------------------------------------
 

@@ -29,6 +29,8 @@ Sizes are pixels; colours are (r, g, b) tuples of 0..255.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import unicodedata
 from dataclasses import dataclass
@@ -173,6 +175,30 @@ def font_chain(weight: str = "regular") -> FontChain:
     return FontChain(weight, paths)
 
 
+# A shop's own font (a brand kit's), set first while a shot lays out its text (first_font):
+# every fit_text in the block uses it ahead of the bundled chain, so no layout call passes it.
+_FIRST_FONT: contextvars.ContextVar[str] = contextvars.ContextVar("first_font", default="")
+
+
+@contextlib.contextmanager
+def first_font(path: str | Path | None):
+    """Within the ``with`` block (this thread), :func:`fit_text` sets text in the font file
+    ``path`` first and the bundled chain for what it lacks. Yields whether the font is used: a
+    missing or unreadable file is skipped (the bundled fonts draw), None changes nothing."""
+    use = ""
+    if path:
+        try:
+            if Path(path).is_file() and _cmap(Path(path).resolve()):
+                use = str(Path(path).resolve())
+        except (FontError, OSError):
+            use = ""
+    token = _FIRST_FONT.set(use)
+    try:
+        yield bool(use)
+    finally:
+        _FIRST_FONT.reset(token)
+
+
 def _invisible(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Mn")
 
@@ -307,6 +333,8 @@ def fit_text(text: str, box: tuple[int, int], max_lines: int = 2, max_size: int 
     tries, each measuring at most ``max_lines + 1`` lines, then a binary search on the cut, so a
     20,000-character word costs a few dozen measures."""
     w, h = box
+    if _FIRST_FONT.get() and ":" not in weight:
+        weight = f"{weight}:{_FIRST_FONT.get()}"
     text, note = cap_text(strip_controls(text))
     note = " ".join(n for n in (note, script_note(text)) if n)
 
