@@ -50,6 +50,7 @@ for _name, _module, _attr in [
         ("stills", "promodesk.engines.visuals.takes", "StillTakes"),
         ("captions", "promodesk.engines.visuals.takes", "CaptionTakes"),
         ("footage", "promodesk.engines.visuals.footage", "FootageTakes"),
+        ("wan", "promodesk.engines.visuals.wan", "WanTakes"),
         ("composer", "promodesk.engines.music.takes", "ComposerTakes"),
         ("musicgen", "promodesk.engines.music.takes", "MusicGenTakes"),
         ("acestep", "promodesk.engines.music.takes", "AceStepTakes"),

@@ -32,7 +32,7 @@ class ModelInfo:
     ``commercial_use`` says whether the weights' licence lets users sell what they make."""
 
     name: str
-    task: str  # "music" | "stills" | "voice" | "text"
+    task: str  # "music" | "stills" | "video" | "voice" | "text"
     title: str
     repo_id: str
     size_bytes: int
@@ -75,6 +75,16 @@ CATALOGUE: dict[str, ModelInfo] = {m.name: m for m in [
     ModelInfo("bark-small", "voice", "Bark small (speaks Chinese and English)", "suno/bark-small",
               int(1.7 * GB), "MIT", True, revision="refs/pr/6",
               note="Safetensors weights live in the repository's pull request 6."),
+    # Video generation (engines/visuals/wan.py). Sizes: transformer + umT5-XXL text encoder + VAE.
+    ModelInfo("wan2.2-ti2v-5b", "video", "Wan2.2 TI2V 5B (photo or text to video, 1280x704)",
+              "Wan-AI/Wan2.2-TI2V-5B-Diffusers", int(34 * GB), "Apache-2.0", True,
+              note="Product photos that move, and scenes from the copy; 121 frames at 24 fps. "
+                   "Needs about 22 GB of VRAM with offloading (24 GB card), 10-14 GB with "
+                   "group offload / fp8 (slower); hours per clip on a CPU."),
+    ModelInfo("wan2.1-t2v-1.3b", "video", "Wan2.1 T2V 1.3B (text to video, 832x480)",
+              "Wan-AI/Wan2.1-T2V-1.3B-Diffusers", int(17 * GB), "Apache-2.0", True,
+              note="Scenes from the copy only (no photo); 81 frames at 16 fps. Needs about "
+                   "8 GB of VRAM with offloading."),
     # Translation for language versions (engines/text/translate.py).
     ModelInfo("opus-mt-zh-en", "text", "OPUS-MT Chinese to English (Marian, CPU)",
               "Helsinki-NLP/opus-mt-zh-en", int(0.32 * GB), "CC-BY 4.0", True,

@@ -159,9 +159,10 @@ def release_memory() -> None:
 def with_memory_retry(job: Callable[[Any], T], settings: Sequence[Any], engine_title: str,
                       on_oom: Callable[[], None] | None = None) -> T:
     """Run ``job(settings[0])``; on out-of-memory free memory (``on_oom`` drops loaded models,
-    then the allocator caches) and try once more with ``settings[1]`` (a smaller setting). A second
-    out-of-memory becomes a :class:`GenerationError` that suggests the built-in engine."""
-    tries = list(settings[:2])
+    then the allocator caches) and try again with the next setting (each smaller than the one
+    before: a video engine steps down its memory tiers). Out of memory on the last setting
+    becomes a :class:`GenerationError` that suggests the built-in engine."""
+    tries = list(settings)
     for attempt, setting in enumerate(tries):
         try:
             return job(setting)

@@ -75,11 +75,15 @@ def availability(folder: Callable[[], Path], libraries: tuple[str, ...],
 
 
 def load_pretrained(model: str | Path, model_class: Any, processor_class: Any = None,
-                    prefer: str | None = None) -> LoadedModel:
+                    prefer: str | None = None, dtype: str | None = None,
+                    place: Callable[[Any, Device], Any] | None = None) -> LoadedModel:
     """``model`` (catalogue name or folder) loaded with ``model_class.from_pretrained`` (a
     transformers model class or a diffusers pipeline class) and, when given,
     ``processor_class.from_pretrained``, on the device :func:`pick_device` chooses (``prefer``
     forces one) in its number format; kept in the model cache, so a second call is free.
+    ``dtype`` (a torch dtype name, "bfloat16") loads in that format instead of the device's;
+    ``place(net, device)`` puts the loaded net where it runs instead of moving all of it onto
+    the device (a video pipeline too big for the card offloads parts of itself to the CPU).
     EngineUnavailable when the folder is missing, unsafe or not loadable offline."""
     folder = model_folder(model)
     device = pick_device(prefer)
@@ -89,7 +93,12 @@ def load_pretrained(model: str | Path, model_class: Any, processor_class: Any = 
     size = catalogue.folder_bytes(folder)
     if device.dtype == "float16" and variant is None:
         size //= 2  # float32 files held in half precision
-    key = f"{model_class.__name__}:{folder.resolve()}:{device.kind}"
+    key = f"{model_class.__name__}:{folder.resolve()}:{device.kind}" + (f":{dtype}" if dtype else "")
+    torch_dtype = device.torch_dtype()
+    if dtype:
+        import torch
+
+        torch_dtype = getattr(torch, dtype)
 
     def load() -> tuple[Any, Any]:
         safe = dict(local_files_only=True, trust_remote_code=False)
@@ -98,7 +107,7 @@ def load_pretrained(model: str | Path, model_class: Any, processor_class: Any = 
                 processor = (processor_class.from_pretrained(folder, **safe)
                              if processor_class is not None else None)
                 net = model_class.from_pretrained(folder, use_safetensors=True, variant=variant,
-                                                  dtype=device.torch_dtype(), **safe)
+                                                  dtype=torch_dtype, **safe)
         except OSError as err:  # a file the folder lacks: it would have to be downloaded
             reason = str(err).split(". ")[0]  # the rest of the library's text is about the hub
             raise EngineUnavailable(
@@ -107,7 +116,7 @@ def load_pretrained(model: str | Path, model_class: Any, processor_class: Any = 
                 "Hugging Face folder there.") from err
         if hasattr(net, "set_progress_bar_config"):  # a diffusers pipeline: no console bars
             net.set_progress_bar_config(disable=True)
-        net = net.to(device.torch_device())
+        net = place(net, device) if place is not None else net.to(device.torch_device())
         if hasattr(net, "eval"):
             net.eval()
         return net, processor

@@ -37,7 +37,7 @@ def empty_places(tmp_path, monkeypatch):
 def test_every_model_states_its_licence_and_commercial_use():
     for model in models.CATALOGUE.values():
         assert model.licence and isinstance(model.commercial_use, bool)
-        assert model.task in ("music", "stills", "voice", "text") and model.size_bytes > 10**8
+        assert model.task in ("music", "stills", "video", "voice", "text") and model.size_bytes > 10**8
         assert all(p.endswith((".safetensors", ".json", ".txt", ".model", ".npy", ".spm"))
                    for p in model.allow_patterns)
     assert not models.info("musicgen-small").commercial_use
