@@ -7,10 +7,11 @@ import argparse
 
 from promodesk import __version__
 from promodesk.commands import EXIT_OK
-from promodesk.commands import batch, brief, doctor, edit, make, models, music, regenerate, render
+from promodesk.commands import (batch, brand, brief, doctor, edit, make, models, music, regenerate,
+                                render)
 
 # One module per command, in the order --help lists them.
-COMMANDS = [make, batch, brief, music, render, regenerate, edit, models, doctor]
+COMMANDS = [make, batch, brief, brand, music, render, regenerate, edit, models, doctor]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from promodesk.core.timeline import (ASPECTS, Clip, Project, Recipe, Take, TrackKind,
+from promodesk.core.timeline import (ASPECTS, Asset, Clip, Project, Recipe, Take, TrackKind,
                                      seconds_from_us)
 from promodesk.engines.visuals import safearea
 
@@ -116,11 +116,13 @@ def add_brief_media(project: Project, folder: Path, media: list[Path], logo: Pat
 # --- brand overlays: logo and watermark, off the shots' text ---------------------------------------
 
 def add_overlay(project: Project, folder: Path, image: Path, role: str, corner: str,
-                scale: float, opacity: float, span: tuple[int, int] | None = None) -> Clip:
+                scale: float, opacity: float, span: tuple[int, int] | None = None,
+                brand: str = "") -> Clip:
     """Import ``image`` and put it over the main track as a ``role`` overlay ("logo" or
     "watermark") on its own track right above the main one (replacing a clip of that role
     already there), for ``span`` (start, end microseconds; default the main track's length).
-    Its corner is only a wish until :func:`place_brand_overlays` runs. Returns the clip."""
+    Its corner is only a wish until :func:`place_brand_overlays` runs; ``brand`` names the kit
+    it comes from ("" for a brief's own logo). Returns the clip."""
     from promodesk.engines.visuals.media import import_media
 
     entry = import_media(folder, image)
@@ -135,7 +137,7 @@ def add_overlay(project: Project, folder: Path, image: Path, role: str, corner: 
         # over the shots (a watermark under the logo): right after the main track
         project.tracks.insert(project.tracks.index(main) + 1, project.tracks.pop())
     settings = {"x": 0.5, "y": 0.5, "scale": float(scale), "opacity": float(opacity),
-                "auto": {"corner": corner}}
+                "auto": {"corner": corner, **({"brand": brand} if brand else {})}}
     clip = Clip(start, max(1, end - start), name=role, takes=[Take(entry.id, Recipe(
         "footage", {"overlay": settings}), label=entry.meta.get("source", ""))])
     track.clips = [clip]
@@ -247,3 +249,163 @@ def place_brand_overlays(project: Project, folder: Path, aspects=tuple(ASPECTS))
         own = settings["auto"].get(project.aspect) or settings["auto"][aspects[0]]
         settings.update(x=own["x"], y=own["y"], scale=own["scale"])
         settings["auto"]["from"] = [own["x"], own["y"], own["scale"]]
+
+
+# --- a brand kit on a project --------------------------------------------------------------------
+
+WATERMARK_SCALE = 0.12
+
+
+def _opposite(corner: str) -> str:
+    v, h = corner.split("-")
+    return f"{'bottom' if v == 'top' else 'top'}-{'left' if h == 'right' else 'right'}"
+
+
+def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS)) -> list[str]:
+    """Put brand kit ``kit`` (:class:`promodesk.core.brandkit.BrandKit`) on ``project`` (assets
+    stored in project ``folder``), in place:
+
+    1. its colours and first font in every built-in shot's params (every take, so regenerated
+       and flipped takes keep them) and in the project's brief (photos dropped later);
+    2. its caption style on every caption (its font the kit's first font when the style names
+       none);
+    3. its intro and outro clips on the main track before and after the promo (everything else
+       moves later by the intro's length), their sound on an audio track linked to them;
+    4. its logo and watermark as overlays over the promo (not the intro/outro), kept off every
+       shot's text in each of ``aspects`` (:func:`place_brand_overlays`).
+
+    Applying a kit again replaces the last one's overlays and clips. Returns notes for the user.
+    Raises BrandKitError when the kit's fonts lack glyphs the shots' copy needs."""
+    from promodesk.core.brandkit import check_fonts_for
+    from promodesk.core.projectfile import add_asset
+
+    notes: list[str] = []
+    main = project.tracks_of(TrackKind.VIDEO)[0]
+    _remove_brand(project)
+    shots = [c for t in project.tracks_of(TrackKind.VIDEO) for c in t.clips
+             if c.recipe.engine == "shots"]
+    copy = "".join(str(t.recipe.params.get(k) or "") for c in shots for t in c.takes
+                   for k in ("text", "title", "price", "old_price", "cta"))
+    copy += "".join(c.cue.text for t in project.tracks_of(TrackKind.CAPTIONS) for c in t.clips
+                    if c.cue is not None)
+    check_fonts_for(kit, copy)
+    # 1. colours and font into the shots
+    font = str(kit.path(kit.fonts[0])) if kit.fonts else None
+    for clip in shots:
+        for take in clip.takes:
+            if kit.color_list:
+                take.recipe.params["colors"] = list(kit.color_list)
+            if font:
+                take.recipe.params["font"] = font
+            else:
+                take.recipe.params.pop("font", None)
+    if kit.color_list and isinstance(project.brief, dict):
+        project.brief["brand_colors"] = list(kit.color_list)
+    # 2. caption style
+    font_asset = None
+    if kit.fonts:
+        font_asset = add_asset(folder, kit.path(kit.fonts[0]))
+        project.assets[font_asset] = Asset(font_asset, "font", None,
+                                           {"source": kit.fonts[0], "brand": kit.name},
+                                           "the shop's own font: its licence is the shop's to know")
+    _style_captions(project, kit.caption_style, font_asset)
+    # 3. intro and outro
+    start, end = 0, max((c.end for c in main.clips), default=0)
+    if kit.intro:
+        clip = _brand_clip(project, folder, kit.path(kit.intro), "intro", 0)
+        _shift(project, clip.duration, keep=clip)
+        start, end = clip.duration, end + clip.duration
+    if kit.outro:
+        _brand_clip(project, folder, kit.path(kit.outro), "outro", end)
+    # 4. logo and watermark over the promo
+    if kit.logo:
+        add_overlay(project, folder, kit.path(kit.logo), "logo", kit.corner, kit.logo_scale, 0.95,
+                    (start, end), kit.name)
+    if kit.watermark:
+        add_overlay(project, folder, kit.path(kit.watermark), "watermark",
+                    _opposite(kit.corner), WATERMARK_SCALE, kit.watermark_opacity, (start, end),
+                    kit.name)
+    if isinstance(project.brief, dict):
+        project.brief["brand"] = kit.name
+    place_brand_overlays(project, folder, aspects)
+    return notes
+
+
+def _style_captions(project: Project, style: dict, font_asset: str | None) -> None:
+    """Give every caption cue ``style`` (a CaptionStyle dict), its font ``font_asset`` when the
+    style names none; an empty style with no font leaves the captions as they are."""
+    from promodesk.core.captionstyle import CaptionStyle
+
+    if not style and font_asset is None:
+        return
+    look = CaptionStyle.from_dict(dict(style))
+    if font_asset is not None and not look.font:
+        look = look.changed({"font": font_asset})
+    for track in project.tracks_of(TrackKind.CAPTIONS):
+        for clip in track.clips:
+            if clip.cue is not None:
+                clip.cue.style = look.preset
+                clip.cue.look = None if look.is_preset_default() else look
+
+
+def _brand_clip(project: Project, folder: Path, path: Path, role: str, start: int) -> Clip:
+    """The kit's ``role`` video ("intro" or "outro") at ``start`` on the main track, its sound
+    on a linked audio clip. Returns the video clip."""
+    from promodesk.core.sound_links import mark_sound_of
+    from promodesk.engines.visuals.media import import_media, sound_asset
+
+    asset = import_media(folder, path)
+    project.assets[asset.id] = asset
+    main = project.tracks_of(TrackKind.VIDEO)[0]
+    clip = Clip(start, asset.duration, name=role, takes=[Take(
+        asset.id, Recipe("footage", {"brand": role}), asset.duration, label=asset.meta["source"])])
+    main.clips.append(clip)
+    main.sort()
+    sound = sound_asset(folder, asset)
+    if sound is not None:
+        project.assets[sound.id] = sound
+        track = next((t for t in project.tracks_of(TrackKind.AUDIO) if t.name == "Brand sound"),
+                     None) or project.add_track(TrackKind.AUDIO, "Brand sound")
+        piece = Clip(start, min(clip.duration, sound.duration or clip.duration), name=role,
+                     takes=[Take(sound.id, Recipe("footage", {"brand": role}), sound.duration)])
+        mark_sound_of(piece, clip.id)
+        track.clips.append(piece)
+        track.sort()
+    return clip
+
+
+def _shift(project: Project, by: int, keep: Clip) -> None:
+    """Move every clip but ``keep`` (and its sound) and every marker ``by`` microseconds later."""
+    for track in project.tracks:
+        for clip in track.clips:
+            if clip is not keep and clip.recipe.params.get("sound_of") != keep.id:
+                clip.start += by
+    for marker in project.markers:
+        marker.time += by
+
+
+def _from_kit(clip: Clip) -> bool:
+    """Whether ``clip`` was put there by a brand kit (intro, outro, their sound, an overlay)."""
+    params = clip.recipe.params
+    return bool(params.get("brand")) or bool(((params.get("overlay") or {}).get("auto") or {})
+                                             .get("brand"))
+
+
+def _remove_brand(project: Project) -> None:
+    """Take a previous kit's intro, outro (moving the rest back), logo and watermark off; tracks
+    left empty by that go too."""
+    main = project.tracks_of(TrackKind.VIDEO)[0]
+    intro = next((c for c in main.clips if c.recipe.params.get("brand") == "intro"), None)
+    emptied = set()
+    for track in project.tracks:
+        kept = [c for c in track.clips if not _from_kit(c)]
+        if len(kept) != len(track.clips) and not kept and track is not main:
+            emptied.add(track.id)
+        track.clips = kept
+    project.tracks = [t for t in project.tracks if t.id not in emptied]
+    if intro is not None:
+        for track in project.tracks:
+            for clip in track.clips:
+                clip.start = max(0, clip.start - intro.duration)
+        for marker in project.markers:
+            marker.time = max(0, marker.time - intro.duration)
