@@ -248,6 +248,39 @@ def _check_licences(project, folder: Path, allowed: bool) -> None:
         raise CommandError(f"{folder}: {err}") from None
 
 
+def _brand_kit(args: argparse.Namespace, brief):
+    """The brand kit of --brand (None without it), checked before any work: it exists, its files
+    are there, its fonts draw the copy. Its colours stand in for a brief without brand colours;
+    an explicit --logo or brief logo wins over the kit's. Raises CommandError naming the problem."""
+    if not args.brand:
+        return None
+    from dataclasses import replace
+
+    from promodesk.core.brandkit import BrandKitError, check_fonts_for, load_kit
+
+    try:
+        kit = load_kit(args.brand)
+        check_fonts_for(kit, "".join([brief.title, brief.text, brief.price, brief.cta]))
+    except BrandKitError as err:
+        raise CommandError(f"--brand: {err}") from None
+    if not brief.brand_colors:
+        brief.brand_colors = list(kit.color_list)
+    return replace(kit, logo=None) if brief.logo else kit
+
+
+def _apply_brand(made, folder: Path, kit) -> None:
+    """Put ``kit`` on the made project (engines.visuals.brand.apply_brand) and save it again."""
+    from promodesk.core.brandkit import BrandKitError
+    from promodesk.core.projectfile import save_project
+    from promodesk.engines.visuals.brand import apply_brand
+
+    try:
+        made.notes += apply_brand(made.project, folder, kit)
+    except BrandKitError as err:
+        raise CommandError(f"--brand: {err}") from None
+    save_project(made.project, folder)
+
+
 def run(args: argparse.Namespace) -> int:
     from promodesk.commands.progress import TerminalProgress
     from promodesk.core.timeline import ASPECTS
@@ -256,6 +289,7 @@ def run(args: argparse.Namespace) -> int:
     from promodesk.render.export import export_video
 
     brief = _brief_from_args(args)
+    kit = _brand_kit(args, brief)
     aspects, out, videos, folders, new = _check(args, brief)
     visuals = _visuals(args)
     bar = TerminalProgress()
@@ -279,6 +313,8 @@ def run(args: argparse.Namespace) -> int:
                                             f"variant {v + 1}" if args.variants > 1 else "plan"),
                              cancel=cancel)
             step += 1
+            if kit is not None:
+                _apply_brand(made, folder, kit)
             for note in made.notes:
                 print(f"\nnote: {note}", file=sys.stderr)
             written.append(folder)
@@ -364,4 +400,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--media", action="append", default=[],
                    help="your own video clip, cut into the video on the bars (repeatable)")
     p.add_argument("--logo", help="your logo (PNG with transparency), shown over the whole video")
+    p.add_argument("--brand", metavar="NAME",
+                   help="use the saved brand kit NAME (`promodesk brand save`): its logo, "
+                        "watermark, fonts, colours, caption style and intro/outro clips")
     p.set_defaults(func=run)
