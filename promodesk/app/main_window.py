@@ -30,13 +30,16 @@ from promodesk.app.timeline import TimelineView
 from promodesk.app.timeline_canvas import SNAP_OFF_NAME
 from promodesk.app.timeline_panel import TimelinePanel
 from promodesk.app.transitions_panel import TransitionsPanel
+from promodesk.app.caption_panel import CaptionPanel
 from promodesk.app.transport import Transport
 from promodesk.app.undo import ProjectUndo
+from promodesk.app.versions_dialog import install as install_versions
 from promodesk.core.brief import Brief
 from promodesk.core.document import Change, Document
 from promodesk.core.edits import EditCaption, EditError, SelectTake
 from promodesk.core.transitions import SetTransition
 from promodesk.core.gestures import split_at_playhead
+from promodesk.core.handle_edits import SetClipSound
 from promodesk.core.projectfile import (AUTOSAVE_DIR, PROJECT_FILE, ProjectFileError, archive_autosave,
                                         atomic_write_bytes, load_project, project_to_dict,
                                         read_project_json, save_project, save_project_as)
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         self.brief_panel = BriefPanel(self.document)
         self.jobs_panel = JobsPanel(self.jobs)
         self.transitions_panel = TransitionsPanel(self.document, self._selected_clips, self.settings)
+        self.caption_panel = CaptionPanel(self.document, self._selected_clips)
         self.generation = Generation(self)
         self.arranging = Arranging(self)
         self._build_layout()
@@ -83,6 +87,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._connect()
+        install_versions(self)  # Versions menu, language box, licence policy in the pickers
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -110,7 +115,9 @@ class MainWindow(QMainWindow):
                                           ("Inspector", self.inspector, Qt.RightDockWidgetArea, "inspector"),
                                           ("Jobs", self.jobs_panel, Qt.RightDockWidgetArea, "jobs"),
                                           ("Transitions", self.transitions_panel, Qt.RightDockWidgetArea,
-                                           "transitions")):
+                                           "transitions"),
+                                          ("Captions", self.caption_panel, Qt.RightDockWidgetArea,
+                                           "captions")):
             dock = QDockWidget(title, self)
             dock.setObjectName(name)
             dock.setWidget(widget)
@@ -121,6 +128,8 @@ class MainWindow(QMainWindow):
             setattr(self, f"{name}_dock", dock)
         self.splitDockWidget(self.inspector_dock, self.jobs_dock, Qt.Vertical)
         self.tabifyDockWidget(self.jobs_dock, self.transitions_dock)  # one tab each, below
+        self.tabifyDockWidget(self.inspector_dock, self.captions_dock)  # caption style: a tab
+        self.inspector_dock.raise_()
         self.jobs_dock.raise_()
         self.resizeDocks([self.brief_dock, self.inspector_dock], list(SIDE_DOCK_W), Qt.Horizontal)
         self.resizeDocks([self.inspector_dock, self.jobs_dock], [560, 260], Qt.Vertical)
@@ -210,7 +219,8 @@ class MainWindow(QMainWindow):
         self._action(v, "Zoom to Fit", self.timeline.fit, "Ctrl+0")
         v.addSeparator()
         panels = v.addMenu("Panels")
-        for dock in (self.brief_dock, self.inspector_dock, self.jobs_dock, self.transitions_dock):
+        for dock in (self.brief_dock, self.inspector_dock, self.jobs_dock, self.transitions_dock,
+                     self.captions_dock):
             panels.addAction(dock.toggleViewAction())
         p = bar.addMenu("&Playback")
         t = self.transport
@@ -238,6 +248,9 @@ class MainWindow(QMainWindow):
             lambda cid, kind: self.do(SetTransition([cid], kind, self.transitions_panel.default()[1])))
         self.transitions_panel.apply_requested.connect(
             lambda ids, kind, us: self.do(SetTransition(ids, kind, us)))
+        self.caption_panel.edit_requested.connect(self.do)
+        self.caption_panel.message.connect(self.show_status)
+        tl.selection_changed.connect(lambda _cid: self.caption_panel.refresh())
         self.inspector.bars_chosen.connect(tl.set_bar_range)
         self.inspector.regenerate.connect(self.generation.regenerate)
         self.inspector.take_chosen.connect(lambda cid, i: self.do(SelectTake(cid, i)))
@@ -245,8 +258,14 @@ class MainWindow(QMainWindow):
         self.inspector.message.connect(self.show_status)
         self.inspector.duration_set.connect(
             lambda cid, us: self.arranging.set_duration(cid, seconds_from_us(us)))
+        self.inspector.sound_set.connect(
+            lambda cid, changes, session: self.do(SetClipSound(cid, session, **changes)))
         self.brief_panel.generate.connect(self.generation.generate)
         self.frames.frame_shown.connect(self.preview.view.set_image)
+        self.preview.follow(self.frames)  # the overlay and caption handles on the frame
+        tl.selection_changed.connect(self.preview.select_clip)
+        self.preview.clip_picked.connect(tl.select_clip)
+        self.preview.edit_requested.connect(self.do)
         self.preview.aspect_changed.connect(self.frames.set_aspect)
         self.frames.problem.connect(self.preview.view.set_note)
         self.undo.cleanChanged.connect(lambda _clean: self._update_title())

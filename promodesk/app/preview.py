@@ -10,6 +10,10 @@ frame ahead while playing, so playback holds the frame rate once frames are cach
 A switch above the frame previews the project in another aspect (the frames the export of that
 aspect would have), with safe-area guides: title safe (80%), action safe (90%) and, for vertical
 video, where the platforms put their own buttons and captions.
+
+Overlays (logos, titles, picture-in-picture) and caption blocks are moved and scaled by hand on
+the frame (:mod:`promodesk.app.overlay_handles`); the frame view maps its pixels to the frame's
+in one place (:meth:`FrameView.mapping`).
 """
 
 from __future__ import annotations
@@ -22,15 +26,17 @@ import weakref
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from promodesk.app import theme, worker_process
+from promodesk.app.overlay_handles import FrameMapping, Handles
 from promodesk.app.timeline_paint import format_time
 from promodesk.core.document import Change, Document
 from promodesk.core.timeline import ASPECTS, Project, frame_at, frame_start
+from promodesk.engines.visuals.safearea import aspect_name
 
 PREVIEW_HEIGHT = 480
 PREVIEW_WIDTH = 854  # a landscape preview is as wide as a 16:9 480p frame
@@ -53,6 +59,14 @@ def preview_size(project: Project, height: int = PREVIEW_HEIGHT,
     return w, h - h % 2
 
 
+def canvas_of(project: Project, image: tuple[int, int]) -> tuple[int, int]:
+    """The export frame size (w, h pixels) of the aspect a preview ``image`` (w, h) shows: the
+    project's own canvas, or the preset of the aspect previewed instead."""
+    name = aspect_name(image)
+    own = (project.width, project.height)
+    return own if aspect_name(own) == name else ASPECTS[name]
+
+
 def safe_rect(frame: QRectF, margins: tuple[float, float, float, float]) -> QRectF:
     """``frame`` less ``margins`` (fractions of its width/height: left, top, right, bottom)."""
     l, t, r, b = margins
@@ -63,7 +77,7 @@ def safe_rect(frame: QRectF, margins: tuple[float, float, float, float]) -> QRec
 class _FrameWorker(QObject):
     """Renders the latest requested frame on its own thread."""
 
-    ready = Signal(int, int, QImage)  # revision, frame index, image
+    ready = Signal(int, int, QImage, object)  # revision, frame index, image, caption boxes
     failed = Signal(str)
     wake = Signal()
 
@@ -111,9 +125,9 @@ class _FrameWorker(QObject):
             if answer[3] != "stale":
                 self.failed.emit(answer[3])
             return
-        _, _, _, data, w, h = answer
+        _, _, _, data, w, h, boxes = answer
         image = QImage(data, w, h, 3 * w, QImage.Format_RGB888).copy()
-        self.ready.emit(rev, index, image)
+        self.ready.emit(rev, index, image, boxes)
 
     def stop(self) -> None:
         if self._proc is not None:
@@ -125,10 +139,12 @@ class _FrameWorker(QObject):
 
 class FrameSource(QObject):
     """Frames of ``document``'s project at preview size: ``show(us)`` asks, ``frame_shown``
-    delivers. Every change of the document drops the cache (its frames are stale) and renders the
+    delivers, then ``captions_shown`` where that frame's caption blocks are (clip id -> (l, t,
+    r, b) fractions of the frame). Every change of the document drops the cache (its frames are stale) and renders the
     frame last asked for again from the changed project."""
 
     frame_shown = Signal(QImage)
+    captions_shown = Signal(object)
     problem = Signal(str)
 
     def __init__(self, document: Document, parent: QObject | None = None):
@@ -143,7 +159,7 @@ class FrameSource(QObject):
         self.thread.start()
         ref = weakref.ref(self)
         atexit.register(lambda: ref() is not None and ref().stop())
-        self.cache: OrderedDict[int, QImage] = OrderedDict()
+        self.cache: OrderedDict[int, tuple[QImage, dict]] = OrderedDict()  # image, caption boxes
         self.rev, self.project, self.folder = 0, None, None
         self.size = (270, 480)
         self.aspect: str | None = None  # None: the project's own
@@ -184,7 +200,7 @@ class FrameSource(QObject):
         self.wanted, self.ahead = index, ahead
         if index in self.cache:
             self.cache.move_to_end(index)
-            self.frame_shown.emit(self.cache[index])
+            self._emit(*self.cache[index])
             if ahead:
                 self._render(index + 1)
             return
@@ -196,17 +212,21 @@ class FrameSource(QObject):
         self.worker.request(self.rev, self.project, self.folder, self.size, index,
                             frame_start(index, self.project.fps))
 
-    @Slot(int, int, QImage)
-    def _ready(self, rev: int, index: int, image: QImage) -> None:
+    @Slot(int, int, QImage, object)
+    def _ready(self, rev: int, index: int, image: QImage, boxes: dict) -> None:
         if rev != self.rev:
             return
-        self.cache[index] = image
+        self.cache[index] = (image, boxes)
         while len(self.cache) > CACHE_FRAMES:
             self.cache.popitem(last=False)
         if index == self.wanted:
-            self.frame_shown.emit(image)
+            self._emit(image, boxes)
         if self.ahead and index < self.wanted + 3:
             self._render(index + 1)
+
+    def _emit(self, image: QImage, boxes: dict) -> None:
+        self.frame_shown.emit(image)
+        self.captions_shown.emit(boxes)
 
     def stop(self) -> None:
         if not self.thread.isRunning():
@@ -217,15 +237,87 @@ class FrameSource(QObject):
 
 
 class FrameView(QWidget):
-    """Draws the current preview frame, letterboxed, on a dark stage."""
+    """Draws the current preview frame, letterboxed, on a dark stage, and with ``handles`` the
+    overlay and caption handles over it (mouse and arrow keys go to them)."""
+
+    NUDGES = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1), Qt.Key_Down: (0, 1)}
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.image: QImage | None = None
         self.note = "No project open"
         self.safe_areas = True
+        self.canvas: tuple[int, int] | None = None  # export frame size of the aspect shown
+        self.handles: Handles | None = None
         self.setMinimumSize(200, 200)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setMouseTracking(True)  # the cursor shows what a press would grab
+        self.setFocusPolicy(Qt.ClickFocus)
+
+    def set_handles(self, handles: Handles) -> None:
+        self.handles = handles
+        handles.changed.connect(self.update)
+
+    def mapping(self) -> FrameMapping | None:
+        """Widget pixels <-> export frame pixels of what is shown; None without a frame."""
+        rect = self.frame_rect
+        if rect.isEmpty() or self.canvas is None:
+            return None
+        return FrameMapping(rect, self.canvas)
+
+    # --- direct manipulation: the view only translates events; Handles decides --------------------
+
+    def mousePressEvent(self, ev) -> None:
+        m = self.mapping()
+        if ev.button() == Qt.LeftButton and self.handles and m and self.handles.press(m, ev.position()):
+            ev.accept()
+            return
+        super().mousePressEvent(ev)
+
+    def mouseMoveEvent(self, ev) -> None:
+        m = self.mapping()
+        if self.handles is None or m is None:
+            return
+        snapping = not ev.modifiers() & Qt.ShiftModifier
+        self.handles.move(m, ev.position(), snapping)
+        cursor = self.handles.cursor_at(m, ev.position())
+        if cursor is None:
+            self.unsetCursor()
+        else:
+            self.setCursor(cursor)
+
+    def mouseReleaseEvent(self, ev) -> None:
+        m = self.mapping()
+        if ev.button() == Qt.LeftButton and self.handles and m and self.handles.release(m):
+            ev.accept()
+            return
+        super().mouseReleaseEvent(ev)
+
+    def _takes_key(self, ev) -> bool:
+        if self.handles is None or self.mapping() is None:
+            return False
+        if ev.key() == Qt.Key_Escape:
+            return self.handles.live is not None
+        return ev.key() in self.NUDGES and self.handles.current() is not None
+
+    def event(self, ev) -> bool:
+        # the window's Left/Right (frame step) shortcuts would take the arrows before keyPressEvent
+        if ev.type() == QEvent.ShortcutOverride and self._takes_key(ev):
+            ev.accept()
+            return True
+        return super().event(ev)
+
+    def keyPressEvent(self, ev) -> None:
+        if self._takes_key(ev):
+            if ev.key() == Qt.Key_Escape:
+                self.handles.cancel()
+            else:
+                step = 10 if ev.modifiers() & Qt.ShiftModifier else 1
+                dx, dy = self.NUDGES[ev.key()]
+                self.handles.nudge(self.mapping(), dx * step, dy * step, ev.isAutoRepeat())
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
 
     def set_image(self, image: QImage) -> None:
         self.image, self.note = image, ""
@@ -265,6 +357,9 @@ class FrameView(QWidget):
             p.drawImage(frame, self.image)
             if self.safe_areas:
                 self._paint_safe_areas(p, frame)
+            m = self.mapping()
+            if self.handles is not None and m is not None:
+                self.handles.paint(p, m)
         if self.note:
             p.setPen(theme.qcolor(theme.TEXT_DIM))
             p.drawText(self.rect().adjusted(12, 12, -12, -12), Qt.AlignBottom | Qt.AlignHCenter | Qt.TextWordWrap,
@@ -333,13 +428,20 @@ class AspectSwitch(QWidget):
 class PreviewPanel(QWidget):
     """The aspect switch, the frame view and the transport row under it, following ``document``
     (its length, its aspect, and what to do when it is empty). ``aspect_changed(name)``: the
-    aspect to preview."""
+    aspect to preview; ``edit_requested(edit)``: an overlay or caption moved by hand;
+    ``clip_picked(clip id)``: one picked by a click on the frame."""
 
     aspect_changed = Signal(str)
+    edit_requested = Signal(object)
+    clip_picked = Signal(str)
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
         self.view = FrameView()
+        self.handles = Handles(document, self)
+        self.handles.edit_requested.connect(self.edit_requested)
+        self.handles.clip_picked.connect(self.clip_picked)
+        self.view.set_handles(self.handles)
         self.aspects = AspectSwitch()
         self.aspects.changed.connect(self.aspect_changed)
         self.aspects.safe_areas.toggled.connect(self.view.set_safe_areas)
@@ -377,9 +479,25 @@ class PreviewPanel(QWidget):
             self.us = 0
         self.show_time(self.us, project.duration)
 
+    def follow(self, frames: FrameSource) -> None:
+        """Take the frames' aspect and caption blocks from ``frames`` (for the handles)."""
+        frames.frame_shown.connect(self._frame_shown)
+        frames.captions_shown.connect(self.handles.set_caption_boxes)
+
+    def _frame_shown(self, image: QImage) -> None:
+        canvas = canvas_of(self.document.project, (image.width(), image.height()))
+        self.view.canvas = canvas
+        self.handles.set_canvas(canvas)
+
+    def select_clip(self, clip_id: str | None) -> None:
+        """Show handles on ``clip_id`` (the timeline's selection) when it is an overlay or a
+        caption showing at the playhead."""
+        self.handles.select(clip_id)
+
     def show_time(self, us: int, length: int) -> None:
         """Show the playhead at ``us`` of ``length`` (microseconds)."""
         self.us = us
+        self.handles.set_time(us)
         self.time_label.setText(f"{format_time(us, True)} / {format_time(length, True)}")
 
     def show_playing(self, playing: bool) -> None:

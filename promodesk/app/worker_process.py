@@ -135,8 +135,10 @@ def serve(inbox, outbox, cancel_flag) -> None:
 
 def serve_frames(inbox, outbox) -> None:
     """The preview process's main loop: ``("project", rev, project, folder, size)`` sets what to
-    draw; ``("frame", rev, index, time_us)`` answers ``("frame", rev, index, rgb bytes, w, h)``
-    or ``("error", rev, index, message)``; ``None`` stops."""
+    draw; ``("frame", rev, index, time_us)`` answers ``("frame", rev, index, rgb bytes, w, h,
+    caption boxes)`` (clip id -> (l, t, r, b) fractions of the frame: where each caption block
+    showing was drawn, for the preview's handles) or ``("error", rev, index, message)``;
+    ``None`` stops."""
     die_with_parent()
     _yield_cpu_to_the_editor()
     renderer, current = None, -1
@@ -156,8 +158,22 @@ def serve_frames(inbox, outbox) -> None:
             continue
         try:
             rgb = renderer.frame(us)
+            h, w = rgb.shape[:2]
+            boxes = {clip.id: tuple(v / d for v, d in zip(caption.box, (w, h, w, h)))
+                     for clip, caption in _captions_at(renderer, us)}
         except Exception as err:  # a clip that cannot be drawn must not end the preview
             outbox.put(("error", rev, index, f"Cannot draw this frame: {err}"))
             continue
-        h, w = rgb.shape[:2]
-        outbox.put(("frame", rev, index, rgb.tobytes(), w, h))
+        outbox.put(("frame", rev, index, rgb.tobytes(), w, h, boxes))
+
+
+def _captions_at(renderer, us: int) -> list:
+    """(clip, prepared Caption) of every caption block ``renderer`` draws at ``us``."""
+    from promodesk.core.timeline import TrackKind
+
+    out = []
+    for track in renderer.project.tracks_of(TrackKind.CAPTIONS):
+        clip = None if track.mute else track.clip_at(us)
+        if clip is not None and clip.cue is not None and clip.cue.text.strip():
+            out.append((clip, renderer.caption(clip)))
+    return out

@@ -87,18 +87,25 @@ def fitted_scale(sprite: tuple[int, int], settings: dict, frame: tuple[int, int]
     return _pixel_scale(sprite, settings, frame, safe) * max(sprite) / min(frame)
 
 
-def fitted_box(sprite: tuple[int, int], settings: dict, frame: tuple[int, int], safe: Box) -> Box:
+def fitted_box(sprite: tuple[int, int], settings: dict, frame: tuple[int, int], safe: Box,
+               exact: bool = False) -> Box:
     """(left, top, right, bottom) frame pixels of an overlay whose picture is ``sprite`` (w, h
     pixels) with ``settings`` (x, y, scale, rotation as in ``render.overlay``) in a ``frame``
-    (w, h), exactly as ``render.overlay.place`` puts it: fitted to and kept inside ``safe``."""
+    (w, h), exactly as ``render.overlay.place`` puts it: fitted to and kept inside ``safe``.
+    With ``exact`` the box before rounding to whole pixels (what a drag starts from, so that
+    moving by a pixel moves the settings by exactly a pixel, however often)."""
     fw, fh = frame
     left, top, right, bottom = safe
     px = _pixel_scale(sprite, settings, frame, safe)
     ew, eh = _rotated_extent(sprite, settings["rotation"])
-    out_w, out_h = max(1, int(math.floor(ew * px))), max(1, int(math.floor(eh * px)))
+    out_w, out_h = ew * px, eh * px
+    if not exact:
+        out_w, out_h = max(1, int(math.floor(out_w))), max(1, int(math.floor(out_h)))
     cx, cy = float(settings["x"]) * fw, float(settings["y"]) * fh
-    x = int(round(min(max(cx - out_w / 2, left), right - out_w)))
-    y = int(round(min(max(cy - out_h / 2, top), bottom - out_h)))
+    x = min(max(cx - out_w / 2, left), right - out_w)
+    y = min(max(cy - out_h / 2, top), bottom - out_h)
+    if not exact:
+        x, y = int(round(x)), int(round(y))
     return float(x), float(y), float(x + out_w), float(y + out_h)
 
 

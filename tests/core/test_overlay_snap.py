@@ -177,3 +177,15 @@ def test_set_overlay_moves_every_take_undoes_and_merges_only_one_gesture():
         {"x": 0.8, "y": 0.1, "opacity": 0.5}, {"x": 0.2}]
     with pytest.raises(EditError, match="not an overlay"):
         history.push(SetOverlay(base.clips[0].id, {"x": 0.5}))
+
+
+def test_moves_from_the_exact_box_never_drift():
+    from promodesk.render.overlay import DEFAULTS
+
+    sprite, settings = (200, 120), dict(DEFAULTS, x=0.3, y=0.4, scale=0.3)
+    for _ in range(25):  # 25 one-pixel nudges move the logo 25 pixels, not 25 roundings
+        box = fitted_box(sprite, settings, FRAME, SAFE, exact=True)
+        settings = moved_settings(settings, box, nudge(box, 1.0, 0, SAFE), FRAME, sprite, SAFE)
+    assert settings["x"] * FRAME[0] == pytest.approx(0.3 * FRAME[0] + 25)
+    assert fitted_box(sprite, settings, FRAME, SAFE) == pytest.approx(
+        fitted_box(sprite, settings, FRAME, SAFE, exact=True), abs=1)
