@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from promodesk.core.edits import Edit, EditError
-from promodesk.core.timeline import Project, TrackKind
+from promodesk.core.timeline import Asset, Project, TrackKind
 
 PRESETS = ("outline", "boxed", "karaoke")
 # Families of the fonts in resources/fonts that a caption may be set in; "" is the default chain
@@ -192,15 +192,19 @@ def _position(v: Any) -> tuple[float, float] | None:
 class SetCaptionStyle(Edit):
     """Apply ``changes`` (CaptionStyle field -> value) to the style of every caption clip in
     ``clip_ids``: one undo step however many clips. Each clip keeps its other fields (a
-    different preset or colour per clip stays unless ``changes`` names it). Refused (EditError,
-    nothing changed) when a clip is not a caption or a value is bad."""
+    different preset or colour per clip stays unless ``changes`` names it). ``font_asset``: the
+    :class:`~promodesk.core.timeline.Asset` of a font file just copied into the project's assets,
+    registered with the change (and taken out again on undo). Refused (EditError, nothing
+    changed) when a clip is not a caption or a value is bad."""
 
     label = "Caption style"
 
-    def __init__(self, clip_ids, changes: dict[str, Any]):
+    def __init__(self, clip_ids, changes: dict[str, Any], font_asset: Asset | None = None):
         self.ids = tuple(dict.fromkeys(clip_ids))
         self.changes = dict(changes)
+        self.font_asset = font_asset
         self._old: dict[str, tuple[str, CaptionStyle | None]] = {}
+        self._registered = False
 
     def apply(self, project: Project) -> None:
         if not self.ids:
@@ -220,11 +224,19 @@ class SetCaptionStyle(Edit):
             self._old[clip_id] = (cue.style, cue.look)
             cue.style = style.preset
             cue.look = None if style.is_preset_default() else style
+        self._registered = self.font_asset is not None and self.font_asset.id not in project.assets
+        if self._registered:
+            project.assets[self.font_asset.id] = self.font_asset
 
     def revert(self, project: Project) -> None:
+        if self._registered:
+            project.assets.pop(self.font_asset.id, None)
         for clip_id, (preset, look) in self._old.items():
             cue = project.find_clip(clip_id)[1].cue
             cue.style, cue.look = preset, look
 
     def clip_ids(self) -> frozenset[str]:
         return frozenset(self.ids)
+
+    def asset_ids(self) -> frozenset[str]:
+        return frozenset({self.font_asset.id}) if self._registered else frozenset()

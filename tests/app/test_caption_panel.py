@@ -1,0 +1,107 @@
+"""The caption style panel with real clicks and keys: a colour and a size typed and applied to all
+captions are one undo step and are drawn in the frames (the export's renderer); undo restores the
+old pixels; a typed in-time moves the caption; a user font file is copied in and used."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt
+
+from promodesk.core.captionstyle import caption_style
+from promodesk.core.timeline import TrackKind
+from promodesk.render.frame import FrameRenderer
+
+from tests.app.test_timeline_edit import _clip_rect
+
+SIZE = (270, 480)
+
+
+def _select(qtbot, window, clip) -> None:
+    view = window.timeline
+    rect = _clip_rect(view, clip.id)
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier,
+                     QPoint(int(rect.center().x()), int(rect.center().y())))
+    assert view.selected == clip.id
+
+
+def _type(qtbot, line_edit, text: str) -> None:
+    qtbot.mouseClick(line_edit, Qt.LeftButton)
+    line_edit.selectAll()
+    qtbot.keyClicks(line_edit, text)
+    qtbot.keyClick(line_edit, Qt.Key_Return)
+
+
+def _red(frame) -> int:
+    r, g, b = (frame[..., i].astype(int) for i in range(3))
+    return int(((r > 200) & (g < 60) & (b < 60)).sum())
+
+
+def test_colour_and_size_applied_to_all_are_drawn_and_undone(qtbot, window, project_folder):
+    assert window.open_project(project_folder)
+    captions = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips
+    _select(qtbot, window, captions[0])
+    window.captions_dock.raise_()
+    panel = window.caption_panel
+    assert panel.heading.text().startswith("1 caption selected of 2")
+    times = [c.start + 500_000 for c in captions]
+    before = [FrameRenderer(window.project, window.folder, SIZE).frame(t) for t in times]
+    assert all(_red(f) == 0 for f in before)
+
+    _type(qtbot, panel.colour.text, "#ff0000")
+    _type(qtbot, panel.size.lineEdit(), "9")
+    assert panel.changes() == {"colour": "#FF0000", "size": 0.09}
+    qtbot.mouseClick(panel.apply_all, Qt.LeftButton)
+
+    assert window.undo.count() == 1
+    styles = [caption_style(c.cue) for c in captions]
+    assert [(s.colour, s.size) for s in styles] == [("#FF0000", 0.09)] * 2
+    renderer = FrameRenderer(window.project, window.folder, SIZE)
+    after = [renderer.frame(t) for t in times]
+    assert all(_red(f) > 100 for f in after)
+    (cap, _), = renderer.captions_at(times[1])
+    assert cap.layout.size == round(0.09 * SIZE[0])
+
+    qtbot.keyClick(window.timeline, Qt.Key_Z, Qt.ControlModifier)
+    assert all(c.cue.look is None for c in captions)
+    undone = [FrameRenderer(window.project, window.folder, SIZE).frame(t) for t in times]
+    assert all(np.array_equal(a, b) for a, b in zip(undone, before))
+
+
+def test_a_typed_in_time_moves_the_caption_and_undo_puts_it_back(qtbot, window, project_folder):
+    assert window.open_project(project_folder)
+    captions = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips
+    clip = captions[1]  # 3.0 .. 5.0 s
+    _select(qtbot, window, clip)
+    window.captions_dock.raise_()
+    panel = window.caption_panel
+    assert panel.in_time.value() == 3.0 and panel.out_time.value() == 5.0
+    _type(qtbot, panel.in_time.lineEdit(), "3.5")
+    assert (clip.start, clip.end) == (3_500_000, 5_500_000)
+    assert panel.out_time.value() == 5.5
+    _type(qtbot, panel.out_time.lineEdit(), "6.25")
+    assert (clip.start, clip.end) == (3_500_000, 6_250_000)
+    assert window.undo.count() == 2
+    qtbot.keyClick(window.timeline, Qt.Key_Z, Qt.ControlModifier)
+    qtbot.keyClick(window.timeline, Qt.Key_Z, Qt.ControlModifier)
+    assert (clip.start, clip.end) == (3_000_000, 5_000_000)
+    assert panel.in_time.value() == 3.0
+
+
+def test_a_user_font_file_is_copied_in_and_draws_the_caption(qtbot, window, project_folder):
+    from promodesk.engines.visuals.typeset import FONT_DIR
+
+    assert window.open_project(project_folder)
+    captions = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips
+    clip = captions[1]  # "Order now": drawn by DejaVu instead of Noto when the font is set
+    _select(qtbot, window, clip)
+    panel = window.caption_panel
+    t = clip.start + 500_000
+    plain = FrameRenderer(window.project, window.folder, SIZE).frame(t)
+    asset_id = panel.add_font_file(FONT_DIR / "DejaVuSans-Bold.ttf")
+    assert asset_id in window.project.assets and (window.folder / "assets" / asset_id).is_file()
+    assert caption_style(clip.cue).font == asset_id and caption_style(captions[0].cue).font == ""
+    assert panel.font.currentData() == asset_id
+    styled = FrameRenderer(window.project, window.folder, SIZE).frame(t)
+    assert not np.array_equal(plain, styled)
+    qtbot.keyClick(window.timeline, Qt.Key_Z, Qt.ControlModifier)  # the style and the asset
+    assert asset_id not in window.project.assets and clip.cue.look is None
