@@ -52,17 +52,17 @@ def tiers(device: Device) -> tuple[str, ...]:
     return CUDA_TIERS if device.kind == "cuda" else OTHER_TIERS.get(device.kind, ("cpu", "tiled"))
 
 
-def start_tier(device: Device, model: str, folder: Path) -> str:
+def start_tier(device: Device, model: str, folder: Path, free: int | None = None) -> str:
     """The first tier worth trying on ``device`` for catalogue model ``model`` (or a folder)
-    in ``folder``: the one its last job ran at, else the fastest whose typical need fits the
-    memory free now (the smallest when none does)."""
+    in ``folder``: the one its last job ran at, else the fastest whose typical need fits
+    ``free`` bytes (default: the memory free now; the smallest tier when none fits)."""
     order = tiers(device)
     last = _LAST.get(str(Path(folder).resolve()))
     if last in order:
         return last
     if device.kind != "cuda":
         return order[0]
-    free = free_bytes(device) or 0
+    free = (free_bytes(device) or 0) if free is None else free
     need = TIER_NEED_GIB.get(str(model), UNKNOWN_NEED_GIB)
     return next((t for t in order if need[t] * GIB <= free), order[-1])
 
