@@ -1,31 +1,86 @@
-"""The voice-over engine as the registry sees it (:mod:`promodesk.engines.registry`): a new take
-of a voice clip is its line spoken again (new seed, or another model) by Bark."""
+"""The voice-over engines as the registry sees them (:mod:`promodesk.engines.registry`): a new
+take of a voice clip is its line spoken again (new seed, or another model).
+
+Which speech model speaks: VibeVoice 1.5B (:mod:`.vibevoice`) when its weights are on this
+computer, as it reads Mandarin and English far more naturally; else Bark small (:mod:`.bark`),
+which stays for computers without a graphics card (a quarter of VibeVoice's size, and it needs
+no voice recording to keep one voice). A model folder is run by the engine its config names."""
 
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 from promodesk.core.timeline import Asset, Recipe, Take, US_PER_SECOND
-from promodesk.engines.base import (CancelToken, NewTake, Progress, RequestError, TakeRequest,
-                                    no_progress, stage)
+from promodesk.engines.base import (CancelToken, EngineInfo, NewTake, Progress, RequestError,
+                                    TakeRequest, no_progress, stage)
+
+VIBEVOICE, BARK = "vibevoice-1.5b", "bark-small"
+
+
+def default_voice_model() -> str:
+    """The catalogue name of the voice model to use when none is named: VibeVoice when its
+    weights are here, else Bark (whose absence the engine then explains). Reads local files."""
+    from promodesk.engines.models import catalogue
+
+    return VIBEVOICE if catalogue.locate(VIBEVOICE) is not None else BARK
+
+
+def speech_family(model: str | Path) -> str | None:
+    """"vibevoice" or "bark": which engine runs ``model`` (a catalogue voice model, or a folder
+    whose config.json names its model type); None for anything else (not a speech model, or a
+    folder that is not there)."""
+    from promodesk.engines.models import catalogue
+
+    known = catalogue.CATALOGUE.get(str(model))
+    if known is not None:
+        kind = known.name.split("-")[0] if known.task == "voice" else None
+    else:
+        try:
+            kind = json.loads((Path(model) / "config.json").read_text("utf-8")).get("model_type")
+        except (OSError, ValueError, AttributeError):
+            kind = None
+    return kind if kind in ("vibevoice", "bark") else None
+
+
+def voice_engine(model: str | Path | None = None, device: str | None = None):
+    """The engine that speaks with ``model`` (None: :func:`default_voice_model`): a
+    :class:`.vibevoice.VibeVoiceEngine` or a :class:`.bark.VoiceEngine`; both have
+    ``availability()`` and ``generate(lines, progress, cancel, seed) -> VoiceOver``."""
+    model = model or default_voice_model()
+    # Bark for anything unknown: its availability() then says what is wrong with the folder.
+    if speech_family(model) == "vibevoice":
+        from promodesk.engines.voice.vibevoice import VibeVoiceEngine
+
+        return VibeVoiceEngine(model, device)
+    from promodesk.engines.voice.bark import VoiceEngine
+
+    return VoiceEngine(model, device)
 
 
 class VoiceTakes:
-    """Bark voice-over. Params: ``text`` (the line) and ``model`` (a catalogue name or a model
-    folder; default bark-small)."""
+    """The voice-over ("voice"). Params: ``text`` (the line) and ``model`` (a catalogue name or a
+    model folder; default: :func:`default_voice_model`)."""
 
     settings = ("text", "model")
-    default_model = "bark-small"
+    fixed_model: str | None = None  # an engine bound to one model (VibeVoiceTakes)
 
-    def __init__(self) -> None:
-        from promodesk.engines.voice.bark import VoiceEngine
+    info = EngineInfo(name="voice", kind="voice", title="Voice-over (VibeVoice or Bark model)",
+                      output_licence="MIT (VibeVoice by Microsoft, or Bark by Suno): commercial "
+                                     "use allowed", commercial_use=True, model=True)
 
-        self.info = VoiceEngine.info
+    @property
+    def default_model(self) -> str:
+        return self.fixed_model or default_voice_model()
 
     def _engine(self, model):
-        from promodesk.engines.voice.bark import VoiceEngine
+        return voice_engine(model)
 
-        return VoiceEngine(model)
+    def runs(self, model: str) -> bool:
+        """Whether ``model`` (a catalogue name or folder) is a speech model this engine runs."""
+        family = speech_family(model)
+        return family is not None and (self.fixed_model is None or family == "vibevoice")
 
     def availability(self) -> str | None:
         """None when the default voice model is installed here, else what is missing."""
@@ -46,8 +101,14 @@ class VoiceTakes:
         if not text:
             raise RequestError("This voice clip has no text to speak; set its 'text'.")
         model = str(params.get("model") or self.default_model)
-        spoken = self._engine(model).generate([text], stage(progress, 0.0, 0.9), cancel,
-                                              seed=int(request.recipe.seed))
+        if self.fixed_model and speech_family(model) != speech_family(self.fixed_model):
+            model = self.fixed_model  # a Bark recipe spoken again by VibeVoice
+        engine = self._engine(model)
+        extra = {}
+        if hasattr(engine, "reference_for"):  # VibeVoice: speak again in the current take's voice
+            extra["reference"] = _current_audio(request)
+        spoken = engine.generate([text], stage(progress, 0.0, 0.9), cancel,
+                                 seed=int(request.recipe.seed), **extra)
         line = spoken.lines[0]
         cancel.check()
         # Shorter speech is held with silence to the clip's length, so the take fits the clip
@@ -67,3 +128,35 @@ class VoiceTakes:
                     line.duration_us, label="spoken again")
         progress(1.0, "Voice ready")
         return NewTake(take, asset)
+
+
+class VibeVoiceTakes(VoiceTakes):
+    """The voice-over spoken by VibeVoice 1.5B ("vibevoice"), whatever model a recipe names."""
+
+    fixed_model = VIBEVOICE
+
+    def __init__(self) -> None:
+        from promodesk.engines.voice.vibevoice import VibeVoiceEngine
+
+        self.info = VibeVoiceEngine.info
+
+
+def _current_audio(request: TakeRequest):
+    """The clip's current take as mono float32 at 48 kHz (the voice to keep), or None when the
+    clip has no readable audio asset."""
+    import numpy as np
+    import soundfile as sf
+
+    from promodesk.core.projectfile import asset_path
+    from promodesk.core.timeline import SAMPLE_RATE
+
+    if request.asset is None or request.asset.kind != "audio":
+        return None
+    try:
+        audio, rate = sf.read(str(asset_path(request.folder, request.asset.id)), dtype="float32",
+                              always_2d=True)
+    except (OSError, RuntimeError):
+        return None
+    if rate != SAMPLE_RATE or not audio.size:
+        return None
+    return np.ascontiguousarray(audio.mean(axis=1))
