@@ -55,6 +55,7 @@ for _name, _module, _attr in [
         ("musicgen", "promodesk.engines.music.takes", "MusicGenTakes"),
         ("acestep", "promodesk.engines.music.takes", "AceStepTakes"),
         ("voice", "promodesk.engines.voice.takes", "VoiceTakes"),
+        ("vibevoice", "promodesk.engines.voice.takes", "VibeVoiceTakes"),
         ("translate", "promodesk.engines.text.translate", "TranslationEngine")]:
     register(_name, _lazy(_module, _attr))
 

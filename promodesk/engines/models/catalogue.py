@@ -23,7 +23,8 @@ GB = 1000 ** 3
 
 # Files a model needs besides its weights: configs, tokenizers, voice presets. Weights come only
 # as safetensors, so a download never fetches a pickle.
-_SUPPORT_FILES = ("*.json", "*.txt", "*.model", "*.npy", "*.spm")  # .spm: Marian's tokenizers
+_SUPPORT_FILES = ("*.json", "*.txt", "*.model", "*.npy", "*.spm",  # .spm: Marian's tokenizers
+                  "*.jinja")  # chat templates (VibeVoice reads its text through one)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ CATALOGUE: dict[str, ModelInfo] = {m.name: m for m in [
     ModelInfo("bark-small", "voice", "Bark small (speaks Chinese and English)", "suno/bark-small",
               int(1.7 * GB), "MIT", True, revision="refs/pr/6",
               note="Safetensors weights live in the repository's pull request 6."),
+    ModelInfo("vibevoice-1.5b", "voice", "VibeVoice 1.5B (natural Chinese and English speech)",
+              "vibevoice/VibeVoice-1.5B-hf", int(5.4 * GB), "MIT", True,
+              note="Microsoft's model card: no real person's voice without consent, and say the "
+                   "voice is AI-made. About 7 GB of VRAM; slow on the CPU."),
     # Video generation (engines/visuals/wan.py). Sizes: transformer + umT5-XXL text encoder + VAE.
     ModelInfo("wan2.2-ti2v-5b", "video", "Wan2.2 TI2V 5B (photo or text to video, 1280x704)",
               "Wan-AI/Wan2.2-TI2V-5B-Diffusers", int(34 * GB), "Apache-2.0", True,
