@@ -375,8 +375,8 @@ class Handles(QObject):
             return
         safe = m.box_to_widget(safearea.safe_area(m.canvas))
         p.setBrush(Qt.NoBrush)
-        p.setPen(QPen(theme.qcolor(theme.SNAP, 110), 1, Qt.DotLine))
-        p.drawRect(safe)
+        p.setPen(QPen(theme.qcolor(theme.SNAP, 190), 1, Qt.DotLine))
+        p.drawRect(safe)  # where it can go: the platform safe area the renderer keeps it in
         box = self.live.box if self.live is not None else target.box
         rect = m.box_to_widget(box)
         if self.live is not None and target.sprite is not None and self._drag["moved"]:
@@ -414,9 +414,8 @@ class Handles(QObject):
 
     @staticmethod
     def _paint_guides(p: QPainter, m: FrameMapping, guides) -> None:
+        p.setPen(QPen(theme.qcolor(theme.SNAP), 1))  # the timeline's snap colour: snapped
         for g in guides:
-            colour = theme.SNAP if g.kind == "centre" else theme.SAFE_AREA
-            p.setPen(QPen(theme.qcolor(colour), 1, Qt.SolidLine if g.kind == "centre" else Qt.DashLine))
             if g.axis == "x":
                 a, b = m.to_widget(g.pos, 0), m.to_widget(g.pos, m.canvas[1])
             else:

@@ -168,12 +168,15 @@ def serve_frames(inbox, outbox) -> None:
 
 
 def _captions_at(renderer, us: int) -> list:
-    """(clip, prepared Caption) of every caption block ``renderer`` draws at ``us``."""
+    """(clip, prepared Caption) of every caption block ``renderer`` draws visibly at ``us`` (not
+    at the first frame of its fade in: what is picked on the frame is what is seen there)."""
     from promodesk.core.timeline import TrackKind
 
     out = []
     for track in renderer.project.tracks_of(TrackKind.CAPTIONS):
         clip = None if track.mute else track.clip_at(us)
         if clip is not None and clip.cue is not None and clip.cue.text.strip():
-            out.append((clip, renderer.caption(clip)))
+            caption = renderer.caption(clip)
+            if caption.opacity(us - clip.start) > 0.1:
+                out.append((clip, caption))
     return out

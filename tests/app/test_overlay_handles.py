@@ -211,6 +211,8 @@ def test_in_16_9_the_handles_sit_on_the_logo_and_snap_there_too(qtbot, window, l
 def test_drag_a_caption_within_the_safe_area(qtbot, window, logo_folder):
     view = opened(qtbot, window, logo_folder)
     caption = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips[0]
+    assert caption.id not in window.preview.handles.caption_boxes  # fading in at 0:00: unseen
+    window.timeline.set_playhead(500_000)
     qtbot.waitUntil(lambda: caption.id in window.preview.handles.caption_boxes, timeout=60_000)
     canvas = view.canvas
     box = target(window, caption.id).box
