@@ -248,6 +248,8 @@ class Handles(QObject):
 
     def current(self) -> Target | None:
         """The picked target if it is showing now."""
+        if self.selected is None:
+            return None
         return next((t for t in self.targets() if t.clip_id == self.selected), None)
 
     # --- mouse --------------------------------------------------------------------------------

@@ -242,3 +242,44 @@ def test_drag_a_caption_within_the_safe_area(qtbot, window, logo_folder):
     window.undo.undo()
     window.undo.undo()
     assert caption.cue.look is None or caption.cue.look.position is None
+
+
+@pytest.mark.parametrize("aspect", ["9:16", "1:1", "16:9"])
+def test_targets_are_where_the_renderer_draws_titles_and_logos_topmost_first(tmp_path, aspect):
+    """The handles' boxes (no window: overlay_targets) against the exported pixels: a white
+    title and a red logo on black, in every aspect."""
+    from promodesk.app.overlay_handles import SpriteCache, overlay_targets
+    from promodesk.core.timeline import ASPECTS
+
+    folder = tmp_path / "t.promodesk"
+    folder.mkdir()
+    black = tmp_path / "black.png"
+    Image.new("RGB", (32, 32), (0, 0, 0)).save(black)
+    logo = make_logo(tmp_path / "logo.png", size=(200, 120), colour=RED, feather=1)
+    project = Project.for_aspect(aspect)
+    layers = [(black, {}), (None, {"text": "Summer sale", "overlay": {"x": 0.5, "y": 0.3, "scale": 0.6}}),
+              (logo, {"overlay": {"x": 0.5, "y": 0.32, "scale": 0.2}})]
+    for i, (path, params) in enumerate(layers):
+        asset = None
+        if path is not None:
+            entry = import_media(folder, path)
+            project.assets[entry.id] = entry
+            asset = entry.id
+        track = project.add_track(TrackKind.VIDEO, f"V{i}")
+        track.clips.append(Clip(0, 1_000_000, [Take(asset, Recipe("footage", params))]))
+    save_project(project, folder)
+    canvas = ASPECTS[aspect]
+    found = overlay_targets(project, folder, 500_000, canvas, SpriteCache())
+    logo_box, title_box = (t.box for t in found)  # topmost (the logo) first
+    assert [t.clip_id for t in found] == [project.tracks[2].clips[0].id, project.tracks[1].clips[0].id]
+    small = (canvas[0] // 4, canvas[1] // 4)
+    frame = render_frame(project, 500_000, small, folder).astype(int)
+    k = small[0] / canvas[0]
+    for box, ink in ((title_box, (frame[..., 1] > 200) & (frame[..., 2] > 200)),
+                     (logo_box, (frame[..., 0] > 200) & (frame[..., 1] < 60))):
+        ys, xs = np.nonzero(ink)
+        assert len(xs) > 30
+        # every ink pixel inside the box, and the ink spans most of it across
+        assert xs.min() >= box[0] * k - 2 and xs.max() < box[2] * k + 2
+        assert ys.min() >= box[1] * k - 2 and ys.max() < box[3] * k + 2
+        assert xs.max() - xs.min() > 0.6 * (box[2] - box[0]) * k
