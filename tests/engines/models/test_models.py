@@ -38,8 +38,8 @@ def test_every_model_states_its_licence_and_commercial_use():
     for model in models.CATALOGUE.values():
         assert model.licence and isinstance(model.commercial_use, bool)
         assert model.task in ("music", "stills", "video", "voice", "text") and model.size_bytes > 10**8
-        assert all(p.endswith((".safetensors", ".json", ".txt", ".model", ".npy", ".spm"))
-                   for p in model.allow_patterns)
+        assert all(p.endswith((".safetensors", ".json", ".txt", ".model", ".npy", ".spm",
+                               ".jinja")) for p in model.allow_patterns)
     assert not models.info("musicgen-small").commercial_use
     assert models.info("bark-small").commercial_use and models.info("bark-small").licence == "MIT"
     with pytest.raises(EngineUnavailable, match="Known models"):
