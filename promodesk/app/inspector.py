@@ -80,6 +80,7 @@ class Inspector(QWidget):
     bars_chosen = Signal(object)
     message = Signal(str)
     duration_set = Signal(str, int)  # clip id, new duration in microseconds
+    sound_set = Signal(str, dict, object)  # clip id, {gain_db, duck_music}, spin-box session
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
@@ -162,11 +163,30 @@ class Inspector(QWidget):
         dl.addWidget(QLabel("Duration"))
         dl.addWidget(self.duration, 1)
         self.duration_row = duration_row
+        # a sound clip's own gain (on top of its track's) and whether the music ducks under it
+        self.sound_box = QGroupBox("Sound")
+        self.clip_gain = QDoubleSpinBox()
+        self.clip_gain.setRange(-60.0, 12.0)
+        self.clip_gain.setDecimals(1)
+        self.clip_gain.setSuffix(" dB")
+        self.clip_gain.setKeyboardTracking(False)  # typed values count on Enter, as Duration's
+        self.clip_gain.setToolTip("This clip's gain, added to its track's")
+        self.duck = QCheckBox("Speech: the music ducks under it")
+        self._gain_session = object()
+        self.clip_gain.valueChanged.connect(
+            lambda v: self.clip_id and self.sound_set.emit(self.clip_id, {"gain_db": v},
+                                                           self._gain_session))
+        self.clip_gain.editingFinished.connect(lambda: setattr(self, "_gain_session", object()))
+        self.duck.toggled.connect(
+            lambda on: self.clip_id and self.sound_set.emit(self.clip_id, {"duck_music": on}, None))
+        sl = QFormLayout(self.sound_box)
+        sl.addRow("Clip gain", self.clip_gain)
+        sl.addRow(self.duck)
         inner = QWidget()
         col = QVBoxLayout(inner)
         col.setContentsMargins(8, 8, 8, 8)
         for w in (self.title, self.info, duration_row, self.caption_box, self.takes_box, self.engine_box,
-                  self.bars_box, self.params_box):
+                  self.sound_box, self.bars_box, self.params_box):
             col.addWidget(w)
         col.addStretch(1)
         scroll = QScrollArea()
@@ -206,7 +226,7 @@ class Inspector(QWidget):
         take changed, so typing is not lost."""
         found = self.current()
         for box in (self.caption_box, self.params_box, self.takes_box, self.bars_box,
-                    self.engine_box, self.duration_row):
+                    self.engine_box, self.duration_row, self.sound_box):
             box.setVisible(found is not None)
         if found is None:
             self.title.setText("Nothing selected")
@@ -227,6 +247,15 @@ class Inspector(QWidget):
             self.duration.setValue(seconds_from_us(clip.duration))
             self.duration.blockSignals(False)
         self.caption_box.setVisible(kind == "captions" and clip.cue is not None)
+        self.sound_box.setVisible(kind in ("audio", "voice", "music"))
+        self.clip_gain.blockSignals(True)
+        self.duck.blockSignals(True)
+        if abs(self.clip_gain.value() - clip.gain_db) > 1e-9:
+            self.clip_gain.setValue(clip.gain_db)
+        self.duck.setChecked(clip.duck_music)
+        self.clip_gain.blockSignals(False)
+        self.duck.blockSignals(False)
+        self.duck.setVisible(kind == "audio")
         if clip.cue is not None and not self.caption_text.hasFocus():
             self.caption_text.setPlainText(clip.cue.text)
             self.caption_style.setCurrentText(clip.cue.style)

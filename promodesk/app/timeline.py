@@ -30,7 +30,7 @@ from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
 from promodesk.app.media import MediaStore
 from promodesk.app.timeline_canvas import Lane, PlayheadItem, TimelineCanvas
-from promodesk.app.timeline_gestures import Gestures
+from promodesk.app.timeline_gestures import Gestures, handle_at
 from promodesk.core.beats import BeatGrid, timeline_grid
 from promodesk.core.document import Change, Document
 from promodesk.core.gestures import bar_numbers, bar_span
@@ -167,10 +167,15 @@ class TimelineView(pg.GraphicsView):
         return next(lane for lane in self.lanes if lane.track.id == track_id)
 
     def hit(self, pos: QPointF) -> tuple[Track, Clip, str] | None:
-        """(track, clip, part) under ``pos``; part is body, start or end (an edge to trim)."""
+        """(track, clip, part) under ``pos``; part is body, start or end (an edge to trim), a
+        sound clip's fade_in/fade_out handle or a transition_start/transition_end edge (the clip
+        is then the incoming one of the cut)."""
         lane = self.lane_at(pos.y())
         if lane is None:
             return None
+        handle = handle_at(self, lane, pos)  # a fade handle or a transition's edge comes first
+        if handle is not None:
+            return lane.track, handle[0], handle[1]
         us = self.xmap().us(pos.x())
         tolerance = EDGE_PX / self.xmap().scale
         for clip in lane.track.clips:
@@ -413,10 +418,10 @@ class TimelineView(pg.GraphicsView):
             if tr.get("kind", "cut") != "cut":
                 paint.paint_transition(p, xm, rect, clip.start, int(tr.get("duration_us", 0)),
                                        tr["kind"])
-        elif kind in ("music", "voice"):
+        elif kind in ("music", "voice", "audio"):
             peaks = self.media.peaks(clip.asset)
             t0 = seconds_from_us(clip.in_point)
-            colour = theme.CLIP_COLORS[kind][1]
+            colour = theme.CLIP_COLORS.get(kind, theme.CLIP_COLORS["voice"])[1]
             inner = rect.adjusted(0, 16 if kind == "music" else 0, 0, 0)
             paint.paint_waveform(p, inner, visible, peaks, t0,
                                  t0 + seconds_from_us(clip.duration), colour)
@@ -427,6 +432,8 @@ class TimelineView(pg.GraphicsView):
         elif kind == "captions":
             paint.paint_caption(p, rect, clip.cue.text if clip.cue else clip.name)
             label = ""
+        if kind in ("music", "voice", "audio"):
+            paint.paint_fades(p, xm, rect, clip)
         if len(clip.takes) > 1:
             label = f"{label}  take {clip.selected + 1}/{len(clip.takes)}".strip()
         # music shows its section names along the top, so its label goes to the bottom

@@ -10,9 +10,40 @@ from PySide6.QtCore import QPointF, QRectF
 
 from promodesk.app import timeline_paint as paint
 from promodesk.core.edits import EditError
-from promodesk.core.gestures import ClipDrag, pick_bars
+from promodesk.core.gestures import HANDLE_DRAGS, ClipDrag, pick_bars
+from promodesk.core.transitions import transition_of
 
 SNAP_PX = 10  # snapping reach in pixels
+SOUND_LANES = ("audio", "voice", "music")
+
+
+def handle_at(view, lane, pos: QPointF):
+    """(clip, part) of the handle under ``pos`` on ``lane``, or None: a sound clip's fade handle
+    (fade_in/fade_out, in its top :data:`~timeline_paint.HANDLE_PX` pixels) or a transition
+    band's edge on a video lane (transition_start/transition_end, the incoming clip)."""
+    xm, kind = view.xmap(), lane.track.kind.value
+    x, y = pos.x(), pos.y()
+    if kind in SOUND_LANES and lane.y <= y < lane.y + 2 + paint.HANDLE_PX:
+        for clip in lane.track.clips:
+            if xm.x(clip.end) < -20 or xm.x(clip.start) > xm.width + 20:
+                continue
+            x_in, x_out = paint.fade_handle_xs(xm, clip)
+            if x_in - 3 <= x <= x_in + paint.HANDLE_PX and x_in < x_out:
+                return clip, "fade_in"
+            if x_out - paint.HANDLE_PX <= x <= x_out + 3:
+                return clip, "fade_out"
+        return None
+    if kind != "video" or not paint.band_top(lane) <= y <= lane.y + lane.h - 6:
+        return None
+    for prev, clip in zip(lane.track.clips, lane.track.clips[1:]):
+        kind_in, length = transition_of(clip)
+        if kind_in == "cut" or prev.end != clip.start:
+            continue
+        x0, x1 = xm.x(clip.start - length // 2), xm.x(clip.start + length - length // 2)
+        near0, near1 = abs(x - x0), abs(x - x1)
+        if min(near0, near1) <= paint.EDGE_GRAB_PX:
+            return clip, "transition_start" if near0 <= near1 else "transition_end"
+    return None
 
 
 class Gestures:
@@ -43,6 +74,10 @@ class Gestures:
         _, clip, part = hit
         if clip.id not in v.selection:
             v.select_clip(clip.id)
+        if part in HANDLE_DRAGS:  # a fade handle or a transition's edge: one gesture, one step
+            self.drag = HANDLE_DRAGS[part].begin(v.project, clip.id, part, self.down_us,
+                                                 playhead=v.playhead, grid=v.grid)
+            return True
         self.drag = ClipDrag.begin(v.project, clip.id, part, self.down_us, playhead=v.playhead,
                                    grid=v.grid, selection=tuple(v.selection))
         v.select_clip(clip.id, keep=True)

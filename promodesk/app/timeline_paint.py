@@ -22,6 +22,9 @@ from promodesk.core.timeline import US_PER_SECOND, seconds_from_us, us_from_seco
 
 RULER_H = 44  # seconds row (top half) + bars row (bottom half)
 LANE_GAP = 4
+HANDLE_PX = 10       # a sound clip's fade handles: squares at its top corners
+EDGE_GRAB_PX = 5     # a transition band's edge is grabbed this close
+BAND_TOP_PX = 22     # a transition band starts this far below its lane's top
 LANE_HEIGHTS = {"video": 84, "music": 92, "voice": 60, "captions": 44}
 _SECOND_STEPS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
 
@@ -140,6 +143,37 @@ def paint_markers(p: QPainter, xm: XMap, markers: list[tuple[int, str]], bottom:
             p.drawText(QPointF(x + 4, RULER_H / 2 - 3), name)
 
 
+def band_top(lane) -> float:
+    """Top pixel of the transition bands drawn on ``lane`` (a video lane)."""
+    return lane.y + BAND_TOP_PX
+
+
+def fade_handle_xs(xm: XMap, clip) -> tuple[float, float]:
+    """Pixel columns of a sound clip's fade-in and fade-out handles: where its fade-in ends
+    and its fade-out begins (the clip's corners when it has none)."""
+    return xm.x(clip.start + clip.fade_in), xm.x(clip.end - clip.fade_out)
+
+
+def paint_fades(p: QPainter, xm: XMap, rect: QRectF, clip) -> None:
+    """A sound clip's fades: a shaded ramp from its bottom corner up to each handle, and the
+    handles themselves (small squares at its top corners, inside the clip)."""
+    if rect.width() < 3 * HANDLE_PX:
+        return
+    x_in, x_out = fade_handle_xs(xm, clip)
+    top, bottom = rect.top(), rect.bottom()
+    p.setPen(QPen(theme.qcolor("#ffffff", 170), 1))
+    p.setBrush(theme.qcolor("#000000", 90))
+    if clip.fade_in:
+        p.drawPolygon([QPointF(rect.left(), top), QPointF(x_in, top), QPointF(rect.left(), bottom)])
+    if clip.fade_out:
+        p.drawPolygon([QPointF(rect.right(), top), QPointF(x_out, top),
+                       QPointF(rect.right(), bottom)])
+    p.setBrush(theme.qcolor("#ffffff", 220))
+    p.setPen(QPen(theme.qcolor("#1b1d21"), 1))
+    p.drawRect(QRectF(x_in, top + 1, HANDLE_PX - 1, HANDLE_PX - 1))
+    p.drawRect(QRectF(x_out - HANDLE_PX + 1, top + 1, HANDLE_PX - 1, HANDLE_PX - 1))
+
+
 def paint_transition(p: QPainter, xm: XMap, rect: QRectF, cut_us: int, length_us: int,
                      kind: str) -> None:
     """A transition at a cut: a band centred on the cut as long as the transition (it runs from
@@ -148,7 +182,7 @@ def paint_transition(p: QPainter, xm: XMap, rect: QRectF, cut_us: int, length_us
     x0, x1 = xm.x(cut_us - half), xm.x(cut_us + half)
     if x1 - x0 < 4:
         x0, x1 = xm.x(cut_us) - 2, xm.x(cut_us) + 2
-    top, bottom = rect.top() + 20, rect.bottom() - 4
+    top, bottom = rect.top() + BAND_TOP_PX - 2, rect.bottom() - 4
     band = QRectF(x0, top, x1 - x0, bottom - top)
     p.fillRect(band, theme.qcolor("#000000", 120))
     p.setPen(QPen(theme.qcolor(theme.SNAP), 1.5))

@@ -1,6 +1,6 @@
 """What a mouse gesture on the timeline does, on the model and in microseconds: move a clip
-(snapping its nearer edge), trim an edge (snapping it), pick a range of bars, split at the
-playhead. napari keeps its mouse interactions model-side; so do we: the timeline widget only turns
+(snapping its nearer edge), trim an edge (snapping it), drag a sound clip's fade handle or a
+transition's edge, pick a range of bars, split at the playhead. napari keeps its mouse interactions model-side; so do we: the timeline widget only turns
 pixels into microseconds (the time under the mouse, the snapping reach) and calls these, and the
 tests drive them without a window.
 
@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from promodesk.core.arrange import Gesture, MoveClips, OverwriteClip, ReorderClip, main_track
 from promodesk.core.beats import BeatGrid
 from promodesk.core.edits import Edit, EditError, MoveClip, SplitClip, TrimEnd, TrimStart
+from promodesk.core.handle_edits import SetClipSound, SetTransitionLength
 from promodesk.core.snapping import Snap, SnapTarget, snap, snap_span, snap_targets
-from promodesk.core.timeline import Project
+from promodesk.core.timeline import Project, frame_start
+from promodesk.core.transitions import transition_of
 
 _MODES = {"body": "move", "start": "trim_start", "end": "trim_end"}
 
@@ -106,6 +108,87 @@ class ClipDrag:
             if now < (a + b) / 2:
                 return i
         return len(self.others)
+
+
+@dataclass
+class FadeDrag:
+    """One drag of a sound clip's fade handle (``part`` fade_in or fade_out, at the clip's top
+    corners): the handle's time when the button went down (``edge``, microseconds) follows the
+    mouse, snapping as clip edges do; the fade is the handle's distance from the clip's start
+    (fade in) or end (fade out), held to the clip by :class:`SetClipSound`."""
+
+    part: str
+    clip_id: str
+    start: int
+    end: int
+    edge: int
+    down: int
+    targets: list[SnapTarget]
+    gesture: object = field(default_factory=object)
+
+    @classmethod
+    def begin(cls, project: Project, clip_id: str, part: str, down: int,
+              playhead: int | None = None, grid: BeatGrid | None = None) -> FadeDrag:
+        """Start dragging ``part`` (fade_in or fade_out) of a clip grabbed at time ``down``."""
+        _, clip = project.find_clip(clip_id)
+        edge = clip.start + clip.fade_in if part == "fade_in" else clip.end - clip.fade_out
+        targets = snap_targets(project, playhead=playhead, beats=grid.beats if grid else (),
+                               bars=grid.downbeats if grid else (), exclude_clip=clip_id)
+        return cls(part, clip_id, clip.start, clip.end, edge, int(down), targets)
+
+    def step(self, project: Project, now: int, reach: int, over_track: str | None = None,
+             overwrite: bool = False) -> tuple[Edit, Snap]:
+        """The edit for the mouse at ``now`` (us) with snapping ``reach`` (us; negative: off)."""
+        s = snap(min(max(self.edge + int(now) - self.down, self.start), self.end),
+                 self.targets, reach)
+        if self.part == "fade_in":
+            return SetClipSound(self.clip_id, self.gesture, fade_in=s.time - self.start), s
+        return SetClipSound(self.clip_id, self.gesture, fade_out=self.end - s.time), s
+
+
+@dataclass
+class TransitionDrag:
+    """One drag of a transition's edge (``part`` transition_start or transition_end: the bow
+    tie's left or right side) at the cut into ``clip_id`` at ``cut`` us. The band stays centred
+    on the cut, so the length is twice the edge's distance from it; the edge snaps to beats,
+    bars, edges, markers and the playhead, and otherwise the length to whole frames. The edit
+    holds it between 0.1 s and the shorter of the two clips."""
+
+    part: str
+    clip_id: str
+    cut: int
+    edge: int
+    down: int
+    targets: list[SnapTarget]
+    fps: object
+    gesture: object = field(default_factory=object)
+
+    @classmethod
+    def begin(cls, project: Project, clip_id: str, part: str, down: int,
+              playhead: int | None = None, grid: BeatGrid | None = None) -> TransitionDrag:
+        """Start dragging the ``part`` edge of the transition into ``clip_id`` from ``down``."""
+        _, clip = project.find_clip(clip_id)
+        _, length = transition_of(clip)
+        edge = clip.start - length // 2 if part == "transition_start" \
+            else clip.start + length - length // 2
+        targets = snap_targets(project, playhead=playhead, beats=grid.beats if grid else (),
+                               bars=grid.downbeats if grid else ())
+        targets = [t for t in targets if t.time != clip.start]  # the cut itself: no length
+        return cls(part, clip_id, clip.start, edge, int(down), targets, project.fps)
+
+    def step(self, project: Project, now: int, reach: int, over_track: str | None = None,
+             overwrite: bool = False) -> tuple[Edit, Snap]:
+        """The edit for the mouse at ``now`` (us) with snapping ``reach`` (us; negative: off)."""
+        s = snap(self.edge + int(now) - self.down, self.targets, reach)
+        length = 2 * abs(s.time - self.cut)
+        if s.target is None:   # whole frames
+            frame = frame_start(1, self.fps)
+            length = frame_start(max(round(length / frame), 1), self.fps)
+        return SetTransitionLength(self.clip_id, length, self.gesture), s
+
+
+HANDLE_DRAGS = {"fade_in": FadeDrag, "fade_out": FadeDrag,
+                "transition_start": TransitionDrag, "transition_end": TransitionDrag}
 
 
 def bar_numbers(grid: BeatGrid | None) -> list[int]:
