@@ -220,10 +220,11 @@ def choose_visuals(visuals: str, model: str | Path | None = None) -> tuple[str, 
 
 
 def _video_takes(project: Project, folder: Path, model: str | Path | None, preset: str,
-                 progress: Progress, cancel: CancelToken) -> list[str]:
+                 settings: dict, progress: Progress, cancel: CancelToken) -> list[str]:
     """Give every motion shot of :data:`VIDEO_KINDS` on the main video track a take from the
     video engine: its photo animated (image-to-video), or for a shot without a photo a scene
-    from its copy (text-to-video). The generated take is selected; the motion take stays as the
+    from its copy (text-to-video), with ``preset`` and ``settings`` (more recipe params). The
+    generated take is selected; the motion take stays as the
     clip's first take. When the product changed in it (its recipe's ``fidelity`` below
     fidelity.FIDELITY_THRESHOLD, labelled "product changed"), the motion take stays selected
     and a note says so. Returns the notes."""
@@ -238,7 +239,7 @@ def _video_takes(project: Project, folder: Path, model: str | Path | None, prese
     for n, clip in enumerate(shots):
         motion = clip.take
         params = {**motion.recipe.params, "preset": preset, "fps": float(project.fps),
-                  **({"model": str(model)} if model else {})}
+                  **({"model": str(model)} if model else {}), **settings}
         photo = project.assets.get(motion.asset) if motion.asset else None
         request = TakeRequest(Recipe("wan", params, motion.recipe.seed), folder, asset=photo,
                               duration_us=clip.duration, size=(project.width, project.height))
@@ -263,7 +264,8 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
                  languages: list[str] | None = None, translator: str | Path | None = None,
                  audience: str | None = None, rewriter: str | Path | None = None,
                  visuals: str = "motion", video_model: str | Path | None = None,
-                 video_preset: str = "draft", progress: Progress = no_progress,
+                 video_preset: str = "draft", video_params: dict | None = None,
+                 progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> MadeProject:
     """Plan, compose and assemble a project for ``brief`` in ``folder`` (created; saved).
 
@@ -278,7 +280,8 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     None: the catalogue's Qwen3), facts kept verbatim; without a model, the copy as written
     and a note. ``visuals`` "wan" also gives the photo and scene shots a take from the video
     engine (``video_model``: a Wan model name or folder, None: the catalogue's default; at
-    ``video_preset`` "draft" or "final"), selected unless the product changed in it
+    ``video_preset`` "draft" or "final"; ``video_params``: more of its recipe settings, such
+    as "size", "steps", "strength"), selected unless the product changed in it
     (:func:`_video_takes`); "motion" (the default) keeps the motion shots alone; "auto" is
     resolved by the caller (:func:`choose_visuals`). Raises BriefError when the brief cannot make a
     video (empty copy, unreadable photo), MusicSpecError for an unknown style,
@@ -372,7 +375,7 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
 
         notes += add_brief_media(project, folder, brief.media, brief.logo, bool(brief.images))
     if visuals == "wan":
-        notes += _video_takes(project, folder, video_model, video_preset,
+        notes += _video_takes(project, folder, video_model, video_preset, video_params or {},
                               stage(whole, VIDEO_START, 0.99, "video"), cancel)
     save_project(project, folder)
     whole(1.0, "project saved")

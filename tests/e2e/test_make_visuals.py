@@ -67,3 +67,91 @@ def test_motion_says_nothing_about_video(tmp_path):
     r = make(tmp_path, "--visuals", "motion", "-o", str(tmp_path / "promo.mp4"))
     assert r.returncode == 0, r.stderr
     assert notes(r.stderr) == []
+
+
+# --- with a tiny random Wan model (built offline, loaded through the engine's real loader) ----
+
+@pytest.fixture(scope="module")
+def tiny_wan(tmp_path_factory):
+    pytest.importorskip("diffusers")  # the gpu extra; the test set-up installs it
+    from tests.engines.visuals.tiny_wan import build_tiny_wan
+
+    return build_tiny_wan(tmp_path_factory.mktemp("wan") / "ti2v", "ti2v")
+
+
+def make_wan(folder: Path, model: Path, images: list[Path]):
+    """make_project with the tiny Wan model: a 5-second 16:9 brief, small clips, 2 steps."""
+    from promodesk.core.brief import Brief
+    from promodesk.engines.assemble import make_project
+
+    brief = Brief(text=COPY, images=images, seconds=5, aspect="16:9", cta="Order now")
+    return make_project(brief, folder, seed=3, visuals="wan", video_model=model,
+                        video_params={"size": [64, 32], "steps": 2})
+
+
+def test_auto_with_the_model_but_no_gpu_makes_motion_shots_with_one_note(tmp_path, tiny_wan):
+    r = make(tmp_path, "--visuals", "auto", "--video-model", str(tiny_wan),
+             "-o", str(tmp_path / "promo.mp4"))
+    assert r.returncode == 0, r.stderr
+    assert len(notes(r.stderr)) == 1 and "CUDA" in notes(r.stderr)[0], r.stderr
+    shots = load_project(tmp_path / "promo.promodesk").tracks_of(TrackKind.VIDEO)[0].clips
+    assert all(c.recipe.engine == "shots" for c in shots)
+
+
+def test_wan_scenes_for_shots_without_a_photo_are_in_the_video(tmp_path, tiny_wan):
+    from promodesk.core.projectfile import asset_path
+    from promodesk.engines.visuals.footage import FootageSource
+    from promodesk.engines.visuals.shots import ShotRenderer
+    from promodesk.engines.visuals.video import VideoDecoder, probe_video
+    from promodesk.render.export import export_video
+    from promodesk.core.timeline import frame_at, frame_start
+    from tests.e2e.media import decode_frame
+
+    made = make_wan(tmp_path / "scene.promodesk", tiny_wan, [])
+    assert made.notes == []
+    project = load_project(made.folder)
+    shots = project.tracks_of(TrackKind.VIDEO)[0].clips
+    scenes = [c for c in shots if c.recipe.engine == "wan"]
+    assert scenes and all(c.name == "card" for c in scenes)
+    assert all(c.recipe.engine == "shots" for c in shots if c.name in ("offer", "cta"))
+    scene = scenes[0]
+    assert [t.recipe.engine for t in scene.takes] == ["shots", "wan"] and scene.selected == 1
+    asset = project.assets[scene.asset]
+    assert asset.kind == "video" and asset.meta["engine"] == "wan"
+    clip = probe_video(asset_path(made.folder, scene.asset))
+    assert (clip.width, clip.height) == (64, 32)
+    assert abs(clip.duration_us - scene.duration) <= 1_000_000 / clip.fps
+
+    out = tmp_path / "scene.mp4"
+    size = (320, 180)
+    export_video(project, made.folder, out, size, captions="none")
+    info = probe(out)
+    assert (info.width, info.height) == size and info.frames == round(5 * float(project.fps))
+    # the exported frame in the middle of the scene is the generated clip's, not the card's
+    fps = project.fps
+    middle = frame_start(frame_at(scene.start + scene.duration // 2, fps), fps)
+    frame = decode_frame(out, middle / 1e6 + 0.001, size).astype(int)
+    wan = FootageSource({}, VideoDecoder(asset_path(made.folder, scene.asset)), size)
+    card = ShotRenderer(scene.takes[0].recipe.params, None, size, scene.duration,
+                        scene.takes[0].recipe.seed)
+    from_wan = np.abs(frame - wan.frame(middle - scene.start).astype(int)).mean()
+    from_card = np.abs(frame - card.frame(middle - scene.start).astype(int)).mean()
+    assert from_wan < 12 and from_card > 2 * from_wan, (from_wan, from_card)
+
+
+def test_a_take_that_changed_the_product_falls_back_to_the_motion_shot(tmp_path, tiny_wan):
+    from promodesk.engines.visuals.fidelity import FIDELITY_THRESHOLD
+
+    made = make_wan(tmp_path / "photo.promodesk", tiny_wan, [PHOTO])
+    project = load_project(made.folder)
+    animated = [c for c in project.tracks_of(TrackKind.VIDEO)[0].clips if len(c.takes) > 1]
+    assert animated and all(c.name in ("hero", "detail", "feature") for c in animated)
+    for clip in animated:
+        generated = clip.takes[1]
+        # a tiny random model does not keep the product: the motion shot stays selected
+        assert generated.recipe.engine == "wan" and "product changed" in generated.label
+        assert generated.recipe.params["fidelity"] < FIDELITY_THRESHOLD
+        assert clip.selected == 0 and clip.recipe.engine == "shots"
+        assert project.assets[generated.asset].kind == "video"
+    assert len(made.notes) == len(animated)
+    assert all("changed the product" in n and "motion shot" in n for n in made.notes)
