@@ -112,7 +112,8 @@ def _language_version(board: Storyboard, planned: list, brief: Brief, language: 
     """Add the ``language`` version of the copy: ``planned`` (the caption lines as planned,
     before any voice re-timed them) translated from ``source`` by the translation engine
     (``translator``: a model name or folder, None to choose) on a caption track and, with
-    ``voice``, spoken on a voice track."""
+    ``voice``, spoken on a voice track; the shots' panel texts get their ``language`` version
+    (engines.text.versions.translate_shots)."""
     from dataclasses import replace
 
     from promodesk.engines.text.translate import TranslationEngine
@@ -124,6 +125,11 @@ def _language_version(board: Storyboard, planned: list, brief: Brief, language: 
         stage(progress, 0.0, 0.5 if voice else 1.0, f"translating into {language}"), cancel,
         names=names)
     notes += [f"{language}: {note}" for note in done.notes]
+    # the shots' panels too (title, feature lines, call to action; prices verbatim)
+    from promodesk.engines.text.versions import translate_shots
+
+    notes += [f"{language}: {note}" for note in translate_shots(
+        project, TranslationEngine(translator), source, language, names, cancel)]
     version = replace(board, captions=[replace(c, text=t) for c, t in zip(planned, done.lines)])
     tag = language.upper()
     if voice:

@@ -18,7 +18,7 @@ from imageio_ffmpeg import get_ffmpeg_exe
 
 from promodesk.core.projectfile import load_project
 from promodesk.core.script import has_han
-from promodesk.core.timeline import TrackKind
+from promodesk.core.timeline import TrackKind, frame_at
 from promodesk.engines.text.protect import facts_of
 from promodesk.engines.text.versions import languages, track_language
 from promodesk.engines.visuals.safearea import caption_area
@@ -86,15 +86,21 @@ def test_two_videos_and_two_srts_per_aspect_and_one_project(made):
 
 def test_the_language_versions_share_the_cut_within_a_frame(made):
     folder, _ = made
+    project = load_project(next(p for p in folder.iterdir() if p.suffix == ".promodesk"))
+    shots = project.tracks_of(TrackKind.VIDEO)[0].clips
+    bounds = [frame_at(c.start, project.fps) for c in shots[1:]]
     for aspect, size in SIZES.items():
         top = caption_area(size)[1]  # above the captions, the versions show the same shots
         zh = _frames(folder / f"promo-zh-{aspect}.mp4", size)[:, :top]
         en = _frames(folder / f"promo-en-{aspect}.mp4", size)[:, :top]
         assert zh.shape == en.shape
-        cuts_zh, cuts_en = _cuts(zh), _cuts(en)
-        assert cuts_zh and len(cuts_zh) == len(cuts_en), (cuts_zh, cuts_en)
-        assert all(abs(a - b) <= 1 for a, b in zip(cuts_zh, cuts_en)), (cuts_zh, cuts_en)
-        assert float(np.abs(zh - en).mean()) < 2.0
+        # the shot boundaries each video visibly cuts on (within a frame); a panel's text
+        # popping in may show as a jump too, at its own time in each language
+        seen = [{b for b in bounds if any(abs(c - b) <= 1 for c in _cuts(frames))}
+                for frames in (zh, en)]
+        assert seen[0] and seen[0] == seen[1], (bounds, seen)
+        # the same shots and cut; the panels' texts are each version's own (translated)
+        assert float(np.abs(zh - en).mean(axis=(1, 2)).max()) > 2.0
 
 
 def test_each_srt_is_in_its_language_from_its_source(made):
