@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from promodesk.core.captionstyle import (BUNDLED_FONTS, FONT_ASSET, HEX, PRESETS, CaptionStyle,
                                          SetCaptionStyle, caption_style)
@@ -188,11 +188,19 @@ class CaptionPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.apply_selected)
         buttons.addWidget(self.apply_all)
-        layout = QVBoxLayout(self)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
         layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addStretch(1)
+        scroll = QScrollArea()  # scrolls rather than forcing the window taller on a laptop
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     # --- what is shown ---------------------------------------------------------------------------
 

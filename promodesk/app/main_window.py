@@ -128,8 +128,6 @@ class MainWindow(QMainWindow):
             setattr(self, f"{name}_dock", dock)
         self.splitDockWidget(self.inspector_dock, self.jobs_dock, Qt.Vertical)
         self.tabifyDockWidget(self.jobs_dock, self.transitions_dock)  # one tab each, below
-        self.tabifyDockWidget(self.inspector_dock, self.captions_dock)  # caption style: a tab
-        self.inspector_dock.raise_()
         self.jobs_dock.raise_()
         self.resizeDocks([self.brief_dock, self.inspector_dock], list(SIDE_DOCK_W), Qt.Horizontal)
         self.resizeDocks([self.inspector_dock, self.jobs_dock], [560, 260], Qt.Vertical)
@@ -158,6 +156,10 @@ class MainWindow(QMainWindow):
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
         QTimer.singleShot(0, self, self.fit_layout)
+        if not self.tabifiedDockWidgets(self.captions_dock):  # Captions: a tab by the Inspector,
+            # made once shown (a 2nd tab group made before leaves a stale tab bar on screen, Qt 6)
+            QTimer.singleShot(0, self, lambda: (self.tabifyDockWidget(
+                self.inspector_dock, self.captions_dock), self.inspector_dock.raise_()))
 
     def _build_status_bar(self) -> None:
         self.snap_label = QLabel(f"Snapping on (hold {SNAP_OFF_NAME} to drag freely)")

@@ -191,8 +191,9 @@ class Caption:
                                           width=area[2] - area[0])
                 m = safearea.caption_reserve(room, self.layout.size)
                 w, h = self.layout.width + 2 * m, self.layout.height + 2 * m
-                xy = safearea.clear_spot(w, h, self._wanted_xy(w, h, area), area, keep_out, gap) \
-                    if keep_out else self._wanted_xy(w, h, safe)
+                # in the whole safe area only up or down: sideways, it is centred in a side area
+                xy = safearea.clear_spot(w, h, self._wanted_xy(w, h, area), area, keep_out, gap,
+                                         sideways=area != safe) if keep_out else self._wanted_xy(w, h, safe)
                 if xy is not None:
                     break
             if xy is not None or self.layout.size <= 8:

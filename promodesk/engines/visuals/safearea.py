@@ -76,11 +76,13 @@ def _hits(a, b) -> bool:
 
 
 def clear_spot(width: int, height: int, preferred: tuple[int, int],
-               area: tuple[int, int, int, int], keep_out, gap: int = 0) -> tuple[int, int] | None:
+               area: tuple[int, int, int, int], keep_out, gap: int = 0,
+               sideways: bool = True) -> tuple[int, int] | None:
     """Top-left (x, y) in pixels of a ``width`` x ``height`` box inside ``area`` that touches none of
     the ``keep_out`` boxes (each grown by ``gap`` pixels), nearest to ``preferred`` (its wanted
     top-left): where it is, or just above, below, left or right of a box in the way. None when
-    no such spot exists (the caller shrinks the box and asks again)."""
+    no such spot exists (the caller shrinks the box and asks again). ``sideways`` False allows
+    only moves up and down."""
     left, top, right, bottom = area
     if width > right - left or height > bottom - top:
         return None
@@ -88,7 +90,8 @@ def clear_spot(width: int, height: int, preferred: tuple[int, int],
     px, py = preferred
     xs, ys = {px}, {py}
     for l, t, r, b in grown:
-        xs.update((l - width, r))
+        if sideways:
+            xs.update((l - width, r))
         ys.update((t - height, b))
     spots = {(min(max(x, left), right - width), min(max(y, top), bottom - height))
              for x in xs for y in ys}
