@@ -194,14 +194,18 @@ class SetCaptionStyle(Edit):
     ``clip_ids``: one undo step however many clips. Each clip keeps its other fields (a
     different preset or colour per clip stays unless ``changes`` names it). ``font_asset``: the
     :class:`~promodesk.core.timeline.Asset` of a font file just copied into the project's assets,
-    registered with the change (and taken out again on undo). Refused (EditError, nothing
-    changed) when a clip is not a caption or a value is bad."""
+    registered with the change (and taken out again on undo). Changes of the same clips and
+    fields with the same ``gesture`` (one drag of the caption in the preview) merge into one
+    undo step. Refused (EditError, nothing changed) when a clip is not a caption or a value is
+    bad."""
 
     label = "Caption style"
 
-    def __init__(self, clip_ids, changes: dict[str, Any], font_asset: Asset | None = None):
+    def __init__(self, clip_ids, changes: dict[str, Any], font_asset: Asset | None = None,
+                 gesture=None):
         self.ids = tuple(dict.fromkeys(clip_ids))
         self.changes = dict(changes)
+        self.gesture = gesture
         self.font_asset = font_asset
         self._old: dict[str, tuple[str, CaptionStyle | None]] = {}
         self._registered = False
@@ -240,3 +244,11 @@ class SetCaptionStyle(Edit):
 
     def asset_ids(self) -> frozenset[str]:
         return frozenset({self.font_asset.id}) if self._registered else frozenset()
+
+    def merge(self, newer: Edit) -> bool:
+        if (type(newer) is SetCaptionStyle and self.gesture is not None
+                and newer.gesture == self.gesture and newer.ids == self.ids
+                and set(newer.changes) == set(self.changes) and newer.font_asset is None):
+            self.changes = dict(newer.changes)  # undo still goes back to before the first
+            return True
+        return False

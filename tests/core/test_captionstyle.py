@@ -94,3 +94,15 @@ def test_the_inspectors_preset_box_still_switches_a_styled_caption():
     EditCaption(clip.id, clip.cue.text, "boxed").apply(p)
     style = caption_style(clip.cue)
     assert style.preset == "boxed" and style.box == "#000000" and style.colour == "#00FF00"
+
+
+def test_a_drag_of_the_position_is_one_undo_step():
+    p = captions_project(("outline",))
+    history = History(Document(p))
+    clip = p.tracks[0].clips[0]
+    for i in range(20):
+        history.push(SetCaptionStyle([clip.id], {"position": (0.5, 0.3 + i * 0.01)}, gesture="drag-1"))
+    history.push(SetCaptionStyle([clip.id], {"position": (0.2, 0.2)}, gesture="drag-2"))
+    assert caption_style(clip.cue).position == (0.2, 0.2)
+    assert history.undo() and caption_style(clip.cue).position == (0.5, 0.49)
+    assert history.undo() and clip.cue.look is None
