@@ -1,6 +1,6 @@
 """The caption style panel with real clicks and keys: a colour and a size typed and applied to all
 captions are one undo step and are drawn in the frames (the export's renderer); undo restores the
-old pixels; a typed in-time moves the caption; a user font file is copied in and used."""
+old pixels; the export draws the style too; a typed in-time moves the caption; a user font file is copied in and used."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from PySide6.QtCore import QPoint, Qt
 
 from promodesk.core.captionstyle import caption_style
 from promodesk.core.timeline import TrackKind
+from promodesk.core.timeline import frame_at
+from promodesk.render.export import export_video
 from promodesk.render.frame import FrameRenderer
+from tests.render.media import decode
 
 from tests.app.test_timeline_edit import _clip_rect
 
@@ -60,6 +63,14 @@ def test_colour_and_size_applied_to_all_are_drawn_and_undone(qtbot, window, proj
     assert all(_red(f) > 100 for f in after)
     (cap, _), = renderer.captions_at(times[1])
     assert cap.layout.size == round(0.09 * SIZE[0])
+    # and in the exported video: the frame half a second into the second caption
+    out = window.folder.parent / "styled.mp4"
+    export_video(window.project, window.folder, out, SIZE, span=(0, times[1] + 100_000),
+                 loudness=None)
+    frames = decode(out, SIZE)
+    exported = frames[frame_at(times[1], window.project.fps)]
+    r, g, b = (exported[..., i].astype(int) for i in range(3))
+    assert ((r > 150) & (g < 90) & (b < 90)).sum() > 50
 
     qtbot.keyClick(window.timeline, Qt.Key_Z, Qt.ControlModifier)
     assert all(c.cue.look is None for c in captions)
