@@ -8,8 +8,8 @@ drawn on top), dragging its body moves it, dragging a corner scales it about the
 both snapped by :mod:`promodesk.core.overlay_snap` to the frame's centre lines and the safe
 area's edges (Shift: no snapping), with the guides it snapped to drawn while dragging; arrow keys
 nudge by a screen pixel (Shift: ten). Where it lands is one edit on release (``edit_requested``):
-``SetOverlay`` for an overlay, ``SetCaptionStyle(position=...)`` for a caption; a held arrow key
-is one undo step too. While dragging, a ghost of the overlay's picture follows the mouse; the
+``SetOverlay`` for an overlay (a held arrow key is one undo step too), ``SetCaptionStyle``
+with the block's new ``position`` for a caption. While dragging, a ghost of the overlay's picture follows the mouse; the
 frame itself is rendered again (by the exporter's renderer) once the edit is made.
 """
 
@@ -365,13 +365,17 @@ class Handles(QObject):
 
             fx, fy = snap.Snapped(box).centre_fraction(canvas)
             position = (round(min(max(fx, 0.0), 1.0), 5), round(min(max(fy, 0.0), 1.0), 5))
+            # shown where it went until the preview's renderer says where it drew it
+            self.caption_boxes = {**self.caption_boxes, target.clip_id: box}
+            self._targets = None
             self.edit_requested.emit(SetCaptionStyle([target.clip_id], {"position": position}))
 
     # --- drawing ------------------------------------------------------------------------------
 
-    def paint(self, p: QPainter, m: FrameMapping) -> None:
+    def paint(self, p: QPainter, m: FrameMapping, frame: QImage | None = None) -> None:
         """The picked target's box and handles, the safe area it keeps to, and while dragging a
-        ghost of its picture where it will land and the guides it snapped to."""
+        ghost of its picture where it will land (a caption's: its patch of ``frame``, the
+        preview image shown) and the guides it snapped to."""
         target = self._drag["target"] if self._drag else self.current()
         if target is None:
             return
@@ -381,8 +385,16 @@ class Handles(QObject):
         p.drawRect(safe)  # where it can go: the platform safe area the renderer keeps it in
         box = self.live.box if self.live is not None else target.box
         rect = m.box_to_widget(box)
-        if self.live is not None and target.sprite is not None and self._drag["moved"]:
-            self._paint_ghost(p, target, rect)
+        if self.live is not None and self._drag["moved"]:
+            if target.sprite is not None:
+                self._paint_ghost(p, target, rect)
+            elif frame is not None:
+                k = frame.width() / m.canvas[0]
+                l, t, r, b = target.box
+                p.save()
+                p.setOpacity(0.7)
+                p.drawImage(rect, frame, QRectF(l * k, t * k, (r - l) * k, (b - t) * k))
+                p.restore()
         if self.live is not None:
             self._paint_guides(p, m, self.live.guides)
         p.setBrush(Qt.NoBrush)

@@ -171,7 +171,7 @@ class FrameView(QWidget):
                 self._paint_safe_areas(p, frame)
             m = self.mapping()
             if self.handles is not None and m is not None:
-                self.handles.paint(p, m)
+                self.handles.paint(p, m, self.image)
         if self.note:
             p.setPen(theme.qcolor(theme.TEXT_DIM))
             p.drawText(self.rect().adjusted(12, 12, -12, -12), Qt.AlignBottom | Qt.AlignHCenter | Qt.TextWordWrap,
