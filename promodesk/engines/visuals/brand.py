@@ -409,3 +409,21 @@ def _remove_brand(project: Project) -> None:
                 clip.start = max(0, clip.start - intro.duration)
         for marker in project.markers:
             marker.time = max(0, marker.time - intro.duration)
+
+
+def brand_job(inputs, progress, cancel) -> Project:
+    """Job: ``inputs`` = (project, folder, kit name, data folder or None); returns a copy of the
+    project with the kit applied (:func:`apply_brand`; its files copied into ``folder``), for
+    the editor to put in place as one undoable edit. Raises BrandKitError for a kit that is
+    gone, damaged or whose fonts lack the copy's glyphs."""
+    from promodesk.core.brandkit import load_kit
+
+    project, folder, name, root = inputs
+    progress(0.1, f"Loading brand kit {name}")
+    kit = load_kit(name, root)
+    cancel.check()
+    branded = project.copy()
+    progress(0.3, "Placing the logo clear of the shots' text")
+    apply_brand(branded, Path(folder), kit)
+    progress(1.0, "Brand kit applied")
+    return branded
