@@ -283,3 +283,19 @@ def test_targets_are_where_the_renderer_draws_titles_and_logos_topmost_first(tmp
         assert xs.min() >= box[0] * k - 2 and xs.max() < box[2] * k + 2
         assert ys.min() >= box[1] * k - 2 and ys.max() < box[3] * k + 2
         assert xs.max() - xs.min() > 0.6 * (box[2] - box[0]) * k
+
+
+def test_escape_during_a_drag_puts_it_back(qtbot, window, logo_folder):
+    view = opened(qtbot, window, logo_folder)
+    clip = logo_clip(window)
+    box = target(window, clip.id).box
+    grab = widget_point(view, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    before = window.undo.count()
+    qtbot.mousePress(view, Qt.LeftButton, Qt.NoModifier, grab)
+    p = QPointF(grab + QPoint(50, 40))
+    QApplication.sendEvent(view, QMouseEvent(QEvent.MouseMove, p, view.mapToGlobal(p), Qt.NoButton,
+                                             Qt.LeftButton, Qt.NoModifier))
+    assert window.preview.handles.live.box != box  # following the mouse
+    qtbot.keyClick(view, Qt.Key_Escape)
+    qtbot.mouseRelease(view, Qt.LeftButton, Qt.NoModifier, grab + QPoint(50, 40))
+    assert window.undo.count() == before and settings(window) == START
