@@ -299,3 +299,29 @@ def test_escape_during_a_drag_puts_it_back(qtbot, window, logo_folder):
     qtbot.keyClick(view, Qt.Key_Escape)
     qtbot.mouseRelease(view, Qt.LeftButton, Qt.NoModifier, grab + QPoint(50, 40))
     assert window.undo.count() == before and settings(window) == START
+
+
+def test_the_exported_mp4_has_the_logo_where_it_was_dropped(qtbot, window, logo_folder, tmp_path):
+    from promodesk.render.export import export_video
+    from tests.render.media import decode
+
+    view = opened(qtbot, window, logo_folder)
+    clip, canvas = logo_clip(window), view.canvas
+    box = target(window, clip.id).box
+    grab = widget_point(view, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    drag(qtbot, view, grab, widget_point(view, canvas[0] / 2, canvas[1] * 0.6) + QPoint(2, 0))
+
+    def logo_in_mp4(name: str) -> tuple[float, float]:
+        out = tmp_path / name
+        export_video(window.project, window.folder, out, (270, 480), captions="none",
+                     span=(0, 400_000), loudness=None)
+        frame = decode(out, (270, 480))[-1].astype(int)
+        ys, xs = np.nonzero((frame[..., 0] > 180) & (frame[..., 1] < 80))
+        assert len(xs) > 50
+        return float(xs.mean()), float(ys.mean())
+
+    x, y = logo_in_mp4("moved.mp4")
+    assert abs(x - 135) <= 2 and abs(y - settings(window)["y"] * 480) <= 2  # x snapped to centre
+    window.undo.undo()
+    x, y = logo_in_mp4("undone.mp4")
+    assert abs(x - START["x"] * 270) <= 2 and abs(y - START["y"] * 480) <= 2
