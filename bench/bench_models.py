@@ -6,9 +6,12 @@ step plus the VAE decode). Runs on the best device here (CUDA, then MPS, then CP
 (8 steps at least, no guidance). With ``load-musicgen-small`` in ``--only``: the seconds the engines' loader (``load_pretrained``) takes
 to bring a MusicGen-small-sized folder saved with ``save_pretrained`` onto the device (what the
 first MusicGen job waits for), beside reading the same bytes (its floor) and a second call.
+With ``wan`` in ``--only``: the Wan video engine (bench/bench_wan.py): seconds per generated
+second at Draft and Final with peak VRAM on CUDA, a reduced configuration's per-step time on
+the CPU.
 
     .venv/bin/python bench/bench_models.py [--only musicgen-small,musicgen-medium,stills,
-        load-musicgen-small,acestep] [--audio-seconds 2] [--size 512] [--steps 1] [--threads 1]
+        load-musicgen-small,acestep,wan] [--audio-seconds 2] [--size 512] [--steps 1] [--threads 1]
 
 The configurations are written out from the published config.json values of facebook/musicgen-*
 (T5-base text encoder, 32 kHz EnCodec) and stabilityai/sd-turbo (SD 2.1 UNet, OpenCLIP-H text
@@ -302,6 +305,11 @@ def main() -> int:
                   f"{r['audio_s']:.1f} s of music in {r['gen_s']:.1f} s = {r['ratio']:.3f}x "
                   f"real time; {r['step_s']:.2f} s per DiT step, {r['after_steps_s']:.1f} s "
                   f"VAE decode and output (built in {r['build_s']:.0f} s)")
+        elif name == "wan":  # the Wan video engine: bench/bench_wan.py
+            from bench.bench_wan import bench_wan
+
+            for line in bench_wan(device):
+                print(line)
         elif name == "stills":
             r = bench_stills(args.size, args.steps, device)
             print(f"sd-turbo stills   {r['size']}x{r['size']}, {r['steps']} step(s): "

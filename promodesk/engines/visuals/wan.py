@@ -52,8 +52,8 @@ import numpy as np
 
 from promodesk.core.projectfile import add_asset, asset_path
 from promodesk.core.timeline import Asset, Recipe, Take, seconds_from_us, us_from_seconds
-from promodesk.engines.base import (CancelToken, EngineInfo, NewTake, Progress, RequestError,
-                                    TakeRequest, no_progress, stage)
+from promodesk.engines.base import (CancelToken, EngineInfo, EngineUnavailable, NewTake,
+                                    Progress, RequestError, TakeRequest, no_progress, stage)
 from promodesk.engines.models import loading
 from promodesk.engines.models.catalogue import CATALOGUE
 
@@ -76,6 +76,7 @@ MOTION = {
     "cta": "gentle slow push in, calm",
     "card": "gentle slow push in, calm",
 }
+LIBRARIES = ("torch", "diffusers", "ftfy")  # diffusers' Wan pipelines clean prompts with ftfy
 CRF = 18  # H.264 quality of the stored clip: visually lossless for a source asset
 SETTINGS = ("prompt", "negative", "model", "preset", "steps", "strength", "size", "fps",
             "scene")
@@ -206,10 +207,14 @@ def generate_clip(photo, prompt: str | None = None, *, folder: Path, size: tuple
     them from ``kind``, ``copy`` and ``colors``; ``steps`` None takes the preset's; ``strength``
     0..1 is how strongly the prompt steers (guidance scale 1 + 8 x strength; 0.5 is Wan's 5).
     Raises Cancelled (nothing written), RequestError, EngineUnavailable or GenerationError."""
-    from promodesk.engines.models.device import MODELS, pick_device, with_memory_retry
+    from promodesk.engines.models.device import (MODELS, is_out_of_memory, pick_device,
+                                                 with_memory_retry)
     from promodesk.engines.visuals import wan_memory
 
     cancel = cancel or CancelToken()
+    missing = loading.availability(lambda: None, LIBRARIES, "The Wan video engine")
+    if missing:
+        raise EngineUnavailable(missing)
     if preset not in PRESETS:
         raise RequestError(f"Unknown preset {preset!r}; choose one of {', '.join(PRESETS)}.")
     w, h = (int(v) for v in size)
@@ -262,8 +267,18 @@ def generate_clip(photo, prompt: str | None = None, *, folder: Path, size: tuple
             from PIL import Image
 
             kwargs["image"] = Image.fromarray(start)
-        with torch.inference_mode():
-            return pipe(**kwargs).frames[0]
+        failed = None
+        try:
+            with torch.inference_mode():
+                return pipe(**kwargs).frames[0]
+        except Exception as err:  # noqa: BLE001 - only memory errors are handled, others re-raise
+            if not is_out_of_memory(err):
+                raise
+            failed = str(err)
+        # raised afresh outside the handler: the original traceback would keep this pipeline
+        # (and its weights on the card) alive while the next tier loads
+        del pipe, loaded, kwargs
+        raise torch.OutOfMemoryError(failed)
 
     video = with_memory_retry(job, order[order.index(first):], "The Wan video model",
                               on_oom=MODELS.release)
@@ -334,7 +349,7 @@ class WanTakes:
         """None when torch, diffusers and the Wan weights are here, else what is missing and
         the download command."""
         return loading.availability(lambda: loading.model_folder(self.default_model),
-                                    ("torch", "diffusers"), "The Wan video engine")
+                                    LIBRARIES, "The Wan video engine")
 
     def runs(self, model: str) -> bool:
         """Whether ``model`` (a catalogue name or a folder) is a Wan model this engine runs."""
@@ -342,7 +357,6 @@ class WanTakes:
             return True
         if str(model) in CATALOGUE or not Path(str(model)).is_dir():
             return False
-        from promodesk.engines.base import EngineUnavailable
         from promodesk.engines.visuals.wan_memory import layout
 
         try:

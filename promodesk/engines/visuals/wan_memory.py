@@ -9,7 +9,8 @@ Tiers, most memory first (each a setting for :func:`..models.device.with_memory_
 - ``group``: group offload at leaf level with CUDA streams (layers are brought to the card just
   before they run, the next one copied while the current one computes) plus VAE tiling;
 - ``fp8``: ``group`` with the transformer's weights stored as float8 (e4m3) and computed in
-  bfloat16 (diffusers' layerwise casting; norms and embeddings stay in full precision).
+  the loading format, bfloat16 (diffusers' layerwise casting; norms and embeddings stay in full
+  precision).
 
 On the CPU the tiers are ``cpu`` then ``tiled`` (VAE tiling); on Apple GPUs ``gpu`` then
 ``tiled``. The first tier tried is the first whose typical need fits the free memory
@@ -141,7 +142,7 @@ def _place(net, device: Device, tier: str):
             for part in (net.transformer, getattr(net, "transformer_2", None)):
                 if part is not None:
                     part.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn,
-                                                  compute_dtype=torch.bfloat16)
+                                                  compute_dtype=part.dtype)
         net.enable_group_offload(onload_device=device.torch_device(),
                                  offload_device=torch.device("cpu"), offload_type="leaf_level",
                                  use_stream=True)
