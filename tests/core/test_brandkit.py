@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from promodesk import RESOURCES
-from promodesk.core.brandkit import (BrandKitError, brands_root, check_fonts_for, delete_kit,
+from promodesk.core.brandkit import (ApplyBrand, BrandKitError, brands_root, check_fonts_for, delete_kit,
                                      font_gaps, list_kits, load_kit, save_kit)
 from tests.render.clips import make_clip, make_logo
 
@@ -139,3 +139,33 @@ def test_fonts_are_checked_for_the_copys_glyphs(tmp_path):
     assert "font1-DejaVuSans-Bold.ttf" in str(err.value) and "一杯好茶" in str(err.value)
     assert "Noto Sans CJK" in str(err.value)
     check_fonts_for(save_kit("cjk", fonts=[CJK_FONT], root=tmp_path), "一杯好茶")
+
+
+def test_apply_brand_edit_is_one_undo_step_and_refused_on_a_changed_project():
+    from promodesk.core.document import Document, History
+    from promodesk.core.edits import EditError, MoveClip
+    from promodesk.core.timeline import Clip, Project, Recipe, Take, TrackKind
+
+    project = Project.for_aspect("9:16")
+    main = project.add_track(TrackKind.VIDEO, "Shots")
+    main.clips.append(Clip(0, 1_000_000, [Take(None, Recipe("shots", {"colors": []}))]))
+    branded = project.copy()
+    branded.tracks[0].clips[0].takes[0].recipe.params["colors"] = ["#112233"]
+    branded.add_track(TrackKind.VIDEO, "Logo")
+    branded.brief = {"brand": "shop"}
+    document = Document(project.copy())
+    history = History(document)
+    history.push(ApplyBrand(project, branded, "shop"))
+    assert [t.name for t in document.project.tracks] == ["Shots", "Logo"]
+    assert document.project.brief == {"brand": "shop"}
+    assert history.undo()
+    assert [t.name for t in document.project.tracks] == ["Shots"]
+    assert document.project.tracks[0].clips[0].recipe.params["colors"] == []
+    assert history.redo() and len(document.project.tracks) == 2
+    history.undo()
+    # the job worked on a copy: a project edited meanwhile is not overwritten
+    clip = document.project.tracks[0].clips[0]
+    history.push(MoveClip(clip.id, 500_000))
+    with pytest.raises(EditError, match="changed while the brand kit"):
+        history.push(ApplyBrand(project, branded, "shop"))
+    assert [t.name for t in document.project.tracks] == ["Shots"]

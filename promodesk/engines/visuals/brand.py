@@ -382,6 +382,8 @@ def _shift(project: Project, by: int, keep: Clip) -> None:
                 clip.start += by
     for marker in project.markers:
         marker.time += by
+    for track in project.tracks:
+        track.sort()
 
 
 def _from_kit(clip: Clip) -> bool:

@@ -118,3 +118,33 @@ def test_moving_the_logo_by_hand_overrides_the_automatic_spots(tmp_path):
     sprite = np.zeros((120, 200, 4), np.uint8)
     box = place(sprite, overlay_params(moved), (960, 540)).box
     assert abs((box[0] + box[2]) / 2 - 0.3 * 960) <= 1
+
+
+def test_applying_a_kit_again_replaces_the_last_one(tmp_path):
+    from promodesk.core.brandkit import save_kit
+    from promodesk.engines.visuals.brand import apply_brand
+    from tests.render.clips import make_clip
+
+    project = branded_project(tmp_path, "9:16")  # with a brief's own logo (no kit)
+    starts = [(c.name, c.start) for t in project.tracks for c in t.clips]
+    mark = make_logo(tmp_path / "mark.png", (80, 80), (255, 255, 255))
+    intro = make_clip(tmp_path / "intro.mp4", seconds=1.0, tone_hz=330)
+    first = save_kit("first", watermark=mark, intro=intro, colors=["#102030"],
+                     root=tmp_path / "data")
+    apply_brand(project, tmp_path, first)
+    main = project.tracks_of(TrackKind.VIDEO)[0]
+    assert main.clips[0].name == "intro" and main.clips[1].start == main.clips[0].duration
+    names = [t.name for t in project.tracks]
+    assert "Watermark" in names and "Logo" in names and "Brand sound" in names
+    mark_clip = next(t for t in project.tracks if t.name == "Watermark").clips[0]
+    logo_clip = next(t for t in project.tracks if t.name == "Logo").clips[0]
+    assert mark_clip.start == main.clips[0].duration  # over the promo, not the intro
+    # watermark and logo never share a corner, in any aspect
+    for aspect in ("9:16", "1:1", "16:9"):
+        assert (mark_clip.recipe.params["overlay"]["auto"][aspect]["corner"]
+                != logo_clip.recipe.params["overlay"]["auto"][aspect]["corner"])
+    second = save_kit("second", colors=["#ffffff", "#000000"], root=tmp_path / "data")
+    apply_brand(project, tmp_path, second)
+    assert [(c.name, c.start) for t in project.tracks for c in t.clips] == starts
+    assert [t.name for t in project.tracks] == ["Shots", "Logo", "Captions"]
+    assert main.clips[0].recipe.params["colors"] == ["#ffffff", "#000000"]
