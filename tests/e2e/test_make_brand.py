@@ -79,6 +79,15 @@ def test_make_with_a_brand_kit(tmp_path):
     drawn = [ShotRenderer(p, load_photo(PHOTO), SIZE, hero.duration).frame(hero.duration - 1)
              for p in (hero.recipe.params, bare)]
     assert (drawn[0] != drawn[1]).any(axis=-1).sum() > 200
+    # a regenerated shot keeps the kit's colours and font
+    r = subprocess.run([sys.executable, "-m", "promodesk", "regenerate", str(folder), "--clip",
+                        hero.id, "--seed", "5"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    again = next(c for c in load_project(folder).tracks_of(TrackKind.VIDEO)[0].clips
+                 if c.id == hero.id)
+    assert len(again.takes) == 2 and again.selected == 1
+    assert again.recipe.params["font"] == hero.recipe.params["font"]
+    assert again.recipe.params["colors"] == ["#1b3a5c", "#f2b705"]
     cues = [c.cue for t in project.tracks_of(TrackKind.CAPTIONS) for c in t.clips]
     assert cues and all(q.style == "boxed" and q.look is not None for q in cues)
     assert all(project.assets[q.look.font].kind == "font" for q in cues)
