@@ -3,7 +3,9 @@ the weights' values): MusicGen small and medium as seconds of audio per second o
 (baseline: real time, 1.0x), and SD-Turbo stills as seconds per still beside its floor (one UNet
 step plus the VAE decode). Runs on the best device here (CUDA, then MPS, then CPU). With
 ``acestep`` in ``--only``: ACE-Step 1.5 turbo at its real sizes, seconds of music per second
-(8 steps at least, no guidance). With ``load-musicgen-small`` in ``--only``: the seconds the engines' loader (``load_pretrained``) takes
+(8 steps at least, no guidance). With ``vibevoice`` in ``--only``: VibeVoice 1.5B speech seconds
+per second (its tokenizers and diffusion head at full size, ``--vibevoice-layers`` of the LM's 28
+layers, the full figure extrapolated from the LM's measured share). With ``load-musicgen-small`` in ``--only``: the seconds the engines' loader (``load_pretrained``) takes
 to bring a MusicGen-small-sized folder saved with ``save_pretrained`` onto the device (what the
 first MusicGen job waits for), beside reading the same bytes (its floor) and a second call.
 With ``wan`` in ``--only``: the Wan video engine (bench/bench_wan.py): seconds per generated
@@ -267,12 +269,104 @@ def bench_acestep(audio_seconds: float, steps: int, device) -> dict:
             "after_steps_s": gen_s - (marks[-1] - t0) if marks else 0.0, "build_s": build_s}
 
 
+# VibeVoice 1.5B as published: Qwen2.5-1.5B, a 4-layer diffusion head of the LM's width, and
+# the acoustic (64-dim latents) and semantic (128-dim) tokenizers at transformers' defaults, which
+# are VibeVoice's (3200x down/upsampling at 24 kHz: 7.5 speech frames a second).
+QWEN25_15B = dict(model_type="qwen2", vocab_size=151936, hidden_size=1536, intermediate_size=8960,
+                  num_hidden_layers=28, num_attention_heads=12, num_key_value_heads=2,
+                  max_position_embeddings=65536, rope_theta=1000000.0, tie_word_embeddings=True)
+
+
+def bench_vibevoice(audio_seconds: float, layers: int, device) -> dict:
+    """Seconds of speech per second of generation for VibeVoice 1.5B with ``layers`` of its
+    28 LM layers (10 diffusion steps a frame, guidance 1.3 as the engine runs it), and the figure
+    for all 28 layers, extrapolated from the time measured inside the LM."""
+    import torch
+    from accelerate import init_empty_weights
+    from transformers import (LogitsProcessor, LogitsProcessorList, VibeVoiceConfig,
+                              VibeVoiceForConditionalGeneration)
+
+    from promodesk.engines.voice.vibevoice import DIFFUSION_STEPS, FRAME_HZ, GUIDANCE
+
+    t0 = time.perf_counter()
+    config = VibeVoiceConfig(text_config=dict(QWEN25_15B, num_hidden_layers=layers),
+                             diffusion_head_config=dict(num_hidden_layers=4, intermediate_size=4608))
+    with init_empty_weights(include_buffers=False):
+        model = VibeVoiceForConditionalGeneration(config)
+    model = model.to_empty(device=device.torch_device())
+    with torch.no_grad():
+        for param in model.parameters():
+            param.normal_(0.0, 0.02)
+    model = model.to(device.torch_dtype()).eval()
+    build_s = time.perf_counter() - t0
+
+    class Speak(LogitsProcessor):
+        """Random weights would end the line at once: every step asks for a speech frame."""
+
+        def __call__(self, input_ids, scores):
+            forced = torch.full_like(scores, float("-inf"))
+            forced[:, config.audio_token_id] = 0.0
+            return forced
+
+    parts = {"lm": model.model.language_model, "diffusion": model.model.diffusion_head,
+             "semantic": model.model.semantic_tokenizer_encoder}
+    spent = {name: 0.0 for name in [*parts, "decoder"]}
+    decode = model.model.audio_tower.decode
+
+    def timed_decode(*args, **kwargs):  # the acoustic decoder runs through decode(), not forward
+        _sync(device)
+        spent["decoder"] -= time.perf_counter()
+        out = decode(*args, **kwargs)
+        _sync(device)
+        spent["decoder"] += time.perf_counter()
+        return out
+
+    model.model.audio_tower.decode = timed_decode
+    hooks = []
+    for name, module in parts.items():
+        def enter(_module, _args, _kwargs, name=name):
+            _sync(device)
+            spent[name] -= time.perf_counter()
+
+        def leave(_module, _args, _kwargs, _out, name=name):
+            _sync(device)
+            spent[name] += time.perf_counter()
+
+        hooks += [module.register_forward_pre_hook(enter, with_kwargs=True),
+                  module.register_forward_hook(leave, with_kwargs=True)]
+    frames = max(2, int(audio_seconds * FRAME_HZ))
+    prompt = torch.randint(0, 151000, (1, 96), device=device.torch_device())
+    prompt[0, -1] = config.audio_bos_token_id
+    torch.manual_seed(0)
+    with torch.inference_mode():
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        audio = model.generate(input_ids=prompt, attention_mask=torch.ones_like(prompt),
+                               max_new_tokens=frames, num_diffusion_steps=DIFFUSION_STEPS,
+                               guidance_scale=GUIDANCE,
+                               logits_processor=LogitsProcessorList([Speak()]))
+        _sync(device)
+        gen_s, cpu_s = time.perf_counter() - t0, time.process_time() - cpu0
+    for hook in hooks:
+        hook.remove()
+    speech_s = audio[0].shape[-1] / 24000
+    full_s = gen_s + spent["lm"] * (QWEN25_15B["num_hidden_layers"] / layers - 1)
+    params = sum(p.numel() for p in model.parameters())
+    del model
+    gc.collect()
+    return {"params_b": params / 1e9, "layers": layers, "speech_s": speech_s, "gen_s": gen_s,
+            "ratio": speech_s / gen_s, "full_ratio": speech_s / full_s, "build_s": build_s,
+            "cpu_ratio": speech_s / cpu_s, "full_cpu_ratio": speech_s / (cpu_s * full_s / gen_s),
+            "shares": ", ".join(f"{name} {t / gen_s:.0%}" for name, t in spent.items())}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="musicgen-small,musicgen-medium,stills")
     parser.add_argument("--audio-seconds", type=float, default=2.0)
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--steps", type=int, default=1)
+    parser.add_argument("--vibevoice-layers", type=int, default=4,
+                        help="LM layers of VibeVoice's 28 to build (the rest is extrapolated)")
     parser.add_argument("--threads", type=int, default=1,
                         help="CPU threads for torch (default 1: on a busy shared machine torch's "
                              "spinning threads make two threads many times slower than one)")
@@ -305,6 +399,15 @@ def main() -> int:
                   f"{r['audio_s']:.1f} s of music in {r['gen_s']:.1f} s = {r['ratio']:.3f}x "
                   f"real time; {r['step_s']:.2f} s per DiT step, {r['after_steps_s']:.1f} s "
                   f"VAE decode and output (built in {r['build_s']:.0f} s)")
+        elif name == "vibevoice":
+            r = bench_vibevoice(args.audio_seconds, args.vibevoice_layers, device)
+            print(f"vibevoice-1.5b   {r['params_b']:.2f}B params ({r['layers']} of 28 LM layers): "
+                  f"{r['speech_s']:.1f} s of speech in {r['gen_s']:.1f} s = {r['ratio']:.3f}x "
+                  f"real time ({r['shares']}); all 28 layers (extrapolated): "
+                  f"{r['full_ratio']:.3f}x real time (baseline 1.000x; built in "
+                  f"{r['build_s']:.0f} s). Per CPU second (what a core of its own would give "
+                  f"on a busy machine): {r['cpu_ratio']:.3f}x, all 28 layers "
+                  f"{r['full_cpu_ratio']:.3f}x")
         elif name == "wan":  # the Wan video engine: bench/bench_wan.py
             from bench.bench_wan import bench_wan
 
