@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
+                               QVBoxLayout)
 
 from promodesk.app.jobs import Job
 from promodesk.core.brandkit import (CORNERS, ENV_DATA_DIR, ApplyBrand, BrandKitError, list_kits,
@@ -65,6 +67,9 @@ class BrandDialog(QDialog):
         layout.addWidget(chosen)
         layout.addWidget(save)
         layout.addWidget(self.status)
+        close = QDialogButtonBox(QDialogButtonBox.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
 
         self.kits.currentTextChanged.connect(self._show_kit)
         self.apply_button.clicked.connect(self.apply_selected)
@@ -120,21 +125,22 @@ class BrandDialog(QDialog):
         name = item.text()
         job = Job(f"Apply brand kit {name}", brand_job, (original, self.w.folder, name, self.root),
                   lane="cpu")
-        job.succeeded.connect(lambda branded: self._applied(original, branded, name))
-        job.failed.connect(self.status.setText)
+        # the dialog may be closed before the job ends: the window takes the result
+        window = self.w
+        job.succeeded.connect(lambda branded: self._say(_land(window, original, branded, name)))
+        job.failed.connect(lambda message: self._say(message, window))
         self.status.setText(f"Applying {name}...")
         self.apply_button.setEnabled(False)
         self.job = self.w.jobs.submit(job)
         return self.job
 
-    def _applied(self, original, branded, name: str) -> None:
-        self.apply_button.setEnabled(True)
-        try:
-            self.w.undo.do(ApplyBrand(original, branded, name))
-        except EditError as err:
-            self.status.setText(str(err))
-            return
-        self.status.setText(f"Brand kit {name} applied (Edit > Undo takes it back).")
+    def _say(self, message: str, window=None) -> None:
+        """Show ``message`` here while the dialog is open, else in ``window``'s status bar."""
+        if shiboken6.isValid(self) and self.isVisible():
+            self.status.setText(message)
+            self.apply_button.setEnabled(True)
+        elif window is not None:
+            window.show_status(message)
 
     # --- save -----------------------------------------------------------------------------------
 
@@ -170,6 +176,19 @@ class BrandDialog(QDialog):
         self.status.setText(f"Saved brand kit {kit.name} in {kit.folder}.")
         self.refresh(select=kit.name)
         return True
+
+
+def _land(window, original, branded, name: str) -> str:
+    """Put the job's ``branded`` project in place as one undo step; returns what to tell the
+    user (the refusal when the project changed meanwhile)."""
+    try:
+        window.undo.do(ApplyBrand(original, branded, name))
+    except EditError as err:
+        message = str(err)
+    else:
+        message = f"Brand kit {name} applied (Edit > Undo takes it back)."
+    window.show_status(message)
+    return message
 
 
 def install_brand(window) -> None:

@@ -135,3 +135,21 @@ def test_a_kit_whose_font_lacks_the_copys_glyphs_is_refused(qtbot, window, proje
     assert "font1-DejaVuSans.ttf" in dialog.status.text()
     assert len(window.project.tracks) == tracks and window.undo.count() == 0
     dialog.close()
+
+
+def test_closing_the_dialog_before_the_job_ends_still_applies_the_kit(qtbot, window,
+                                                                     project_folder, tmp_path,
+                                                                     data):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    assert window.open_project(project_folder)
+    save_kit("Cafe", logo=make_logo(tmp_path / "logo.png", (200, 120), RED), root=data)
+    dialog = open_brand_dialog(qtbot, window)
+    click_kit(qtbot, dialog, "Cafe")
+    qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
+    close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Close)
+    qtbot.mouseClick(close, Qt.LeftButton)
+    wait_jobs(qtbot, window)
+    qtbot.waitUntil(lambda: window.undo.count() == 1, timeout=30_000)
+    assert "Cafe applied" in window.statusBar().currentMessage()
+    assert [t.name for t in window.project.tracks_of(TrackKind.VIDEO)] == ["Shots", "Logo"]
