@@ -1,0 +1,41 @@
+"""`promodesk make --voice <VibeVoice folder>` end to end on a tiny random VibeVoice: an MP4 with a
+voice track of one clip per caption line, each caption timed to its spoken line, every voice
+asset carrying VibeVoice's licence. The MP4 is read back with PyAV."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("torch")  # the gpu extra; the test set-up installs it
+pytest.importorskip("diffusers")
+
+from promodesk.cli import main  # noqa: E402
+from promodesk.core.projectfile import load_project  # noqa: E402
+from promodesk.core.timeline import TrackKind  # noqa: E402
+from tests.e2e.test_make import ROOT  # noqa: E402
+from tests.engines.voice.tiny_vibevoice import tiny_vibevoice  # noqa: E402
+
+
+def test_make_with_a_vibevoice_voice_over(tmp_path):
+    import av
+
+    model = tiny_vibevoice(tmp_path / "vibevoice")
+    out = tmp_path / "promo.mp4"
+    code = main(["make", "--text", "新品上市。立即购买。",
+                 "--image", str(ROOT / "resources/examples/products/launch.jpg"),
+                 "--seconds", "8", "--aspect", "16:9", "--scale", "0.25", "--voice", str(model),
+                 "--project", str(tmp_path / "p.promodesk"), "-o", str(out)])
+    assert code == 0 and out.is_file()
+    project = load_project(tmp_path / "p.promodesk")
+    voice = project.tracks_of(TrackKind.VOICE)[0].clips
+    captions = project.tracks_of(TrackKind.CAPTIONS)[0].clips
+    assert len(voice) == len(captions) >= 1
+    for v, c in zip(voice, captions):
+        assert (v.start, v.duration) == (c.start, c.duration)
+        assert v.recipe.engine == "voice" and v.recipe.params["model"] == str(model)
+        assert "VibeVoice" in project.assets[v.take.asset].licence
+        assert project.assets[v.take.asset].meta["language"] == "zh"
+    with av.open(str(out)) as container:
+        assert container.streams.audio and container.streams.video
+        seconds = float(container.duration) / av.time_base
+    assert abs(seconds - project.duration / 1_000_000) < 0.1
