@@ -112,7 +112,7 @@ def load(model: str | Path, folder: Path, tier: str, prefer: str | None = None):
     order = tiers(device)
 
     def place(net, device):
-        return _place(net, device, tier)
+        return place_at(net, device, tier)
 
     loaded = loading.load_pretrained(model, cls, prefer=prefer, dtype=number_format(device),
                                      place=place)
@@ -126,8 +126,9 @@ def load(model: str | Path, folder: Path, tier: str, prefer: str | None = None):
     return loaded, had
 
 
-def _place(net, device: Device, tier: str):
-    """Put pipeline ``net`` on ``device`` as ``tier`` says; returns it."""
+def place_at(net, device: Device, tier: str):
+    """Put pipeline ``net`` on ``device`` as ``tier`` says (any tier on any device: on the CPU
+    "group" and "fp8" run without CUDA streams, which tests use); returns it."""
     import torch
 
     _TIER[net] = tier
@@ -145,7 +146,7 @@ def _place(net, device: Device, tier: str):
                                                   compute_dtype=part.dtype)
         net.enable_group_offload(onload_device=device.torch_device(),
                                  offload_device=torch.device("cpu"), offload_type="leaf_level",
-                                 use_stream=True)
+                                 use_stream=device.kind == "cuda")
     if tier not in ("cpu", "gpu"):
         net.vae.enable_tiling()  # the decode in tiles: the whole clip at once needs the most
     return net

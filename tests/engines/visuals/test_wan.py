@@ -255,3 +255,31 @@ def test_memory_tiers_step_down_in_order(tmp_path):
     with pytest.raises(GenerationError, match="ran out of memory"):
         with_memory_retry(lambda tier: torch.empty(2**50, dtype=torch.uint8), ("a", "b", "c"),
                           "Wan")
+
+
+def test_group_offload_and_fp8_tiers_run_the_same_pipeline(ti2v):
+    """The lower tiers' diffusers hooks (leaf-level group offload; float8 weight storage by
+    layerwise casting) on the CPU: the same clip, and fp8's within its rounding."""
+    import diffusers
+
+    from promodesk.engines.models import loading
+    from promodesk.engines.models.device import MODELS
+
+    start, _ = wan.first_frame(load_photo(PHOTO), SIZE)
+    from PIL import Image
+
+    clips = {}
+    for tier in ("cpu", "group", "fp8"):
+        MODELS.release()
+        loaded = loading.load_pretrained(
+            ti2v, diffusers.WanPipeline,
+            place=lambda net, device, tier=tier: wan_memory.place_at(net, device, tier))
+        pipe = wan_memory.sibling(loaded.net, image_to_video=True)
+        clips[tier] = pipe(image=Image.fromarray(start), prompt="cup", height=SIZE[1],
+                           width=SIZE[0], num_frames=5, num_inference_steps=1,
+                           guidance_scale=1.0, output_type="np",
+                           generator=torch.Generator("cpu").manual_seed(0)).frames[0]
+    MODELS.release()
+    assert np.allclose(clips["group"], clips["cpu"], atol=1e-5)
+    difference = np.abs(clips["fp8"] - clips["cpu"]).max()
+    assert 0 < difference < 0.2  # float8 weights change the numbers, not the picture
