@@ -81,6 +81,7 @@ class Inspector(QWidget):
     message = Signal(str)
     duration_set = Signal(str, int)  # clip id, new duration in microseconds
     sound_set = Signal(str, dict, object)  # clip id, {gain_db, duck_music}, spin-box session
+    regenerate_with = Signal(str)  # clip id: choose the shot's engine (app/regenerate_dialog.py)
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
@@ -149,6 +150,11 @@ class Inspector(QWidget):
         self.regen_params.clicked.connect(lambda: self._regenerate(edited=True))
         tl.addWidget(self.regen_seed)
         tl.addWidget(self.regen_params)
+        self.regen_with = QPushButton("Regenerate with…")
+        self.regen_with.setToolTip("Motion (built-in) or the video engine, with a prompt")
+        self.regen_with.clicked.connect(
+            lambda: self.clip_id and self.regenerate_with.emit(self.clip_id))
+        tl.addWidget(self.regen_with)
         # the clip's length, typed: later shots on the main track follow (core.arrange.SetDuration)
         self.duration = QDoubleSpinBox()
         self.duration.setRange(0.04, 3600.0)
@@ -238,6 +244,13 @@ class Inspector(QWidget):
         self.info.setText(f"starts {seconds_from_us(clip.start):.2f} s, "
                           f"lasts {seconds_from_us(clip.duration):.2f} s"
                           f"  ·  engine {clip.recipe.engine}, seed {clip.recipe.seed}")
+        if "product changed" in (clip.take.label or ""):  # the engine's fidelity check failed
+            self.info.setText(self.info.text() + "\nProduct changed: this generated take no "
+                              "longer shows the product as in the photo (fidelity "
+                              f"{clip.recipe.params.get('fidelity', '?')}). Pick another take.")
+        from promodesk.app.regenerate_dialog import is_shot
+
+        self.regen_with.setVisible(kind == "video" and is_shot(clip))
         # the button says what a new take changes (engines/visuals/takes.py)
         self.regen_seed.setText({"shots": "New take: next layout and move",
                                  "captions": "New take: another line break"}.get(

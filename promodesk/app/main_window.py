@@ -26,6 +26,7 @@ from promodesk.app.media import MediaStore
 from promodesk.app.media_bin import add_media_bin
 from promodesk.app.preview import FrameSource, PreviewPanel
 from promodesk.app.project_dialog import project_dialog
+from promodesk.app.regenerate_dialog import open_dialog as open_regenerate_dialog
 from promodesk.app.timeline import TimelineView
 from promodesk.app.timeline_canvas import SNAP_OFF_NAME
 from promodesk.app.timeline_panel import TimelinePanel
@@ -257,6 +258,7 @@ class MainWindow(QMainWindow):
         tl.selection_changed.connect(lambda _cid: self.caption_panel.refresh())
         self.inspector.bars_chosen.connect(tl.set_bar_range)
         self.inspector.regenerate.connect(self.generation.regenerate)
+        self.inspector.regenerate_with.connect(lambda cid: open_regenerate_dialog(self, cid))
         self.inspector.take_chosen.connect(lambda cid, i: self.do(SelectTake(cid, i)))
         self.inspector.caption_edited.connect(lambda cid, text, style: self.do(EditCaption(cid, text, style)))
         self.inspector.message.connect(self.show_status)
