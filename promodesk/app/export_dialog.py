@@ -21,7 +21,6 @@ from promodesk.app.tasks import run_export
 from promodesk.app.timeline_paint import format_time
 from promodesk.core.timeline import ASPECTS
 from promodesk.render.mix import LOUDNESS_TARGETS
-from promodesk.render.outputs import output_paths
 
 CAPTION_MODES = {"Burned into the picture": "burn", "Soft (subtitle track)": "soft",
                  "Both": "both", "None": "none"}
@@ -94,6 +93,9 @@ class ExportDialog(QDialog):
         self.licence_note.setObjectName("warning")
         self.licence_note.setWordWrap(True)
         self.licence_confirmed = False  # the user saw the warning and pressed Export again
+        from promodesk.app.versions_dialog import versions_checkbox
+
+        self.versions = versions_checkbox(window)  # one MP4 + SRT per language version
         form = QFormLayout()
         aspects = QWidget()
         aspects.setLayout(aspect_row)
@@ -106,6 +108,7 @@ class ExportDialog(QDialog):
         form.addRow("", loudness_note)
         form.addRow("Folder", folder_row)
         form.addRow("File name", self.name)
+        form.addRow("", self.versions)
         form.addRow("Licences", self.commercial)
         form.addRow("", self.licence_note)
         self.bars = QVBoxLayout()
@@ -190,6 +193,9 @@ class ExportDialog(QDialog):
         from promodesk.render.licences import non_commercial
 
         self.w.settings.setValue(COMMERCIAL_ONLY, "true" if self.commercial.isChecked() else "false")
+        policy = getattr(self.w, "licence_policy", None)  # the engine pickers follow it
+        if policy is not None:
+            policy.set(self.commercial.isChecked())
         self.licence_confirmed = False
         bad = non_commercial(self.w.project)
         self.licence_note.setText(
@@ -242,8 +248,11 @@ class ExportDialog(QDialog):
         out = out_dir / name
         out = out if out.suffix.lower() == ".mp4" else out.with_name(out.name + ".mp4")
         added = []
-        for (_, aspect), path in output_paths(out, aspects).items():
-            inputs = {"project": self.w.project.copy(), "folder": self.w.folder, "out": path,
+        from promodesk.app.versions_dialog import export_versions
+
+        for aspect, path, project in export_versions(self.w.project, out, aspects,
+                                                     self.versions.isChecked()):
+            inputs = {"project": project, "folder": self.w.folder, "out": path,
                       "size": export_size(aspect, divisor), "span": span,
                       "loudness": LOUDNESS_TARGETS[self.loudness.currentText()],
                       "captions": CAPTION_MODES[self.captions.currentText()],

@@ -34,6 +34,7 @@ from promodesk.app.transitions_panel import TransitionsPanel
 from promodesk.app.caption_panel import CaptionPanel
 from promodesk.app.transport import Transport
 from promodesk.app.undo import ProjectUndo
+from promodesk.app.versions_dialog import install as install_versions
 from promodesk.app.brand_dialog import install_brand
 from promodesk.app.versions_dialog import install as install_versions
 from promodesk.core.brief import Brief
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._connect()
+        install_versions(self)  # Versions menu, language box, licence policy in the pickers
         install_versions(self)  # Versions menu, language box, licence policy in the pickers
         install_brand(self)  # Brand menu: choose a saved brand kit, save one
         self.autosave_timer = QTimer(self)

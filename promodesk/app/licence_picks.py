@@ -1,0 +1,86 @@
+"""The licence policy in the editor's engine and model pickers: with "Commercial use only" on
+(the default), an engine or model whose licence forbids selling what it makes (MusicGen, the
+Stability turbo models) is shown greyed out in every picker, with a tooltip saying why and how
+to turn the setting off. The setting is the export dialog's (``export_dialog.COMMERCIAL_ONLY``)
+and File > Commercial Use Only; pickers follow it as soon as it changes.
+
+A picker item's data is what it picks: "composer", a catalogue model name, a model folder, or
+None for a "choose a model folder…" entry; ``non_commercial`` tells which of them are refused.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QComboBox
+
+from promodesk.app.export_dialog import COMMERCIAL_ONLY, commercial_only
+
+WHY = ("{title}: its licence ({licence}) forbids selling what it makes, and \"Commercial use "
+       "only\" is on. To use it for a draft or a pitch, turn the setting off (File > Commercial "
+       "Use Only, or the export dialog's Licences box).")
+FOLDER_LICENCE = "MusicGen weights (CC-BY-NC 4.0)"
+
+
+def non_commercial(data, folder_title: str = "A MusicGen model folder") -> tuple[str, str] | None:
+    """(title, licence) when the picker item ``data`` picks something whose licence forbids
+    commercial use, else None. A model folder outside the catalogue counts as MusicGen (the only
+    engine the folder entries open), as does the folder entry itself (``data`` None)."""
+    from promodesk.engines.models.catalogue import CATALOGUE
+
+    if data is None:
+        return folder_title, FOLDER_LICENCE
+    model = CATALOGUE.get(str(data))
+    if model is not None:
+        return None if model.commercial_use else (model.title, model.licence)
+    return None
+
+
+def mark_picker(combo: QComboBox, commercial: bool, judge=non_commercial) -> list[int]:
+    """Grey out (``commercial`` on) or enable again every item of ``combo`` that ``judge``
+    finds non-commercial, with the reason as its tooltip; returns the greyed-out rows. The
+    current item moves to the first allowed one when it was greyed out."""
+    model = combo.model()
+    greyed = []
+    for row in range(combo.count()):
+        found = judge(combo.itemData(row))
+        if found is None:
+            continue
+        item = model.item(row) if isinstance(model, QStandardItemModel) else None
+        if item is None:
+            continue
+        item.setEnabled(not commercial)
+        title, licence = found
+        combo.setItemData(row, WHY.format(title=title, licence=licence) if commercial else
+                          f"{title}: {licence}, not for videos you sell.", Qt.ToolTipRole)
+        if commercial:
+            greyed.append(row)
+    if commercial and combo.currentIndex() in greyed:
+        allowed = [r for r in range(combo.count()) if r not in greyed]
+        if allowed:
+            combo.setCurrentIndex(allowed[0])
+    return greyed
+
+
+class LicencePolicy(QObject):
+    """The window's "Commercial use only" setting: ``changed(on)`` when it is set here, and
+    :meth:`follow` keeps a picker marked to it."""
+
+    changed = Signal(bool)
+
+    def __init__(self, settings, parent=None):
+        super().__init__(parent)
+        self.settings = settings
+
+    @property
+    def on(self) -> bool:
+        return commercial_only(self.settings)
+
+    def set(self, on: bool) -> None:
+        self.settings.setValue(COMMERCIAL_ONLY, "true" if on else "false")
+        self.changed.emit(bool(on))
+
+    def follow(self, combo: QComboBox, judge=non_commercial) -> None:
+        """Mark ``combo`` now and whenever the setting changes."""
+        mark_picker(combo, self.on, judge)
+        self.changed.connect(lambda on, c=combo: mark_picker(c, on, judge))
