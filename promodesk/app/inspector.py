@@ -281,7 +281,8 @@ class Inspector(QWidget):
             self.takes.addItem(f"Take {i + 1} · seed {take.recipe.seed}{extra}")
         self.takes.setCurrentRow(clip.selected)
         self.takes.blockSignals(False)
-        shown = (clip.id, clip.selected, len(clip.takes))
+        # an overlay moved by hand in the preview: its editor must not keep the old place
+        shown = (clip.id, clip.selected, len(clip.takes), repr(clip.recipe.params.get("overlay")))
         if shown != self._shown_take:
             self._shown_take = shown
             if kind == "music":

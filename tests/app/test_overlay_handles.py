@@ -122,6 +122,8 @@ def test_drag_the_logo_moves_snaps_scales_and_undoes(qtbot, window, logo_folder)
     drag(qtbot, view, grab, near)
     assert window.undo.count() == before + 2  # one undo step per drag
     assert (settings(window)["x"], settings(window)["y"]) == pytest.approx((0.5, 0.5), abs=1e-3)
+    # the inspector shows the new place (Regenerate with these settings would not move it back)
+    assert window.inspector.edited_params()["overlay"]["x"] == pytest.approx(0.5, abs=1e-3)
     # the exported frame has the logo there, at any size
     for size in ((270, 480), (540, 960)):
         x, y = red_centre(window, size)
