@@ -127,3 +127,53 @@ def test_an_unlinked_sound_stays_where_it_is():
     history.push(SplitClip(video.id, 3 * S))
     assert (sound.start, sound.in_point, sound.duration) == (S, 2 * S, 4 * S)
     assert len(p.tracks_of(TrackKind.AUDIO)[0].clips) == 1
+
+
+# --- the sound settings in project.json -----------------------------------------------------
+
+SCHEMA_1 = {  # a project.json as PromoDesk wrote it before clips had sound settings
+    "schema": 1, "title": "Old", "fps": [30, 1], "size": [1080, 1920], "aspect": "9:16",
+    "tracks": [{"id": "t1", "kind": "audio", "name": "Clip sound", "mute": False,
+                "gain_db": -3.0,
+                "clips": [{"id": "c1", "name": "", "start": 0, "duration": 2000000,
+                           "in_point": 0, "selected": 0,
+                           "takes": [{"asset": None, "recipe": {"engine": "footage",
+                                                                "params": {}, "seed": 0},
+                                      "source_duration": None, "label": ""}]}]}],
+    "markers": [], "assets": {},
+}
+
+
+def test_a_schema_1_project_opens_with_default_sound_settings_and_saves_as_2(tmp_path):
+    import json
+
+    from promodesk.core import projectfile as pf
+
+    folder = tmp_path / "old.promodesk"
+    folder.mkdir()
+    (folder / "project.json").write_text(json.dumps(SCHEMA_1))
+    project = pf.load_project(folder)
+    clip = project.tracks[0].clips[0]
+    assert (clip.gain_db, clip.fade_in, clip.fade_out, clip.duck_music) == (0.0, 0, 0, False)
+    assert project.tracks[0].gain_db == -3.0
+    assert json.loads((folder / "project.json").read_text())["schema"] == 1  # not rewritten
+    clip.gain_db, clip.fade_in, clip.fade_out, clip.duck_music = -6.5, 250_000, 500_000, True
+    pf.save_project(project, folder)
+    saved = json.loads((folder / "project.json").read_text())
+    assert saved["schema"] == pf.SCHEMA == 2
+    again = pf.load_project(folder).tracks[0].clips[0]
+    assert (again.gain_db, again.fade_in, again.fade_out, again.duck_music) == \
+        (-6.5, 250_000, 500_000, True)
+
+
+@pytest.mark.parametrize("key, value, where", [
+    ("fade_in", 2_000_001, "fade_in"), ("fade_out", -1, "fade_out"), ("gain_db", 99.0, "gain_db"),
+    ("fade_in", 0.5, "fade_in"),
+])
+def test_bad_sound_settings_are_refused_with_their_place(key, value, where):
+    from promodesk.core.projectjson import project_from_dict
+
+    d = copy.deepcopy(SCHEMA_1)
+    d["tracks"][0]["clips"][0][key] = value
+    with pytest.raises(ValueError, match=rf"tracks\[0\]\.clips\[0\]\.{where}"):
+        project_from_dict(d)
