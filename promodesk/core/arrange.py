@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 
 from promodesk.core.edits import Edit, EditError, min_clip_duration
+from promodesk.core.sound_links import sounds_of, synced_span
 from promodesk.core.timeline import Clip, Project, Track, TrackKind, seconds_from_us
 
 FOLLOWER_KINDS = (TrackKind.CAPTIONS, TrackKind.VOICE, TrackKind.AUDIO)
@@ -428,6 +429,9 @@ class SetDuration(Arrange):
             later = [c for c in track.clips if c.start >= clip.end]
             _shift_with_followers(project, later, {c.id: delta for c in later})
         clip.duration = self.duration
+        for _, sound in sounds_of(project, clip):  # its own sound keeps its length, in step
+            sound.start, sound.duration, sound.in_point = synced_span(
+                sound, clip.start, clip.duration, clip.in_point)
 
 
 class SetLinked(Edit):

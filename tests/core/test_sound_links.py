@@ -177,3 +177,14 @@ def test_bad_sound_settings_are_refused_with_their_place(key, value, where):
     d["tracks"][0]["clips"][0][key] = value
     with pytest.raises(ValueError, match=rf"tracks\[0\]\.clips\[0\]\.{where}"):
         project_from_dict(d)
+
+
+def test_a_typed_duration_carries_the_sound_too():
+    from promodesk.core.arrange import SetDuration
+
+    p, video, sound = footage_project()
+    history = History(Document(p))
+    history.push(SetDuration(video.id, 2 * S + 1))
+    in_step(video, sound)
+    history.undo()
+    assert sound.duration == 4 * S
