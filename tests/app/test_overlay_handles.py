@@ -327,3 +327,33 @@ def test_the_exported_mp4_has_the_logo_where_it_was_dropped(qtbot, window, logo_
     window.undo.undo()
     x, y = logo_in_mp4("undone.mp4")
     assert abs(x - START["x"] * 270) <= 2 and abs(y - START["y"] * 480) <= 2
+
+
+def test_a_brand_logos_own_spot_per_aspect_is_where_its_handles_are(tmp_path):
+    """A brand kit's logo keeps a spot per aspect until the user moves it (render.overlay):
+    the handles follow the spot, and a move by hand holds in every aspect."""
+    from promodesk.app.overlay_handles import SpriteCache, overlay_targets
+    from promodesk.core.document import Document, History
+    from promodesk.core.media_edits import SetOverlay
+    from promodesk.core.timeline import ASPECTS
+
+    folder = tmp_path / "b.promodesk"
+    folder.mkdir()
+    logo = make_logo(tmp_path / "logo.png", size=(200, 120), colour=RED, feather=1)
+    entry = import_media(folder, logo)
+    project = Project.for_aspect("9:16")
+    project.assets[entry.id] = entry
+    auto = {"from": [0.3, 0.3, 0.3], "16:9": {"x": 0.8, "y": 0.25, "scale": 0.15}}
+    track = project.add_track(TrackKind.VIDEO, "Logo")
+    track.clips.append(Clip(0, 1_000_000, [Take(entry.id, Recipe("footage", {"overlay": {
+        "x": 0.3, "y": 0.3, "scale": 0.3, "auto": auto}}))]))
+    save_project(project, folder)
+
+    def centre(aspect):
+        (t,) = overlay_targets(project, folder, 0, ASPECTS[aspect], SpriteCache())
+        return (t.box[0] + t.box[2]) / 2 / ASPECTS[aspect][0], (t.box[1] + t.box[3]) / 2 / ASPECTS[aspect][1]
+
+    assert centre("9:16") == pytest.approx((0.3, 0.3), abs=1e-3)
+    assert centre("16:9") == pytest.approx((0.8, 0.25), abs=1e-3)
+    History(Document(project)).push(SetOverlay(track.clips[0].id, {"x": 0.5, "y": 0.6, "scale": 0.3}))
+    assert centre("16:9") == pytest.approx((0.5, 0.6), abs=1e-3)
