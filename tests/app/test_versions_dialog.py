@@ -200,3 +200,30 @@ def test_commercial_only_greys_out_musicgen_in_the_music_picker(qtbot, window, p
     window.commercial_toggle.trigger()
     assert not item.isEnabled()
     dialog.reject()
+
+
+def test_add_audience_version_makes_its_own_project(qtbot, window, project_folder, tmp_path,
+                                                    monkeypatch):
+    """Versions > Add Audience Version… with a tiny Qwen3: the students version is made from
+    the brief as its own project beside this one (its own pace and music), listed under Open
+    Recent; the open project is left as it was."""
+    from promodesk.core.brief import Brief
+    from tests.engines.text.tiny_translators import tiny_qwen3
+
+    model = tiny_qwen3(tmp_path / "qwen", "en")
+    assert window.open_project(project_folder)
+    window.brief_panel.set_brief(Brief(text="A calm cup for slow mornings. Two for $19.",
+                                       title="Dawn Cup", seconds=8, cta="Order now"))
+    before = window.project.copy()
+    dialog = _dialog(qtbot, window, "audience")
+    qtbot.keyClicks(dialog.audiences, "students")
+    _choose_model_folder(qtbot, dialog, model, monkeypatch)
+    assert dialog.add_button.isEnabled(), dialog.note.text()
+    qtbot.mouseClick(dialog.add_button, Qt.LeftButton)
+    wait_jobs(qtbot, window, timeout=180_000)
+    assert dialog.jobs[0].state == "done", window.statusBar().currentMessage()
+    folder = Path(window._recent()[0])
+    assert folder.parent == project_folder.parent and "students" in folder.name
+    made = load_project(folder)
+    assert made.brief["cta"] != "Order now"  # rewritten for the audience
+    assert window.project == before

@@ -147,3 +147,34 @@ def test_a_version_the_project_has_or_no_font_draws_is_refused(made):
         _job(made_project, model, "zh")
     with pytest.raises(RequestError, match="not a language"):
         _job(made_project, model, "xx")
+
+
+def test_a_project_with_a_voice_gets_the_version_spoken(tmp_path):
+    """An English project read by a tiny Bark: the Chinese version (a tiny Qwen3 writing hanzi)
+    gets its own voice track with the project's voice model, each caption timed to its line."""
+    from promodesk.core.brief import Brief
+    from promodesk.engines.text.add_version import voice_model
+    from tests.engines.text.tiny_translators import tiny_qwen3
+    from tests.engines.tiny_models import tiny_bark
+
+    brief = Brief(text="Build it. Launch it for $19.", title="Rocket",
+                  images=[ROOT / "resources/examples/products/launch.jpg"], seconds=12,
+                  aspect="16:9", language="en")
+    made = make_project(brief, tmp_path / "v.promodesk", seed=2, voice=tiny_bark(tmp_path / "b"))
+    voice = voice_model(made.project)
+    assert voice and Path(voice).name == "b"
+    version = add_language_version(
+        {"project": made.project.copy(), "folder": made.folder, "language": "zh",
+         "model": str(tiny_qwen3(tmp_path / "q", "zh")), "voice": voice},
+        lambda f, m="": None, CancelToken())
+    doc = Document(made.project, made.folder)
+    History(doc).push(AddVersion(version))
+    by_kind = {t.kind: t for t in doc.project.tracks if track_language(t) == "zh"}
+    assert set(by_kind) == {TrackKind.VOICE, TrackKind.CAPTIONS}
+    spoken, captions = by_kind[TrackKind.VOICE].clips, by_kind[TrackKind.CAPTIONS].clips
+    assert spoken and [(v.start, v.duration) for v in spoken] == \
+        [(c.start, c.duration) for c in captions]
+    assert all(v.recipe.params["model"] == voice and v.asset in doc.project.assets
+               for v in spoken)
+    assert all((made.folder / "assets" / v.asset).is_file() for v in spoken)
+    assert {track_language(t) for t in doc.project.tracks_of(TrackKind.VOICE)} == {"en", "zh"}
