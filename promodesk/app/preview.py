@@ -228,7 +228,10 @@ class AspectSwitch(QWidget):
         self.safe_areas = QCheckBox("Safe areas")
         self.safe_areas.setChecked(True)
         self.safe_areas.setToolTip("Title safe (solid), action safe (dashed); on vertical video "
-                                   "the shaded zones are covered by the platforms' buttons")
+                                   "the shaded zones are covered by the platforms' buttons. With a "
+                                   "logo, title or caption picked on the frame, the dotted yellow "
+                                   "box is this aspect's platform safe area: it stays inside, and "
+                                   "snaps to its edges and the centre lines (hold Shift not to)")
         row.addWidget(self.safe_areas)
 
     def show_aspect(self, aspect: str) -> None:
