@@ -134,7 +134,12 @@ def generate_clip(photo, prompt: str | None = None, *, folder: Path, size: tuple
     def on_step(pipe, i, t, tensors):
         cancel.check()  # raises out of the denoising loop at once: no decode, no file
         progress(0.1 + 0.75 * (i + 1) / steps, f"generating: step {i + 1} of {steps}")
+        if i + 1 == steps:
+            progress(0.85, "decoding the frames")
         return tensors
+
+    def check(_module, _inputs):
+        cancel.check()
 
     def job(tier: str):
         import torch
@@ -154,6 +159,9 @@ def generate_clip(photo, prompt: str | None = None, *, folder: Path, size: tuple
 
             kwargs["image"] = Image.fromarray(start)
         failed = None
+        # a step at Final takes seconds, the decode tens of seconds: cancel is also checked
+        # before every transformer block and every latent frame the VAE decodes
+        hooks = [part.register_forward_pre_hook(check) for part in _cancel_points(pipe)]
         try:
             with torch.inference_mode():
                 return pipe(**kwargs).frames[0]
@@ -161,6 +169,9 @@ def generate_clip(photo, prompt: str | None = None, *, folder: Path, size: tuple
             if not is_out_of_memory(err):
                 raise
             failed = str(err)
+        finally:
+            for hook in hooks:
+                hook.remove()
         # raised afresh outside the handler: the original traceback would keep this pipeline
         # (and its weights on the card) alive while the next tier loads
         del pipe, loaded, kwargs
@@ -193,6 +204,16 @@ def generate_clip(photo, prompt: str | None = None, *, folder: Path, size: tuple
     progress(1.0, "clip ready")
     return WanClip(asset_path(Path(folder), asset_id), asset, params, fidelity,
                    changed=fidelity is not None and fidelity < _threshold())
+
+
+def _cancel_points(pipe) -> list:
+    """The modules before which a running clip checks for cancel: each transformer block and
+    the VAE's decoder (called once per latent frame)."""
+    points = []
+    for part in (pipe.transformer, getattr(pipe, "transformer_2", None)):
+        if part is not None:
+            points.extend(part.blocks)
+    return points + [pipe.vae.decoder]
 
 
 def _fidelity(photo, frames: list[np.ndarray], box) -> float | None:

@@ -177,6 +177,29 @@ def test_cancel_stops_at_the_next_step_and_leaves_nothing(ti2v, tmp_path):
     assert list(tmp_path.rglob("*")) == []
 
 
+def test_cancel_while_decoding_stops_the_decode_and_leaves_nothing(ti2v, tmp_path):
+    import diffusers
+
+    from promodesk.engines.models import loading
+
+    wan.generate_clip(None, "warm up", folder=tmp_path / "first", size=SIZE, seconds=0.2,
+                      model=ti2v, steps=1)  # the engine's pipeline is now in the model cache
+    decoder = loading.load_pretrained(ti2v, diffusers.WanPipeline).net.vae.decoder
+    decoded = []  # latent frames the VAE finished decoding
+    counting = decoder.register_forward_hook(lambda *_: decoded.append(1))
+    job = CancelOnceStarted(lambda fraction, message: "decoding" in message)
+    try:
+        with pytest.raises(Cancelled):
+            wan.generate_clip(load_photo(PHOTO), None, folder=tmp_path / "p", size=SIZE,
+                              seconds=0.5, model=ti2v, steps=1, progress=job.progress,
+                              cancel=job.token)
+    finally:
+        counting.remove()
+    assert job.cancelled_at is not None and job.after_cancel == []
+    assert decoded == []  # stopped before the first latent frame, not after the whole decode
+    assert not (tmp_path / "p").exists()
+
+
 def test_scene_without_a_photo_and_the_other_layouts(tmp_path):
     t2v = build_tiny_wan(tmp_path / "t2v", "t2v")
     scene = wan.generate_clip(None, None, folder=tmp_path / "p", size=SIZE, seconds=0.3, fps=20,
