@@ -44,10 +44,10 @@ def _engines() -> list[tuple[str, str]]:
     try:
         from promodesk.engines.visuals.diffusion import StillsEngine
         from promodesk.engines.music.musicgen import MusicGenEngine
-        from promodesk.engines.voice.bark import VoiceEngine
+        from promodesk.engines.voice.takes import voice_engine
     except ImportError as err:
         return rows + [("model engines", f"unavailable: {err}")]
-    for engine in (MusicGenEngine(), StillsEngine(), VoiceEngine()):
+    for engine in (MusicGenEngine(), StillsEngine(), voice_engine()):  # the default voice
         why = engine.availability()
         licence = ("commercial use allowed" if engine.info.commercial_use
                    else "NON-commercial weights")

@@ -78,8 +78,10 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
         raise CommandError("--variants must be between 1 and 20")
     if args.voice:
         # Before the music is composed: a wrong model name must not cost a minute of work.
-        from promodesk.engines.voice.takes import voice_engine
+        from promodesk.engines.voice.takes import default_voice_model, voice_engine
 
+        if args.voice == "default":  # `--voice` alone: VibeVoice when installed, else Bark
+            args.voice = default_voice_model()
         why = voice_engine(args.voice).availability()
         if why:
             raise CommandError(f"--voice {args.voice}: {why}")
@@ -362,8 +364,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                    help="burn captions into the picture, add a subtitle track, or both")
     p.add_argument("--scale", type=float, default=1.0,
                    help="render at a fraction of full size, for quick drafts (e.g. 0.5)")
-    p.add_argument("--voice", metavar="MODEL", help="add a voice-over read by this model "
-                   "(a name from `promodesk models list`, or a model folder)")
+    p.add_argument("--voice", metavar="MODEL", nargs="?", const="default",
+                   help="add a voice-over read by this model (a name from `promodesk models "
+                   "list`, or a model folder; alone: VibeVoice when installed, else Bark)")
     p.add_argument("--languages", metavar="zh,en",
                    help="a version per language (comma-separated codes): the copy translated by "
                         "a local model, captions (and voice) per language on the same music and "

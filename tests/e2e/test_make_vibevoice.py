@@ -1,5 +1,5 @@
-"""`promodesk make --voice <VibeVoice folder>` end to end on a tiny random VibeVoice: an MP4 with a
-voice track of one clip per caption line, each caption timed to its spoken line, every voice
+"""`promodesk make --voice` (no model named: the default voice) end to end with a tiny random
+VibeVoice installed in the models folder: an MP4 with a voice track of one clip per caption line, each caption timed to its spoken line, every voice
 asset carrying VibeVoice's licence. The MP4 is read back with PyAV."""
 
 from __future__ import annotations
@@ -16,15 +16,17 @@ from tests.e2e.test_make import ROOT  # noqa: E402
 from tests.engines.voice.tiny_vibevoice import tiny_vibevoice  # noqa: E402
 
 
-def test_make_with_a_vibevoice_voice_over(tmp_path):
+def test_make_with_the_default_voice_once_vibevoice_is_installed(tmp_path, monkeypatch):
     import av
 
-    model = tiny_vibevoice(tmp_path / "vibevoice")
+    monkeypatch.setenv("PROMODESK_MODELS", str(tmp_path / "models"))
+    tiny_vibevoice(tmp_path / "models" / "vibevoice-1.5b")
+    model = "vibevoice-1.5b"
     out = tmp_path / "promo.mp4"
     code = main(["make", "--text", "新品上市。立即购买。",
                  "--image", str(ROOT / "resources/examples/products/launch.jpg"),
-                 "--seconds", "8", "--aspect", "16:9", "--scale", "0.25", "--voice", str(model),
-                 "--project", str(tmp_path / "p.promodesk"), "-o", str(out)])
+                 "--seconds", "8", "--aspect", "16:9", "--scale", "0.25",
+                 "--project", str(tmp_path / "p.promodesk"), "-o", str(out), "--voice"])
     assert code == 0 and out.is_file()
     project = load_project(tmp_path / "p.promodesk")
     voice = project.tracks_of(TrackKind.VOICE)[0].clips
