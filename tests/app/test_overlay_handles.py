@@ -174,11 +174,15 @@ def test_arrow_keys_nudge_the_picked_logo_as_one_step(qtbot, window, logo_folder
     assert settings(window)["y"] == pytest.approx(START["y"])
 
 
-def test_in_16_9_the_handles_sit_on_the_logo_and_snap_there_too(qtbot, window, logo_folder):
+@pytest.mark.parametrize("aspect", ["16:9", "1:1"])
+def test_in_another_aspect_the_handles_sit_on_the_logo_and_snap_there_too(qtbot, window, logo_folder,
+                                                                          aspect):
+    from promodesk.core.timeline import ASPECTS
+
     view = opened(qtbot, window, logo_folder)
     clip = logo_clip(window)
-    qtbot.mouseClick(window.preview.aspects.buttons["16:9"], Qt.LeftButton)
-    qtbot.waitUntil(lambda: view.canvas == (1920, 1080), timeout=60_000)
+    qtbot.mouseClick(window.preview.aspects.buttons[aspect], Qt.LeftButton)
+    qtbot.waitUntil(lambda: view.canvas == ASPECTS[aspect], timeout=60_000)
     canvas = view.canvas
     box = target(window, clip.id).box
     # the handles' box is where the preview's own frame has the logo
@@ -196,10 +200,11 @@ def test_in_16_9_the_handles_sit_on_the_logo_and_snap_there_too(qtbot, window, l
     near = widget_point(view, canvas[0] / 2, canvas[1] / 2) + QPoint(3, 3)
     drag(qtbot, view, grab, near)
     assert (settings(window)["x"], settings(window)["y"]) == pytest.approx((0.5, 0.5), abs=1e-3)
-    x, y = red_centre(window, (480, 270))
-    assert abs(x - 240) <= 2 and abs(y - 135) <= 2
+    small = (canvas[0] // 4, canvas[1] // 4)
+    x, y = red_centre(window, small)
+    assert abs(x - small[0] / 2) <= 2 and abs(y - small[1] / 2) <= 2
 
-    # dragged far past the right edge it stops at the 16:9 safe area, its edge on the guide
+    # dragged far past the right edge it stops at this aspect's safe area, its edge on the guide
     box = target(window, clip.id).box
     grab = widget_point(view, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
     drag(qtbot, view, grab, grab + QPoint(2000, 0))
