@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -109,7 +110,7 @@ def add_brief_media(project: Project, folder: Path, media: list[Path], logo: Pat
         shot.selected, shot.in_point, shot.name = 0, start, "footage"
     if logo is not None:
         add_overlay(project, folder, logo, "logo", "top-right", LOGO["scale"], LOGO["opacity"])
-        place_brand_overlays(project, folder)
+        notes += place_brand_overlays(project, folder)
     return notes
 
 
@@ -168,12 +169,34 @@ def _overlap(a, b) -> int:
     return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
+def inked(box, ink=(0.0, 0.0, 1.0, 1.0)) -> tuple[int, int, int, int]:
+    """The part of overlay ``box`` (pixels) its picture really covers: ``ink`` is the box of its
+    visible pixels as fractions of the picture (:func:`ink_box`)."""
+    l, t, r, b = box
+    w, h = r - l, b - t
+    return (int(np.floor(l + ink[0] * w)), int(np.floor(t + ink[1] * h)),
+            int(np.ceil(l + ink[2] * w)), int(np.ceil(t + ink[3] * h)))
+
+
+def ink_box(image) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of the visible pixels (alpha > 8) of PIL ``image``, as
+    fractions of its size: a logo's transparent margin may lie over text, its ink may not."""
+    if image.mode not in ("RGBA", "LA", "PA"):
+        return 0.0, 0.0, 1.0, 1.0
+    found = image.getchannel("A").point(lambda a: 255 if a > 8 else 0).getbbox()
+    if found is None:
+        return 0.0, 0.0, 1.0, 1.0
+    w, h = image.size
+    return found[0] / w, found[1] / h, found[2] / w, found[3] / h
+
+
 def choose_spot(sprite: tuple[int, int], size: tuple[int, int], avoid: list, corner: str,
-                scale: float) -> tuple[str, float, tuple[int, int, int, int]]:
+                scale: float, ink=(0.0, 0.0, 1.0, 1.0)) -> tuple[str, float, tuple[int, int, int, int]]:
     """(corner, scale, pixel box) for an overlay of ``sprite`` (w, h) in a frame of ``size``
-    clear of every box in ``avoid`` (kept :data:`GAP` away): the wished ``corner`` at
-    ``scale`` when clear, else the nearest clear corner, else the same at smaller scales down
-    to :data:`MIN_SHRINK`; when nothing is clear, the spot covering the least text."""
+    whose visible part (``ink``, see :func:`inked`) is clear of every box in ``avoid`` (kept
+    :data:`GAP` away): the wished ``corner`` at ``scale`` when clear, else the nearest clear
+    corner, else the same at smaller scales down to :data:`MIN_SHRINK`; when nothing is clear,
+    the spot covering the least text."""
     gap = round(GAP * min(size))
     grown = [(l - gap, t - gap, r + gap, b + gap) for l, t, r, b in avoid]
     centre = {c: corner_box(c, (2, 2), size) for c in CORNERS}
@@ -184,7 +207,7 @@ def choose_spot(sprite: tuple[int, int], size: tuple[int, int], avoid: list, cor
     for shrink in np.linspace(1.0, MIN_SHRINK, 7):
         for c in order:
             box = corner_box(c, sprite_size(sprite, scale * shrink, size), size)
-            covered = sum(_overlap(box, g) for g in grown)
+            covered = sum(_overlap(inked(box, ink), g) for g in grown)
             if covered == 0:
                 return c, float(scale * shrink), box
             if best is None or covered < best[0]:
@@ -216,12 +239,13 @@ def text_boxes(project: Project, folder: Path, size: tuple[int, int]) -> list:
     return boxes
 
 
-def place_brand_overlays(project: Project, folder: Path, aspects=tuple(ASPECTS)) -> None:
+def place_brand_overlays(project: Project, folder: Path, aspects=tuple(ASPECTS)) -> list[str]:
     """Choose, for every aspect in ``aspects``, where each brand overlay (a clip whose overlay
     settings have an ``auto`` entry with its wished ``corner``) goes: clear of every shot's text
     and of the overlays placed before it (:func:`choose_spot`). The spots are stored in the
     overlay's ``auto`` entry by aspect; its own x, y and scale are the spot for the project's
-    aspect (what the editor shows and moves)."""
+    aspect (what the editor shows and moves). Returns notes for the user: an aspect where no
+    corner is clear even of a smaller overlay, or where it had to shrink."""
     from promodesk.core.projectfile import asset_path
     from promodesk.engines.visuals.photos import load_photo
 
@@ -229,18 +253,28 @@ def place_brand_overlays(project: Project, folder: Path, aspects=tuple(ASPECTS))
              if isinstance((c.recipe.params.get("overlay") or {}).get("auto"), dict)]
     brand.sort(key=lambda c: c.name != "logo")  # the logo has first choice of corner
     if not brand:
-        return
+        return []
+    notes, pictures = [], {}
     for aspect in aspects:
         size = ASPECTS[aspect]
         avoid = text_boxes(project, folder, size)
         for clip in brand:
             settings = clip.recipe.params["overlay"]
             auto = settings["auto"]
-            sprite = load_photo(asset_path(folder, clip.asset)).size
+            image = pictures.get(clip.asset) or load_photo(asset_path(folder, clip.asset))
+            pictures[clip.asset] = image
+            ink = ink_box(image)
             wish = auto.get("corner", "top-right")
             scale = float(auto.get("scale", settings["scale"]))
-            corner, got, box = choose_spot(sprite, size, avoid, wish, scale)
-            avoid.append(box)
+            corner, got, box = choose_spot(image.size, size, avoid, wish, scale, ink)
+            if any(_overlap(inked(box, ink), a) for a in avoid):
+                notes.append(f"In {aspect} no corner is clear of the shots' text, so the "
+                             f"{clip.name} covers as little of it as it can; move it in the "
+                             "preview if it hides something.")
+            elif got < scale * 0.99:
+                notes.append(f"In {aspect} the {clip.name} is drawn at {got / scale:.0%} of its "
+                             "size to stay clear of the shots' text.")
+            avoid.append(inked(box, ink))
             auto.setdefault("scale", scale)
             auto[aspect] = {"x": (box[0] + box[2]) / 2 / size[0],
                             "y": (box[1] + box[3]) / 2 / size[1], "scale": got, "corner": corner}
@@ -249,6 +283,7 @@ def place_brand_overlays(project: Project, folder: Path, aspects=tuple(ASPECTS))
         own = settings["auto"].get(project.aspect) or settings["auto"][aspects[0]]
         settings.update(x=own["x"], y=own["y"], scale=own["scale"])
         settings["auto"]["from"] = [own["x"], own["y"], own["scale"]]
+    return notes
 
 
 # --- a brand kit on a project --------------------------------------------------------------------
@@ -305,8 +340,10 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS)) -> 
     font_asset = None
     if kit.fonts:
         font_asset = add_asset(folder, kit.path(kit.fonts[0]))
+        name = re.sub(r"^font\d+-", "", Path(kit.fonts[0]).stem)  # as the kit was given it
         project.assets[font_asset] = Asset(font_asset, "font", None,
-                                           {"source": kit.fonts[0], "brand": kit.name},
+                                           {"name": name, "source": kit.fonts[0],
+                                            "brand": kit.name},
                                            "the shop's own font: its licence is the shop's to know")
     _style_captions(project, kit.caption_style, font_asset)
     # 3. intro and outro
@@ -327,7 +364,7 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS)) -> 
                     kit.name)
     if isinstance(project.brief, dict):
         project.brief["brand"] = kit.name
-    place_brand_overlays(project, folder, aspects)
+    notes += place_brand_overlays(project, folder, aspects)
     return notes
 
 
