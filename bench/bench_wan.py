@@ -50,7 +50,7 @@ def _random(make, device, dtype):
 
     with init_empty_weights(include_buffers=False):
         module = make()
-    module = module.to_empty(device=device).to(dtype)
+    module = module.to(dtype).to_empty(device=device)  # made in dtype: 5B float32 would not fit
     with torch.no_grad():
         for param in module.parameters():
             param.normal_(0.0, 0.02)
