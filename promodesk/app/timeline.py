@@ -432,12 +432,12 @@ class TimelineView(pg.GraphicsView):
         elif kind == "captions":
             paint.paint_caption(p, rect, clip.cue.text if clip.cue else clip.name)
             label = ""
-        if kind in ("music", "voice", "audio"):
-            paint.paint_fades(p, xm, rect, clip)
         if len(clip.takes) > 1:
             label = f"{label}  take {clip.selected + 1}/{len(clip.takes)}".strip()
         # music shows its section names along the top, so its label goes to the bottom
         paint.clip_label(p, rect.adjusted(0, rect.height() - 20, 0, 0) if kind == "music" else rect, label)
+        if kind in ("music", "voice", "audio"):  # over the label: a handle at 0 stays in sight
+            paint.paint_fades(p, xm, rect, clip)
         job = self.jobs.get(clip.id)
         if job is not None:
             paint.paint_job(p, rect, job.fraction, job.message or job.title)

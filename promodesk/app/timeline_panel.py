@@ -47,7 +47,7 @@ class TrackHeader(QFrame):
         grid.addWidget(self.mute, 0, 1, Qt.AlignRight)
         grid.addWidget(kind, 1, 0)
         self.gain = None
-        if track.kind.value in ("music", "voice") and height >= 56:
+        if track.kind.value in ("music", "voice", "audio") and height >= 56:
             self.gain = QDoubleSpinBox()
             self.gain.setRange(-60.0, 12.0)
             self.gain.setSingleStep(1.0)
