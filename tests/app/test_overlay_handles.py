@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from promodesk.app.preview import canvas_of
 from promodesk.core.overlay_snap import SNAP_SCREEN_PX
 from promodesk.core.projectfile import save_project
 from promodesk.core.timeline import CaptionCue, Clip, Project, Recipe, Take, TrackKind
