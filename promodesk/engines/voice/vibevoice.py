@@ -19,6 +19,7 @@ language is read by the same voice. Audio is float32 mono at 48 kHz (resampled f
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -59,8 +60,12 @@ class VibeVoiceEngine:
 
     def availability(self) -> str | None:
         """None when the engine can run here, else what is missing and how to get it."""
-        return loading.availability(self.folder, ("torch", "transformers", "diffusers"),
-                                    "The VibeVoice voice-over")
+        why = loading.availability(self.folder, ("torch", "transformers", "diffusers"),
+                                   "The VibeVoice voice-over")
+        if why is None and importlib.util.find_spec("transformers.models.vibevoice") is None:
+            why = ("The VibeVoice voice-over needs a newer transformers (5.24 is tested): "
+                   "pip install -U 'promodesk[gpu]'.")
+        return why
 
     def _load(self) -> loading.LoadedModel:
         from transformers import VibeVoiceForConditionalGeneration, VibeVoiceProcessor
