@@ -113,7 +113,8 @@ def bench_repaint() -> None:
         video.clips.append(Clip(i * 2_000_000, 1_900_000, [Take(photo, Recipe("shots", params, 1))], name=f"shot {i}"))
         captions.clips.append(Clip(i * 2_000_000, 1_500_000, [Take(None, Recipe("captions", {}))],
                                    cue=CaptionCue(f"Caption number {i} with a few words"), name=str(i)))
-    music.clips.append(Clip(0, length, [Take(wav, Recipe("composer", {}, 1), length)], name="music"))
+    music.clips.append(Clip(0, length, [Take(wav, Recipe("composer", {}, 1), length)], name="music",
+                            fade_in=2_000_000, fade_out=4_000_000))  # its fade handles drawn too
     jobs = JobRunner()
     media = MediaStore(jobs)
     media.set_folder(folder)
