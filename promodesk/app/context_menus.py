@@ -53,7 +53,7 @@ def clip_menu(window, view, track, clip) -> QMenu:
     menu.addAction(f"Duration ({seconds_from_us(clip.duration):.2f} s)...",
                    lambda: a.set_duration(clip.id))
     menu.addAction("Regenerate\tR", lambda: window.generation.regenerate(clip.id, None, None))
-    if track.kind in (TrackKind.CAPTIONS, TrackKind.VOICE):
+    if track.kind in (TrackKind.CAPTIONS, TrackKind.VOICE, TrackKind.AUDIO):
         if clip.linked:
             menu.addAction("Unlink from Shot", lambda: a.set_linked(False))
         else:

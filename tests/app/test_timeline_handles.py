@@ -164,3 +164,17 @@ def test_the_inspector_sets_a_sound_clips_gain_and_ducking(qtbot, window, tmp_pa
     window.undo.undo()
     window.undo.undo()
     assert clip.gain_db == 0.0 and not clip.duck_music and spin.value() == 0.0
+
+
+def test_a_sound_clips_menu_unlinks_it_from_its_shot(qtbot, window, tmp_path):
+    from promodesk.app.context_menus import clip_menu
+
+    view = _open(window, tmp_path)
+    sound_track = window.project.tracks_of(TrackKind.AUDIO)[0]
+    sound = sound_track.clips[0]
+    view.select_clip(sound.id)
+    menu = clip_menu(window, view, sound_track, sound)
+    unlink = [a for a in menu.actions() if a.text() == "Unlink from Shot"]
+    assert unlink
+    unlink[0].trigger()
+    assert sound.linked is False and window.undo.count() == 1
