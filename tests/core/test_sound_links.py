@@ -188,3 +188,17 @@ def test_a_typed_duration_carries_the_sound_too():
     in_step(video, sound)
     history.undo()
     assert sound.duration == 4 * S
+
+
+def test_ripple_delete_brings_the_later_clips_sound_along_in_step():
+    from promodesk.core.arrange import DeleteClips
+
+    p, video, sound = footage_project()
+    history = History(Document(p))
+    history.push(SplitClip(video.id, 3 * S))   # two pictures, two sounds, end to end
+    main, audio = p.tracks_of(TrackKind.VIDEO)[0], p.tracks_of(TrackKind.AUDIO)[0]
+    right = main.clips[1]
+    history.push(DeleteClips([video.id], ripple=True))
+    assert main.clips == [right] and len(audio.clips) == 1 and right.start == S
+    in_step(right, audio.clips[0])
+    assert audio.clips[0].in_point == 4 * S   # the same source moment under the same frame
