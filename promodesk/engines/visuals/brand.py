@@ -153,12 +153,12 @@ def sprite_size(sprite: tuple[int, int], scale: float, size: tuple[int, int]) ->
     return max(1, int(np.floor(sw * k))), max(1, int(np.floor(sh * k)))
 
 
-def corner_box(corner: str, box_size: tuple[int, int], size: tuple[int, int]
+def corner_box(corner: str, box_size: tuple[int, int], size: tuple[int, int], gap: int = 0
                ) -> tuple[int, int, int, int]:
     """(left, top, right, bottom) pixels of a ``box_size`` (w, h) box in ``corner`` of the part
-    of the safe area above the captions' band."""
+    of the safe area above the captions' band (``gap`` pixels above it)."""
     left, top, right, _ = safearea.safe_area(size)
-    bottom = safearea.caption_area(size)[1]
+    bottom = safearea.caption_area(size)[1] - gap
     w, h = box_size
     x = right - w if corner.endswith("right") else left
     y = top if corner.startswith("top") else bottom - h
@@ -206,7 +206,7 @@ def choose_spot(sprite: tuple[int, int], size: tuple[int, int], avoid: list, cor
     best = None
     for shrink in np.linspace(1.0, MIN_SHRINK, 7):
         for c in order:
-            box = corner_box(c, sprite_size(sprite, scale * shrink, size), size)
+            box = corner_box(c, sprite_size(sprite, scale * shrink, size), size, gap + 1)
             covered = sum(_overlap(inked(box, ink), g) for g in grown)
             if covered == 0:
                 return c, float(scale * shrink), box
@@ -239,13 +239,15 @@ def text_boxes(project: Project, folder: Path, size: tuple[int, int]) -> list:
     return boxes
 
 
-def place_brand_overlays(project: Project, folder: Path, aspects=tuple(ASPECTS)) -> list[str]:
+def place_brand_overlays(project: Project, folder: Path, aspects=tuple(ASPECTS),
+                         report=None) -> list[str]:
     """Choose, for every aspect in ``aspects``, where each brand overlay (a clip whose overlay
     settings have an ``auto`` entry with its wished ``corner``) goes: clear of every shot's text
     and of the overlays placed before it (:func:`choose_spot`). The spots are stored in the
     overlay's ``auto`` entry by aspect; its own x, y and scale are the spot for the project's
-    aspect (what the editor shows and moves). Returns notes for the user: an aspect where no
-    corner is clear even of a smaller overlay, or where it had to shrink."""
+    aspect (what the editor shows and moves). Returns notes for the user about the aspects in
+    ``report`` (None: all): one where no corner is clear even of a smaller overlay, or where it
+    had to shrink."""
     from promodesk.core.projectfile import asset_path
     from promodesk.engines.visuals.photos import load_photo
 
@@ -267,7 +269,9 @@ def place_brand_overlays(project: Project, folder: Path, aspects=tuple(ASPECTS))
             wish = auto.get("corner", "top-right")
             scale = float(auto.get("scale", settings["scale"]))
             corner, got, box = choose_spot(image.size, size, avoid, wish, scale, ink)
-            if any(_overlap(inked(box, ink), a) for a in avoid):
+            if report is not None and aspect not in report:
+                pass
+            elif any(_overlap(inked(box, ink), a) for a in avoid):
                 notes.append(f"In {aspect} no corner is clear of the shots' text, so the "
                              f"{clip.name} covers as little of it as it can; move it in the "
                              "preview if it hides something.")
@@ -296,7 +300,8 @@ def _opposite(corner: str) -> str:
     return f"{'bottom' if v == 'top' else 'top'}-{'left' if h == 'right' else 'right'}"
 
 
-def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS)) -> list[str]:
+def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS),
+                report=None) -> list[str]:
     """Put brand kit ``kit`` (:class:`promodesk.core.brandkit.BrandKit`) on ``project`` (assets
     stored in project ``folder``), in place:
 
@@ -309,7 +314,8 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS)) -> 
     4. its logo and watermark as overlays over the promo (not the intro/outro), kept off every
        shot's text in each of ``aspects`` (:func:`place_brand_overlays`).
 
-    Applying a kit again replaces the last one's overlays and clips. Returns notes for the user.
+    Applying a kit again replaces the last one's overlays and clips. Returns notes for the user
+    (about the aspects in ``report``, None: all).
     Raises BrandKitError when the kit's fonts lack glyphs the shots' copy needs."""
     from promodesk.core.brandkit import check_fonts_for
     from promodesk.core.projectfile import add_asset
@@ -364,7 +370,7 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS)) -> 
                     kit.name)
     if isinstance(project.brief, dict):
         project.brief["brand"] = kit.name
-    notes += place_brand_overlays(project, folder, aspects)
+    notes += place_brand_overlays(project, folder, aspects, report)
     return notes
 
 
