@@ -270,14 +270,15 @@ def _brand_kit(args: argparse.Namespace, brief):
     return replace(kit, logo=None) if brief.logo else kit
 
 
-def _apply_brand(made, folder: Path, kit) -> None:
-    """Put ``kit`` on the made project (engines.visuals.brand.apply_brand) and save it again."""
+def _apply_brand(made, folder: Path, kit, aspects: list[str]) -> None:
+    """Put ``kit`` on the made project (engines.visuals.brand.apply_brand; notes about the
+    exported ``aspects``) and save it again."""
     from promodesk.core.brandkit import BrandKitError
     from promodesk.core.projectfile import save_project
     from promodesk.engines.visuals.brand import apply_brand
 
     try:
-        made.notes += apply_brand(made.project, folder, kit)
+        made.notes += apply_brand(made.project, folder, kit, report=aspects)
     except BrandKitError as err:
         raise CommandError(f"--brand: {err}") from None
     save_project(made.project, folder)
@@ -316,7 +317,7 @@ def run(args: argparse.Namespace) -> int:
                              cancel=cancel)
             step += 1
             if kit is not None:
-                _apply_brand(made, folder, kit)
+                _apply_brand(made, folder, kit, aspects)
             for note in made.notes:
                 print(f"\nnote: {note}", file=sys.stderr)
             written.append(folder)
