@@ -70,6 +70,27 @@ def test_a_voice_recording_in_the_model_folder_is_read_at_24k(tiny, tmp_path):
     assert len(engine.generate(["晨光。"], seed=3).lines[0].audio) > 0
 
 
+def test_each_language_keeps_the_voice_of_its_first_line(tiny, monkeypatch):
+    from transformers import VibeVoiceForConditionalGeneration
+
+    prompts = []  # the voice recording each line was spoken after (its length), or None
+    real = VibeVoiceForConditionalGeneration.generate
+
+    def spy(self, *args, **kwargs):
+        values = kwargs.get("input_values")
+        prompts.append(None if values is None else values.shape[-1])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(VibeVoiceForConditionalGeneration, "generate", spy)
+    voice = VibeVoiceEngine(tiny).generate(["Hi there.", "新品上市。", "Order now.", "立即购买。"])
+    assert prompts[0] is None and prompts[1] is None  # each language's first line: free voice
+    # later lines: the first line of their language, as spoken (the tiny model speaks to its
+    # frame budget: 3200 samples at 24 kHz a frame)
+    assert prompts[2] == frame_budget("Hi there.", "en") * 3200
+    assert prompts[3] == frame_budget("新品上市。", "zh") * 3200 != prompts[2]
+    assert len(voice.lines) == 4
+
+
 def test_cancel_stops_at_the_next_step(tiny):
     job = CancelOnceStarted()
     long_lines = ["晨光温润手感" * 20] * 5
