@@ -54,6 +54,18 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
 
 
+def engine_pipeline(folder: Path):
+    """The pipeline the engine loaded from ``folder`` (the same object, from the model cache:
+    same class and number format)."""
+    import diffusers
+
+    from promodesk.engines.models import loading
+    from promodesk.engines.models.device import pick_device
+
+    return loading.load_pretrained(folder, diffusers.WanPipeline,
+                                   dtype=wan_memory.number_format(pick_device())).net
+
+
 def luma(rgb: np.ndarray) -> np.ndarray:
     """The BT.601 luma of an RGB picture (H.264's 4:2:0 keeps luma at full resolution)."""
     return rgb.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
@@ -142,10 +154,7 @@ def test_the_photo_is_the_first_frame(ti2v, tmp_path):
     as 4:2:0 halves the chroma of the tiny VAE's pixel-sized colour noise; 30 dB is well above
     what an unrelated frame of the same VAE scores (about 20 dB) and below what CRF 18 keeps
     (about 38 dB)."""
-    import diffusers
     from PIL import Image
-
-    from promodesk.engines.models import loading
 
     photo = load_photo(PHOTO)
     clips = [wan.generate_clip(photo, "slow orbit", folder=tmp_path, size=SIZE, seconds=0.5,
@@ -154,9 +163,10 @@ def test_the_photo_is_the_first_frame(ti2v, tmp_path):
     start, box = wan.first_frame(photo, SIZE)
     assert start.shape == (SIZE[1], SIZE[0], 3) and box[2] > box[0] and box[3] > box[1]
 
-    pipe = loading.load_pretrained(ti2v, diffusers.WanPipeline).net
+    pipe = engine_pipeline(ti2v)
     pixels = pipe.video_processor.preprocess(Image.fromarray(start), height=SIZE[1],
                                              width=SIZE[0]).unsqueeze(2)
+    pixels = pixels.to(device=pipe.vae.device, dtype=pipe.vae.dtype)
     with torch.inference_mode():
         latent = pipe.vae.encode(pixels).latent_dist.mode()
         back = pipe.vae.decode(latent).sample
@@ -178,17 +188,15 @@ def test_cancel_stops_at_the_next_step_and_leaves_nothing(ti2v, tmp_path):
 
 
 def test_cancel_while_decoding_stops_the_decode_and_leaves_nothing(ti2v, tmp_path):
-    import diffusers
-
-    from promodesk.engines.models import loading
-
-    wan.generate_clip(None, "warm up", folder=tmp_path / "first", size=SIZE, seconds=0.2,
-                      model=ti2v, steps=1)  # the engine's pipeline is now in the model cache
-    decoder = loading.load_pretrained(ti2v, diffusers.WanPipeline).net.vae.decoder
+    decoder = engine_pipeline(ti2v).vae.decoder
     decoded = []  # latent frames the VAE finished decoding
     counting = decoder.register_forward_hook(lambda *_: decoded.append(1))
     job = CancelOnceStarted(lambda fraction, message: "decoding" in message)
     try:
+        wan.generate_clip(None, "a kitchen", folder=tmp_path / "first", size=SIZE, seconds=0.2,
+                          model=ti2v, steps=1)
+        assert decoded, "the engine decodes with this pipeline's VAE"
+        decoded.clear()
         with pytest.raises(Cancelled):
             wan.generate_clip(load_photo(PHOTO), None, folder=tmp_path / "p", size=SIZE,
                               seconds=0.5, model=ti2v, steps=1, progress=job.progress,
