@@ -1,8 +1,9 @@
 """What a mouse gesture on the timeline does, on the model and in microseconds: move a clip
 (snapping its nearer edge), trim an edge (snapping it), drag a sound clip's fade handle or a
-transition's edge, pick a range of bars, split at the playhead. napari keeps its mouse interactions model-side; so do we: the timeline widget only turns
-pixels into microseconds (the time under the mouse, the snapping reach) and calls these, and the
-tests drive them without a window.
+transition's edge, pick a range of bars, split at the playhead. napari keeps its mouse
+interactions model-side; so do we: the timeline widget only turns pixels into microseconds (the
+time under the mouse, the snapping reach) and calls these, and the tests drive them without a
+window.
 
 Snapping reaches the beats and bars of the timeline's grid (:func:`promodesk.core.beats.timeline_grid`,
 the one the ruler and the lanes draw), the other clips' edges, the playhead and markers
