@@ -34,7 +34,6 @@ from promodesk.app.transitions_panel import TransitionsPanel
 from promodesk.app.caption_panel import CaptionPanel
 from promodesk.app.transport import Transport
 from promodesk.app.undo import ProjectUndo
-from promodesk.app.versions_dialog import install as install_versions
 from promodesk.app.brand_dialog import install_brand
 from promodesk.app.versions_dialog import install as install_versions
 from promodesk.core.brief import Brief
@@ -91,7 +90,6 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         install_versions(self)  # Versions menu, language box, licence policy in the pickers
-        install_versions(self)  # Versions menu, language box, licence policy in the pickers
         install_brand(self)  # Brand menu: choose a saved brand kit, save one
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
@@ -133,6 +131,8 @@ class MainWindow(QMainWindow):
             setattr(self, f"{name}_dock", dock)
         self.splitDockWidget(self.inspector_dock, self.jobs_dock, Qt.Vertical)
         self.tabifyDockWidget(self.jobs_dock, self.transitions_dock)  # one tab each, below
+        self.tabifyDockWidget(self.jobs_dock, self.captions_dock)  # (one group: Qt 6 leaves a
+        # stale tab bar on screen when a second group is made before the window is shown)
         self.jobs_dock.raise_()
         self.resizeDocks([self.brief_dock, self.inspector_dock], list(SIDE_DOCK_W), Qt.Horizontal)
         self.resizeDocks([self.inspector_dock, self.jobs_dock], [560, 260], Qt.Vertical)
@@ -161,10 +161,6 @@ class MainWindow(QMainWindow):
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
         QTimer.singleShot(0, self, self.fit_layout)
-        if not self.tabifiedDockWidgets(self.captions_dock):  # Captions: a tab by the Inspector,
-            # made once shown (a 2nd tab group made before leaves a stale tab bar on screen, Qt 6)
-            QTimer.singleShot(0, self, lambda: (self.tabifyDockWidget(
-                self.inspector_dock, self.captions_dock), self.inspector_dock.raise_()))
 
     def _build_status_bar(self) -> None:
         self.snap_label = QLabel(f"Snapping on (hold {SNAP_OFF_NAME} to drag freely)")
