@@ -52,7 +52,8 @@ def native(model: str | Path) -> tuple[tuple[int, int], int, int]:
 def clip_size(aspect: tuple[int, int], preset: str = "draft",
               model: str | Path = DEFAULT_MODEL) -> tuple[int, int]:
     """(w, h) in pixels, multiples of 32, with the aspect of ``aspect`` (w, h) and the pixel
-    count of the preset: the model's native size for "final", a short side of 480 for "draft"."""
+    count of the preset: the model's native frame for "final" (1280x704 for TI2V-5B), a frame
+    of the native shape 480 lines high for "draft" (so 480x864 for 9:16, 640x640 square)."""
     if preset not in PRESETS:
         raise RequestError(f"Unknown preset {preset!r}; choose one of {', '.join(PRESETS)}.")
     (nw, nh), _, _ = native(model)
