@@ -155,3 +155,15 @@ def test_applying_a_kit_again_replaces_the_last_one(tmp_path):
     assert [(c.name, c.start) for t in project.tracks for c in t.clips] == starts
     assert [t.name for t in project.tracks] == ["Shots", "Logo", "Captions"]
     assert main.clips[0].recipe.params["colors"] == ["#ffffff", "#000000"]
+
+
+def test_a_logo_too_big_for_any_clear_corner_is_noted_for_the_exported_aspects(tmp_path):
+    project = branded_project(tmp_path, "9:16")
+    big = make_logo(tmp_path / "big.png", (400, 400), RED, feather=1)
+    add_overlay(project, tmp_path, big, "logo", "top-right", 0.5, 1.0)
+    notes = place_brand_overlays(project, tmp_path)
+    assert any(n.startswith("In 9:16") and "logo" in n for n in notes), notes
+    assert place_brand_overlays(project, tmp_path, report=("9:16",)) == \
+        [n for n in notes if n.startswith("In 9:16")]
+    # 16:9 has room on the left, where no shot writes: nothing to say about it
+    assert place_brand_overlays(project, tmp_path, report=("16:9",)) == []
