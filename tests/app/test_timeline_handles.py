@@ -178,3 +178,24 @@ def test_a_sound_clips_menu_unlinks_it_from_its_shot(qtbot, window, tmp_path):
     assert unlink
     unlink[0].trigger()
     assert sound.linked is False and window.undo.count() == 1
+
+
+def test_trimming_a_clip_with_the_mouse_trims_its_linked_sound(qtbot, window, tmp_path):
+    view = _open(window, tmp_path)
+    main = window.project.tracks_of(TrackKind.VIDEO)[0]
+    hero = main.clips[0]
+    sound = window.project.tracks_of(TrackKind.AUDIO)[0].clips[0]
+    sound.takes[0].recipe.params["sound_of"] = hero.id   # as the media bin places footage
+    sound.duration = hero.duration
+    lane = view.lane_of(main.id)
+    y = lane.y + 12   # above the bow tie
+    grab = _pt(view.x_of(hero.end) - 3, y)
+    assert view.hit(QPointF(grab))[1:] == (hero, "end")
+    _drag(qtbot, view, grab, _pt(view.x_of(1_500_000) - 3, y), Qt.ShiftModifier)
+    px = 1 / view.xmap().scale
+    assert abs(hero.duration - 1_500_000) <= 2 * px
+    assert (sound.start, sound.in_point, sound.duration) == (hero.start, hero.in_point,
+                                                             hero.duration)
+    assert window.undo.count() == 1
+    window.undo.undo()
+    assert hero.duration == sound.duration == 2 * S
