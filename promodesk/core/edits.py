@@ -27,7 +27,7 @@ from promodesk.core.timeline import (
     frame_start,
     new_id,
 )
-from promodesk.core.sound_links import mark_sound_of, sounds_of, synced_span
+from promodesk.core.sound_links import mark_sound_of, picture_of, sounds_of, synced_span
 
 
 class EditError(ValueError):
@@ -238,6 +238,10 @@ class SplitClip(Edit):
 
     def apply(self, project: Project) -> None:
         track, clip = project.find_clip(self.clip_id)
+        picture = picture_of(project, clip) if track.kind == TrackKind.AUDIO else None
+        if picture is not None:  # a linked sound is cut with its picture, as the picture is
+            self.clip_id = picture.id
+            track, clip = project.find_clip(self.clip_id)
         shortest = min_clip_duration(project)
         if not (clip.start + shortest <= self.time <= clip.end - shortest):
             raise EditError("Put the playhead inside the clip, at least a frame from its edges.")

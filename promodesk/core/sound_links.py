@@ -33,6 +33,18 @@ def sounds_of(project: Project, video: Clip) -> list[tuple[Track, Clip]]:
     return found
 
 
+def picture_of(project: Project, sound: Clip) -> Clip | None:
+    """The video clip a linked sound clip belongs to (the one :func:`sounds_of` finds it for),
+    or None for a sound on its own or unlinked."""
+    if not sound.linked:
+        return None
+    for track in project.tracks_of(TrackKind.VIDEO):
+        for clip in track.clips:
+            if clip.asset and any(s is sound for _, s in sounds_of(project, clip)):
+                return clip
+    return None
+
+
 def synced_span(sound: Clip, start: int, duration: int, in_point: int) -> tuple[int, int, int]:
     """(start, duration, in_point) in microseconds for ``sound`` to play in step with a picture
     now at ``start``/``duration``/``in_point``: the same span, its length held to what its

@@ -202,3 +202,19 @@ def test_ripple_delete_brings_the_later_clips_sound_along_in_step():
     assert main.clips == [right] and len(audio.clips) == 1 and right.start == S
     in_step(right, audio.clips[0])
     assert audio.clips[0].in_point == 4 * S   # the same source moment under the same frame
+
+
+def test_splitting_a_linked_sound_splits_its_picture_with_it():
+    p, video, sound = footage_project()
+    before = copy.deepcopy(p)
+    history = History(Document(p))
+    history.push(SplitClip(sound.id, 2 * S))
+    main, audio = p.tracks_of(TrackKind.VIDEO)[0], p.tracks_of(TrackKind.AUDIO)[0]
+    assert len(main.clips) == len(audio.clips) == 2
+    for v, s in zip(main.clips, audio.clips):
+        in_step(v, s)
+    history.push(TrimEnd(main.clips[1].id, 4 * S))   # each half keeps its own sound
+    in_step(main.clips[1], audio.clips[1])
+    history.undo()
+    history.undo()
+    assert p == before
