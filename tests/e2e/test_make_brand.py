@@ -1,5 +1,6 @@
 """`promodesk make --brand NAME`: a saved kit's logo in its corner on the frames, its watermark,
-colours and font in the shots, its caption style on the captions, its intro's frames first; and
+colours and font in the shots, its caption style on the captions, its intro's frames first and
+its outro's last; and
 broken kits refused before any work with a message naming the file and what to do."""
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def test_make_with_a_brand_kit(tmp_path):
     logo = make_logo(tmp_path / "logo.png", (200, 120), RED, feather=1)
     mark = make_logo(tmp_path / "mark.png", (120, 120), (255, 255, 255), feather=1)
     intro = solid_clip(tmp_path / "intro.mp4", "magenta", 1.0)
+    outro = solid_clip(tmp_path / "outro.mp4", "lime", 0.6)
     kit = save_kit("Slow Cup Co", logo=logo, watermark=mark, watermark_opacity=0.3,
-                   fonts=[FONT], colors=["#1b3a5c", "#f2b705"], intro=intro,
+                   fonts=[FONT], colors=["#1b3a5c", "#f2b705"], intro=intro, outro=outro,
                    caption_style={"preset": "boxed"}, root=tmp_path / "data")
     r = make(tmp_path, "--brand", "Slow Cup Co")
     assert r.returncode == 0, r.stderr
@@ -101,12 +103,19 @@ def test_make_with_a_brand_kit(tmp_path):
     cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
     frames = decode(tmp_path / "promo.mp4", SIZE)
     start = frame_at(first.end, project.fps)
-    for j in (start + 3, (start + len(frames)) // 2, len(frames) - 3):
+    for j in (start + 3, (start + len(frames)) // 2, frame_at(main.clips[-2].end, project.fps) - 3):
         block = frames[j, cy - 2:cy + 3, cx - 4:cx + 5].reshape(-1, 3).astype(int)
         assert (block[:, 0] > 170).all() and (block[:, 1:] < 90).all(), (j, block.mean(axis=0))
     # the intro's frames come first: flat magenta, no logo or captions on them
     for j in range(0, frame_at(first.end, project.fps) - 1, 7):
         assert np.abs(frames[j].reshape(-1, 3).mean(axis=0) - MAGENTA).max() < 12, j
+    # and the outro's last: flat green after the promo, the logo off it
+    last = main.clips[-1]
+    assert last.name == "outro" and last.start == main.clips[-2].end
+    assert project.duration == last.end and badge.end == last.start
+    assert len(frames) == frame_at(last.end - 1, project.fps) + 1
+    for j in range(frame_at(last.start, project.fps) + 1, len(frames), 5):
+        assert np.abs(frames[j].reshape(-1, 3).mean(axis=0) - (0, 255, 0)).max() < 12, j
     # the brand's colour is on the end card (its primary colour is the card's background)
     end = next(c for c in shots if c.name == "cta")
     card = frames[frame_at(end.start + end.duration // 2, project.fps)]
