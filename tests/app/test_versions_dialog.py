@@ -25,8 +25,8 @@ from tests.engines.text.tiny_translators import WORDS, tiny_marian  # noqa: E402
 
 
 def _dialog(qtbot, window, kind="language"):
-    window.versions.add_language.trigger() if kind == "language" else \
-        window.versions.add_audience.trigger()
+    """Open Versions > Add Language (or Audience) Version… and return the dialog."""
+    (window.versions.add_language if kind == "language" else window.versions.add_audience).trigger()
     from promodesk.app.versions_dialog import VersionsDialog
 
     dialog = window.findChildren(VersionsDialog)[-1]
@@ -95,13 +95,15 @@ def test_add_language_version_switch_it_and_undo(qtbot, english):
     qtbot.keyClick(window.timeline, Qt.Key_S, Qt.ControlModifier)
     saved = load_project(window.folder)
     assert window.undo.isClean(), window.statusBar().currentMessage()
-    assert [(t.name, t.mute, track_language(t)) for t in saved.tracks] == [(t.name, t.mute, track_language(t)) for t in project.tracks]
+    def state(p):
+        return [(t.name, t.mute, track_language(t)) for t in p.tracks]
+
+    assert state(saved) == state(project)
     assert shown_language(saved) == "en"
 
     # undo the switch, then the version: back where it started
     qtbot.keyClick(window.timeline, Qt.Key_Z, Qt.ControlModifier)
     assert shown_language(project) == "zh" and box.currentData() == "zh"
-    assert feature is not None
     qtbot.keyClick(window.timeline, Qt.Key_Z, Qt.ControlModifier)
     assert languages(window.project) == [] and window.undo.index() == steps
     assert not box.isVisible()

@@ -12,8 +12,9 @@ from promodesk.core.brief import Brief
 from promodesk.core.plan import music_spec, plan_video
 
 PHOTO = Path(__file__).resolve().parents[2] / "resources/examples/products/launch.jpg"
-BRIEF = Brief(text="每一个清晨，都值得一杯好咖啡。加厚骨瓷，保温更持久。手工上釉，温润如玉，握感舒适。"
-                   "90毫升黄金容量，完美萃取每一滴醇香。两只装仅需99元！",
+BRIEF = Brief(text="每一个清晨，都值得一杯好咖啡。加厚骨瓷，保温更持久。"
+                   "手工上釉，温润如玉，握感舒适。90毫升黄金容量，完美萃取每一滴醇香。"
+                   "两只装仅需99元！",
               title="晨光杯", images=[PHOTO], seconds=30, language="zh", price="¥99")
 
 
