@@ -197,25 +197,33 @@ def video_availability(model: str | Path | None = None) -> str | None:
 
 
 def choose_visuals(visuals: str, model: str | Path | None = None) -> tuple[str, str | None]:
-    """What ``visuals`` ("auto", "motion" or "wan") means here: ("wan", None) or ("motion",
-    None), and for "auto" ("motion", a one-line note saying why) unless the video model is
-    installed AND a CUDA GPU is present (on a CPU a clip takes hours). "wan" is returned as
-    asked: check :func:`video_availability` first."""
+    """What ``visuals`` ("auto", "motion" or "wan") means here, and a one-line note for the
+    user (None when there is nothing to say). "motion" and "wan" are returned as asked (check
+    :func:`video_availability` first). "auto" is "wan" when the video model is installed and a
+    CUDA GPU is present (on a CPU a clip takes hours); else "stills" when a stills model that
+    allows commercial use is installed (:func:`still_model_here`) and the GPU is; else
+    "motion"; both fallbacks with a note."""
     if visuals != "auto":
         return visuals, None
     why = video_availability(model)
-    if why is None:
+    still = None if why is None else still_model_here()
+    if why is None or still:
         from promodesk.engines.models.device import pick_device
 
         try:
-            device = pick_device()
+            cuda = pick_device().kind == "cuda"
         except EngineUnavailable as err:
             return "motion", f"motion shots from the photos: {err}"
-        if device.kind == "cuda":
+        if cuda and why is None:
             return "wan", None
-        return "motion", ("motion shots from the photos: the Wan video model is here but no "
-                          "CUDA graphics card is, and on the CPU a clip takes hours "
-                          "(--visuals wan makes them anyway).")
+        if cuda:
+            return "stills", (f"motion shots from the photos, and backgrounds painted by the "
+                              f"{still} stills model under the cards (for generated video: "
+                              f"{why})")
+        here = "the Wan video model" if why is None else f"the {still} stills model"
+        return "motion", (f"motion shots from the photos: {here} is here but no CUDA graphics "
+                          "card is, and on the CPU it takes hours (--visuals wan makes video "
+                          "anyway).")
     if model is not None:
         return "motion", f"motion shots from the photos ({model}: {why})"
     from promodesk.engines import registry
@@ -223,6 +231,44 @@ def choose_visuals(visuals: str, model: str | Path | None = None) -> tuple[str, 
     name = registry.engine("wan").default_model
     return "motion", (f"motion shots from the photos (generated video needs the Wan model, "
                       f"`promodesk models download {name}`, and a CUDA graphics card).")
+
+
+def still_model_here() -> str | None:
+    """The first stills model of the catalogue that is installed here and whose licence allows
+    commercial use (FLUX.1 schnell), or None. Models that forbid it are never chosen for the
+    user: the export would refuse their pictures."""
+    from promodesk.engines.models.catalogue import CATALOGUE
+    from promodesk.engines.visuals.diffusion import StillsEngine
+
+    for name, entry in CATALOGUE.items():
+        if entry.task == "stills" and entry.commercial_use and \
+                StillsEngine(name).availability() is None:
+            return name
+    return None
+
+
+def _still_backgrounds(project: Project, folder: Path, model: str | Path,
+                       progress: Progress, cancel: CancelToken) -> list[str]:
+    """Give every card on the main video track (a shot without a photo) a take painted by the
+    stills engine with ``model``: a background scene from the card's copy, under the card's own
+    text (the shots engine lays a card over its picture). The painted take is selected; the
+    plain card stays as the clip's first take. Returns notes (none so far)."""
+    from promodesk.engines import registry
+
+    engine = registry.engine("stills")
+    video = project.tracks_of(TrackKind.VIDEO)[0]
+    cards = [c for c in video.clips if c.recipe.engine == "shots" and c.take.asset is None
+             and c.recipe.params.get("kind") == "card"]
+    for n, clip in enumerate(cards):
+        request = TakeRequest(Recipe("stills", {**clip.recipe.params, "model": str(model)},
+                                     clip.recipe.seed), folder, duration_us=clip.duration,
+                              size=(project.width, project.height))
+        made = engine.new_take(request, stage(progress, n / len(cards), (n + 1) / len(cards),
+                                              f"card {n + 1} of {len(cards)}"), cancel)
+        project.assets[made.asset.id] = made.asset
+        clip.takes.append(made.take)
+        clip.selected = len(clip.takes) - 1
+    return []
 
 
 def _video_takes(project: Project, folder: Path, model: str | Path | None, preset: str,
@@ -271,6 +317,7 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
                  audience: str | None = None, rewriter: str | Path | None = None,
                  visuals: str = "motion", video_model: str | Path | None = None,
                  video_preset: str = "draft", video_params: dict | None = None,
+                 still_model: str | Path | None = None,
                  progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> MadeProject:
     """Plan, compose and assemble a project for ``brief`` in ``folder`` (created; saved).
@@ -288,19 +335,21 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     engine (``video_model``: a Wan model name or folder, None: the catalogue's default; at
     ``video_preset`` "draft" or "final"; ``video_params``: more of its recipe settings, such
     as "size", "steps", "strength"), selected unless the product changed in it
-    (:func:`_video_takes`); "motion" (the default) keeps the motion shots alone; "auto" is
-    resolved by the caller (:func:`choose_visuals`). Raises BriefError when the brief cannot make a
+    (:func:`_video_takes`); "stills" paints a background under each card (a shot without a
+    photo) with the stills engine's ``still_model`` (None: :func:`still_model_here`); "motion"
+    (the default) keeps the motion shots alone; "auto" is resolved by the caller
+    (:func:`choose_visuals`). Raises BriefError when the brief cannot make a
     video (empty copy, unreadable photo), MusicSpecError for an unknown style,
     EngineUnavailable when the voice or translation model is missing, Cancelled when
     cancelled."""
     cancel = cancel or CancelToken()
     folder = Path(folder)
     aspect = aspect or brief.aspect
-    if visuals not in ("motion", "wan"):
-        raise ValueError(f"visuals must be 'motion' or 'wan' (resolve 'auto' with "
+    if visuals not in ("motion", "wan", "stills"):
+        raise ValueError(f"visuals must be 'motion', 'wan' or 'stills' (resolve 'auto' with "
                          f"choose_visuals), not {visuals!r}")
     whole = progress
-    if visuals == "wan":  # the generated clips take most of the time
+    if visuals != "motion":  # the generated clips or stills take most of the time
         progress = stage(whole, 0.0, VIDEO_START)
     if aspect not in ASPECTS:
         raise BriefError([BriefProblem("aspect", f"'{aspect}' is not one of {', '.join(ASPECTS)}")])
@@ -383,6 +432,9 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     if visuals == "wan":
         notes += _video_takes(project, folder, video_model, video_preset, video_params or {},
                               stage(whole, VIDEO_START, 0.99, "video"), cancel)
+    elif visuals == "stills":
+        notes += _still_backgrounds(project, folder, still_model or still_model_here(),
+                                    stage(whole, VIDEO_START, 0.99, "stills"), cancel)
     save_project(project, folder)
     whole(1.0, "project saved")
     return MadeProject(project, folder, board, notes)

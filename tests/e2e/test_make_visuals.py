@@ -155,3 +155,48 @@ def test_a_take_that_changed_the_product_falls_back_to_the_motion_shot(tmp_path,
         assert project.assets[generated.asset].kind == "video"
     assert len(made.notes) == len(animated)
     assert all("changed the product" in n and "motion shot" in n for n in made.notes)
+
+
+def test_stills_paint_the_backgrounds_of_the_cards(tmp_path):
+    """The diffusion stills engine in the plan: under "stills" (what auto picks with a
+    commercial stills model and a GPU but no video model) each card gets a painted background."""
+    pytest.importorskip("diffusers")
+    from promodesk.core.brief import Brief
+    from promodesk.core.projectfile import asset_path
+    from promodesk.engines import registry
+    from promodesk.engines.assemble import make_project
+    from promodesk.engines.visuals.photos import load_photo
+    from tests.engines.tiny_models import tiny_stable_diffusion
+
+    model = tiny_stable_diffusion(tmp_path / "sd")
+    brief = Brief(text=COPY, images=[], seconds=5, aspect="16:9", cta="Order now")
+    made = make_project(brief, tmp_path / "stills.promodesk", seed=3, visuals="stills",
+                        still_model=model)
+    project = load_project(made.folder)
+    shots = project.tracks_of(TrackKind.VIDEO)[0].clips
+    cards = [c for c in shots if c.name == "card"]
+    assert cards and all(c.recipe.engine == "shots" for c in shots if c.name != "card")
+    size, card = (320, 180), cards[0]
+    assert [t.recipe.engine for t in card.takes] == ["shots", "stills"] and card.selected == 1
+    still = load_photo(asset_path(made.folder, card.asset))
+    assert min(still.size) == 512 and project.assets[card.asset].meta["engine"] == "stills"
+    middle = card.duration // 2
+    painted = registry.visual_engine("stills").frame_source(
+        card.recipe.params, still, size, card.duration, card.recipe.seed).frame(middle)
+    plain = registry.visual_engine("shots").frame_source(
+        card.takes[0].recipe.params, None, size, card.duration, card.recipe.seed).frame(middle)
+    assert np.abs(painted.astype(int) - plain.astype(int)).mean() > 5
+
+
+def test_auto_paints_only_with_a_stills_model_that_allows_commercial_use(tmp_path, monkeypatch):
+    pytest.importorskip("diffusers")
+    from promodesk.engines.assemble import still_model_here
+    from tests.engines.tiny_models import tiny_stable_diffusion
+
+    models = tmp_path / "models"
+    monkeypatch.setenv("PROMODESK_MODELS", str(models))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "no-hf"))
+    tiny_stable_diffusion(models / "sd-turbo")  # non-commercial weights: never chosen for auto
+    assert still_model_here() is None
+    tiny_stable_diffusion(models / "flux-schnell")  # a stand-in under the Apache-2.0 name
+    assert still_model_here() == "flux-schnell"

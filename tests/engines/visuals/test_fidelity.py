@@ -32,7 +32,8 @@ def camera_frames(photo, region=(360, 640), move="push_in", count=12):
 
 
 def encoded(frame, quality=30):
-    """``frame`` through JPEG at ``quality`` and a slight blur: what encoding and a soft model do."""
+    """``frame`` through JPEG at ``quality`` and a slight blur: what encoding and a soft model
+    do."""
     ok, data = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     return cv2.GaussianBlur(cv2.imdecode(data, cv2.IMREAD_UNCHANGED), (0, 0), 1.0)
