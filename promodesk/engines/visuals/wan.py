@@ -53,7 +53,7 @@ import numpy as np
 from promodesk.core.projectfile import add_asset, asset_path
 from promodesk.core.timeline import Asset, Recipe, Take, seconds_from_us, us_from_seconds
 from promodesk.engines.base import (CancelToken, EngineInfo, EngineUnavailable, NewTake,
-                                    Progress, RequestError, TakeRequest, no_progress, stage)
+                                    Progress, RequestError, TakeRequest, no_progress)
 from promodesk.engines.models import loading
 from promodesk.engines.models.catalogue import CATALOGUE
 from promodesk.engines.visuals.wan_clip import (  # noqa: F401 - the module's public API
@@ -312,7 +312,7 @@ class WanTakes:
                              strength=float(params.get("strength", STRENGTH)),
                              kind=str(params.get("kind") or "hero"), copy=copy,
                              colors=list(params.get("colors") or []),
-                             progress=stage(progress, 0.0, 1.0), cancel=cancel)
+                             progress=progress, cancel=cancel)
         params.update(clip.params)
         if photo_id:
             params["photo"] = photo_id
