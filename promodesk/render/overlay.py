@@ -10,7 +10,7 @@ An overlay clip's recipe has ``params["overlay"]``, a dict of:
 - ``fade_in_us``, ``fade_out_us``: microseconds of fade at the clip's start and end (default 0).
 
 A brand overlay (a kit's logo or watermark) also has ``auto``: the spot chosen for each aspect
-("9:16": {"x", "y", "scale"}, ...) clear of the shots' text (promodesk.engines.visuals.brand),
+("9:16": {"x", "y", "scale"}, ...) clear of the shots' text (engines.visuals.brand_overlays),
 used while ``x``, ``y`` and ``scale`` are still those it was placed with (``auto["from"]``); once
 the user moves or scales it, their values hold in every aspect.
 

@@ -4,14 +4,11 @@ for the copy's glyphs."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from promodesk import RESOURCES
-from promodesk.core.brandkit import (ApplyBrand, BrandKitError, brands_root, check_fonts_for, delete_kit,
-                                     font_gaps, list_kits, load_kit, save_kit)
+from promodesk.core.brandkit import (ApplyBrand, BrandKitError, brands_root, check_fonts_for,
+                                     delete_kit, font_gaps, list_kits, load_kit, save_kit)
 from tests.render.clips import make_clip, make_logo
 
 LATIN_FONT = RESOURCES / "fonts" / "DejaVuSans-Bold.ttf"

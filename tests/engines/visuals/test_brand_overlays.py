@@ -11,8 +11,9 @@ from PIL import Image
 from promodesk import RESOURCES
 from promodesk.core.projectfile import add_asset, asset_path, save_project
 from promodesk.core.timeline import CaptionCue, Clip, Project, Recipe, Take, TrackKind
-from promodesk.engines.visuals.brand import (LOGO, add_overlay, choose_spot, corner_box,
-                                             place_brand_overlays, sprite_size)
+from promodesk.engines.visuals.brand import LOGO
+from promodesk.engines.visuals.brand_overlays import (add_overlay, choose_spot, corner_box,
+                                                      place_brand_overlays, sprite_size)
 from promodesk.engines.visuals.photos import load_photo
 from promodesk.engines.visuals.shots import ShotRenderer
 from promodesk.render.frame import FrameRenderer
