@@ -4,7 +4,7 @@ the weights' values): MusicGen small and medium as seconds of audio per second o
 step plus the VAE decode). Runs on the best device here (CUDA, then MPS, then CPU). With
 ``acestep`` in ``--only``: ACE-Step 1.5 turbo at its real sizes, seconds of music per second
 (8 steps at least, no guidance). With ``vibevoice`` in ``--only``: VibeVoice 1.5B speech seconds
-per second (its tokenizers and diffusion head at full size, ``--vibevoice-layers`` of the LM's 28
+per second (``bark``: Bark small's, to compare) (its tokenizers and diffusion head at full size, ``--vibevoice-layers`` of the LM's 28
 layers, the full figure extrapolated from the LM's measured share). With ``load-musicgen-small`` in ``--only``: the seconds the engines' loader (``load_pretrained``) takes
 to bring a MusicGen-small-sized folder saved with ``save_pretrained`` onto the device (what the
 first MusicGen job waits for), beside reading the same bytes (its floor) and a second call.
@@ -359,6 +359,52 @@ def bench_vibevoice(audio_seconds: float, layers: int, device) -> dict:
             "shares": ", ".join(f"{name} {t / gen_s:.0%}" for name, t in spent.items())}
 
 
+def bench_bark(audio_seconds: float, device) -> dict:
+    """Seconds of speech per second of generation for Bark small (its three 80 M GPT-style models
+    and the 24 kHz EnCodec, published sizes), speaking ``audio_seconds`` worth of semantic
+    tokens as the Bark engine asks for them: the figure VibeVoice's is compared with."""
+    import torch
+    from transformers import (BarkCoarseConfig, BarkConfig, BarkFineConfig, BarkModel,
+                              BarkSemanticConfig, EncodecConfig, GenerationConfig)
+    from transformers.models.bark.generation_configuration_bark import (
+        BarkCoarseGenerationConfig, BarkFineGenerationConfig, BarkGenerationConfig,
+        BarkSemanticGenerationConfig)
+
+    t0 = time.perf_counter()
+    torch.manual_seed(0)
+    config = BarkConfig(
+        semantic_config=BarkSemanticConfig(input_vocab_size=129600,
+                                           output_vocab_size=10048).to_dict(),
+        coarse_acoustics_config=BarkCoarseConfig(input_vocab_size=12096,
+                                                 output_vocab_size=12096).to_dict(),
+        fine_acoustics_config=BarkFineConfig(input_vocab_size=1056, output_vocab_size=1056,
+                                             n_codes_total=8, n_codes_given=1).to_dict(),
+        codec_config=EncodecConfig().to_dict())
+    model = BarkModel(config).to(device.torch_device(), device.torch_dtype()).eval()
+    # as the released checkpoints carry it: nested plain dicts (what BarkModel.generate reads)
+    model.generation_config = GenerationConfig.from_dict(BarkGenerationConfig(
+        semantic_config=BarkSemanticGenerationConfig().to_dict(),
+        coarse_acoustics_config=BarkCoarseGenerationConfig().to_dict(),
+        fine_acoustics_config=BarkFineGenerationConfig().to_dict()).to_dict())
+    build_s = time.perf_counter() - t0
+    # a 24-token line, padded to the 256 tokens Bark's processor hands over
+    text = torch.zeros((1, 256), dtype=torch.long, device=device.torch_device())
+    text[0, :24] = torch.randint(1, 10000, (24,))
+    mask = (text > 0).long()
+    with torch.inference_mode():
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        audio = model.generate(input_ids=text, attention_mask=mask,
+                               do_sample=True, semantic_max_new_tokens=int(audio_seconds * 49.9))
+        _sync(device)
+        gen_s, cpu_s = time.perf_counter() - t0, time.process_time() - cpu0
+    speech_s = audio.shape[-1] / 24000
+    params = sum(p.numel() for p in model.parameters())
+    del model
+    gc.collect()
+    return {"params_m": params / 1e6, "speech_s": speech_s, "gen_s": gen_s,
+            "ratio": speech_s / gen_s, "cpu_ratio": speech_s / cpu_s, "build_s": build_s}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="musicgen-small,musicgen-medium,stills")
@@ -399,6 +445,11 @@ def main() -> int:
                   f"{r['audio_s']:.1f} s of music in {r['gen_s']:.1f} s = {r['ratio']:.3f}x "
                   f"real time; {r['step_s']:.2f} s per DiT step, {r['after_steps_s']:.1f} s "
                   f"VAE decode and output (built in {r['build_s']:.0f} s)")
+        elif name == "bark":
+            r = bench_bark(args.audio_seconds, device)
+            print(f"bark-small       {r['params_m']:.0f}M params: {r['speech_s']:.1f} s of speech "
+                  f"in {r['gen_s']:.1f} s = {r['ratio']:.3f}x real time (baseline 1.000x); per "
+                  f"CPU second {r['cpu_ratio']:.3f}x (built in {r['build_s']:.0f} s)")
         elif name == "vibevoice":
             r = bench_vibevoice(args.audio_seconds, args.vibevoice_layers, device)
             print(f"vibevoice-1.5b   {r['params_b']:.2f}B params ({r['layers']} of 28 LM layers): "

@@ -3,8 +3,8 @@ take of a voice clip is its line spoken again (new seed, or another model).
 
 Which speech model speaks: VibeVoice 1.5B (:mod:`.vibevoice`) when its weights are on this
 computer, as it reads Mandarin and English far more naturally; else Bark small (:mod:`.bark`),
-which stays for computers without a graphics card (a quarter of VibeVoice's size, and it needs
-no voice recording to keep one voice). A model folder is run by the engine its config names."""
+which stays for computers without a graphics card (as slow as VibeVoice on a CPU, but a third of
+the download and a fifth of the memory). A model folder is run by the engine its config names."""
 
 from __future__ import annotations
 
