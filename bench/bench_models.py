@@ -4,16 +4,19 @@ the weights' values): MusicGen small and medium as seconds of audio per second o
 step plus the VAE decode). Runs on the best device here (CUDA, then MPS, then CPU). With
 ``acestep`` in ``--only``: ACE-Step 1.5 turbo at its real sizes, seconds of music per second
 (8 steps at least, no guidance). With ``vibevoice`` in ``--only``: VibeVoice 1.5B speech seconds
-per second (``bark``: Bark small's, to compare) (its tokenizers and diffusion head at full size, ``--vibevoice-layers`` of the LM's 28
-layers, the full figure extrapolated from the LM's measured share). With ``load-musicgen-small`` in ``--only``: the seconds the engines' loader (``load_pretrained``) takes
-to bring a MusicGen-small-sized folder saved with ``save_pretrained`` onto the device (what the
-first MusicGen job waits for), beside reading the same bytes (its floor) and a second call.
+per second (its tokenizers and diffusion head at full size, ``--vibevoice-layers`` of the LM's 28
+layers, the full figure extrapolated from the LM's measured share); ``bark``: Bark small's, to
+compare. With ``load-musicgen-small`` in ``--only``: the seconds the engines' loader
+(``load_pretrained``) takes to bring a MusicGen-small-sized folder saved with
+``save_pretrained`` onto the device (what the first MusicGen job waits for), beside reading the
+same bytes (its floor) and a second call.
 With ``wan`` in ``--only``: the Wan video engine (bench/bench_wan.py): seconds per generated
 second at Draft and Final with peak VRAM on CUDA, a reduced configuration's per-step time on
 the CPU.
 
     .venv/bin/python bench/bench_models.py [--only musicgen-small,musicgen-medium,stills,
-        load-musicgen-small,acestep,wan] [--audio-seconds 2] [--size 512] [--steps 1] [--threads 1]
+        load-musicgen-small,acestep,wan,vibevoice,bark] [--audio-seconds 2] [--size 512]
+        [--steps 1] [--threads 1] [--vibevoice-layers 4]
 
 The configurations are written out from the published config.json values of facebook/musicgen-*
 (T5-base text encoder, 32 kHz EnCodec) and stabilityai/sd-turbo (SD 2.1 UNet, OpenCLIP-H text
@@ -290,7 +293,8 @@ def bench_vibevoice(audio_seconds: float, layers: int, device) -> dict:
 
     t0 = time.perf_counter()
     config = VibeVoiceConfig(text_config=dict(QWEN25_15B, num_hidden_layers=layers),
-                             diffusion_head_config=dict(num_hidden_layers=4, intermediate_size=4608))
+                             diffusion_head_config=dict(num_hidden_layers=4,
+                                                        intermediate_size=4608))
     with init_empty_weights(include_buffers=False):
         model = VibeVoiceForConditionalGeneration(config)
     model = model.to_empty(device=device.torch_device())

@@ -82,7 +82,8 @@ def test_each_language_keeps_the_voice_of_its_first_line(tiny, monkeypatch):
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(VibeVoiceForConditionalGeneration, "generate", spy)
-    voice = VibeVoiceEngine(tiny).generate(["Hi there.", "新品上市。", "Order now.", "立即购买。"])
+    lines = ["Hi there.", "新品上市。", "Order now.", "立即购买。"]
+    voice = VibeVoiceEngine(tiny).generate(lines)
     assert prompts[0] is None and prompts[1] is None  # each language's first line: free voice
     # later lines: the first line of their language, as spoken (the tiny model speaks to its
     # frame budget: 3200 samples at 24 kHz a frame)
