@@ -169,3 +169,18 @@ def test_brand_commands_save_show_list_and_delete(tmp_path):
     assert r.returncode == 2 and "needs a name" in r.stderr
     assert brand("delete", "shop").returncode == 0
     assert brand("show", "shop").returncode == 2
+
+
+def test_an_explicit_logo_wins_over_the_kits(tmp_path):
+    kit_logo = make_logo(tmp_path / "kit.png", (200, 120), RED, feather=1)
+    own = make_logo(tmp_path / "own.png", (160, 160), (20, 20, 230), feather=1)
+    mark = make_logo(tmp_path / "mark.png", (120, 120), (255, 255, 255), feather=1)
+    save_kit("shop", logo=kit_logo, watermark=mark, root=tmp_path / "data")
+    r = make(tmp_path, "--brand", "shop", "--logo", str(own))
+    assert r.returncode == 0, r.stderr
+    project = load_project(next(tmp_path.glob("*.promodesk")))
+    overlays = [(t.name, c) for t in project.tracks_of(TrackKind.VIDEO)[1:] for c in t.clips]
+    assert sorted(name for name, _ in overlays) == ["Logo", "Watermark"]
+    logo = next(c for name, c in overlays if name == "Logo")
+    folder = next(tmp_path.glob("*.promodesk"))
+    assert asset_path(folder, logo.asset).read_bytes() == own.read_bytes()
