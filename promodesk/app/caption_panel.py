@@ -192,7 +192,6 @@ class CaptionPanel(QWidget):
         layout = QVBoxLayout(inner)
         layout.addWidget(self.heading)
         layout.addLayout(form)
-        layout.addLayout(buttons)
         layout.addStretch(1)
         scroll = QScrollArea()  # scrolls rather than forcing the window taller on a laptop
         scroll.setWidgetResizable(True)
@@ -200,8 +199,9 @@ class CaptionPanel(QWidget):
         scroll.setFrameShape(QScrollArea.NoFrame)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.setContentsMargins(0, 0, 0, 6)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(buttons)  # below the scrolled form: always in sight
 
     # --- what is shown ---------------------------------------------------------------------------
 
