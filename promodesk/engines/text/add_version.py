@@ -30,16 +30,26 @@ _PER_LANGUAGE = (TrackKind.CAPTIONS, TrackKind.VOICE)
 
 # --- reading the project --------------------------------------------------------------------
 
+def _translated(track: Track) -> bool:
+    """Whether ``track`` is a version made by translation (its clips record the model)."""
+    return any("translation" in c.recipe.params for c in track.clips)
+
+
 def source_language(project: Project) -> str:
-    """The language the project's own copy is in: its brief's, else read from its captions
-    ("zh" for copy mixing Chinese and English, as make sets its captions)."""
+    """The language the project's own copy is in: its brief's, else its untranslated caption
+    track's language, else read from those captions ("zh" for copy mixing Chinese and English,
+    as make sets its captions)."""
     from promodesk.core.copytext import detect_language
 
     given = str((project.brief or {}).get("language") or "")
     if given in ("zh", "en"):
         return given
-    text = " ".join(c.cue.text for t in project.tracks_of(TrackKind.CAPTIONS) for c in t.clips
-                    if c.cue is not None) or str((project.brief or {}).get("text") or "")
+    own = [t for t in project.tracks_of(TrackKind.CAPTIONS) if not _translated(t)]
+    marked = [track_language(t) for t in own if track_language(t)]
+    if marked:
+        return marked[0]
+    text = " ".join(c.cue.text for t in own for c in t.clips if c.cue is not None) \
+        or str((project.brief or {}).get("text") or "")
     found = detect_language(text)
     return "zh" if found == "mixed" else found
 

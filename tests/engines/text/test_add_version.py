@@ -80,6 +80,8 @@ def test_a_language_version_is_one_undo_step_with_translated_panels(made):
     en = next(t for t in project.tracks_of(TrackKind.CAPTIONS) if track_language(t) == "en")
     zh = next(t for t in project.tracks_of(TrackKind.CAPTIONS) if track_language(t) == "zh")
     assert zh.name == "Captions · ZH" and en.mute and not zh.mute  # added, not yet shown
+    doc.project.brief = {}  # without the brief's word: still read off the untranslated track
+    assert source_language(project) == "zh"
     assert [(c.start, c.duration) for c in en.clips] == [(c.start, c.duration) for c in zh.clips]
     assert all(not has_han(_words(c.cue.text, brief.title)) for c in en.clips)
     # every shot holds both versions' texts; prices the same, copy in English words
