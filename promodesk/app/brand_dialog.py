@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout)
 
 from promodesk.app.jobs import Job
-from promodesk.core.brandkit import (CORNERS, ENV_DATA_DIR, ApplyBrand, BrandKitError, list_kits,
-                                     load_kit, save_kit)
+from promodesk.core.brand_edits import ApplyBrand
+from promodesk.core.brandkit import (CORNERS, ENV_DATA_DIR, BrandKitError, list_kits, load_kit,
+                                     save_kit)
 from promodesk.core.edits import EditError
 from promodesk.core.timeline import TrackKind
 from promodesk.engines.visuals.brand import brand_job

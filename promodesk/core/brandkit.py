@@ -8,14 +8,13 @@ keeps working when the originals move. ``PROMODESK_DATA_DIR`` (or the ``root`` a
 the data folder elsewhere (tests, portable installs). ``kit.json`` is written atomically.
 
 Read top to bottom: :class:`BrandKit` (the fields), :func:`brands_root`, :func:`save_kit`,
-:func:`load_kit`, :func:`list_kits`, :func:`delete_kit`, the font checks
-(:func:`font_gaps`) and the editor's undoable :class:`ApplyBrand`. Every problem the user can cause raises :class:`BrandKitError` with a
+:func:`load_kit`, :func:`list_kits`, :func:`delete_kit` and the font checks
+(:func:`font_gaps`). The editor's undoable edit is :mod:`promodesk.core.brand_edits`. Every problem the user can cause raises :class:`BrandKitError` with a
 message naming the file and what to do.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -25,8 +24,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from promodesk.core.atomic import atomic_write_bytes
-from promodesk.core.edits import Edit, EditError
-from promodesk.core.timeline import Project
 
 KIT_FILE = "kit.json"
 KIT_VERSION = 1
@@ -375,45 +372,3 @@ def check_fonts_for(kit: BrandKit, text: str) -> None:
                 "a font that covers the copy's language (for Chinese, e.g. Noto Sans CJK SC), or "
                 "without --font to use the bundled fonts.")
 
-
-# --- the editor's edit ---------------------------------------------------------------------------
-
-class ApplyBrand(Edit):
-    """A brand kit put on the project as one undo step: the project's tracks, markers, assets and
-    brief become those of ``branded`` (the project as :func:`promodesk.engines.visuals.brand.
-    apply_brand` left it, worked out in a job), and undo puts the ones it had back. Refused
-    (EditError, nothing changed) when the project is no longer the one the job started from."""
-
-    label = "Apply brand kit"
-    kind = "project"   # tracks, clips, assets and brief all change: views show it afresh
-    _FIELDS = ("tracks", "markers", "assets", "brief")
-
-    def __init__(self, original: Project, branded: Project, kit_name: str):
-        self.label = f"Apply brand kit {kit_name}"
-        self._before = {f: copy.deepcopy(getattr(original, f)) for f in self._FIELDS}
-        self._after = {f: copy.deepcopy(getattr(branded, f)) for f in self._FIELDS}
-
-    def apply(self, project: Project) -> None:
-        if _shape(project) != _shape_of(self._before):
-            raise EditError("The project changed while the brand kit was being applied; apply "
-                            "it again.")
-        for f in self._FIELDS:
-            setattr(project, f, copy.deepcopy(self._after[f]))
-
-    def revert(self, project: Project) -> None:
-        for f in self._FIELDS:
-            setattr(project, f, copy.deepcopy(self._before[f]))
-
-    def asset_ids(self) -> frozenset[str]:
-        return frozenset(self._after["assets"]) - frozenset(self._before["assets"])
-
-
-def _shape(project: Project) -> list:
-    return _shape_of({"tracks": project.tracks})
-
-
-def _shape_of(fields: dict) -> list:
-    """Every clip's id, start, duration, in-point and selected take: enough to tell whether the
-    project was edited since a copy was taken."""
-    return [(t.id, [(c.id, c.start, c.duration, c.in_point, c.selected, len(c.takes))
-                    for c in t.clips]) for t in fields["tracks"]]

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from promodesk import RESOURCES
-from promodesk.core.brandkit import (ApplyBrand, BrandKitError, brands_root, check_fonts_for,
-                                     delete_kit, font_gaps, list_kits, load_kit, save_kit)
+from promodesk.core.brand_edits import ApplyBrand
+from promodesk.core.brandkit import (BrandKitError, brands_root, check_fonts_for, delete_kit,
+                                     font_gaps, list_kits, load_kit, save_kit)
 from tests.render.clips import make_clip, make_logo
 
 LATIN_FONT = RESOURCES / "fonts" / "DejaVuSans-Bold.ttf"
