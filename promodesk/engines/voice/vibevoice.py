@@ -68,10 +68,17 @@ class VibeVoiceEngine:
         return why
 
     def _load(self) -> loading.LoadedModel:
+        import torch
         from transformers import VibeVoiceForConditionalGeneration, VibeVoiceProcessor
 
         loaded = loading.load_pretrained(self.model, VibeVoiceForConditionalGeneration,
                                          VibeVoiceProcessor, prefer=self.prefer)
+        if loaded.net.dtype == torch.float16 and loaded.device.kind == "cuda" \
+                and torch.cuda.is_bf16_supported():
+            # Microsoft runs VibeVoice in bfloat16 (float32's range, float16's memory); the
+            # narrower range of float16 risks overflow in the LM. Converted once: the model
+            # cache keeps this copy.
+            loaded.net.to(torch.bfloat16)
         if not getattr(loaded.processor, "chat_template", None):
             raise EngineUnavailable(
                 f"{self.folder()} has no chat template (chat_template.jinja), which VibeVoice "
@@ -149,7 +156,7 @@ class VibeVoiceEngine:
         inputs = processor.apply_chat_template([{"role": "0", "content": content}],
                                                tokenize=True, return_dict=True,
                                                return_tensors="pt")
-        inputs = inputs.to(device.torch_device(), device.torch_dtype())
+        inputs = inputs.to(device.torch_device(), net.dtype)
         frames = frame_budget(text, language)
 
         class Steps(BaseStreamer):
