@@ -5,7 +5,8 @@ to turn the setting off. The setting is the export dialog's (``export_dialog.COM
 and File > Commercial Use Only; pickers follow it as soon as it changes.
 
 A picker item's data is what it picks: "composer", a catalogue model name, a model folder, or
-None for a "choose a model folder…" entry; ``non_commercial`` tells which of them are refused.
+None for a "choose a model folder…" entry; ``non_commercial`` tells which of them are refused
+(another picker passes its own ``judge`` to :meth:`LicencePolicy.follow`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ FOLDER_LICENCE = "MusicGen weights (CC-BY-NC 4.0)"
 
 def non_commercial(data, folder_title: str = "A MusicGen model folder") -> tuple[str, str] | None:
     """(title, licence) when the picker item ``data`` picks something whose licence forbids
-    commercial use, else None. A model folder outside the catalogue counts as MusicGen (the only
-    engine the folder entries open), as does the folder entry itself (``data`` None)."""
+    commercial use, else None: a catalogue model marked non-commercial, or the music picker's
+    "MusicGen model folder…" entry (``data`` None; MusicGen is the only engine it opens). A
+    folder already chosen (a take's own model) stays pickable: its take says its licence."""
     from promodesk.engines.models.catalogue import CATALOGUE
 
     if data is None:
