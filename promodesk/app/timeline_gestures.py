@@ -2,7 +2,9 @@
 is a :class:`~promodesk.core.gestures.ClipDrag` (moving, trimming and snapping happen there);
 the upper half of the ruler scrubs the playhead, the lower half picks a bar range
 (:func:`~promodesk.core.gestures.pick_bars`); a drag from empty lane space draws a marquee that
-selects the clips it touches. Pixels become microseconds here and nowhere else."""
+selects the clips it touches. A sound clip's fade handles and a transition band's edges
+(:func:`handle_at`) are dragged through :data:`~promodesk.core.gestures.HANDLE_DRAGS`. Pixels
+become microseconds here and nowhere else."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def handle_at(view, lane, pos: QPointF):
 class Gestures:
     """The drag state of one :class:`~promodesk.app.timeline.TimelineView`: ``drag`` is None,
     "scrub", "bars" (with ``down_us``, where the button went down), "marquee" (from
-    ``down_pos``) or a :class:`ClipDrag`."""
+    ``down_pos``), a :class:`ClipDrag` or a handle's drag (FadeDrag, TransitionDrag)."""
 
     def __init__(self, view):
         self.view = view
