@@ -14,7 +14,9 @@ step. Holding Shift while dragging turns snapping off.
 Selecting: a click selects a clip; Shift- or Ctrl-click adds or removes one; dragging over empty
 lane space draws a marquee (the view pans with the wheel and Shift-wheel). Dragging a shot on the
 main track is magnetic (:class:`~promodesk.core.gestures.ClipDrag`); holding Alt overwrites. A
-right click opens the clip, track or ruler menu of :mod:`promodesk.app.context_menus`.
+right click opens the clip, track or ruler menu of :mod:`promodesk.app.context_menus`. The squares
+at a sound clip's top corners are its fade handles; the sides of a transition's bow tie drag its
+length.
 """
 
 from __future__ import annotations
