@@ -1,5 +1,6 @@
-"""The final audio mix of a project: music and voice tracks with their gains, fades at clip
-edges, music ducked under the voice. The whole mix is normalised once, at the end, to a platform's
+"""The final audio mix of a project: music, voice and audio tracks (a clip's own sound) with
+their gains and each clip's own gain, fades at clip edges and the user's fade handles, music
+ducked under the voice and under clips marked as speech. The whole mix is normalised once, at the end, to a platform's
 loudness target (-14 LUFS integrated for social platforms, true peak <= -1 dBTP), so the tracks'
 gains relative to each other survive: a music track at -6 dB stays 6 dB under the voice. Output
 is float32 stereo at 48 kHz, as long as the project (or the span asked for)."""
@@ -137,9 +138,10 @@ def duck_gain(project: Project, n: int, sr: int = SAMPLE_RATE) -> np.ndarray:
 def mix_project(project: Project, folder: Path, sr: int = SAMPLE_RATE,
                 normalize: bool = True, target_lufs: float | None = TARGET_LUFS,
                 span: tuple[int, int] | None = None) -> tuple[np.ndarray, int]:
-    """Mix the project's music and voice tracks: returns (float32 (n, 2), sample rate) with n
-    covering ``span`` ((start, end) in microseconds; default the project's whole duration).
-    Muted tracks are left out; track gains apply; music ducks under voice; sound cut off at the
+    """Mix the project's music, voice and audio tracks: returns (float32 (n, 2), sample rate)
+    with n covering ``span`` ((start, end) in microseconds; default the project's whole
+    duration). Muted tracks are left out; track and clip gains apply, and clip fades; music
+    ducks under voice and speech clips; sound cut off at the
     span's end fades out. Then the whole mix is normalised once to ``target_lufs`` / -1 dBTP
     (unless ``normalize`` is False or ``target_lufs`` None: then it is only turned down as a
     whole when its peaks would pass -1 dBTP). Silence stays silence."""
