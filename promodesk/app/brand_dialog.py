@@ -146,8 +146,9 @@ class BrandDialog(QDialog):
     # --- save -----------------------------------------------------------------------------------
 
     def save_current(self) -> bool:
-        """Save the project's logo overlay (or its brief's logo), brand colours and first
-        caption's style (its font as the kit's font) as a kit named in the Name field."""
+        """Save the project's logo overlay (or its brief's logo), the colours its shots are drawn
+        in and its first caption's style (its font as the kit's font) as a kit named in the
+        Name field."""
         project, folder = self.w.project, self.w.folder
         logo = None
         for track in project.tracks_of(TrackKind.VIDEO)[1:]:
@@ -169,7 +170,7 @@ class BrandDialog(QDialog):
             style = {"preset": cue.style}
         try:
             kit = save_kit(self.name.text(), logo=logo, corner=self.corner.currentText(),
-                           colors=list(project.brief.get("brand_colors") or []),
+                           colors=_colours(project),
                            caption_style=style, fonts=fonts, root=self.root)
         except BrandKitError as err:
             self.status.setText(str(err))
@@ -177,6 +178,15 @@ class BrandDialog(QDialog):
         self.status.setText(f"Saved brand kit {kit.name} in {kit.folder}.")
         self.refresh(select=kit.name)
         return True
+
+
+def _colours(project) -> list[str]:
+    """The project's brand colours: those its shots are drawn in, else its brief's."""
+    for track in project.tracks_of(TrackKind.VIDEO):
+        for clip in track.clips:
+            if clip.recipe.engine == "shots" and clip.recipe.params.get("colors"):
+                return list(clip.recipe.params["colors"])[:3]
+    return list(project.brief.get("brand_colors") or [])[:3]
 
 
 def _land(window, original, branded, name: str) -> str:

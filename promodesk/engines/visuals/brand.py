@@ -184,8 +184,6 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS),
         add_overlay(project, folder, kit.path(kit.watermark), "watermark",
                     _opposite(kit.corner), WATERMARK_SCALE, kit.watermark_opacity, (start, end),
                     kit.name)
-    if isinstance(project.brief, dict):
-        project.brief["brand"] = kit.name
     notes += place_brand_overlays(project, folder, aspects, report)
     return notes
 
