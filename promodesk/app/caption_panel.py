@@ -263,7 +263,11 @@ class CaptionPanel(QWidget):
         self.font.setCurrentIndex(index)
 
     def _document_changed(self, change: Change) -> None:
-        self.refresh()
+        # a job finishing elsewhere must not throw away what the user is setting up here
+        shown = {c.id for c in self.captions()}
+        if not self._touched or change.kind not in ("clips", "assets", "markers") \
+                or change.clips & shown or change.assets:
+            self.refresh()
 
     # --- edits -----------------------------------------------------------------------------------
 

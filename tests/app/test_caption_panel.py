@@ -116,3 +116,21 @@ def test_a_user_font_file_is_copied_in_and_draws_the_caption(qtbot, window, proj
     assert not np.array_equal(plain, styled)
     qtbot.keyClick(window.timeline, Qt.Key_Z, Qt.ControlModifier)  # the style and the asset
     assert asset_id not in window.project.assets and clip.cue.look is None
+
+
+def test_an_edit_elsewhere_keeps_the_panels_unapplied_changes(qtbot, window, project_folder):
+    from promodesk.core.edits import MoveClip
+
+    assert window.open_project(project_folder)
+    captions = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips
+    _select(qtbot, window, captions[0])
+    window.captions_dock.raise_()
+    panel = window.caption_panel
+    _type(qtbot, panel.colour.text, "#00ff00")
+    shot = window.project.tracks[0].clips[3]
+    assert window.do(MoveClip(shot.id, shot.start + 100_000))  # another clip changes
+    assert panel.changes() == {"colour": "#00FF00"}
+    qtbot.mouseClick(panel.apply_selected, Qt.LeftButton)
+    assert caption_style(captions[0].cue).colour == "#00FF00"
+    assert captions[1].cue.look is None
+    assert panel.changes() != {"colour": "#00FF00"}  # applied: the panel shows the caption again
