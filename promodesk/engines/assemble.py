@@ -24,8 +24,8 @@ from promodesk.core.projectfile import ASSETS_DIR, add_asset, save_project
 from promodesk.core.timeline import (
     ASPECTS, Asset, CaptionCue, Clip, Project, Recipe, Take, TrackKind, seconds_from_us,
 )
-from promodesk.engines.base import (CancelToken, EngineUnavailable, Progress, TakeRequest,
-                                    no_progress, stage)
+from promodesk.engines.base import (CancelToken, EngineUnavailable, GenerationError, Progress,
+                                    RequestError, TakeRequest, no_progress, stage)
 
 __all__ = ["MadeProject", "make_project", "shot_params"]
 
@@ -279,7 +279,8 @@ def _video_takes(project: Project, folder: Path, model: str | Path | None, prese
     generated take is selected; the motion take stays as the
     clip's first take. When the product changed in it (its recipe's ``fidelity`` below
     fidelity.FIDELITY_THRESHOLD, labelled "product changed"), the motion take stays selected
-    and a note says so. Returns the notes."""
+    and a note says so; a shot the engine cannot make (RequestError, GenerationError) keeps its
+    motion shot with a note. Returns the notes."""
     from promodesk.engines import registry
     from promodesk.engines.visuals.fidelity import FIDELITY_THRESHOLD, is_product_kept
 
@@ -295,8 +296,17 @@ def _video_takes(project: Project, folder: Path, model: str | Path | None, prese
         photo = project.assets.get(motion.asset) if motion.asset else None
         request = TakeRequest(Recipe("wan", params, motion.recipe.seed), folder, asset=photo,
                               duration_us=clip.duration, size=(project.width, project.height))
-        made = engine.new_take(request, stage(progress, n / len(shots), (n + 1) / len(shots),
-                                              f"shot {n + 1} of {len(shots)}"), cancel)
+        try:
+            made = engine.new_take(request, stage(progress, n / len(shots),
+                                                  (n + 1) / len(shots),
+                                                  f"shot {n + 1} of {len(shots)}"), cancel)
+        except (RequestError, GenerationError) as err:
+            # one shot the model cannot make (a text-only model and a photo, memory run out
+            # on every tier) keeps its motion shot; the rest of the video still gets made
+            note = f"{clip.name} shot: {err} The motion shot stays."
+            if note not in notes:
+                notes.append(note)
+            continue
         if made.asset is not None:
             project.assets[made.asset.id] = made.asset
         clip.takes.append(made.take)

@@ -200,3 +200,15 @@ def test_auto_paints_only_with_a_stills_model_that_allows_commercial_use(tmp_pat
     assert still_model_here() is None
     tiny_stable_diffusion(models / "flux-schnell")  # a stand-in under the Apache-2.0 name
     assert still_model_here() == "flux-schnell"
+
+
+def test_a_text_only_video_model_leaves_the_photo_shots_as_motion_shots(tmp_path):
+    pytest.importorskip("diffusers")
+    from tests.engines.visuals.tiny_wan import build_tiny_wan
+
+    model = build_tiny_wan(tmp_path / "t2v", "t2v")
+    made = make_wan(tmp_path / "photo.promodesk", model, [PHOTO])
+    shots = load_project(made.folder).tracks_of(TrackKind.VIDEO)[0].clips
+    assert all(len(c.takes) == 1 and c.recipe.engine == "shots" for c in shots)
+    assert len(made.notes) == 1 and "text only" in made.notes[0], made.notes
+    assert "motion shot stays" in made.notes[0]
