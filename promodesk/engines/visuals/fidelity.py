@@ -10,7 +10,9 @@ is the truth, so :func:`product_fidelity` measures how much of it is still there
    change: only the product's own look does;
 3. there the frame and the patch are compared with SSIM (Wang et al. 2004: local luminance,
    contrast and structure in 7-pixel Gaussian windows), per colour channel, at a fixed analysis
-   size, over the product's pixels (a cut-out's opaque pixels only).
+   size, over the product's pixels (a cut-out's opaque pixels only), each pixel weighted by
+   how much structure the two have there (information-content weighting, Wang and Li 2011), so
+   a flat sky or studio sweep that any picture matches does not decide the score.
 
 SSIM rather than a plain pixel difference because it scores structure (edges, printed text, the
 product's outline) and shrugs off what generation and encoding legitimately change a little
@@ -54,7 +56,7 @@ C1, C2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
 def product_fidelity(photo: Image.Image, frames: list[np.ndarray],
                      box: tuple[int, int, int, int] | None = None) -> float:
     """How well ``frames`` (uint8 RGB (h, w, 3) arrays of one clip) keep the product of
-    ``photo``: the lowest SSIM (about -1..1; 1 is identical, near 0 unrelated) over up to
+    ``photo``: the lowest weighted SSIM (about -1..1; 1 is identical, near 0 unrelated) over up to
     :data:`SAMPLES` evenly spread frames between the photo's product patch and where it best
     matches in the frame.
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from promodesk.engines.visuals.camera import PhotoCamera
 from promodesk.engines.visuals.fidelity import (FIDELITY_THRESHOLD, is_product_kept,
@@ -107,3 +108,20 @@ def test_a_product_that_changes_late_in_the_clip_is_not_kept():
 def test_no_frames_scores_zero():
     photo = load_photo(PRODUCTS / "launch.jpg")
     assert product_fidelity(photo, []) == 0.0
+
+
+def test_a_cut_out_is_compared_on_its_opaque_pixels():
+    """A product cut-out (transparent around it) is laid on a flat backdrop by the camera; its
+    own pixels count, not the backdrop's, so any flat colour behind it keeps the product."""
+    photo = load_photo(PRODUCTS / "espresso-cup.png").convert("RGBA")
+    w, h = photo.size
+    alpha = np.zeros((h, w), np.uint8)
+    cv2.ellipse(alpha, (w // 2, h // 2), (int(w * 0.34), int(h * 0.46)), 0, 0, 360, 255, -1)
+    photo.putalpha(Image.fromarray(alpha))
+    for backdrop in ((236, 236, 232), (40, 60, 90)):
+        camera = PhotoCamera(np.asarray(photo), salient_box(photo), (360, 640), "push_in",
+                             seconds=5.0, flat_color=backdrop)
+        frames = [camera.render(i / 7) for i in range(8)]
+        assert is_product_kept(product_fidelity(photo, frames))
+    blank = [np.full((640, 360, 3), (236, 236, 232), np.uint8)] * 3
+    assert not is_product_kept(product_fidelity(photo, blank))
