@@ -30,6 +30,10 @@ class SetClipSound(Edit):
             raise ValueError(f"not a clip sound setting: {', '.join(sorted(unknown))}")
         self.clip_id, self.gesture, self.changes = clip_id, gesture, dict(changes)
         self._old: dict | None = None
+        names = {"gain_db": "Clip gain", "fade_in": "Fade in", "fade_out": "Fade out",
+                 "duck_music": "Duck music under clip"}
+        if len(changes) == 1:  # what Edit > Undo says
+            self.label = names[next(iter(changes))]
 
     def apply(self, project: Project) -> None:
         track, clip = project.find_clip(self.clip_id)
