@@ -122,23 +122,27 @@ def choose_spot(sprite: tuple[int, int], size: tuple[int, int], avoid: list, cor
 
 def text_boxes(project: Project, folder: Path, size: tuple[int, int]) -> list:
     """Pixel boxes at ``size`` of everything written on the frame that overlays keep out of:
-    every built-in shot's titles, badges, buttons and rules (on unmuted video tracks), and the
-    captions' band when the project has captions."""
+    the titles, badges, buttons and rules of every clip on an unmuted video track whose frame
+    source writes some (``text_boxes()``: built-in shots, stills; footage and overlays write
+    none), and the captions' band when the project has captions."""
     from promodesk.core.projectfile import asset_path
+    from promodesk.engines import registry
     from promodesk.engines.visuals.photos import load_photo
-    from promodesk.engines.visuals.shots import ShotRenderer
 
     boxes: list = []
     photos: dict = {}
     for track in project.tracks_of(TrackKind.VIDEO):
         for clip in track.clips if not track.mute else []:
-            if clip.recipe.engine != "shots":
-                continue
+            params = clip.recipe.params
+            entry = project.assets.get(clip.asset or "")
+            if "overlay" in params or not registry.known(clip.recipe.engine) or \
+                    (entry is not None and entry.kind != "image"):
+                continue  # overlays, footage and generated video write no text of their own
             if clip.asset and clip.asset not in photos:
                 photos[clip.asset] = load_photo(asset_path(folder, clip.asset))
-            shot = ShotRenderer(clip.recipe.params, photos.get(clip.asset), size, clip.duration,
-                                clip.recipe.seed)
-            boxes += shot.text_boxes()
+            source = registry.visual_engine(clip.recipe.engine).frame_source(
+                dict(params), photos.get(clip.asset), size, clip.duration, clip.recipe.seed)
+            boxes += getattr(source, "text_boxes", lambda: [])()
     if any(c.cue is not None for t in project.tracks_of(TrackKind.CAPTIONS) for c in t.clips):
         boxes.append(safearea.caption_area(size))
     return boxes
