@@ -121,8 +121,9 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS),
     """Put brand kit ``kit`` (:class:`promodesk.core.brandkit.BrandKit`) on ``project`` (assets
     stored in project ``folder``), in place:
 
-    1. its colours and first font in every built-in shot's params (every take, so regenerated
-       and flipped takes keep them) and in the project's brief (photos dropped later);
+    1. its colours and first font in the params of every clip laid out as a shot (built-in
+       shots, generated stills; every take, so regenerated and flipped takes keep them) and in
+       the project's brief (photos dropped later);
     2. its caption style on every caption (its font the kit's first font when the style names
        none);
     3. its intro and outro clips on the main track before and after the promo (everything else
@@ -139,8 +140,9 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS),
     notes: list[str] = []
     main = project.tracks_of(TrackKind.VIDEO)[0]
     _remove_brand(project)
+    # clips laid out as shots (built-in shots, generated stills): their params carry colours
     shots = [c for t in project.tracks_of(TrackKind.VIDEO) for c in t.clips
-             if c.recipe.engine == "shots"]
+             if c.recipe.engine == "shots" or "colors" in c.recipe.params]
     copy = "".join(str(t.recipe.params.get(k) or "") for c in shots for t in c.takes
                    for k in ("text", "title", "price", "old_price", "cta"))
     copy += "".join(c.cue.text for t in project.tracks_of(TrackKind.CAPTIONS) for c in t.clips
