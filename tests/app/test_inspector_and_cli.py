@@ -32,6 +32,9 @@ def test_regenerate_a_shot_with_edited_settings(qtbot, window, project_folder):
     shot = window.project.tracks[0].clips[1]
     window.timeline.select_clip(shot.id)
     window.inspector._editors["move"].setCurrentText("pan_left")
+    # a user clicks the button once it is laid out (showing "Regenerate with…" for a shot
+    # re-lays the takes box on the next event-loop turn)
+    qtbot.waitUntil(lambda: window.inspector.regen_params.height() > 0)
     qtbot.mouseClick(window.inspector.regen_params, Qt.LeftButton)
     qtbot.waitUntil(lambda: len(shot.takes) == 2, timeout=60_000)
     assert shot.recipe.params["move"] == "pan_left" and shot.takes[0].recipe.params["move"] == "auto"
