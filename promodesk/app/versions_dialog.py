@@ -80,6 +80,8 @@ class VersionsDialog(QDialog):
         self.audiences = QLineEdit()
         self.model = QComboBox()
         if kind == "language":
+            from promodesk.engines.text.translate import font_gaps
+
             have = {self.source, *languages(project)}
             for code, name in LANGUAGES.items():
                 if code not in have:
@@ -87,6 +89,12 @@ class VersionsDialog(QDialog):
                     item.setData(Qt.UserRole, code)
                     item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
                     item.setCheckState(Qt.Unchecked)
+                    gaps = font_gaps(code)
+                    if gaps:  # its captions would be blank: offered greyed out, saying why
+                        item.setFlags(item.flags() & ~Qt.ItemIsEnabled)
+                        item.setToolTip(f"No bundled font can draw {name} "
+                                        f"({''.join(gaps[:6])}…), so its captions would be "
+                                        "blank.")
                     self.languages.addItem(item)
             self.languages.setMinimumHeight(150)
             form.addRow("Languages", self.languages)

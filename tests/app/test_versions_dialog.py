@@ -146,6 +146,10 @@ def test_without_a_model_the_dialog_names_the_download(qtbot, window, project_fo
     assert window.open_project(project_folder)
     dialog = _dialog(qtbot, window)
     assert not dialog.add_button.isEnabled()  # nothing ticked yet
+    codes = [dialog.languages.item(i).data(Qt.UserRole) for i in range(dialog.languages.count())]
+    assert "zh" not in codes and "en" in codes  # the project's own language is not offered
+    thai = dialog.languages.item(codes.index("th"))  # no bundled font draws Thai
+    assert not thai.flags() & Qt.ItemIsEnabled and "No bundled font" in thai.toolTip()
     _tick(qtbot, dialog, "en")
     assert "promodesk models download opus-mt-zh-en" in dialog.note.text()
     assert not dialog.add_button.isEnabled() and dialog.note.isVisible()
