@@ -277,7 +277,9 @@ def test_mixed_line_is_put_in_display_order():
 
 
 def test_without_raqm_right_to_left_letters_are_refused_with_a_note(monkeypatch):
-    monkeypatch.setattr(ts, "RAQM", False)
+    from promodesk.engines.visuals import fonts
+
+    monkeypatch.setattr(fonts, "RAQM", False)  # the font chains read it where they live
     ts._text_width.cache_clear()
     try:
         assert ts.missing_glyphs("Hi سلام") == list("سلام")
