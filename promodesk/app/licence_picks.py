@@ -38,6 +38,25 @@ def non_commercial(data, folder_title: str = "A MusicGen model folder") -> tuple
     return None
 
 
+def model_terms(data) -> tuple[str, str] | None:
+    """Like :func:`non_commercial` for a picker whose folder entry (``data`` None) opens a
+    commercial engine (a video model): only catalogue models are judged."""
+    return None if data is None else non_commercial(data)
+
+
+def engine_terms(data) -> tuple[str, str] | None:
+    """(title, licence) when the picker item ``data`` names an engine (registry name) whose
+    outputs may not be sold, else None."""
+    from promodesk.engines import registry
+    from promodesk.engines.base import UnknownEngine
+
+    try:
+        info = registry.info(str(data))
+    except (UnknownEngine, KeyError):
+        return None
+    return None if info.commercial_use else (info.title, info.output_licence)
+
+
 def mark_picker(combo: QComboBox, commercial: bool, judge=non_commercial) -> list[int]:
     """Grey out (``commercial`` on) or enable again every item of ``combo`` that ``judge``
     finds non-commercial, with the reason as its tooltip; returns the greyed-out rows. The
@@ -83,6 +102,18 @@ class LicencePolicy(QObject):
         self.changed.emit(bool(on))
 
     def follow(self, combo: QComboBox, judge=non_commercial) -> None:
-        """Mark ``combo`` now and whenever the setting changes."""
+        """Mark ``combo`` now and whenever the setting changes (until the combo is deleted:
+        the connection is to a helper the combo owns, so a closed dialog is never touched)."""
         mark_picker(combo, self.on, judge)
-        self.changed.connect(lambda on, c=combo: mark_picker(c, on, judge))
+        self.changed.connect(_Marker(combo, judge).mark)
+
+
+class _Marker(QObject):
+    """Marks its parent combo box; deleted with it, which ends the connection."""
+
+    def __init__(self, combo: QComboBox, judge):
+        super().__init__(combo)
+        self.combo, self.judge = combo, judge
+
+    def mark(self, on: bool) -> None:
+        mark_picker(self.combo, on, self.judge)

@@ -233,3 +233,25 @@ def test_add_audience_version_makes_its_own_project(qtbot, window, project_folde
     made = load_project(folder)
     assert made.brief["cta"] != "Order now"  # rewritten for the audience
     assert window.project == before
+
+
+def test_the_regenerate_dialog_follows_the_licence_policy(qtbot, window, project_folder):
+    """The shot's Regenerate with… dialog: its engines and models are all sellable (Wan is
+    Apache-2.0), so none is greyed out; the setting changing after the dialog closed touches
+    nothing; a non-commercial engine name is judged as such."""
+    from promodesk.app.licence_picks import engine_terms
+    from promodesk.app.regenerate_dialog import open_dialog
+
+    assert window.open_project(project_folder)
+    shot = window.project.tracks_of(TrackKind.VIDEO)[0].clips[0]
+    dialog = open_dialog(window, shot.id)
+    assert dialog is not None
+    for combo in (dialog.engine, dialog.model):
+        assert all(combo.model().item(i).isEnabled() for i in range(combo.count()))
+    assert engine_terms("musicgen") and "NC" in engine_terms("musicgen")[1]
+    assert engine_terms("wan") is None and engine_terms("shots") is None
+    dialog.reject()
+    qtbot.waitUntil(lambda: not window.findChildren(type(dialog)))
+    window.commercial_toggle.trigger()  # off, then on: the deleted dialog's pickers are left be
+    window.commercial_toggle.trigger()
+    assert window.licence_policy.on
