@@ -10,48 +10,22 @@ longer looks like the photo is labelled "product changed" by the engine; the ins
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFileDialog, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout)
 
 from promodesk.app import tasks
 from promodesk.app.jobs import Job
 from promodesk.core.edits import AddTake, EditError
-from promodesk.core.timeline import Asset, Clip, Project, TrackKind
+from promodesk.core.timeline import TrackKind
 from promodesk.engines import registry
 from promodesk.engines.base import new_seed
+# the shot's own params and photo (a new take starts from the photo, never from a video take):
+# one rule, shared with the CLI's regenerate through registry.take_request
+from promodesk.engines.visuals.takes import MOTION, VIDEO, is_shot, shot_basis  # noqa: F401
 
-MOTION = "shots"
-VIDEO = "wan"
 MOTION_TITLE = "Motion (built-in)"
 FOLDER_ITEM = "Model folder…"
-# the video engine's own settings this dialog sets; the rest of the recipe is the shot's
-VIDEO_KEYS = ("prompt", "strength", "preset", "model")
 DEFAULT_STRENGTH = 0.5  # Wan's own guidance (engines/visuals/wan.py STRENGTH)
-
-
-def shot_basis(project: Project, clip: Clip) -> tuple[dict, Asset | None]:
-    """The shot's own recipe params and photo for a new take, whatever made the selected take:
-    the latest motion take's params and photo, else the selected take's params without the video
-    engine's settings and the photo it started from (``photo`` param), else its asset if it is an
-    image."""
-    motion = [t for t in clip.takes if t.recipe.engine == MOTION]
-    if motion:
-        take = motion[-1]
-        return dict(take.recipe.params), project.assets.get(take.asset) if take.asset else None
-    params = {k: v for k, v in clip.recipe.params.items()
-              if k not in VIDEO_KEYS and k not in ("negative", "steps", "size", "fps", "frames",
-                                                   "tier", "fidelity", "scene")}
-    photo_id = clip.recipe.params.get("photo") or clip.asset
-    photo = project.assets.get(photo_id) if photo_id else None
-    return params, photo if photo is not None and photo.kind == "image" else None
-
-
-def is_shot(clip: Clip) -> bool:
-    """Whether ``clip`` is a shot the dialog can regenerate: one of its takes is a motion shot
-    or a generated video (not the user's footage, a logo or a title)."""
-    return any(t.recipe.engine in (MOTION, VIDEO) for t in clip.takes)
 
 
 class RegenerateDialog(QDialog):
@@ -190,11 +164,9 @@ def regenerate_with(window, clip_id: str, engine_name: str, params: dict) -> Job
         window.show_status("This clip is already being regenerated.")
         return None
     track, clip = window.project.find_clip(clip_id)
-    _, photo = shot_basis(window.project, clip)
     request = registry.take_request(window.project, window.folder, clip_id,
                                     engine_name=engine_name, params=params,
                                     seed=new_seed(clip.recipe.seed))
-    request = replace(request, asset=photo)
     title = (f"Regenerate '{clip.name or track.name}' with "
              f"{MOTION_TITLE if engine_name == MOTION else registry.info(engine_name).title}")
     job = Job(title, tasks.new_take, {"clip_id": clip_id, "request": request}, lane="gpu",

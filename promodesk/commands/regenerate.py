@@ -133,7 +133,8 @@ def _regenerate(project, folder: Path, args: argparse.Namespace) -> int:
     bars = parse_bars(args.bars) if args.bars else None
     if bars and track.kind.value != "music":
         raise BadRequest("--bars is for music clips only")
-    params = parse_settings(args.set, clip.recipe.params, engine)
+    # a shot's motion take after a video take starts from the shot's own settings and photo
+    params = parse_settings(args.set, registry.take_params(project, clip.id, name), engine)
     seed = args.seed if args.seed is not None else new_seed(clip.recipe.seed)
     request = registry.take_request(project, folder, clip.id, engine_name=name, params=params,
                                     seed=seed, bars=bars)

@@ -127,25 +127,45 @@ def check_project(project: Project) -> None:
         raise UnknownEngine(missing[0][1])
 
 
+def take_params(project: Project, clip_id: str, engine_name: str) -> dict:
+    """The recipe params a new take of clip ``clip_id`` by ``engine_name`` starts from: the
+    selected take's own, except for a shot taken to the other shot engine (motion <-> video),
+    which starts from the shot's own settings (engines.visuals.takes.shot_basis), so a motion
+    take made after a video take carries no video prompt or model. Raises KeyError for a clip
+    the project does not have."""
+    from promodesk.engines.visuals.takes import MOTION, VIDEO, is_shot, shot_basis
+
+    _, clip = project.find_clip(clip_id)
+    if engine_name != clip.recipe.engine and engine_name in (MOTION, VIDEO) and is_shot(clip):
+        return shot_basis(project, clip)[0]
+    return dict(clip.recipe.params)
+
+
 def take_request(project: Project, folder, clip_id: str, *, engine_name: str | None = None,
                  params: dict | None = None, seed: int = 0,
                  bars: tuple[int, int] | None = None) -> TakeRequest:
     """The request for a new take of clip ``clip_id``: its selected take's recipe with
-    ``engine_name`` and ``params`` when given (else the take's own) and ``seed``; the current
+    ``engine_name`` and ``params`` when given (else :func:`take_params`) and ``seed``; the current
     take's asset entry; the clip's length; the canvas; ``bars`` (first, last; 1-based) for music.
-    Raises KeyError for a clip the project does not have."""
+    A shot's new motion or video take starts from the shot's photo, not from the video the
+    selected take may be (engines.visuals.takes.shot_basis). Raises KeyError for a clip the
+    project does not have."""
     from pathlib import Path
 
     from promodesk.core.timeline import Asset
+    from promodesk.engines.visuals.takes import MOTION, VIDEO, is_shot, shot_basis
 
     _, clip = project.find_clip(clip_id)
     recipe = clip.recipe
     asset = None
     if clip.asset:
         asset = project.assets.get(clip.asset) or Asset(clip.asset, "image")
+    if (engine_name or recipe.engine) in (MOTION, VIDEO) and is_shot(clip):
+        _, asset = shot_basis(project, clip)
+    if params is None:
+        params = take_params(project, clip_id, engine_name or recipe.engine)
     return TakeRequest(
-        recipe=Recipe(engine_name or recipe.engine,
-                      dict(recipe.params if params is None else params), int(seed)),
+        recipe=Recipe(engine_name or recipe.engine, dict(params), int(seed)),
         folder=Path(folder), asset=asset, duration_us=clip.duration,
         size=(project.width, project.height), bars=tuple(bars) if bars else None,
         text=clip.cue.text if clip.cue is not None else "")

@@ -7,7 +7,7 @@ give the renderer a frame source per clip.
 from __future__ import annotations
 
 from promodesk.core.projectfile import add_asset, asset_path
-from promodesk.core.timeline import Asset, Recipe, Take
+from promodesk.core.timeline import Asset, Clip, Project, Recipe, Take
 from promodesk.engines.base import (CancelToken, EngineInfo, NewTake, Progress, RequestError,
                                     TakeRequest, no_progress)
 from promodesk.engines.visuals import safearea
@@ -18,6 +18,39 @@ STILL_SHORT_SIDE = 512  # stills are painted with this short side (the model's o
 CAPTION_STYLES = ("outline", "boxed", "karaoke")
 SHOT_SETTINGS = ("kind", "move", "text", "title", "price", "old_price", "cta", "colors",
                  "transition_in")
+
+
+# The engines that make a shot's takes: the motion shots over the photo and the video model.
+MOTION, VIDEO = "shots", "wan"
+# the video engine's own settings (and what it records of a clip it made): a motion take started
+# from a video take leaves them out
+VIDEO_KEYS = ("prompt", "strength", "preset", "model", "negative", "steps", "size", "fps",
+              "frames", "tier", "fidelity", "scene")
+
+
+def is_shot(clip: Clip) -> bool:
+    """Whether ``clip`` is a shot: one of its takes is a motion shot or a generated video (not
+    the user's footage, a logo or a title)."""
+    return any(t.recipe.engine in (MOTION, VIDEO) for t in clip.takes)
+
+
+def shot_basis(project: Project, clip: Clip) -> tuple[dict, Asset | None]:
+    """The shot's own recipe params and photo for a new take, whatever made the selected take:
+    the selected take's params and photo when it is a motion take, else the latest motion
+    take's, else the selected take's params without the video engine's settings and the photo
+    it started from (its ``photo`` param), else its asset if it is an image. The photo is None
+    for a shot without one (a card)."""
+    motion = [t for t in clip.takes if t.recipe.engine == MOTION]
+    if motion:
+        take = clip.take if clip.take.recipe.engine == MOTION else motion[-1]
+        # a motion take's asset is its photo (an entry missing from the project is one too)
+        photo = project.assets.get(take.asset) or Asset(take.asset, "image") if take.asset \
+            else None
+        return dict(take.recipe.params), photo
+    params = {k: v for k, v in clip.recipe.params.items() if k not in VIDEO_KEYS}
+    photo_id = clip.recipe.params.get("photo") or clip.asset
+    photo = project.assets.get(photo_id) if photo_id else None
+    return params, photo if photo is not None and photo.kind == "image" else None
 
 
 def _photo(request: TakeRequest):
@@ -83,9 +116,12 @@ def varied_params(params: dict) -> dict:
 def _check_frame(params: dict, photo, request: TakeRequest, seed: int) -> None:
     """Draw the middle frame of the shot at CHECK_HEIGHT, so a take that cannot be drawn fails
     here, in the job, and not later in the preview."""
+    from promodesk.engines.visuals.shots import with_font_file
+
     w, h = request.size
     size = (max(2, round(CHECK_HEIGHT * w / h / 2) * 2), CHECK_HEIGHT)
-    _shot_renderer(params, photo, size, request.duration_us, seed).frame(request.duration_us // 2)
+    _shot_renderer(with_font_file(params, request.folder), photo, size, request.duration_us,
+                   seed).frame(request.duration_us // 2)
 
 
 class ShotTakes:
