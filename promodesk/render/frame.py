@@ -206,8 +206,11 @@ class FrameRenderer:
             if shot is not None:
                 self._shots.move_to_end(key)
                 return shot
-            shot = engine.frame_source(dict(params), self._media(clip.asset), self.size,
-                                       clip.duration, clip.recipe.seed)
+            from promodesk.engines.visuals.shots import with_font_file  # a kit's font asset
+
+            shot = engine.frame_source(with_font_file(params, self.folder),
+                                       self._media(clip.asset), self.size, clip.duration,
+                                       clip.recipe.seed)
             self._shots[key] = shot
             while len(self._shots) > self._keep:
                 self._shots.popitem(last=False)

@@ -70,14 +70,18 @@ def test_make_with_a_brand_kit(tmp_path):
     # colours and font in every shot (so a regenerated take keeps them), style on captions
     shots = [c for c in main.clips if c.recipe.engine == "shots"]
     assert shots and all(c.recipe.params["colors"] == ["#1b3a5c", "#f2b705"] for c in shots)
-    assert all(Path(c.recipe.params["font"]) == kit.folder / kit.fonts[0] for c in shots)
+    # the font copied into the project (it survives a deleted kit), the shots naming the asset
+    font = shots[0].recipe.params["font"]
+    assert all(c.recipe.params["font"] == font for c in shots)
+    assert asset_path(folder, font).read_bytes() == (kit.folder / kit.fonts[0]).read_bytes()
     # the font is really the kit's: the hero's title drawn without it differs
     from promodesk.engines.visuals.photos import load_photo
-    from promodesk.engines.visuals.shots import ShotRenderer
+    from promodesk.engines.visuals.shots import ShotRenderer, with_font_file
 
     hero = next(c for c in shots if c.recipe.params.get("title"))
     bare = {k: v for k, v in hero.recipe.params.items() if k != "font"}
-    drawn = [ShotRenderer(p, load_photo(PHOTO), SIZE, hero.duration).frame(hero.duration - 1)
+    drawn = [ShotRenderer(with_font_file(p, folder), load_photo(PHOTO), SIZE,
+                          hero.duration).frame(hero.duration - 1)
              for p in (hero.recipe.params, bare)]
     assert (drawn[0] != drawn[1]).any(axis=-1).sum() > 200
     # a regenerated shot keeps the kit's colours and font

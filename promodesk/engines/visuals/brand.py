@@ -121,9 +121,10 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS),
     """Put brand kit ``kit`` (:class:`promodesk.core.brandkit.BrandKit`) on ``project`` (assets
     stored in project ``folder``), in place:
 
-    1. its colours and first font in the params of every clip laid out as a shot (built-in
-       shots, generated stills; every take, so regenerated and flipped takes keep them) and in
-       the project's brief (photos dropped later);
+    1. its colours and first font (copied into the project's assets; the params name the
+       asset) in the params of every clip laid out as a shot (built-in shots, generated stills;
+       every take, so regenerated and flipped takes keep them) and the colours in the project's
+       brief (photos dropped later);
     2. its caption style on every caption (its font the kit's first font when the style names
        none);
     3. its intro and outro clips on the main track before and after the promo (everything else
@@ -148,19 +149,8 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS),
     copy += "".join(c.cue.text for t in project.tracks_of(TrackKind.CAPTIONS) for c in t.clips
                     if c.cue is not None)
     check_fonts_for(kit, copy)
-    # 1. colours and font into the shots
-    font = str(kit.path(kit.fonts[0])) if kit.fonts else None
-    for clip in shots:
-        for take in clip.takes:
-            if kit.color_list:
-                take.recipe.params["colors"] = list(kit.color_list)
-            if font:
-                take.recipe.params["font"] = font
-            else:
-                take.recipe.params.pop("font", None)
-    if kit.color_list and isinstance(project.brief, dict):
-        project.brief["brand_colors"] = list(kit.color_list)
-    # 2. caption style
+    # the kit's first font is copied into the project's assets (content addressed), so shots
+    # and captions keep it when the kit is deleted or the project moves to another machine
     font_asset = None
     if kit.fonts:
         font_asset = add_asset(folder, kit.path(kit.fonts[0]))
@@ -169,6 +159,18 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS),
                                            {"name": name, "source": kit.fonts[0],
                                             "brand": kit.name},
                                            "the shop's own font: its licence is the shop's to know")
+    # 1. colours and font (the asset's name; renderers resolve it: shots.with_font_file)
+    for clip in shots:
+        for take in clip.takes:
+            if kit.color_list:
+                take.recipe.params["colors"] = list(kit.color_list)
+            if font_asset:
+                take.recipe.params["font"] = font_asset
+            else:
+                take.recipe.params.pop("font", None)
+    if kit.color_list and isinstance(project.brief, dict):
+        project.brief["brand_colors"] = list(kit.color_list)
+    # 2. caption style
     _style_captions(project, kit.caption_style, font_asset)
     # 3. intro and outro
     start, end = 0, max((c.end for c in main.clips), default=0)

@@ -128,6 +128,7 @@ def text_boxes(project: Project, folder: Path, size: tuple[int, int]) -> list:
     from promodesk.core.projectfile import asset_path
     from promodesk.engines import registry
     from promodesk.engines.visuals.photos import load_photo
+    from promodesk.engines.visuals.shots import with_font_file
 
     boxes: list = []
     photos: dict = {}
@@ -141,7 +142,8 @@ def text_boxes(project: Project, folder: Path, size: tuple[int, int]) -> list:
             if clip.asset and clip.asset not in photos:
                 photos[clip.asset] = load_photo(asset_path(folder, clip.asset))
             source = registry.visual_engine(clip.recipe.engine).frame_source(
-                dict(params), photos.get(clip.asset), size, clip.duration, clip.recipe.seed)
+                with_font_file(params, folder), photos.get(clip.asset), size, clip.duration,
+                clip.recipe.seed)
             boxes += getattr(source, "text_boxes", lambda: [])()
     if any(c.cue is not None for t in project.tracks_of(TrackKind.CAPTIONS) for c in t.clips):
         boxes.append(safearea.caption_area(size))

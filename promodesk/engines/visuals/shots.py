@@ -57,11 +57,32 @@ def shot_params(params: dict) -> dict:
     return out
 
 
+def with_font_file(params: dict, folder) -> dict:
+    """A copy of shot ``params`` whose ``font``, when it names a font asset of the project (its
+    file name in ``folder``/assets, as a brand kit stores it), is that file's absolute path: a
+    ShotRenderer cannot see the project folder. A font given as a path (projects branded before
+    kit fonts were copied in) and an asset whose file is gone are left as they are (the shot
+    then notes that it draws in the bundled fonts)."""
+    from pathlib import Path
+
+    from promodesk.core.projectfile import asset_path
+
+    out = dict(params)
+    font = out.get("font")
+    if isinstance(font, str) and font and folder is not None and Path(font).name == font:
+        path = asset_path(folder, font)
+        if path.is_file():
+            out["font"] = str(path.resolve())
+    return out
+
+
 class ShotRenderer:
     """Frames of one shot: ``params`` per contract 2, ``photo`` (PIL image from
     :func:`photos.load_photo`, or None), ``size`` (w, h) pixels, ``duration_us`` microseconds.
 
-    ``notes`` lists what the user should know (characters no bundled font can draw)."""
+    ``notes`` lists what the user should know (characters no bundled font can draw, a brand
+    font that is gone). ``params["font"]`` is a font file's path: resolve a project's font asset
+    first with :func:`with_font_file`."""
 
     def __init__(self, params: dict, photo: Image.Image | None, size: tuple[int, int],
                  duration_us: int, seed: int = 0) -> None:
@@ -91,8 +112,12 @@ class ShotRenderer:
         if photo is None and kind != "cta":
             kind = "card"  # every photo kind falls back to copy on a colour field
         self.kind = kind
-        with typeset.first_font(self.params.get("font")):  # a brand kit's font, if any
+        font = self.params.get("font")
+        with typeset.first_font(font) as used:  # a brand kit's font, if any
             getattr(self, f"_layout_{kind}")()
+        if font and not used:  # never silently: the titles look different without it
+            self.notes.append(f"The brand font {font} is missing or unreadable, so this shot's "
+                              "text is drawn in the bundled fonts: apply the brand kit again.")
 
     # --- per frame ------------------------------------------------------------------------------
 
