@@ -53,6 +53,7 @@ class FrameRenderer:
         self._captions: dict[tuple, Caption] = {}
         self._photos: dict[str, object] = {}  # asset -> PIL image or VideoDecoder
         self._placed: OrderedDict[tuple, object] = OrderedDict()  # still overlays, placed once
+        self._inked: dict[tuple, tuple | None] = {}  # still overlays' ink boxes (captions avoid)
         self._keep = keep_shots
 
     # --- public --------------------------------------------------------------------------------
@@ -125,19 +126,45 @@ class FrameRenderer:
     def text_boxes(self, start: int, end: int) -> tuple[tuple[int, int, int, int], ...]:
         """Pixel boxes (left, top, right, bottom) of the text every shot showing in ``[start,
         end)`` (microseconds) writes on the frame and of the panels it sits on
-        (``ShotRenderer.text_boxes()``, ``panel_boxes()``): captions keep out of them. Footage
-        and overlays add none."""
+        (``ShotRenderer.text_boxes()``, ``panel_boxes()``), and of the ink of every still
+        overlay showing then (a logo, a watermark, a title: :meth:`_overlay_box`): captions keep
+        out of them. Footage adds none."""
         boxes: list[tuple[int, int, int, int]] = []
         for track in self.project.tracks_of(TrackKind.VIDEO):
             if track.mute:
                 continue
             for clip in track.clips:
-                if clip.start < end and start < clip.end and registry.known(clip.recipe.engine) \
-                        and overlay_params(clip.recipe.params) is None:
+                if not (clip.start < end and start < clip.end and registry.known(clip.recipe.engine)):
+                    continue
+                if overlay_params(clip.recipe.params) is not None:
+                    box = self._overlay_box(clip)
+                    boxes.extend([box] if box is not None else [])
+                else:
                     shot = self._shot(clip)
                     boxes.extend(getattr(shot, "text_boxes", lambda: [])())
                     boxes.extend(getattr(shot, "panel_boxes", lambda: [])())
         return tuple(sorted(set(boxes)))
+
+    def _overlay_box(self, clip: Clip) -> tuple[int, int, int, int] | None:
+        """Pixel box (left, top, right, bottom) of the visible pixels of still overlay ``clip``
+        where it is placed at this size; None for a moving one (picture-in-picture) or one over
+        a quarter of the frame (a border): a caption cannot keep clear of those."""
+        key = (clip.id, clip.selected, clip.asset,
+               json.dumps(clip.recipe.params, sort_keys=True, default=str))
+        with self._lock:
+            if key not in self._inked:
+                shot, box = self._shot(clip), None
+                if getattr(shot, "still", False):
+                    placed = place(shot.sprite(clip.in_point), overlay_params(clip.recipe.params),
+                                   self.size)
+                    ys, xs = np.nonzero(placed.alpha > 8 / 255)
+                    if len(xs):
+                        box = (placed.x + int(xs.min()), placed.y + int(ys.min()),
+                               placed.x + int(xs.max()) + 1, placed.y + int(ys.max()) + 1)
+                        w, h = self.size
+                        box = box if (box[2] - box[0]) * (box[3] - box[1]) * 4 <= w * h else None
+                self._inked[key] = box
+            return self._inked[key]
 
     def missing_glyphs(self) -> list[str]:
         """Characters in the project's captions that no bundled font can draw (left out)."""
