@@ -71,8 +71,9 @@ def _voice_over(board: Storyboard, folder: Path, project: Project, voice, seed: 
     ``language`` is recorded in each clip's recipe (language versions)."""
     from promodesk.engines.voice.takes import voice_engine
 
-    spoken = voice_engine(voice).generate([c.text for c in board.captions], progress, cancel,
-                                          seed=seed)
+    # a voice.VoicePick's recordings are stored in the project's assets (recipes name them)
+    spoken = voice_engine(voice, project=folder).generate([c.text for c in board.captions],
+                                                          progress, cancel, seed=seed)
     timed, late = time_voice_lines(board.captions, [line.duration_us for line in spoken.lines],
                                    board.length)
     notes += late
@@ -84,7 +85,8 @@ def _voice_over(board: Storyboard, folder: Path, project: Project, voice, seed: 
                                       str(spoken.meta.get("licence", "")))
         track.clips.append(Clip(start=cap.start, duration=cap.duration, name=line.text[:12],
                                 takes=[Take(asset, Recipe("voice", {"text": line.text, "model": str(voice),
-                                                                    **_language(language)}, seed),
+                                                                    **_language(language),
+                                                                    **line.voice}, seed),
                                             line.duration_us)]))
     board.captions = timed
 

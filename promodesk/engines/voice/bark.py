@@ -23,9 +23,10 @@ import numpy as np
 from promodesk.core.script import has_han
 from promodesk.core.timeline import SAMPLE_RATE, us_from_samples
 from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
-                                    Progress, no_progress)
+                                    Progress, RequestError, no_progress)
 from promodesk.engines.models import loading
 from promodesk.engines.models.device import MODELS, with_memory_retry
+from promodesk.engines.voice.voices import SPEAKER_KEY
 
 LICENCE = "MIT (Bark weights by Suno): commercial use allowed"
 # Bark's semantic tokens per second of speech, and how fast each language is read.
@@ -42,6 +43,7 @@ class VoiceLine:
     text: str
     language: str
     audio: np.ndarray
+    voice: dict = field(default_factory=dict)  # recipe params naming the voice it was spoken in
 
     @property
     def seconds(self) -> float:
@@ -69,7 +71,8 @@ def language_of(text: str) -> str:
 
 class VoiceEngine:
     """Bark as the voice engine. ``model`` is a catalogue name ("bark-small") or a model folder;
-    ``voices`` maps language -> Bark voice preset (used when the model folder has it)."""
+    ``voices`` maps language -> the Bark preset speaker chosen for it (one the model folder does
+    not have is refused); other languages take a default preset when the folder has it."""
 
     info = EngineInfo(name="voice", kind="voice", title="Voice-over (Bark model)",
                       output_licence=LICENCE, commercial_use=True, model=True)
@@ -77,7 +80,8 @@ class VoiceEngine:
     def __init__(self, model: str | Path = "bark-small", device: str | None = None,
                  voices: dict[str, str] | None = None) -> None:
         self.model, self.prefer = model, device
-        self.voices = dict(_VOICES, **(voices or {}))
+        self.chosen = dict(voices or {})
+        self.voices = dict(_VOICES, **self.chosen)
 
     def folder(self) -> Path:
         """The model folder (checked safe to load); EngineUnavailable when missing."""
@@ -125,8 +129,11 @@ class VoiceEngine:
         language = language_of(text)
         preset = self.voices.get(language)
         known = getattr(processor, "speaker_embeddings", None) or {}
-        inputs = processor(text, voice_preset=preset if preset in known else None,
-                           return_tensors="pt")
+        if language in self.chosen and preset not in known:
+            raise RequestError(f"The Bark speaker '{preset}' is not one of {self.model}'s "
+                               "(choose another, or the model's own voice).")
+        used = preset if preset in known else None
+        inputs = processor(text, voice_preset=used, return_tensors="pt")
         inputs = {k: (v.to(device.torch_device()) if hasattr(v, "to") else
                       {n: t.to(device.torch_device()) for n, t in v.items()})
                   for k, v in inputs.items()}
@@ -155,7 +162,8 @@ class VoiceEngine:
                 h.remove()
         report(1.0)
         rate = int(net.generation_config.sample_rate)
-        return VoiceLine(text, language, _speech_48k(audio[0].float().cpu().numpy(), rate))
+        return VoiceLine(text, language, _speech_48k(audio[0].float().cpu().numpy(), rate),
+                         {SPEAKER_KEY: used} if used else {})
 
 
 def _speech_48k(audio: np.ndarray, rate: int) -> np.ndarray:

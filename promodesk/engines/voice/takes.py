@@ -15,6 +15,8 @@ from pathlib import Path
 from promodesk.core.timeline import Asset, Recipe, Take, US_PER_SECOND
 from promodesk.engines.base import (CancelToken, EngineInfo, NewTake, Progress, RequestError,
                                     TakeRequest, no_progress, stage)
+from promodesk.engines.voice.voices import (SAMPLE_KEY, SPEAKER_KEY, VoicePick, sample_path,
+                                            store_voice_sample)
 
 VIBEVOICE, BARK = "vibevoice-1.5b", "bark-small"
 
@@ -44,26 +46,46 @@ def speech_family(model: str | Path) -> str | None:
     return kind if kind in ("vibevoice", "bark") else None
 
 
-def voice_engine(model: str | Path | None = None, device: str | None = None):
+def voice_engine(model: str | Path | VoicePick | None = None, device: str | None = None,
+                 project: Path | None = None):
     """The engine that speaks with ``model`` (None: :func:`default_voice_model`): a
     :class:`.vibevoice.VibeVoiceEngine` or a :class:`.bark.VoiceEngine`; both have
-    ``availability()`` and ``generate(lines, progress, cancel, seed) -> VoiceOver``."""
-    model = model or default_voice_model()
+    ``availability()`` and ``generate(lines, progress, cancel, seed) -> VoiceOver``, whose lines
+    name the voice they were spoken in (``VoiceLine.voice``: recipe params).
+
+    ``model`` may be a :class:`.voices.VoicePick`: its speakers go to Bark; its recordings are
+    checked and stored in the ``project`` folder's assets (VoiceSampleError naming a bad one),
+    and VibeVoice speaks in them. A pick of the other engine's kind is refused (RequestError)."""
+    pick = model if isinstance(model, VoicePick) else None
+    model = (pick.model if pick else model) or default_voice_model()
     # Bark for anything unknown: its availability() then says what is wrong with the folder.
     if speech_family(model) == "vibevoice":
         from promodesk.engines.voice.vibevoice import VibeVoiceEngine
 
-        return VibeVoiceEngine(model, device)
+        if pick and pick.speakers:
+            raise RequestError("Preset speakers are Bark's; VibeVoice speaks in the voice of a "
+                               "recording (--voice-sample LANGUAGE=FILE).")
+        voices = {}
+        if pick and pick.samples:
+            if project is None:
+                raise ValueError("voice recordings are stored in a project: pass its folder")
+            voices = {language: sample_path(project, store_voice_sample(project, path))
+                      for language, path in pick.samples.items()}
+        return VibeVoiceEngine(model, device, voices)
     from promodesk.engines.voice.bark import VoiceEngine
 
-    return VoiceEngine(model, device)
+    if pick and pick.samples:
+        raise RequestError(f"{model} (Bark) cannot speak in the voice of a recording; choose "
+                           "one of its preset speakers (--speaker LANGUAGE=v2/…), or VibeVoice.")
+    return VoiceEngine(model, device, pick.speakers if pick else None)
 
 
 class VoiceTakes:
-    """The voice-over ("voice"). Params: ``text`` (the line) and ``model`` (a catalogue name or a
-    model folder; default: :func:`default_voice_model`)."""
+    """The voice-over ("voice"). Params: ``text`` (the line), ``model`` (a catalogue name or a
+    model folder; default: :func:`default_voice_model`), and the voice: ``voice_sample`` (a
+    recording in the project's assets, for VibeVoice) or ``speaker`` (a Bark preset)."""
 
-    settings = ("text", "model")
+    settings = ("text", "model", SAMPLE_KEY, SPEAKER_KEY)
     fixed_model: str | None = None  # an engine bound to one model (VibeVoiceTakes)
 
     info = EngineInfo(name="voice", kind="voice", title="Voice-over (VibeVoice or Bark model)",
@@ -74,7 +96,23 @@ class VoiceTakes:
     def default_model(self) -> str:
         return self.fixed_model or default_voice_model()
 
-    def _engine(self, model):
+    def _engine(self, model, folder: Path | None = None, params: dict | None = None):
+        """The engine for ``model``, speaking in the voice ``params`` name (a recording in the
+        project ``folder``'s assets for VibeVoice, a preset speaker for Bark; other voice params
+        are dropped: the engines' voices differ)."""
+        from promodesk.engines.voice.bark import language_of
+
+        params, language = params or {}, language_of(str((params or {}).get("text", "")))
+        family = speech_family(model)
+        if family == "vibevoice" and params.get(SAMPLE_KEY):
+            from promodesk.engines.voice.vibevoice import VibeVoiceEngine
+
+            return VibeVoiceEngine(model, voices={
+                language: sample_path(folder, str(params[SAMPLE_KEY]))})
+        if family != "vibevoice" and params.get(SPEAKER_KEY):
+            from promodesk.engines.voice.bark import VoiceEngine
+
+            return VoiceEngine(model, voices={language: str(params[SPEAKER_KEY])})
         return voice_engine(model)
 
     def runs(self, model: str) -> bool:
@@ -103,9 +141,11 @@ class VoiceTakes:
         model = str(params.get("model") or self.default_model)
         if self.fixed_model and speech_family(model) != speech_family(self.fixed_model):
             model = self.fixed_model  # a Bark recipe spoken again by VibeVoice
-        engine = self._engine(model)
+        params.update(text=text, model=model)
+        engine = self._engine(model, request.folder, params)
         extra = {}
-        if hasattr(engine, "reference_for"):  # VibeVoice: speak again in the current take's voice
+        if hasattr(engine, "reference_for") and not engine.voices:
+            # VibeVoice without a chosen recording: speak again in the current take's voice
             extra["reference"] = _current_audio(request)
         spoken = engine.generate([text], stage(progress, 0.0, 0.9), cancel,
                                  seed=int(request.recipe.seed), **extra)
@@ -123,7 +163,9 @@ class VoiceTakes:
         asset = Asset(asset_id, "audio", line.duration_us,
                       {"text": line.text, "language": line.language},
                       str(spoken.meta.get("licence", "")))
-        params.update(text=text, model=model)
+        for key in (SAMPLE_KEY, SPEAKER_KEY):  # the voice it was spoken in, and no other
+            params.pop(key, None)
+        params.update(line.voice)
         take = Take(asset_id, Recipe(request.recipe.engine, params, int(request.recipe.seed)),
                     line.duration_us, label="spoken again")
         progress(1.0, "Voice ready")

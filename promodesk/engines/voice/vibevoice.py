@@ -11,10 +11,12 @@ and disclosing that the voice is AI-made.
 
 Voices: VibeVoice has no preset speakers; it speaks in the voice of a short reference recording,
 or in a voice of its own choosing without one. Per language, the reference is the recording given
-in ``voices`` (a WAV path), else ``voices/<language>.wav`` in the model folder (copy a consenting
-speaker's 5-20 s clip there), else the first line spoken in that language: so every line of a
-language is read by the same voice. Audio is float32 mono at 48 kHz (resampled from the model's
-24 kHz with soxr), silence trimmed, so a caption clip can take exactly the span of its line.
+in ``voices`` (checked by :func:`.voices.read_voice_sample`: 3-30 s; the editor and ``make
+--voice-sample`` store it in the project's assets first), else ``voices/<language>.wav`` in the
+model folder (copy a consenting speaker's 5-20 s clip there), else the first line spoken in that
+language: so every line of a language is read by the same voice. Audio is float32 mono at
+48 kHz (resampled from the model's 24 kHz with soxr), silence trimmed, so a caption clip can
+take exactly the span of its line.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ from promodesk.engines.base import (CancelToken, EngineInfo, EngineUnavailable, 
 from promodesk.engines.models import loading
 from promodesk.engines.models.device import MODELS, with_memory_retry
 from promodesk.engines.voice.bark import VoiceLine, VoiceOver, language_of
+from promodesk.engines.voice.voices import MODEL_RATE, SAMPLE_KEY, read_voice_sample, resample
 
 LICENCE = ("MIT (VibeVoice-1.5B weights by Microsoft): commercial use allowed; no real person's "
            "voice without consent, and say the voice is AI-made")
-MODEL_RATE = 24000  # VibeVoice's acoustic tokenizer works at 24 kHz
 FRAME_HZ = 7.5  # one speech frame (3200 samples) per language-model step
 DIFFUSION_STEPS = 10  # as the model card's examples; each frame is drawn in this many steps
 GUIDANCE = 1.3  # classifier-free guidance of the model card
@@ -44,7 +46,9 @@ _SECONDS_PER_CHAR = {"zh": 0.26, "en": 0.075}
 
 class VibeVoiceEngine:
     """VibeVoice as a voice engine. ``model`` is a catalogue name ("vibevoice-1.5b") or a model
-    folder; ``voices`` maps language ("zh", "en") -> a reference recording (WAV) to speak in."""
+    folder; ``voices`` maps language ("zh", "en") -> a reference recording (WAV, MP3 or FLAC of
+    3-30 s) to speak in; lines spoken in one name its file in ``VoiceLine.voice`` (as
+    ``voice_sample``: :func:`.takes.voice_engine` passes project assets, named by their ids)."""
 
     info = EngineInfo(name="vibevoice", kind="voice", title="Voice-over (VibeVoice model)",
                       output_licence=LICENCE, commercial_use=True, model=True)
@@ -89,10 +93,10 @@ class VibeVoiceEngine:
     def reference_for(self, language: str) -> np.ndarray | None:
         """The recording to speak ``language`` in, mono float32 at 24 kHz, or None when neither
         ``voices`` nor the model folder's ``voices/<language>.wav`` gives one."""
-        path = self.voices.get(language)
-        if path is None:
-            own = self.folder() / "voices" / f"{language}.wav"
-            path = own if own.is_file() else None
+        if language in self.voices:  # the user's choice: checked, with a message naming it
+            return read_voice_sample(self.voices[language])
+        own = self.folder() / "voices" / f"{language}.wav"
+        path = own if own.is_file() else None
         if path is None:
             return None
         import soundfile as sf
@@ -137,7 +141,9 @@ class VibeVoiceEngine:
                                       on_oom=lambda: MODELS.release_others(loaded.key))
             if voices[language] is None:
                 voices[language] = audio  # the first line's voice reads the rest of its language
-            spoken.append(VoiceLine(text, language, speech_48k(audio, MODEL_RATE)))
+            chosen = self.voices.get(language) if given is None else None
+            spoken.append(VoiceLine(text, language, speech_48k(audio, MODEL_RATE),
+                                    {SAMPLE_KEY: chosen.name} if chosen else {}))
         progress(1.0, "voice-over ready")
         return VoiceOver(lines=spoken, meta={"engine": "vibevoice", "model": str(self.model),
                                              "seed": seed, "licence": LICENCE,
@@ -190,15 +196,6 @@ def frame_budget(text: str, language: str) -> int:
     at least 1 s, plus a second."""
     guess = max(1.0, len(text) * _SECONDS_PER_CHAR[language])
     return int((2 * guess + 1) * FRAME_HZ) + 2
-
-
-def resample(audio: np.ndarray, rate: int, to: int) -> np.ndarray:
-    """Mono ``audio`` at ``rate`` Hz -> float32 at ``to`` Hz (soxr, high quality)."""
-    import soxr
-
-    if rate == to:
-        return np.asarray(audio, np.float32)
-    return soxr.resample(np.asarray(audio, np.float32), rate, to, quality="HQ").astype(np.float32)
 
 
 def speech_48k(audio: np.ndarray, rate: int) -> np.ndarray:
