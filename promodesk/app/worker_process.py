@@ -45,7 +45,17 @@ class SharedCancel(CancelToken):
 
 
 def describe_error(title: str, err: BaseException) -> str:
-    """The message a failed job shows: the engine's own for user errors, else an internal one."""
+    """The message a failed job shows: the same words the CLI prints for an expected failure
+    (promodesk.core.failures: what failed, which file, what to do), else the error's own for
+    other user errors, else an internal one."""
+    from promodesk.core.failures import describe
+
+    known = describe(err)
+    if known is not None and known[1]:
+        message = known[1]
+        first = message.split(maxsplit=1)[0].rstrip(":,")
+        # the CLI's words follow "promodesk: "; a row starts a sentence (not a file's name)
+        return message[:1].upper() + message[1:] if first.isalpha() else message
     if isinstance(err, USER_ERRORS):
         return str(err) or type(err).__name__
     return f"{title} failed because of an internal error ({type(err).__name__}: {err})."

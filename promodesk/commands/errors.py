@@ -22,16 +22,18 @@ Exit codes (the same for every command):
 
 from __future__ import annotations
 
-import errno
 import os
 import signal
 import sys
 from pathlib import Path
 from typing import Callable
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+from promodesk.core import failures
+from promodesk.core.failures import from_soundfile  # noqa: F401 - commands.music uses it
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, failures.FAILED, failures.BAD_INPUT
 EXIT_INTERNAL = 70
-EXIT_CANCELLED = 130
+EXIT_CANCELLED = failures.CANCELLED
 EXIT_BROKEN_PIPE = 141
 SIGNAL_EXIT_BASE = 128  # a command stopped by signal N exits 128 + N, as shells report it
 
@@ -75,97 +77,21 @@ def install_signal_handlers() -> None:
                 pass
 
 
-def _named(err: OSError) -> str:
-    name = err.filename or getattr(err, "filename2", None)
-    return f" ({name})" if name else ""
-
-
-def _os_error(err: OSError) -> tuple[int, str]:
-    where = _named(err)
-    what = err.strerror or str(err)
-    if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return EXIT_FAILED, (f"the disk is full{where}. Free some space or choose a folder on "
-                             "another disk; files already there were not changed.")
-    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return EXIT_FAILED, (f"no permission: {what}{where}. Choose a folder you can write to, or "
-                             "check the file's permissions.")
-    if err.errno == errno.ENOENT:
-        return EXIT_BAD_INPUT, f"not found: {what}{where}. Check the path."
-    if err.errno == errno.ELOOP:
-        return EXIT_BAD_INPUT, f"a symbolic link points back at itself{where}. Fix or remove it."
-    if err.errno == errno.ENAMETOOLONG:
-        return EXIT_BAD_INPUT, f"the file name is too long{where}. Choose a shorter name."
-    if err.errno in (errno.EISDIR, errno.ENOTDIR):
-        return EXIT_BAD_INPUT, f"{what}{where}: a folder and a file were mixed up. Check the path."
-    if err.errno == errno.ENOMEM:
-        return EXIT_FAILED, _MEMORY
-    return EXIT_FAILED, (f"a file could not be read or written: {what}{where}. Check the disk "
-                         "and try again.")
-
-
+# The CLI's memory advice names its options; the rest of the words are core.failures'.
 _MEMORY = ("not enough memory. Close other programs, or make a shorter or smaller video "
            "(--seconds, --scale).")
 
 
-def from_soundfile(err: BaseException) -> bool:
-    """Whether ``err`` came out of soundfile (which reports a full disk as LibsndfileError, or
-    as a bare AssertionError when fewer frames than asked were written)."""
-    if type(err).__module__.startswith("soundfile"):
-        return True
-    tb = err.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return tb is not None and "soundfile" in Path(tb.tb_frame.f_code.co_filename).name
-
-
 def describe(err: BaseException) -> tuple[int, str] | None:
-    """(exit code, message for the user) for an expected failure, or None for a bug. Used by
-    every command and usable by the editor's jobs for the same words."""
-    from promodesk.core.brief import BriefError
-    from promodesk.core.projectfile import ProjectFileError, ProjectSaveError
-
+    """(exit code, message for the user) for an expected failure, or None for a bug: a
+    CommandError as it says, anything else as :func:`promodesk.core.failures.describe` (the
+    words the editor's jobs panel shows too)."""
     if isinstance(err, CommandError):
         return err.code, str(err)
-    if isinstance(err, ProjectSaveError):
-        return EXIT_FAILED, str(err)
-    if isinstance(err, (BriefError, ProjectFileError)):
-        return EXIT_BAD_INPUT, str(err)
-    name = type(err).__name__
-    # The errors of the engines and the renderer, matched by the names of the error's classes
-    # (so an engine's own subclass maps like its base): importing their modules here would load
-    # cv2 and the synth for every command.
-    kinds = {cls.__name__ for cls in type(err).__mro__}
-    if kinds & {"MusicSpecError", "PhotoError", "SubtitleError", "EngineUnavailable",
-                "RequestError"}:
-        return EXIT_BAD_INPUT, str(err)
-    if kinds & {"ExportError", "GenerationError", "FontError"}:
-        return EXIT_FAILED, str(err)
-    if name == "Cancelled":
-        return EXIT_CANCELLED, "cancelled; nothing half-written was left behind"
-    if isinstance(err, MemoryError):
-        return EXIT_FAILED, _MEMORY
-    if isinstance(err, RecursionError):
-        return EXIT_BAD_INPUT, ("an input file is nested too deeply to be a brief or a project "
-                                "(lists inside lists hundreds of levels deep). Check the file.")
-    if from_soundfile(err):
-        return EXIT_FAILED, (f"an audio file could not be written or read ({err or name}); the "
-                             "disk may be full. Free some space or choose another folder.")
-    if isinstance(err, OSError):
-        return _os_error(err)
-    if isinstance(err, UnicodeError) and not _utf8_system():
-        return EXIT_BAD_INPUT, (f"this system's language setting cannot spell a file name or "
-                                f"text ({str(err)[:120]}). Run PromoDesk with a UTF-8 locale, "
-                                "e.g. LANG=C.UTF-8.")
-    return None
-
-
-def _utf8_system() -> bool:
-    """Whether file names and the terminal use UTF-8 (then a Unicode error is a bug, not the
-    locale)."""
-    import locale
-
-    names = (sys.getfilesystemencoding(), locale.getpreferredencoding(False))
-    return all(n.lower().replace("-", "") == "utf8" for n in names)
+    known = failures.describe(err)
+    if known is not None and known[1] == failures.MEMORY:
+        return known[0], _MEMORY
+    return known
 
 
 def crash_log_folder() -> Path:
