@@ -76,6 +76,8 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
         raise CommandError("--scale must be between 0.1 and 1")
     if not 1 <= args.variants <= 20:
         raise CommandError("--variants must be between 1 and 20")
+    if args.voice_sample or args.speaker:  # a chosen voice asks for a voice-over
+        args.voice = args.voice or "default"
     if args.voice:
         # Before the music is composed: a wrong model name must not cost a minute of work.
         from promodesk.engines.voice.takes import default_voice_model, voice_engine
@@ -85,6 +87,12 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
         why = voice_engine(args.voice).availability()
         if why:
             raise CommandError(f"--voice {args.voice}: {why}")
+        from promodesk.engines.voice.voices import pick_voice
+
+        try:  # the voice per language (--voice-sample, --speaker, the brief's voice), checked
+            args.voice = pick_voice(args.voice, args.voice_sample, args.speaker, brief.voice)
+        except ValueError as err:
+            raise CommandError(str(err)) from None
     given = Path(args.output).expanduser()
     if given.suffix == "" and not given.is_dir():
         given = given.with_suffix(".mp4")
@@ -369,6 +377,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--voice", metavar="MODEL", nargs="?", const="default",
                    help="add a voice-over read by this model (a name from `promodesk models "
                    "list`, or a model folder; alone: VibeVoice when installed, else Bark)")
+    p.add_argument("--voice-sample", metavar="zh=FILE,en=FILE",
+                   help="VibeVoice speaks each language in the voice of this recording (WAV, "
+                        "MP3 or FLAC, 3-30 s; stored in the project). Only with the speaker's "
+                        "consent: VibeVoice's model card requires it, and that you say the voice "
+                        "is AI-made")
+    p.add_argument("--speaker", metavar="zh=v2/zh_speaker_3",
+                   help="Bark speaks each language as this preset speaker")
     p.add_argument("--languages", metavar="zh,en",
                    help="a version per language (comma-separated codes): the copy translated by "
                         "a local model, captions (and voice) per language on the same music and "

@@ -34,7 +34,7 @@ MAX_IMAGES = 50
 MAX_COLOURS = 16
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FIELDS = ("title", "text", "images", "language", "aspect", "seconds", "style", "price", "cta",
-           "brand_colors", "audience", "media", "logo", "audiences")
+           "brand_colors", "audience", "media", "logo", "audiences", "voice")
 
 
 @dataclass
@@ -59,6 +59,9 @@ class Brief:
     # the shop's own material: clips (and photos) cut into the video, a logo over it
     media: list[Path] = field(default_factory=list)
     logo: Path | None = None
+    # the voice-over's voice per language ("zh"/"en"): a recording's absolute path (VibeVoice)
+    # or a Bark preset speaker ("v2/zh_speaker_3")
+    voice: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the brief (paths as strings), e.g. for JSON output or a recipe."""
@@ -68,7 +71,8 @@ class Brief:
                 "brand_colors": list(self.brand_colors), "audience": self.audience,
                 **({"media": [str(p) for p in self.media]} if self.media else {}),
                 **({"logo": str(self.logo)} if self.logo else {}),
-                **({"audiences": list(self.audiences)} if self.audiences else {})}
+                **({"audiences": list(self.audiences)} if self.audiences else {}),
+                **({"voice": dict(self.voice)} if self.voice else {})}
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,14 @@ def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief,
         else:
             problems.append(BriefProblem("audiences", "each audience must be a short text, "
                                                       f"not {_show(item)}"))
+    voice = d.get("voice", {})
+    if isinstance(voice, dict) and all(k in ("zh", "en") and isinstance(v, str) and v.strip()
+                                       and "\0" not in v for k, v in voice.items()):
+        brief.voice = {k: v if v.startswith("v2/") else str(_absolute(Path(v).expanduser(), base))
+                       for k, v in voice.items()}
+    else:
+        problems.append(BriefProblem("voice", 'must map zh/en to a recording or a Bark speaker, '
+                                              f'e.g. voice = {{zh = "me.wav"}}, not {_show(voice)}'))
     logo = d.get("logo")
     if isinstance(logo, str) and logo.strip() and "\0" not in logo:
         brief.logo = _absolute(Path(logo).expanduser(), base)

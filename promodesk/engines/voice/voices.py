@@ -161,3 +161,37 @@ def resample(audio: np.ndarray, rate: int, to: int) -> np.ndarray:
     if rate == to:
         return np.asarray(audio, np.float32)
     return soxr.resample(np.asarray(audio, np.float32), rate, to, quality="HQ").astype(np.float32)
+
+
+def pick_voice(model: str, samples: str | None = None, speakers: str | None = None,
+               brief_voice: dict[str, str] | None = None) -> str | VoicePick:
+    """The voice ``make`` speaks in: ``model`` alone when nothing is chosen, else a VoicePick
+    of the recordings (``"zh=a.wav,en=b.wav"``), the Bark speakers (``"zh=v2/zh_speaker_3"``)
+    and the brief's ``voice`` table (an entry starting "v2/" is a speaker, else a recording;
+    the options win). Every choice is checked now, before any work: ValueError (a
+    VoiceSampleError or RequestError) saying what is wrong."""
+    from promodesk.engines.voice.takes import speech_family
+
+    chosen = {k: v for k, v in (brief_voice or {}).items()}
+    chosen.update(parse_pairs(samples or "", "--voice-sample"))
+    chosen.update(parse_pairs(speakers or "", "--speaker"))
+    if not chosen:
+        return model
+    pick = VoicePick(model, {k: Path(v).expanduser() for k, v in chosen.items()
+                             if not v.startswith("v2/")},
+                     {k: v for k, v in chosen.items() if v.startswith("v2/")})
+    if speech_family(model) == "vibevoice":
+        if pick.speakers:
+            raise RequestError(f"{', '.join(pick.speakers.values())}: preset speakers are "
+                               "Bark's; VibeVoice speaks in the voice of a recording "
+                               "(--voice-sample LANGUAGE=FILE).")
+        for path in pick.samples.values():
+            read_voice_sample(path)
+    else:
+        if pick.samples:
+            raise RequestError(f"{model} (Bark) cannot speak in the voice of a recording "
+                               f"({', '.join(map(str, pick.samples.values()))}); choose one of "
+                               "its preset speakers (--speaker LANGUAGE=v2/…), or "
+                               "--voice vibevoice-1.5b.")
+        check_speakers(model, pick.speakers)
+    return pick

@@ -1,0 +1,62 @@
+"""`promodesk make --voice-sample` / `--speaker` / the brief's ``voice`` end to end with tiny
+models in the models folder: every voice clip's recipe names the stored recording (or the Bark
+speaker), and a bad recording stops make before any work, naming the file."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("diffusers")
+
+from promodesk.cli import main  # noqa: E402
+from promodesk.core.projectfile import load_project  # noqa: E402
+from promodesk.core.timeline import TrackKind  # noqa: E402
+from promodesk.engines.voice.voices import SAMPLE_KEY, read_voice_sample  # noqa: E402
+from tests.e2e.test_make import ROOT  # noqa: E402
+from tests.engines.voice.test_voice_choice import chirp  # noqa: E402
+from tests.engines.voice.tiny_vibevoice import tiny_vibevoice  # noqa: E402
+
+PHOTO = str(ROOT / "resources/examples/products/launch.jpg")
+
+
+@pytest.fixture
+def models(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROMODESK_MODELS", str(tmp_path / "models"))
+    tiny_vibevoice(tmp_path / "models" / "vibevoice-1.5b")
+    return tmp_path / "models"
+
+
+def test_make_speaks_in_the_given_recording_and_the_project_keeps_it(models, tmp_path):
+    sample = chirp(tmp_path / "speaker.wav", seconds=3.5)
+    brief = tmp_path / "brief.toml"
+    brief.write_text('text = "新品上市。立即购买。"\nvoice = {zh = "speaker.wav"}\n', "utf-8")
+    code = main(["make", str(brief), "--image", PHOTO, "--seconds", "8", "--aspect", "16:9",
+                 "--scale", "0.25", "--project", str(tmp_path / "p.promodesk"),
+                 "-o", str(tmp_path / "promo.mp4"), "--voice"])
+    assert code == 0
+    folder = tmp_path / "p.promodesk"
+    voice = load_project(folder).tracks_of(TrackKind.VOICE)[0].clips
+    assert len(voice) >= 1
+    ids = {clip.recipe.params[SAMPLE_KEY] for clip in voice}
+    assert len(ids) == 1
+    stored = folder / "assets" / ids.pop()
+    # the project holds the recording itself: it speaks on when the original is gone
+    assert stored.read_bytes() == sample.read_bytes()
+    sample.unlink()
+    assert len(read_voice_sample(stored)) == 3.5 * 24000
+
+
+@pytest.mark.parametrize("option, says", [
+    (["--voice-sample", "zh={bad}"], "cannot be read as audio"),
+    (["--voice-sample", "de={bad}"], "LANGUAGE zh or en"),
+    (["--speaker", "zh=v2/zh_speaker_3"], "preset speakers are Bark's"),
+])
+def test_a_bad_choice_stops_make_before_any_work(models, tmp_path, capsys, option, says):
+    bad = tmp_path / "notes.wav"
+    bad.write_text("not audio", "utf-8")
+    code = main(["make", "--text", "新品上市。", "--image", PHOTO, "--seconds", "8",
+                 "--project", str(tmp_path / "p.promodesk"), "-o", str(tmp_path / "promo.mp4"),
+                 *[o.format(bad=bad) for o in option]])
+    assert code != 0 and says in capsys.readouterr().err
+    assert not (tmp_path / "p.promodesk").exists() and not (tmp_path / "promo.mp4").exists()
