@@ -50,9 +50,17 @@ def _settings(args: argparse.Namespace):
         raise ValueError("--variants must be at least 1")
     if args.captions not in CAPTION_MODES:
         raise ValueError(f"--captions must be one of {', '.join(CAPTION_MODES)}")
+    if args.brand:  # a kit for every product: refused before any work when it is not usable
+        from promodesk.core.brandkit import BrandKitError, load_kit
+
+        try:
+            load_kit(args.brand)
+        except BrandKitError as err:
+            raise ValueError(f"--brand: {err}") from None
     return BatchSettings(seed=args.seed, variants=args.variants, captions=args.captions,
                          scale=args.scale, voice=args.voice, aspects=aspects,
-                         seconds=args.seconds, encoder_threads=args.encoder_threads)
+                         seconds=args.seconds, encoder_threads=args.encoder_threads,
+                         brand=args.brand or "")
 
 
 def rerun_argv(args: argparse.Namespace) -> list[str]:
@@ -64,7 +72,7 @@ def rerun_argv(args: argparse.Namespace) -> list[str]:
             "--encoder-threads", str(args.encoder_threads)]
     for flag, value in (("--images", args.images and str(Path(args.images).resolve())),
                         ("--aspect", args.aspect), ("--seconds", args.seconds),
-                        ("--voice", args.voice)):
+                        ("--voice", args.voice), ("--brand", args.brand)):
         if value is not None:
             argv += [flag, str(value)]
     return argv
@@ -196,4 +204,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--retry-failed", action="store_true", help="try failed products again")
     p.add_argument("--only", action="append", metavar="KEY", help="only this product (repeatable)")
     p.add_argument("--force", action="store_true", help="remake even if unchanged")
+    p.add_argument("--brand", metavar="NAME", help="saved brand kit for every product whose "
+                   "catalogue row names none in its brand column")
     p.set_defaults(func=run)

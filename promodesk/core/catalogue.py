@@ -4,7 +4,8 @@ Three sources are read, all into a list of :class:`Product`:
 
 - a CSV with one product a row: ``title, text, images`` (paths relative to the CSV separated by
   ``;``), ``media`` (video clips, the same way), ``logo``, ``price, old_price, cta, aspect(s)`` (``9:16;1:1``), ``seconds, style, language`` and
-  ``brand`` (brand colours, ``#7a2e1f;#f4e9d8``); an optional ``id`` names the product's folder;
+  ``brand``: the name of a saved brand kit (:mod:`promodesk.core.brandkit`) for the product, or
+  brand colours (``#7a2e1f;#f4e9d8``); an optional ``id`` names the product's folder;
 - a Shopify product export CSV (``Handle, Title, Body (HTML), Variant Price, Variant Compare At
   Price, Image Src``): the rows of one handle are merged, the HTML body becomes the copy, and each
   image URL is matched by file name against a local images folder;
@@ -42,8 +43,9 @@ class CatalogueError(ValueError):
 class Product:
     """One product of a catalogue. ``key`` is unique in the catalogue and names its output folder;
     ``aspects`` are the exports wanted (the first one shapes the project); ``old_price`` is drawn
-    struck through on the offer shot; ``where`` says where it came from (file and row) and
-    ``problems`` lists what stops it from being made (empty when it can be)."""
+    struck through on the offer shot; ``brand_kit`` names the saved brand kit put on it ("" for
+    none: a batch's ``--brand`` then applies); ``where`` says where it came from (file and row)
+    and ``problems`` lists what stops it from being made (empty when it can be)."""
 
     key: str
     brief: Brief
@@ -51,6 +53,7 @@ class Product:
     old_price: str = ""
     where: str = ""
     problems: list[str] = field(default_factory=list)
+    brand_kit: str = ""
 
 
 def slug(text: str, fallback: str = "product") -> str:
@@ -105,8 +108,12 @@ def _aspects(value: str, where_problems: list[str]) -> list[str]:
 def _product(key: str, data: dict, base: Path, where: str, aspects_text: str,
              old_price: str, brand: str, languages: str) -> Product:
     """A Product from brief fields ``data`` (paths relative to ``base``) and the catalogue's own
-    columns; every problem found is kept on it."""
+    columns; every problem found is kept on it. ``brand`` is brand colours when every part of
+    it starts with '#', else the name of a brand kit (whether it exists is checked by the batch,
+    before any work)."""
     problems: list[str] = []
+    kit = brand.strip() if any(not c.startswith("#") for c in _split(brand)) else ""
+    brand = "" if kit else brand
     langs = _split(languages.replace(",", ";"))
     if len(langs) > 1:
         problems.append(f"language: one language a row ({', '.join(langs)} given); translated "
@@ -124,7 +131,8 @@ def _product(key: str, data: dict, base: Path, where: str, aspects_text: str,
         data["aspect"] = aspects[0]
     brief, read_problems = brief_from_dict(data, base=base)
     problems += [str(p) for p in read_problems + validate_brief(brief)]
-    return Product(key, brief, aspects or [brief.aspect], old_price, where, problems)
+    return Product(key, brief, aspects or [brief.aspect], old_price, where, problems,
+                   brand_kit=kit)
 
 
 def _seconds(value: str, problems: list[str]) -> float | None:

@@ -26,7 +26,7 @@ from promodesk.core.atomic import atomic_write_bytes, sweep_stale_temps, temp_pr
 from promodesk.core.projectfile import project_json_path
 from promodesk.engines.base import CancelToken, Progress, no_progress, stage
 from promodesk.render.product import (
-    BatchSettings, ProductJob, ProductResult, make_job, run_product,
+    BatchSettings, ProductJob, ProductResult, make_job, product_kit, run_product,
 )
 
 MANIFEST = "manifest.json"
@@ -259,8 +259,9 @@ def run_batch(out_dir: Path, products: list[Product], settings: BatchSettings,
         if only is not None and product.key not in only:
             continue
         entry = entries.get(product.key)
+        kit = _kit(product, settings)  # checked here, before any product is made
         try:
-            job = make_job(product, settings, render_threads=render_threads)
+            job = make_job(product, settings, render_threads=render_threads, kit=kit)
         except OSError as err:  # a photo vanished or cannot be read since the catalogue was read
             product.problems.append(f"images: cannot read a photo ({err.strerror or err}): "
                                     f"{getattr(err, 'filename', '')}")
@@ -309,6 +310,20 @@ def run_batch(out_dir: Path, products: list[Product], settings: BatchSettings,
     summary.cancelled += sum(1 for j in jobs if entries[j.key].get("status") == "pending")
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _kit(product: Product, settings: BatchSettings):
+    """The brand kit ``product`` is made with (:func:`product_kit`; None for none). A kit that
+    is unknown, damaged or whose fonts cannot draw the copy becomes one of the product's
+    problems, naming its row: that product fails before any work and the others go on."""
+    from promodesk.core.brandkit import BrandKitError
+
+    try:
+        return product_kit(product, settings)
+    except BrandKitError as err:
+        column = "brand" if product.brand_kit else "--brand"
+        product.problems.append(f"{column} ({product.where}): {err}")
+        return None
 
 
 def _record(out_dir: Path, entries: dict, result: ProductResult, summary: BatchSummary) -> None:

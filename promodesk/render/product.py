@@ -32,7 +32,8 @@ ENCODER = "libx264"
 class BatchSettings:
     """Settings every product of a run shares. ``aspects``/``seconds`` override the catalogue's
     when set; ``scale`` shrinks the frame (drafts); ``encoder_threads`` is fixed (1: the only
-    count that gave the same bytes every time, see the module docstring)."""
+    count that gave the same bytes every time, see the module docstring); ``brand`` names the
+    brand kit of every product whose row names none ("": no kit)."""
 
     seed: int = 0
     variants: int = 1
@@ -42,11 +43,15 @@ class BatchSettings:
     aspects: tuple[str, ...] | None = None
     seconds: float | None = None
     encoder_threads: int = 1
+    brand: str = ""
 
     def to_dict(self) -> dict:
-        """The settings as a JSON-ready dict (what the manifest and the input hash hold)."""
+        """The settings as a JSON-ready dict (what the manifest and the input hash hold); no
+        ``brand`` entry without one, so runs made before kits existed keep their hashes."""
         d = asdict(self)
         d["aspects"] = list(self.aspects) if self.aspects else None
+        if not d["brand"]:
+            del d["brand"]
         return d
 
     @classmethod
@@ -62,7 +67,9 @@ class ProductJob:
     media and logo name keys of ``photos`` (every input file, as bytes, or as a local path until
     :meth:`with_bytes` reads it, so a long queue of jobs does not hold every photo in memory);
     ``project_files`` (relative path -> bytes) holds an edited project to export again instead
-    of making a new one. ``render_threads`` only sets speed, never the output."""
+    of making a new one. ``render_threads`` only sets speed, never the output. ``brand`` is
+    the product's brand kit (its kit.json fields, file fields naming keys of ``photos``; None
+    for none): kits live in the user's data folder, which a Ray worker does not see."""
 
     key: str
     input_hash: str
@@ -73,6 +80,7 @@ class ProductJob:
     settings: dict
     project_files: dict[str, bytes] | None = None
     render_threads: int | None = None
+    brand: dict | None = None
 
     def with_bytes(self) -> ProductJob:
         """This job with every photo read into memory: what is sent to another machine."""
@@ -116,11 +124,29 @@ def _file_sha(path: Path) -> str:
     return h.hexdigest()
 
 
+def product_kit(product: Product, settings: BatchSettings, root=None):
+    """The brand kit ``product`` is made with (its row's ``brand`` kit, else the run's
+    ``--brand``; None for neither), loaded from the kits under ``root`` (default: the user's
+    data folder) and checked as ``make --brand`` checks it: it exists, its files are there, its
+    fonts draw the product's copy. Raises BrandKitError saying what is wrong."""
+    from promodesk.core.brandkit import check_fonts_for, load_kit
+
+    name = product.brand_kit or settings.brand
+    if not name:
+        return None
+    kit = load_kit(name, root)
+    b = product.brief
+    check_fonts_for(kit, "".join([b.title, b.text, b.price, b.cta, product.old_price]))
+    return kit
+
+
 def make_job(product: Product, settings: BatchSettings, project_files: dict | None = None,
-             render_threads: int | None = None) -> ProductJob:
-    """The job for ``product`` (its files as paths; see :meth:`ProductJob.with_bytes`). Its
+             render_threads: int | None = None, kit=None) -> ProductJob:
+    """The job for ``product`` (its files as paths; see :meth:`ProductJob.with_bytes`), with
+    brand ``kit`` (:func:`product_kit`; its files shipped like the photos) when given. Its
     ``input_hash`` covers the brief, the bytes of its photos, clips and logo (not their paths),
-    the aspects, the old price and the settings. Raises OSError when a file cannot be read."""
+    the aspects, the old price, the settings and the kit's settings and file bytes. Raises
+    OSError when a file cannot be read."""
     brief = product.brief.to_dict()
     if settings.seconds is not None:
         brief["seconds"] = settings.seconds
@@ -139,14 +165,31 @@ def make_job(product: Product, settings: BatchSettings, project_files: dict | No
         hashed_brief[field_name] = [h for _, h in shipped]
     if brief.get("logo"):
         brief["logo"], hashed_brief["logo"] = ship(brief["logo"])
+    brand = hashed_brand = None
+    if kit is not None:
+        # as make --brand: the kit's colours stand in for a row without its own, and a logo the
+        # row gives wins over the kit's
+        if not brief.get("brand_colors"):
+            brief["brand_colors"] = hashed_brief["brand_colors"] = list(kit.color_list)
+        brand, hashed_brand = kit.to_dict(), kit.to_dict()
+        if brief.get("logo"):
+            brand["logo"] = hashed_brand["logo"] = None
+        for key in ("logo", "watermark", "intro", "outro"):
+            if brand.get(key):
+                brand[key], hashed_brand[key] = ship(str(kit.path(brand[key])))
+        shipped = [ship(str(kit.path(f))) for f in kit.fonts]
+        brand["fonts"] = [n for n, _ in shipped]
+        hashed_brand["fonts"] = [h for _, h in shipped]
     for d in (brief, hashed_brief):
         d.pop("aspect", None)
     aspects = product_aspects(product, settings)
     hashed = {"brief": hashed_brief, "old_price": product.old_price, "aspects": aspects,
               "settings": settings.to_dict()}
+    if hashed_brand is not None:  # absent without a kit: older manifests keep their hashes
+        hashed["brand"] = hashed_brand
     digest = _sha(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode())
     return ProductJob(product.key, digest, brief, files, product.old_price, aspects,
-                      settings.to_dict(), project_files, render_threads)
+                      settings.to_dict(), project_files, render_threads, brand)
 
 
 def video_names(key: str, aspects: list[str], variants: int) -> dict[tuple[int, str], str]:
@@ -286,6 +329,9 @@ def _make(job: ProductJob, work: Path, out: Path, progress: Progress, cancel: Ca
                             cancel=cancel)
         if job.old_price:
             _set_old_price(made.project, job.old_price)
+        if job.brand is not None:
+            made.notes += _apply_brand(made.project, folder, job.brand, photos, job.aspects)
+        if job.old_price or job.brand is not None:
             save_project(made.project, folder)
         info["warnings"] += made.notes
         info.update(_facts(made.project, folder))
@@ -296,7 +342,20 @@ def _make(job: ProductJob, work: Path, out: Path, progress: Progress, cancel: Ca
     return info
 
 
+def _apply_brand(project, folder: Path, brand: dict, photos: Path, aspects: list[str]) -> list[str]:
+    """Put the job's brand kit (``brand``: kit.json fields whose files are in ``photos``) on
+    ``project`` as ``make --brand`` does (engines.visuals.brand.apply_brand). Returns its notes
+    about the exported ``aspects``."""
+    from promodesk.core.brandkit import BrandKit
+    from promodesk.engines.visuals.brand import apply_brand
+
+    fields = {k: v for k, v in brand.items() if k in BrandKit.__dataclass_fields__}
+    kit = BrandKit(**{**fields, "folder": photos})
+    return apply_brand(project, folder, kit, report=aspects)
+
+
 def _user_error_types() -> tuple[type, ...]:
+    from promodesk.core.brandkit import BrandKitError
     from promodesk.core.brief import BriefError
     from promodesk.core.musicspec import MusicSpecError
     from promodesk.core.projectfile import ProjectFileError
@@ -304,7 +363,7 @@ def _user_error_types() -> tuple[type, ...]:
     from promodesk.render.export import ExportError
 
     return (BriefError, MusicSpecError, ProjectFileError, EngineUnavailable, GenerationError,
-            ExportError, OSError)
+            ExportError, OSError, BrandKitError)
 
 
 def run_product(job: ProductJob, progress: Progress = no_progress,

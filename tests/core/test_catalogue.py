@@ -44,7 +44,7 @@ def test_csv_rows_become_products_with_their_settings(tmp_path):
     assert red.brief.images == [tmp_path / "img" / "a.png", tmp_path / "img" / "b.jpg"]
     assert red.aspects == ["9:16", "1:1"] and red.brief.aspect == "9:16"
     assert red.brief.seconds == 12 and red.brief.style == "lofi" and red.brief.language == "en"
-    assert red.brief.brand_colors == ["#7a2e1f", "#f4e9d8"]
+    assert red.brief.brand_colors == ["#7a2e1f", "#f4e9d8"] and red.brand_kit == ""
     assert (red.brief.price, red.old_price, red.brief.cta) == ("$12", "$18", "Shop now")
     assert red.where == "cat.csv row 2"
     assert zh.key == "红色杯子" and zh.aspects == ["9:16"] and zh.brief.language == "zh"
@@ -68,7 +68,8 @@ def test_each_bad_row_keeps_its_own_problems(tmp_path):
     assert len(bad.problems) == 1 and "damaged" in bad.problems[0] and "broken.jpg" in bad.problems[0]
     text = " / ".join(missing.problems)
     assert "'ten' is not a number" in text and "4:3" in text and "nowhere.png" in text
-    assert "brand" in text and "red" in text
+    # a brand that is not colours names a brand kit (the batch checks it exists, naming the row)
+    assert missing.brand_kit == "red" and "brand" not in text
 
 
 def test_not_utf8_says_how_to_save_it(tmp_path):
@@ -134,3 +135,18 @@ def test_html_and_slug_helpers():
     assert html_to_text("<p>Line one<br>line two.</p>") == "Line one. line two."
     assert slug("  Red Mug (Large) / 2024! ") == "red-mug-large-2024"
     assert slug("???") == "product"
+
+
+def test_the_brand_column_names_a_kit_or_gives_colours(tmp_path):
+    photo(tmp_path / "a.png")
+    cat = write(tmp_path / "cat.csv",
+                "title,text,images,brand\n"
+                "Kit,Fine copy.,a.png,Slow Cup Co\n"
+                "Colours,Fine copy.,a.png,#7a2e1f;#f4e9d8\n"
+                "Bad colour,Fine copy.,a.png,#7a2e1\n"
+                "None,Fine copy.,a.png,\n")
+    kit, colours, bad, none = read_csv_catalogue(cat)[0]
+    assert (kit.brand_kit, kit.brief.brand_colors, kit.problems) == ("Slow Cup Co", [], [])
+    assert (colours.brand_kit, colours.brief.brand_colors) == ("", ["#7a2e1f", "#f4e9d8"])
+    assert bad.brand_kit == "" and "#7a2e1 is not a brand colour" in bad.problems[0]
+    assert (none.brand_kit, none.brief.brand_colors, none.problems) == ("", [], [])

@@ -58,3 +58,33 @@ def test_a_product_that_cannot_be_made_fails_with_the_name_the_user_gave(tmp_pat
     assert result.status == "failed" and result.files == {}
     assert "00-p.jpg" in result.error and str(tmp_path) not in result.error
     assert "promodesk-batch-" not in result.error  # not the job's scratch folder
+
+
+def test_a_brand_kit_travels_in_the_job_and_its_content_is_hashed(tmp_path):
+    from promodesk.core.brandkit import save_kit
+    from promodesk.render.product import product_kit
+
+    font = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "DejaVuSans-Bold.ttf"
+    (tmp_path / "mark.png").write_bytes(logo(30))
+    (product,), _ = read_catalogue(catalogue(tmp_path / "a", logo(200)))
+    plain = make_job(product, BatchSettings())
+    assert "brand" not in BatchSettings().to_dict()  # runs without kits keep their hashes
+    save_kit("Shop", watermark=tmp_path / "mark.png", fonts=[font], colors=["#1b3a5c"],
+             root=tmp_path / "data")
+    kit = product_kit(product, BatchSettings(brand="Shop"), tmp_path / "data")
+    branded = make_job(product, BatchSettings(brand="Shop"), kit=kit)
+    assert branded.input_hash != plain.input_hash
+    # the kit's files ride with the photos (a Ray worker has no user data folder); the row's
+    # own logo wins over a kit logo, and the kit's colours stand in for the row's none
+    shipped = branded.with_bytes()
+    assert shipped.photos[branded.brand["watermark"]] == logo(30)
+    assert shipped.photos[branded.brand["fonts"][0]] == font.read_bytes()
+    assert branded.brand["logo"] is None and branded.brief["logo"] == "01-logo.png"
+    assert branded.brief["brand_colors"] == ["#1b3a5c"]
+    # the kit's content, not its name, decides: another watermark is another product
+    (tmp_path / "mark.png").write_bytes(logo(31))
+    save_kit("Shop", watermark=tmp_path / "mark.png", fonts=[font], colors=["#1b3a5c"],
+             root=tmp_path / "data")
+    again = make_job(product, BatchSettings(brand="Shop"),
+                     kit=product_kit(product, BatchSettings(brand="Shop"), tmp_path / "data"))
+    assert again.input_hash != branded.input_hash

@@ -154,7 +154,8 @@ def apply_brand(project: Project, folder: Path, kit, aspects=tuple(ASPECTS),
     font_asset = None
     if kit.fonts:
         font_asset = add_asset(folder, kit.path(kit.fonts[0]))
-        name = re.sub(r"^font\d+-", "", Path(kit.fonts[0]).stem)  # as the kit was given it
+        # as the kit was given it (a batch job's copy also has its own "NN-" in front)
+        name = re.sub(r"^(\d+-)?font\d+-", "", Path(kit.fonts[0]).stem)
         project.assets[font_asset] = Asset(font_asset, "font", None,
                                            {"name": name, "source": kit.fonts[0],
                                             "brand": kit.name},
