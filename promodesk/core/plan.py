@@ -152,6 +152,7 @@ def _fit_copy(segs: list[_Segment], length: int, notes: list[str]) -> list[_Segm
         return sum(max(s.read_us, MIN_SHOT_US) for s in segs if s.lines) + \
             sum(CTA_CARD_US for s in segs if not s.lines)
 
+    whole = need()  # the whole copy at a comfortable pace
     dropped = []
     while need() > length * MAX_SQUEEZE:
         features = [s for s in segs if s.role == "feature"]
@@ -170,13 +171,32 @@ def _fit_copy(segs: list[_Segment], length: int, notes: list[str]) -> list[_Segm
             else:
                 cut_lines += 1
         seg.lines = keep
-    if dropped:
-        notes.append(f"The copy is too long for {seconds_from_us(length):.0f} s: "
-                     f"{len(dropped)} sentence(s) were left out. Shorten the copy or make the "
-                     "video longer.")
-    if cut_lines:
-        notes.append(f"{cut_lines} caption line(s) did not fit and were left out.")
+    note = _length_note(length, whole, len(dropped), cut_lines, need() / max(length, 1))
+    if note:
+        notes.append(note)
     return segs
+
+
+def _length_note(length: int, whole: int, sentences: int, lines: int, pace: float) -> str | None:
+    """One line for the user when the copy does not fit ``length`` (us): what was left out
+    (``sentences``, caption ``lines``) or how much faster than comfortable it is read (``pace``:
+    reading time over length), and the length that reads all of it (``whole``, us) at a
+    comfortable pace. None when the copy fits."""
+    from promodesk.core.brief import MAX_SECONDS
+
+    left = " and ".join(f"{n} {what}" for n, what in ((sentences, "sentence(s)"),
+                                                      (lines, "caption line(s)")) if n)
+    if not left and pace <= 1.05:  # within a twentieth of a comfortable pace: no note
+        return None
+    seconds = -(-whole // 1_000_000)
+    fix = (f"make the video about {seconds} s long or shorten the copy"
+           if seconds <= MAX_SECONDS else
+           f"shorten the copy: even {MAX_SECONDS} s, the longest, cannot hold all of it")
+    if left:
+        return (f"The copy is too long for {seconds_from_us(length):.0f} s: {left} were left "
+                f"out; {fix}.")
+    return (f"The copy is read {pace:.1f}x faster than comfortable to fit "
+            f"{seconds_from_us(length):.0f} s; {fix}.")
 
 
 def _cut_points(weights: list[int], grid: BeatGrid, length: int) -> list[int]:
