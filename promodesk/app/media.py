@@ -72,7 +72,10 @@ class MediaStore(QObject):
         if cached is not None:
             self._thumbs[key] = [pixmap_from_rgb(f) for f in cached]
             return self._thumbs[key]
-        inputs = {"key": key, "engine": take.recipe.engine, "params": take.recipe.params,
+        from promodesk.engines.visuals.shots import with_font_file  # a brand kit's font asset
+
+        inputs = {"key": key, "engine": take.recipe.engine,
+                  "params": with_font_file(take.recipe.params, self.folder),
                   "seed": take.recipe.seed,
                   "photo": asset_path(self.folder, take.asset) if take.asset else None,
                   "duration_us": clip.duration, "aspect": (project.width, project.height)}

@@ -54,9 +54,11 @@ def _warm_thumbnails(take: Take, request, progress, cancel) -> None:
               "seed": take.recipe.seed}
     key = media_cache.thumbnail_key(take.asset, recipe, request.duration_us,
                                     media_cache.THUMB_HEIGHT)
+    from promodesk.engines.visuals.shots import with_font_file  # a brand kit's font asset
+
     media_cache.build_thumbnails(
-        {"key": key, "engine": take.recipe.engine, "params": take.recipe.params,
-         "seed": take.recipe.seed,
+        {"key": key, "engine": take.recipe.engine,
+         "params": with_font_file(take.recipe.params, request.folder), "seed": take.recipe.seed,
          "photo": asset_path(request.folder, take.asset) if take.asset else None,
          "duration_us": request.duration_us, "aspect": request.size}, progress, cancel)
 
