@@ -9,7 +9,10 @@ counting frames) and the display-matrix side data phones use to say "this is por
 A frame is "the one showing at t": the last frame whose pts is at or before t. Frames come out
 upright (rotation applied), 8-bit RGB whatever the source layout (10-bit, 4:2:2, odd sizes) via
 FFmpeg's own conversion (the same pixels the ffmpeg command line gives). Decoded frames are kept in a small LRU, so playback and export (which ask for
-nearby times, slightly out of order from several threads) decode each frame once.
+nearby times, slightly out of order from several threads) decode each frame once. A time ahead of
+the last decoded frame is reached by decoding forward only while that is cheaper than a seek: up to
+the keyframe spacing seen so far (an all-intra proxy seeks to every scrubbed frame), at most
+:data:`FORWARD_US`.
 """
 
 from __future__ import annotations
@@ -26,8 +29,13 @@ import numpy as np
 from promodesk.core.timeline import US_PER_SECOND as US
 from promodesk.engines.base import GenerationError
 
-# Decoding forward is cheaper than seeking when the wanted frame is this close ahead.
+# Decoding forward is cheaper than seeking when the wanted frame is this close ahead (and no
+# further than the keyframe spacing seen: past the next keyframe a seek lands nearer).
 FORWARD_US = 2_000_000
+# 8-bit layouts whose frames PyAV's own rgb24 conversion (one swscale pass, ~0.7 ms a 1080p
+# frame) gives bit for bit as the ffmpeg command line's filter graph does (~5 ms): checked again
+# on the first frame of each layout, and by tests/render/test_video.py. 10-bit differs.
+FAST_RGB = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p")
 CACHE_FRAMES = 48
 RECENT_FRAMES = 24  # decoded (YUV) frames kept behind the decoder
 
@@ -135,6 +143,9 @@ class VideoDecoder:
         self._end_us = None       # pts of the last frame, once reached
         self.rotation = 0
         self._graph = None        # (frame layout, rgb24 filter graph)
+        self._fast: dict[tuple, bool] = {}  # frame layout -> PyAV's conversion gives the same
+        self._last_key_us = None  # pts of the last keyframe decoded since the last seek
+        self._gop_us = None       # widest keyframe spacing seen (None: one keyframe so far)
 
     def close(self) -> None:
         """Release the file."""
@@ -171,13 +182,19 @@ class VideoDecoder:
             frame = next(self._frames)
         except StopIteration:
             return None
-        return self._pts_us(frame), frame
+        pts = self._pts_us(frame)
+        if frame.key_frame:
+            if self._last_key_us is not None and pts > self._last_key_us:
+                # two keyframes of one run of decoding (a seek forgets the last one)
+                self._gop_us = max(self._gop_us or 0, pts - self._last_key_us)
+            self._last_key_us = pts
+        return pts, frame
 
     def _seek(self, t_us: int) -> None:
         target = int(Fraction(t_us, US) / self._tb) if t_us > 0 else 0
         self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
         self._frames = self._container.decode(self._stream)
-        self._recent, self._pending = [], None
+        self._recent, self._pending, self._last_key_us = [], None, None
 
     def _find(self, t_us: int):
         """(pts_us, frame) of the last frame with pts <= t_us (the first frame before it)."""
@@ -189,7 +206,7 @@ class VideoDecoder:
             if t_us < recent[-1][0] or (ahead is not None and t_us < ahead):
                 i = bisect.bisect_right([p for p, _ in recent], t_us) - 1
                 return recent[i]
-        if not recent or not (recent[-1][0] <= t_us < recent[-1][0] + FORWARD_US):
+        if not recent or not (recent[-1][0] <= t_us < recent[-1][0] + self._forward_us()):
             self._seek(t_us)
             # a seek may land after t (a keyframe table that lies): start again from the top
             first = self._next()
@@ -210,6 +227,11 @@ class VideoDecoder:
                 return self._recent[-1]
             self._keep_recent(nxt)
 
+    def _forward_us(self) -> int:
+        """How far ahead (microseconds) decoding forward beats a seek: the keyframe spacing seen
+        (a seek lands on the keyframe at or before the time), at most FORWARD_US."""
+        return FORWARD_US if self._gop_us is None else min(FORWARD_US, self._gop_us)
+
     def _keep_recent(self, found) -> None:
         # frames since the last seek, in decode order, so a thread asking for a frame just
         # behind another's finds it without seeking back
@@ -221,11 +243,17 @@ class VideoDecoder:
     def _to_rgb(self, frame) -> np.ndarray:
         """``frame`` as upright 8-bit RGB through FFmpeg's own conversion."""
         key = (frame.width, frame.height, frame.format.name)
-        if self._graph is None or self._graph[0] != key:
-            self._graph = (key, _rgb_graph(frame, self._tb))
-        graph = self._graph[1]
-        graph.push(frame)
-        rgb = graph.pull().to_ndarray()
+        if self._fast.get(key):
+            rgb = frame.to_ndarray(format="rgb24")
+        else:
+            if self._graph is None or self._graph[0] != key:
+                self._graph = (key, _rgb_graph(frame, self._tb))
+            graph = self._graph[1]
+            graph.push(frame)
+            rgb = graph.pull().to_ndarray()
+            if key not in self._fast:
+                self._fast[key] = frame.format.name in FAST_RGB and np.array_equal(
+                    rgb, frame.to_ndarray(format="rgb24"))
         k = _rotation(frame) // 90
         if k:
             rgb = np.rot90(rgb, -k)
