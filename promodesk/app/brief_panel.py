@@ -104,13 +104,18 @@ class PhotoList(QListWidget):
 
 class BriefPanel(QWidget):
     """Emits ``generate(brief)`` with a valid brief, or shows what to fix; follows ``document``
-    (when given) to show the brief of each project put in it."""
+    (when given) to show the brief of each project put in it. Emits ``edited`` when the user
+    changes a field (typing, a choice, a photo added or removed; not when a project's brief
+    fills the fields): the brief is part of the project, so the window marks it modified and
+    saves the fields with it."""
 
     generate = Signal(object)
+    edited = Signal()
 
     def __init__(self, document: Document | None = None, parent=None):
         super().__init__(parent)
         self.document = document
+        self._filling = False  # set_brief is filling the fields: not the user's edit
         if document is not None:
             document.events.changed.connect(self._document_changed)
         self.title = QLineEdit()
@@ -168,9 +173,32 @@ class BriefPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        for line in (self.title, self.price, self.cta):
+            line.textEdited.connect(self._user_edit)  # typed, not set by set_brief
+        for combo in (self.aspect, self.style):
+            combo.activated.connect(self._user_edit)  # picked by the user
+        self.copy.textChanged.connect(self._user_edit)
+        self.seconds.valueChanged.connect(self._user_edit)
+        self.photos.model().rowsInserted.connect(self._user_edit)
+        self.photos.model().rowsRemoved.connect(self._user_edit)
+
+    def _user_edit(self, *_args) -> None:
+        # A brief typed into an empty, never-saved window is what Generate makes a new project
+        # (with its own folder) from: nothing there to save yet, so no "Save changes?" prompt.
+        doc = self.document
+        blank = doc is not None and doc.folder is None and not doc.project.tracks
+        if not self._filling and not blank:
+            self.edited.emit()
 
     def set_brief(self, brief: Brief) -> None:
-        """Fill the fields from ``brief``."""
+        """Fill the fields from ``brief`` (no ``edited``: the brief is the project's own)."""
+        self._filling = True
+        try:
+            self._fill(brief)
+        finally:
+            self._filling = False
+
+    def _fill(self, brief: Brief) -> None:
         self.title.setText(brief.title)
         self.copy.setPlainText(brief.text.strip())
         self.photos.clear()

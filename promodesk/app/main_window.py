@@ -265,6 +265,8 @@ class MainWindow(QMainWindow):
         self.inspector.sound_set.connect(
             lambda cid, changes, session: self.do(SetClipSound(cid, session, **changes)))
         self.brief_panel.generate.connect(self.generation.generate)
+        # the brief is saved with the project (_keep_brief): typing in it is an unsaved change
+        self.brief_panel.edited.connect(self.undo.resetClean)
         self.frames.frame_shown.connect(self.preview.view.set_image)
         self.preview.follow(self.frames)  # the overlay and caption handles on the frame
         tl.selection_changed.connect(self.preview.select_clip)
