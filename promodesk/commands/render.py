@@ -67,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
             check_commercial(project)
         except LicenceError as err:
             raise CommandError(f"{folder}: {err}") from None
+    from promodesk.engines.visuals.brand import font_notes
+
+    for note in font_notes(project, folder):  # never silently in other fonts
+        print(f"note: {note}", file=sys.stderr)
     cancel = CancelToken()
     for aspect, path in _check(args, project, folder, aspects):
         bar = TerminalProgress()

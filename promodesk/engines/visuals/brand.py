@@ -275,6 +275,26 @@ def _remove_brand(project: Project) -> None:
             marker.time = max(0, marker.time - intro.duration)
 
 
+def font_notes(project: Project, folder: Path) -> list[str]:
+    """Notes for the user, one per missing font, about clips whose shots name a font (a brand
+    kit's) that is neither a font asset in project ``folder`` nor an existing file (a project
+    branded before kit fonts were copied in, whose kit was since deleted or which moved to
+    another machine): their text is drawn in the bundled fonts. [] when every font is there."""
+    from promodesk.engines.visuals.shots import with_font_file
+
+    gone: dict[str, list[str]] = {}
+    for track in project.tracks_of(TrackKind.VIDEO):
+        for clip in track.clips:
+            font = clip.recipe.params.get("font")
+            if isinstance(font, str) and font and \
+                    not Path(with_font_file(clip.recipe.params, folder)["font"]).is_file():
+                gone.setdefault(font, []).append(clip.name or clip.id)
+    return [f"The brand font {font} is gone, so {len(names)} shot(s) ({', '.join(names[:4])}"
+            f"{', ...' if len(names) > 4 else ''}) draw their text in the bundled fonts: apply "
+            "the brand kit again (Brand > Brand Kits..., or make --brand)."
+            for font, names in gone.items()]
+
+
 def brand_job(inputs, progress, cancel) -> Project:
     """Job: ``inputs`` = (project, folder, kit name, data folder or None); returns a copy of the
     project with the kit applied (:func:`apply_brand`; its files copied into ``folder``), for

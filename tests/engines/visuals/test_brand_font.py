@@ -6,6 +6,8 @@ still draw in it while the file is there, and say so when it is gone."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 
@@ -13,7 +15,7 @@ from promodesk import RESOURCES
 from promodesk.core.brandkit import delete_kit, save_kit
 from promodesk.core.projectfile import add_asset, asset_path, load_project, save_project
 from promodesk.core.timeline import Clip, Project, Recipe, Take, TrackKind
-from promodesk.engines.visuals.brand import apply_brand
+from promodesk.engines.visuals.brand import apply_brand, font_notes
 from promodesk.engines.visuals.photos import load_photo
 from promodesk.engines.visuals.shots import ShotRenderer, with_font_file
 from promodesk.render.frame import FrameRenderer
@@ -61,7 +63,7 @@ def test_the_kit_font_is_in_the_project_and_survives_a_deleted_kit_and_a_moved_f
     renderer = FrameRenderer(again, moved, SIZE, captions=False)
     assert np.array_equal(renderer.frame(1_000_000), with_kit)
     shot = renderer._shot(again.tracks_of(TrackKind.VIDEO)[0].clips[0])
-    assert shot.notes == []
+    assert shot.notes == [] and font_notes(again, moved) == []
 
 
 def test_an_old_project_naming_the_font_by_path_draws_in_it_or_says_it_is_gone(tmp_path):
@@ -78,3 +80,12 @@ def test_an_old_project_naming_the_font_by_path_draws_in_it_or_says_it_is_gone(t
                         hero.duration, hero.recipe.seed)
     assert len(shot.notes) == 1 and str(kept) in shot.notes[0] and "bundled" in shot.notes[0]
     assert not np.array_equal(shot.frame(1_000_000), with_kit)
+    # the project says so too, and `promodesk render` tells the user before drawing
+    notes = font_notes(project, folder)
+    assert len(notes) == 1 and str(kept) in notes[0] and "hero" in notes[0]
+    save_project(project, folder)
+    r = subprocess.run([sys.executable, "-m", "promodesk", "render", str(folder), "-o",
+                        str(tmp_path / "out.mp4"), "--captions", "none"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert f"note: The brand font {kept} is gone" in r.stderr
