@@ -118,6 +118,7 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     inputs = [brief.source, *brief.images, *brief.media, *([brief.logo] if brief.logo else [])]
     checks.refuse_inputs([*videos.values(), *subtitles], inputs)
     checks.refuse_inputs(folders, inputs)
+    _check_media(brief.media)
     checks.refuse_long_names([*videos.values(), *subtitles, *folders])
     new = [checks.project_target(f, args.overwrite) for f in folders]
     for folder in {*(p.parent for p in videos.values()), *(f.parent for f in folders)}:
@@ -130,6 +131,25 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
         photos + int(brief.seconds * SAMPLE_RATE * 2 * 3))
     checks.free_space(out.parent, need)
     return aspects, out, videos, folders, new
+
+
+def _check_media(media: list[Path]) -> None:
+    """Refuse, before any work, a clip of --media (or the brief's ``media``) that is not a
+    video or photo PromoDesk can read: a sound file, a damaged or picture-less video, an
+    unreadable image. Raises CommandError (exit 2) naming the file and what to do."""
+    from promodesk.engines.visuals.media import MediaError, media_kind
+    from promodesk.engines.visuals.photos import PhotoError, load_photo
+    from promodesk.engines.visuals.video import VideoError, probe_video
+
+    for path in media:
+        try:
+            kind = media_kind(path)
+            if kind == "audio":
+                raise MediaError(f"{path.name} is a sound file; --media takes video clips (MP4, "
+                                 "MOV, MKV, WebM) and photos.")
+            probe_video(path) if kind == "video" else load_photo(path)
+        except (MediaError, VideoError, PhotoError) as err:
+            raise CommandError(f"--media {path}: {err}") from None
 
 
 def _visuals(args: argparse.Namespace) -> str:

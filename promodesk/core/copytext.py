@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from promodesk.core.script import count_han
+from promodesk.core.script import count_han, is_cjk
 from promodesk.core.timeline import us_from_seconds
 
 MIN_LINE_US = 1_200_000
@@ -27,7 +27,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 # Sentence ends: Chinese full stops always; ASCII ones when followed by space or the end (so
 # "1.5" and "$4.99" stay whole); closing quotes/brackets stay with their sentence.
 _SENTENCE_END = re.compile(r"([。！？!?；;…]+|\.(?=\s|$))([”’」』）)\]》\"']*)")
-_CLAUSE_END = re.compile(r"([，、,：:—]+)")
+# not the comma of "1,299", the colon of "10:30" or of "https://"
+_CLAUSE_END = re.compile(r"((?:[，、：—]|[,:](?![\d/]))+)")
 _ZH_LEAD_VERBS = ("采用", "拥有", "具有", "带来", "选用", "配备", "支持", "全新")
 
 
@@ -146,7 +147,7 @@ def _split_long(piece: str, limit: int) -> list[str]:
     if _is_zh(piece):
         n = -(-text_length(piece) // limit)
         size = -(-len(piece) // n)
-        chunks = [piece[i:i + size] for i in range(0, len(piece), size)]
+        chunks = [piece[a:b].strip() for a, b in _even_cuts(piece, size)]
         # Never leave punctuation alone at the start of a chunk.
         for i in range(1, len(chunks)):
             while chunks[i] and not _has_content(chunks[i][0]):
@@ -154,6 +155,32 @@ def _split_long(piece: str, limit: int) -> list[str]:
                 chunks[i] = chunks[i][1:]
         return [c for c in chunks if c]
     return _balanced_words(piece, limit)
+
+
+def _in_word(piece: str, at: int) -> bool:
+    """Whether a cut before ``piece[at]`` falls inside a Latin word or a number ("only t|his",
+    "1,2|99"): both neighbours are neither spaces nor Chinese/Japanese characters."""
+    return all(not ch.isspace() and not is_cjk(ch) and _has_content(ch) or ch in ".,'-"
+               for ch in piece[at - 1:at + 1]) and not piece[at].isspace()
+
+
+def _even_cuts(piece: str, size: int) -> list[tuple[int, int]]:
+    """(start, end) of runs of about ``size`` characters covering ``piece``, each cut moved
+    back to the start of a Latin word or number it would split (forward past it when the word
+    fills the whole run)."""
+    bounds = [0]
+    for cut in range(size, len(piece), size):
+        back = cut
+        while back > bounds[-1] and _in_word(piece, back):
+            back -= 1
+        if back == bounds[-1]:
+            back = cut
+            while back < len(piece) and _in_word(piece, back):
+                back += 1
+        if bounds[-1] < back < len(piece):
+            bounds.append(back)
+    bounds.append(len(piece))
+    return list(zip(bounds, bounds[1:]))
 
 
 def _balanced_words(piece: str, limit: int) -> list[str]:
@@ -179,6 +206,8 @@ def _balanced_words(piece: str, limit: int) -> list[str]:
         start = best
     rest = " ".join(words[start:])
     if len(rest) > limit and len(words) - start > 1:
+        if start == 0:  # the first word alone is longer than a line: it gets a line of its own
+            return [words[0], *_balanced_words(" ".join(words[1:]), limit)]
         out += _balanced_words(rest, limit)
     else:
         out.append(rest)

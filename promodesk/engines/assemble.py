@@ -323,6 +323,22 @@ def _video_takes(project: Project, folder: Path, model: str | Path | None, prese
     return notes
 
 
+def _unused_clips(project: Project, notes: list[str]) -> list[str]:
+    """Notes naming each of the brief's video clips that no shot of the main track shows and
+    no earlier note explains (a video too short to have a shot between its opening and its
+    end card), saying what to do."""
+    main = project.tracks_of(TrackKind.VIDEO)[0]
+    shown = {t.asset for c in main.clips for t in c.takes}
+    out = []
+    for asset in project.assets.values():
+        name = asset.meta.get("source", asset.id)
+        if asset.kind == "video" and asset.id not in shown and not any(name in n for n in notes):
+            out.append(f"{name} is not in the video: a video this short has only its opening "
+                       "shot and its end card, and your clips replace the shots between them. "
+                       "Make the video longer (e.g. --seconds 15).")
+    return out
+
+
 def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
                  aspect: str | None = None, voice: str | Path | None = None,
                  languages: list[str] | None = None, translator: str | Path | None = None,
@@ -441,6 +457,7 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
         from promodesk.engines.visuals.brand import add_brief_media
 
         notes += add_brief_media(project, folder, brief.media, brief.logo, bool(brief.images))
+        notes += _unused_clips(project, notes)
     if visuals == "wan":
         notes += _video_takes(project, folder, video_model, video_preset, video_params or {},
                               stage(whole, VIDEO_START, 0.99, "video"), cancel)

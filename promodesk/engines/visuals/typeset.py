@@ -153,6 +153,7 @@ def fit_text(text: str, box: tuple[int, int], max_lines: int = 2, max_size: int 
     tries, each measuring at most ``max_lines + 1`` lines, then a binary search on the cut, so a
     20,000-character word costs a few dozen measures."""
     w, h = box
+    min_size = min(min_size, max_size)  # a small frame asks for less than the usual minimum
     if first_font_path() and ":" not in weight:
         weight = f"{weight}:{first_font_path()}"
     text, note = cap_text(strip_controls(text))
@@ -178,11 +179,13 @@ def fit_text(text: str, box: tuple[int, int], max_lines: int = 2, max_size: int 
     size = min_size
     while size > 6 and layout_lines(["国"] * max_lines, size, weight, leading).height > h:
         size -= 1
-    lines = break_lines(text, size, w, weight, balance=False, max_lines=max_lines)[:max_lines]
+    broken = break_lines(text, size, w, weight, balance=False, max_lines=max_lines)
+    lines = broken[:max_lines]
     # The text ends at the first line too wide for the box (one long word or URL) or at the
-    # last line allowed, cut to the box with "…".
+    # last line allowed when more text follows, cut to the box with "…" (text that was only
+    # set smaller to fit the box's height keeps its end).
     for i, line in enumerate(lines):
-        if i == len(lines) - 1 or text_width(line, size, weight) > w:
+        if (i == len(lines) - 1 and len(broken) > max_lines) or text_width(line, size, weight) > w:
             lines[i:] = [cut_to_width(line, size, w, weight)]
             break
     return layout_lines(lines or [ELLIPSIS], size, weight, leading, truncated=True, note=note)

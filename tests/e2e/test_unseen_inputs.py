@@ -1,0 +1,92 @@
+"""`promodesk make` on inputs a shop might bring that nobody had tried: a sound file or a cut-short
+MP4 as --media, a clip in a video too short to show it, a word longer than a caption line,
+copy that mixes Chinese and English, a price or button label on a small draft frame."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from promodesk.core.copytext import caption_lines, split_sentences
+from promodesk.engines.visuals.typeset import ELLIPSIS, fit_text
+from promodesk.render.export import ffmpeg_exe
+
+ROOT = Path(__file__).resolve().parents[2]
+PHOTO = ROOT / "resources" / "examples" / "products" / "espresso-cup.png"
+COPY = "Fresh beans roasted daily. Order today and save."
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run([ffmpeg_exe(), "-y", "-loglevel", "error", *args], check=True)
+
+
+def _make(tmp_path: Path, *extra: str, seconds: str = "5") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "promodesk", "make", "--text", COPY,
+                           "--image", str(PHOTO), "--seconds", seconds, "--scale", "0.1",
+                           "-o", str(tmp_path / "out" / "promo.mp4"), *extra],
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("kind", ["sound only", "cut short"])
+def test_a_clip_that_is_no_video_is_refused_before_any_work(tmp_path, kind):
+    clip = tmp_path / "clip.mp4"
+    if kind == "sound only":
+        _ffmpeg("-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", str(clip))
+    else:
+        whole = tmp_path / "whole.mp4"
+        _ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=2", "-c:v", "libx264",
+                "-pix_fmt", "yuv420p", str(whole))
+        clip.write_bytes(whole.read_bytes()[:20_000])
+    r = _make(tmp_path, "--media", str(clip))
+    # exit 2 (bad input), refused in a second or two: before the music was composed
+    assert r.returncode == 2, r.stderr
+    assert f"--media {clip}" in r.stderr and "Traceback" not in r.stderr
+    assert "music" not in r.stderr  # no progress line: no work was started
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_clip_in_a_video_too_short_to_show_it_is_named_in_a_note(tmp_path):
+    clip = tmp_path / "pour.mp4"
+    _ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=3", "-c:v", "libx264",
+            "-pix_fmt", "yuv420p", str(clip))
+    r = _make(tmp_path, "--media", str(clip))
+    assert r.returncode == 0, r.stderr
+    assert "pour.mp4 is not in the video" in r.stderr and "--seconds" in r.stderr
+    assert (tmp_path / "out" / "promo.mp4").stat().st_size > 0
+
+
+def test_a_word_longer_than_a_caption_line_gets_a_line_of_its_own():
+    word = "Pneumonoultramicroscopicsilicovolcanoconiosisresistantfilters"
+    # this recursed until Python's limit (reported as a brief "nested too deeply", exit 2)
+    lines = [c.text for c in caption_lines(split_sentences(f"{word} for everyone at home."))]
+    assert word in lines
+    assert " ".join(lines).split() == f"{word} for everyone at home.".split()
+
+
+def test_mixed_chinese_and_english_copy_is_never_cut_inside_an_english_word_or_a_number():
+    copy = "限时优惠 only this week 两只装仅需1,299.00元，限时特惠今天下单明天就到货啦智能温控一触即显温度"
+    lines = [c.text for c in caption_lines(split_sentences(copy))]
+    assert len(lines) > 1
+    # each English word and the price stays whole on one line (was "only t" / "his week",
+    # and "1," / "299.00元")
+    for word in ("only", "this", "week", "1,299.00元"):
+        assert any(word in line.split() or line.startswith(word) or line.endswith(word)
+                   or f"需{word}" in line for line in lines), (word, lines)
+
+
+@pytest.mark.parametrize("text", ["¥1,299.00", "$19.99 → $14.99", "Shop now"])
+def test_short_text_on_a_small_draft_frame_keeps_its_end(text):
+    # a 0.25-scale frame asks for a price under the usual 18 px minimum, and a button whose box
+    # is lower than the minimum's line: both got a spurious "…" though nothing was cut
+    price = fit_text(text, (226, 300), max_lines=1, max_size=15, min_size=18, weight="bold")
+    assert price.lines == (text,) and price.size == 15
+    button = fit_text(text, (200, 15), max_lines=1, max_size=14, min_size=12, weight="bold")
+    assert button.lines == (text,) and ELLIPSIS not in button.lines[0]
+    assert button.height <= 15
+    # text that really is too long is still cut, with the ellipsis
+    long = fit_text(text + " and get free shipping worldwide on every order", (120, 15),
+                    max_lines=1, max_size=14, min_size=12, weight="bold")
+    assert long.truncated and long.lines[0].endswith(ELLIPSIS)
