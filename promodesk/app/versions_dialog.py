@@ -110,6 +110,7 @@ class VersionsDialog(QDialog):
             _model_items(self.model, "text", None)
             self.model.setCurrentIndex(max(self.model.findData(QWEN_MODEL), 0))
             self.audiences.textChanged.connect(self._check)
+            window.brief_panel.copy.textChanged.connect(self._check)  # made from the brief
         form.addRow("Model", self.model)
         self.model.activated.connect(lambda _i: (_pick_folder(self, self.model,
                                                               "Choose a text model folder"),
@@ -181,6 +182,9 @@ class VersionsDialog(QDialog):
                 if why:
                     return f"{LANGUAGES[code]}: {why}"
             return ""
+        if not self.w.brief_panel.brief().text.strip():
+            return ("An audience version is made from the brief: paste the copy into the Brief "
+                    "panel first.")
         if model is None or (not Path(model).is_dir() and locate(model) is None):
             name = model if model and not Path(model).is_absolute() else QWEN_MODEL
             return (f"No instruct model to rewrite the copy is on this computer. Download one "

@@ -155,6 +155,8 @@ def test_without_a_model_the_dialog_names_the_download(qtbot, window, project_fo
     assert not dialog.add_button.isEnabled() and dialog.note.isVisible()
     audience = _dialog(qtbot, window, "audience")
     qtbot.keyClicks(audience.audiences, "students")
+    assert "paste the copy into the Brief panel" in audience.note.text()
+    qtbot.keyClicks(window.brief_panel.copy, "A calm cup for slow mornings.")
     assert "promodesk models download qwen3-4b-instruct" in audience.note.text()
     assert not audience.add_button.isEnabled()
 
