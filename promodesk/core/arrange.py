@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 
 from promodesk.core.edits import Edit, EditError, min_clip_duration
-from promodesk.core.sound_links import sounds_of, synced_span
+from promodesk.core.sound_links import sounds_of, split_sound, synced_span
 from promodesk.core.timeline import Clip, Project, Track, TrackKind, seconds_from_us
 
 FOLLOWER_KINDS = (TrackKind.CAPTIONS, TrackKind.VOICE, TrackKind.AUDIO)
@@ -295,7 +295,7 @@ class ReorderClip(Arrange):
 class OverwriteClip(Arrange):
     """Premiere's overwrite drag: shot ``clip_id`` goes to ``start`` on its track and whatever
     of other clips lies under it there is cut away (trimmed, split around it, or removed with
-    its linked clips)."""
+    its linked clips); a covered clip's own sound (core.sound_links) is cut with it, in step."""
 
     label = "Overwrite"
 
@@ -314,26 +314,37 @@ class OverwriteClip(Arrange):
         main = track is main_track(project)
         gone_followers = followers(project, [c.id for c in gone]) if main else {}
         carried = followers(project, [clip.id])[clip.id] if main else []
+        # each covered clip's own sound, found before any span changes (it is matched by span)
+        sounds = {c.id: sounds_of(project, c) for c in covered}
         for f in carried:
             f.start += a - clip.start
         clip.start = a
         for c in covered:
             if c in gone:
                 track.clips.remove(c)
-                for f in gone_followers.get(c.id, []):
-                    project.find_clip(f.id)[0].clips.remove(f)
-            elif c.start + shortest <= a and c.end - shortest >= b:   # inside it: keep both ends
+                for f in gone_followers.get(c.id, []) + [s for _, s in sounds[c.id]]:
+                    for t in project.tracks:  # once: its sound may be a follower as well
+                        t.clips = [x for x in t.clips if x is not f]
+                continue
+            if c.start + shortest <= a and c.end - shortest >= b:   # inside it: keep both ends
                 tail = copy.deepcopy(c)
                 tail.id = f"{c.id}-{self.clip_id[:4]}"
                 cut = b - c.start
                 tail.start, tail.duration, tail.in_point = b, c.end - b, c.in_point + cut
                 c.duration = a - c.start
                 track.clips.append(tail)
+                for sound_track, sound in sounds[c.id]:  # cut with it: the tail's part is its
+                    half = split_sound(sound, tail, f"{sound.id}-{self.clip_id[:4]}")
+                    if half is not None:
+                        sound_track.clips.append(half)
             elif a - c.start >= shortest:        # its end is under the shot
                 c.duration = a - c.start
             else:                                # its start is under the shot
                 cut = b - c.start
                 c.start, c.duration, c.in_point = b, c.duration - cut, c.in_point + cut
+            for _, sound in sounds[c.id]:  # what is left of it keeps its sound in step
+                sound.start, sound.duration, sound.in_point = synced_span(
+                    sound, c.start, c.duration, c.in_point)
 
 
 class DeleteClips(Arrange):

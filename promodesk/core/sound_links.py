@@ -11,6 +11,8 @@ Unlinking (``SetLinked``) lets the sound go its own way. Imports nothing but the
 
 from __future__ import annotations
 
+import copy
+
 from promodesk.core.timeline import Clip, Project, Track, TrackKind
 
 
@@ -59,3 +61,17 @@ def mark_sound_of(clip: Clip, video_id: str) -> None:
     """Name ``video_id`` as the picture ``clip`` (a sound) belongs to, in every take."""
     for take in clip.takes:
         take.recipe.params["sound_of"] = video_id
+
+
+def split_sound(sound: Clip, picture: Clip, new_id: str) -> Clip | None:
+    """A copy of ``sound`` with id ``new_id`` playing in step with ``picture`` (a part cut off
+    its video clip, say the tail an overwrite leaves), linked to it by name; None when the
+    sound's source has nothing from the picture's in-point on."""
+    span = synced_span(sound, picture.start, picture.duration, picture.in_point)
+    if span[1] <= 0:
+        return None
+    half = copy.deepcopy(sound)
+    half.id = new_id
+    half.start, half.duration, half.in_point = span
+    mark_sound_of(half, picture.id)
+    return half

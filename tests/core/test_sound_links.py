@@ -218,3 +218,80 @@ def test_splitting_a_linked_sound_splits_its_picture_with_it():
     history.undo()
     history.undo()
     assert p == before
+
+
+# --- an overwrite drag (Alt) on the main track ---------------------------------------------------
+
+PHOTO = "c" * 16 + ".png"
+
+
+def overwrite_project() -> tuple[Project, Clip, Clip, Clip]:
+    """The footage clip (1..5 s, with its sound) and a 1.2 s photo shot at 7 s after it."""
+    p, video, sound = footage_project()
+    p.assets[PHOTO] = Asset(PHOTO, "image")
+    shot = Clip(7 * S, 1_200_000, [Take(PHOTO, Recipe("shots", {"kind": "detail"}))], name="s")
+    p.tracks_of(TrackKind.VIDEO)[0].clips.append(shot)
+    return p, video, sound, shot
+
+
+def drag_over(p: Project, history: History, shot: Clip, to: int, step: int = -131_071) -> None:
+    """Drag ``shot`` with Alt held from where it is to start at ``to`` (us), many mouse moves."""
+    drag = ClipDrag.begin(p, shot.id, "body", shot.start)
+    now = shot.start
+    while now != to:
+        now = max(now + step, to) if step < 0 else min(now + step, to)
+        edit, _ = drag.step(p, now, -1, overwrite=True)
+        history.push(edit)
+
+
+@pytest.mark.parametrize("to, left", [(4 * S + 1_234, True), (S - 700_001, False)])
+def test_an_overwrite_drag_trims_the_covered_clips_sound_in_step(to, left):
+    """The shot covers the footage's end (or its start): the footage's sound ends (or starts)
+    exactly where the picture now does, sample-exact; one undo step puts both back."""
+    p, video, sound, shot = overwrite_project()
+    before = copy.deepcopy(p)
+    history = History(Document(p))
+    drag_over(p, history, shot, to)
+    assert len(history.done) == 1 and shot.start == to
+    if left:
+        assert video.end == to and video.start == S
+    else:
+        assert video.start == shot.end and video.in_point == 2 * S + shot.end - S
+    in_step(video, sound)
+    audio = p.tracks_of(TrackKind.AUDIO)[0]
+    assert audio.clips == [sound] and sounds_of(p, video) == [(audio, sound)]
+    history.undo()
+    assert p == before
+    history.redo()
+    in_step(video, sound)
+
+
+def test_an_overwrite_inside_a_clip_splits_its_sound_with_it():
+    p, video, sound, shot = overwrite_project()
+    before = copy.deepcopy(p)
+    history = History(Document(p))
+    drag_over(p, history, shot, 2 * S + 333_333)
+    main, audio = p.tracks_of(TrackKind.VIDEO)[0], p.tracks_of(TrackKind.AUDIO)[0]
+    head, tail = [c for c in main.clips if c.asset == VIDEO]
+    assert head is video and head.end == shot.start and tail.start == shot.end
+    assert len(audio.clips) == 2
+    for picture, part in zip((head, tail), audio.clips):
+        in_step(picture, part)
+        assert sounds_of(p, picture) == [(audio, part)]
+    # nothing sounds under the photo, and the tail's sound picks up where its picture does
+    assert audio.clips[0].end == shot.start and audio.clips[1].start == shot.end
+    assert audio.clips[1].in_point - audio.clips[0].in_point == shot.end - video.start
+    # the tail's sound is the tail's: trimmed with it
+    history.push(TrimEnd(tail.id, tail.end - S))
+    in_step(tail, audio.clips[1])
+    history.undo(), history.undo()
+    assert p == before
+
+
+def test_an_overwrite_over_the_whole_clip_takes_its_sound_too():
+    p, video, sound, shot = overwrite_project()
+    shot.duration = 4 * S
+    history = History(Document(p))
+    drag_over(p, history, shot, S, step=-S)
+    assert [c.id for c in p.tracks_of(TrackKind.VIDEO)[0].clips] == [shot.id]
+    assert p.tracks_of(TrackKind.AUDIO)[0].clips == []
