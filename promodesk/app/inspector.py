@@ -188,11 +188,18 @@ class Inspector(QWidget):
         sl = QFormLayout(self.sound_box)
         sl.addRow("Clip gain", self.clip_gain)
         sl.addRow(self.duck)
+        # a voice clip's voice: the engine's speakers or a recording, and speaking it again
+        from promodesk.app.voice_picker import VoicePicker
+
+        self.voice_picker = VoicePicker()
+        self.voice_picker.speak.connect(
+            lambda params: self.clip_id and self.regenerate.emit(self.clip_id, params, None))
+        self.voice_picker.message.connect(self.message)
         inner = QWidget()
         col = QVBoxLayout(inner)
         col.setContentsMargins(8, 8, 8, 8)
         for w in (self.title, self.info, duration_row, self.caption_box, self.takes_box, self.engine_box,
-                  self.sound_box, self.bars_box, self.params_box):
+                  self.sound_box, self.voice_picker, self.bars_box, self.params_box):
             col.addWidget(w)
         col.addStretch(1)
         scroll = QScrollArea()
@@ -235,6 +242,7 @@ class Inspector(QWidget):
                     self.engine_box, self.duration_row, self.sound_box):
             box.setVisible(found is not None)
         if found is None:
+            self.voice_picker.show_clip(None, None, None)
             self.title.setText("Nothing selected")
             self.info.setText("Click a clip on the timeline to see how it was made.")
             return
@@ -272,6 +280,8 @@ class Inspector(QWidget):
         if clip.cue is not None and not self.caption_text.hasFocus():
             self.caption_text.setPlainText(clip.cue.text)
             self.caption_style.setCurrentText(clip.cue.style)
+        self.voice_picker.show_clip(self.project, clip if kind == "voice" else None,
+                                    self._document.folder)
         self.bars_box.setVisible(kind == "music")
         self.engine_box.setVisible(kind == "music")
         self.takes.blockSignals(True)

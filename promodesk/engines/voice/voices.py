@@ -23,8 +23,8 @@ from promodesk.engines.base import RequestError
 SAMPLE_KEY, SPEAKER_KEY = "voice_sample", "speaker"  # recipe params naming a line's voice
 MODEL_RATE = 24000  # VibeVoice's acoustic tokenizer works at 24 kHz
 MIN_SECONDS, MAX_SECONDS = 3.0, 30.0
-CONSENT = ("Only use a recording of someone who has agreed to have their voice cloned, and say "
-           "that the voice is AI-made (VibeVoice's model card requires both).")
+CONSENT = ("Only use a recording of someone who gave their consent to have their voice cloned, "
+           "and say that the voice is AI-made (VibeVoice's model card requires both).")
 
 
 class VoiceSampleError(RequestError):

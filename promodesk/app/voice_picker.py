@@ -1,0 +1,166 @@
+"""The inspector's "Voice" box for a voice clip: which voice speaks the line, and "Speak again
+with this voice".
+
+The choices are the clip's engine's (engines/voice/voices.py): for Bark, its preset speakers of
+the line's language; for VibeVoice, the take's own voice, the recordings the project already
+holds, or "Use a recording…" (a WAV, MP3 or FLAC of 3-30 s, checked and stored in the
+project's assets before it is offered; a bad file is named in a message and changes nothing).
+Speaking again emits the clip's recipe parameters with the chosen voice; the inspector turns that
+into the ordinary regenerate job (jobs panel, progress, cancel), whose new take names the voice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QLabel, QPushButton, QVBoxLayout
+
+from promodesk.core.timeline import Clip, Project
+from promodesk.engines.voice.voices import CONSENT, SAMPLE_KEY, SPEAKER_KEY
+
+BROWSE = "browse"  # the item's data for "Use a recording…"
+
+
+def _ask_for_recording(parent) -> str:
+    """The recording the user chose in a file dialog ("" when cancelled)."""
+    path, _ = QFileDialog.getOpenFileName(parent, "Choose a recording of the voice",
+                                          "", "Audio (*.wav *.mp3 *.flac)")
+    return path
+
+
+class VoicePicker(QGroupBox):
+    """Shows the voice choices for one voice clip. Signals: ``speak(params)``, the clip's recipe
+    parameters with the chosen voice (for a new take), and ``message(text)``."""
+
+    speak = Signal(dict)
+    message = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__("Voice", parent)
+        self.clip: Clip | None = None
+        self.folder: Path | None = None
+        self._shown: tuple | None = None
+        self._last = 0  # the item chosen before "Use a recording…" (restored when it fails)
+        self.ask_for_recording = _ask_for_recording  # the file dialog (a test answers it)
+        self.voices = QComboBox()
+        self.voices.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.voices.setMinimumContentsLength(12)
+        self.voices.activated.connect(self._picked)
+        self.note = QLabel(CONSENT)
+        self.note.setObjectName("dim")
+        self.note.setWordWrap(True)
+        self.speak_again = QPushButton("Speak again with this voice")
+        self.speak_again.clicked.connect(self._speak)
+        col = QVBoxLayout(self)
+        col.addWidget(self.voices)
+        col.addWidget(self.speak_again)
+        col.addWidget(self.note)
+
+    def show_clip(self, project: Project | None, clip: Clip | None, folder: Path | None) -> None:
+        """Show the voices for ``clip`` (None, or not a voice clip: hidden). The list is rebuilt
+        only when another clip or take is shown, so a pending choice survives other edits."""
+        self.folder = Path(folder) if folder else None
+        self.setVisible(clip is not None)
+        if clip is None:
+            self.clip, self._shown = None, None
+            return
+        shown = (clip.id, clip.selected, len(clip.takes), str(folder))
+        self.clip = clip
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self._fill(project, clip)
+
+    def _fill(self, project: Project | None, clip: Clip) -> None:
+        from promodesk.engines.voice.bark import language_of
+        from promodesk.engines.voice.takes import default_voice_model, speech_family
+        from promodesk.engines.voice.voices import bark_speakers, speakers_for
+
+        params = clip.recipe.params
+        model = str(params.get("model") or default_voice_model())
+        self.voices.clear()
+        if speech_family(model) == "vibevoice":
+            self.voices.addItem("This take's voice", None)
+            held = _recordings(project) if project is not None else []
+            for n, asset_id in enumerate(held):
+                self.voices.addItem(f"Recording {n + 1} ({asset_id[:8]})",
+                                    f"{SAMPLE_KEY}={asset_id}")
+            self.voices.addItem("Use a recording…", BROWSE)
+            self.note.setVisible(True)
+        else:
+            language = language_of(str(params.get("text", "")))
+            self.voices.addItem("Bark's default speaker", None)
+            for preset in speakers_for(bark_speakers(model), language):
+                self.voices.addItem(preset.rsplit("/", 1)[-1].replace("_", " "),
+                                    f"{SPEAKER_KEY}={preset}")
+            self.note.setVisible(False)
+        current = next((f"{k}={params[k]}" for k in (SAMPLE_KEY, SPEAKER_KEY) if params.get(k)),
+                       None)
+        found = self.voices.findData(current) if current else 0
+        self.voices.setCurrentIndex(max(0, found))
+        self._last = self.voices.currentIndex()
+
+    def choice(self) -> tuple[str, str] | None:
+        """The chosen voice: (recipe key, value), or None for the engine's own voice."""
+        data = self.voices.currentData()
+        if not data or data == BROWSE:
+            return None
+        key, _, value = str(data).partition("=")
+        return key, value
+
+    def use_recording(self, path: str | Path) -> bool:
+        """Check the recording at ``path``, store it in the project and choose it; False (with a
+        message naming the file, and the choice as it was) when it cannot be used."""
+        from promodesk.engines.voice.voices import VoiceSampleError, store_voice_sample
+
+        if self.folder is None:
+            self.message.emit("Save the project first: the recording is stored in its folder.")
+            self.voices.setCurrentIndex(self._last)
+            return False
+        try:
+            asset_id = store_voice_sample(self.folder, path)
+        except VoiceSampleError as err:
+            self.message.emit(str(err))
+            self.voices.setCurrentIndex(self._last)
+            return False
+        i = self.voices.findData(f"{SAMPLE_KEY}={asset_id}")
+        if i < 0:
+            i = self.voices.count() - 1  # before "Use a recording…"
+            self.voices.insertItem(i, f"{Path(path).name} ({asset_id[:8]})",
+                                   f"{SAMPLE_KEY}={asset_id}")
+        self.voices.setCurrentIndex(i)
+        self._last = i
+        return True
+
+    def _picked(self, index: int) -> None:
+        if self.voices.itemData(index) != BROWSE:
+            self._last = index
+            return
+        path = self.ask_for_recording(self)
+        if path:
+            self.use_recording(path)
+        else:
+            self.voices.setCurrentIndex(self._last)
+
+    def _speak(self) -> None:
+        if self.clip is None:
+            return
+        params = {k: v for k, v in self.clip.recipe.params.items()
+                  if k not in (SAMPLE_KEY, SPEAKER_KEY)}
+        chosen = self.choice()
+        if chosen:
+            params[chosen[0]] = chosen[1]
+        self.speak.emit(params)
+
+
+def _recordings(project: Project) -> list[str]:
+    """The voice recordings (asset ids) the project's voice clips name, in order of use."""
+    seen: list[str] = []
+    for track in project.tracks:
+        for clip in track.clips:
+            for take in clip.takes:
+                asset_id = take.recipe.params.get(SAMPLE_KEY)
+                if asset_id and asset_id not in seen:
+                    seen.append(str(asset_id))
+    return seen
