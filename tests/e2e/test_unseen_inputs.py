@@ -90,3 +90,23 @@ def test_short_text_on_a_small_draft_frame_keeps_its_end(text):
     long = fit_text(text + " and get free shipping worldwide on every order", (120, 15),
                     max_lines=1, max_size=14, min_size=12, weight="bold")
     assert long.truncated and long.lines[0].endswith(ELLIPSIS)
+
+
+def test_a_huge_logo_is_shrunk_once_to_what_a_frame_can_show_and_placed_the_same():
+    import numpy as np
+    from PIL import Image
+
+    from promodesk.engines.visuals.footage import FootageSource
+    from promodesk.render.overlay import place
+
+    logo = Image.new("RGBA", (3000, 2000), (0, 0, 0, 0))
+    logo.paste((230, 20, 20, 255), (300, 300, 2700, 1700))
+    settings = {"x": 0.8, "y": 0.15, "scale": 0.3, "rotation": 0.0, "opacity": 1.0}
+    size = (270, 480)
+    sprite = FootageSource({"overlay": settings}, logo, size).sprite(0)
+    # an 8000-pixel logo made every placement seconds of float maths on the whole picture
+    assert min(sprite.shape[:2]) == max(size) and sprite.shape[1] / sprite.shape[0] == 1.5
+    small, whole = place(sprite, settings, size), place(np.asarray(logo), settings, size)
+    assert (small.x, small.y, small.alpha.shape) == (whole.x, whole.y, whole.alpha.shape)
+    assert np.abs(small.alpha - whole.alpha).max() < 0.05
+    assert np.abs(small.rgb - whole.rgb).mean() < 2.0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from promodesk.core.timeline import Recipe, Take
 from promodesk.engines.base import (CancelToken, EngineInfo, NewTake, Progress, RequestError,
@@ -92,9 +93,18 @@ class FootageSource:
 
 
 def _still_sprite(params: dict, media, size: tuple[int, int]) -> np.ndarray:
-    """An image's RGBA pixels, or a title set with the typeset engine at ``size``'s scale."""
+    """An image's RGBA pixels (shrunk so its shorter side is at most ``size``'s longer side:
+    neither a full-frame picture nor an overlay is ever drawn larger, and an 8000-pixel logo cost
+    seconds of float maths per placement), or a title set with the typeset engine at ``size``'s
+    scale."""
     if media is not None:
-        return np.asarray(media.convert("RGBA"))
+        rgba = media.convert("RGBA")
+        shrink = max(size) / min(rgba.size)
+        if shrink < 1:  # Pillow resamples RGBA premultiplied, so edges keep no dark halo
+            rgba = rgba.resize((max(1, round(rgba.width * shrink)),
+                                max(1, round(rgba.height * shrink))), Image.Resampling.LANCZOS,
+                                reducing_gap=3.0)
+        return np.asarray(rgba)
     from promodesk.engines.visuals import typeset as ts
 
     text = str(params.get("text") or "").strip()
