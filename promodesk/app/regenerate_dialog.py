@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 from promodesk.app import tasks
 from promodesk.app.jobs import Job
 from promodesk.core.edits import AddTake, EditError
-from promodesk.core.timeline import TrackKind
+from promodesk.core.timeline import Project, TrackKind
 from promodesk.engines import registry
 from promodesk.engines.base import new_seed
 # the shot's own params and photo (a new take starts from the photo, never from a video take):

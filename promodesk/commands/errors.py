@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from promodesk.core import failures
-from promodesk.core.failures import from_soundfile  # noqa: F401 - commands.music uses it
+from promodesk.core.failures import from_soundfile  # noqa: F401 - re-exported: commands.music
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, failures.FAILED, failures.BAD_INPUT
 EXIT_INTERNAL = 70
