@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from promodesk.commands import EXIT_OK
 from promodesk.commands.checks import finite_number
@@ -32,6 +33,11 @@ def _save(args: argparse.Namespace) -> int:
     except json.JSONDecodeError as err:
         raise CommandError(f"--caption-style is not JSON ({err}); e.g. "
                            "'{\"preset\": \"boxed\", \"colour\": \"#FFD200\"}'.") from None
+    from promodesk.commands.checks import readable_clip
+
+    for option, clip in (("--intro", args.intro), ("--outro", args.outro)):
+        if clip:
+            readable_clip(Path(clip), option)
     try:
         kit = save_kit(args.name, logo=args.logo, corner=args.corner, logo_scale=args.logo_size,
                        watermark=args.watermark, watermark_opacity=args.opacity,

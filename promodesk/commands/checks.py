@@ -202,3 +202,22 @@ def project_target(folder: Path, overwrite: bool) -> bool:
                            "new --project folder.")
     return False
 
+
+def readable_clip(path: Path, option: str, photos: bool = False) -> None:
+    """Refuse, before any work, a clip given with ``option`` (e.g. "--media", "--intro") that
+    is not a video PromoDesk can read (or, with ``photos``, a photo): a sound file, a damaged or
+    picture-less video, an unreadable image. Raises CommandError (exit 2) naming the file and
+    saying what to do."""
+    from promodesk.engines.visuals.media import MediaError, media_kind
+    from promodesk.engines.visuals.photos import PhotoError, load_photo
+    from promodesk.engines.visuals.video import VideoError, probe_video
+
+    takes = "video clips (MP4, MOV, MKV, WebM)" + (" and photos" if photos else "")
+    path = Path(path)
+    try:
+        kind = media_kind(path)
+        if kind == "audio" or (kind == "image" and not photos):
+            raise MediaError(f"{path.name} is not a video; {option} takes {takes}.")
+        probe_video(path) if kind == "video" else load_photo(path)
+    except (MediaError, VideoError, PhotoError) as err:
+        raise CommandError(f"{option} {path}: {err}") from None

@@ -118,7 +118,8 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     inputs = [brief.source, *brief.images, *brief.media, *([brief.logo] if brief.logo else [])]
     checks.refuse_inputs([*videos.values(), *subtitles], inputs)
     checks.refuse_inputs(folders, inputs)
-    _check_media(brief.media)
+    for clip in brief.media:
+        checks.readable_clip(clip, "--media", photos=True)
     checks.refuse_long_names([*videos.values(), *subtitles, *folders])
     new = [checks.project_target(f, args.overwrite) for f in folders]
     for folder in {*(p.parent for p in videos.values()), *(f.parent for f in folders)}:
@@ -131,25 +132,6 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
         photos + int(brief.seconds * SAMPLE_RATE * 2 * 3))
     checks.free_space(out.parent, need)
     return aspects, out, videos, folders, new
-
-
-def _check_media(media: list[Path]) -> None:
-    """Refuse, before any work, a clip of --media (or the brief's ``media``) that is not a
-    video or photo PromoDesk can read: a sound file, a damaged or picture-less video, an
-    unreadable image. Raises CommandError (exit 2) naming the file and what to do."""
-    from promodesk.engines.visuals.media import MediaError, media_kind
-    from promodesk.engines.visuals.photos import PhotoError, load_photo
-    from promodesk.engines.visuals.video import VideoError, probe_video
-
-    for path in media:
-        try:
-            kind = media_kind(path)
-            if kind == "audio":
-                raise MediaError(f"{path.name} is a sound file; --media takes video clips (MP4, "
-                                 "MOV, MKV, WebM) and photos.")
-            probe_video(path) if kind == "video" else load_photo(path)
-        except (MediaError, VideoError, PhotoError) as err:
-            raise CommandError(f"--media {path}: {err}") from None
 
 
 def _visuals(args: argparse.Namespace) -> str:
@@ -294,6 +276,13 @@ def _brand_kit(args: argparse.Namespace, brief):
         check_fonts_for(kit, "".join([brief.title, brief.text, brief.price, brief.cta]))
     except BrandKitError as err:
         raise CommandError(f"--brand: {err}") from None
+    from promodesk.commands.checks import readable_clip
+
+    for key in ("intro", "outro"):  # a kit saved before clips were checked, or changed since
+        if getattr(kit, key):
+            readable_clip(kit.path(getattr(kit, key)),
+                          f"--brand {kit.name}: its {key} (save the kit again with another "
+                          f"--{key})")
     if not brief.brand_colors:
         brief.brand_colors = list(kit.color_list)
     return replace(kit, logo=None) if brief.logo else kit

@@ -110,3 +110,30 @@ def test_a_huge_logo_is_shrunk_once_to_what_a_frame_can_show_and_placed_the_same
     assert (small.x, small.y, small.alpha.shape) == (whole.x, whole.y, whole.alpha.shape)
     assert np.abs(small.alpha - whole.alpha).max() < 0.05
     assert np.abs(small.rgb - whole.rgb).mean() < 2.0
+
+
+def test_a_brand_kit_intro_that_is_no_video_is_refused_when_saved_and_when_used(tmp_path):
+    env = {**__import__("os").environ, "PROMODESK_DATA_DIR": str(tmp_path / "data")}
+    sound = tmp_path / "jingle.mp4"
+    _ffmpeg("-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", str(sound))
+    brand = [sys.executable, "-m", "promodesk", "brand", "save"]
+    r = subprocess.run([*brand, "shop", "--intro", str(sound)], capture_output=True, text=True,
+                       env=env, timeout=120)
+    # was saved (exit 0), and every make with the kit failed after composing the music (exit 1)
+    assert r.returncode == 2 and f"--intro {sound}" in r.stderr, r.stderr
+    assert not (tmp_path / "data" / "brands" / "shop").exists()
+    # a kit whose clip went bad after it was saved: refused before any work
+    ok = tmp_path / "intro.mp4"
+    _ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1", "-c:v", "libx264",
+            "-pix_fmt", "yuv420p", str(ok))
+    r = subprocess.run([*brand, "shop", "--intro", str(ok)], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    saved = next((tmp_path / "data" / "brands" / "shop").glob("intro*"))
+    saved.write_bytes(sound.read_bytes())
+    r = subprocess.run([sys.executable, "-m", "promodesk", "make", "--text", COPY, "--image",
+                        str(PHOTO), "--brand", "shop", "--seconds", "5", "--scale", "0.1", "-o",
+                        str(tmp_path / "out" / "promo.mp4")], capture_output=True, text=True,
+                       env=env, timeout=600)
+    assert r.returncode == 2 and "--brand shop: its intro" in r.stderr, r.stderr
+    assert "music" not in r.stderr
