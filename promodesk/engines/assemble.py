@@ -325,14 +325,21 @@ def _video_takes(project: Project, folder: Path, model: str | Path | None, prese
 
 def _unused_clips(project: Project, notes: list[str]) -> list[str]:
     """Notes naming each of the brief's video clips that no shot of the main track shows and
-    no earlier note explains (a video too short to have a shot between its opening and its
-    end card), saying what to do."""
+    no earlier note explains (a video too short to have a shot between its opening and its end
+    card, or more clips than the shots they take turns with), saying what to do."""
     main = project.tracks_of(TrackKind.VIDEO)[0]
     shown = {t.asset for c in main.clips for t in c.takes}
+    room = sum(c.name == "footage" for c in main.clips)
     out = []
     for asset in project.assets.values():
         name = asset.meta.get("source", asset.id)
-        if asset.kind == "video" and asset.id not in shown and not any(name in n for n in notes):
+        if asset.kind != "video" or asset.id in shown or any(name in n for n in notes):
+            continue
+        if room:
+            out.append(f"{name} is not in the video: it had room for {room} of your clips (they "
+                       "take turns with the photos between the opening and the end card). Make "
+                       "the video longer or give fewer clips.")
+        else:
             out.append(f"{name} is not in the video: a video this short has only its opening "
                        "shot and its end card, and your clips replace the shots between them. "
                        "Make the video longer (e.g. --seconds 15).")

@@ -137,3 +137,21 @@ def test_a_brand_kit_intro_that_is_no_video_is_refused_when_saved_and_when_used(
                        env=env, timeout=600)
     assert r.returncode == 2 and "--brand shop: its intro" in r.stderr, r.stderr
     assert "music" not in r.stderr
+
+
+def test_more_clips_than_their_shots_each_left_out_clip_is_named_with_the_room_there_was():
+    from promodesk.core.timeline import Asset, Clip, Project, Recipe, Take, TrackKind
+    from promodesk.engines.assemble import _unused_clips
+
+    project = Project()
+    main = project.add_track(TrackKind.VIDEO)
+    for n, name in enumerate(["a.mp4", "b.mp4", "c.mp4"]):
+        project.assets[f"id{n}"] = Asset(f"id{n}", "video", 8_000_000, {"source": name}, "")
+    for n, (name, asset) in enumerate([("hero", None), ("footage", "id0"), ("detail", None),
+                                       ("cta", None)]):
+        main.clips.append(Clip(start=n * 4_000_000, duration=4_000_000, name=name,
+                               takes=[Take(asset, Recipe("footage" if asset else "shots", {}))]))
+    notes = _unused_clips(project, ["c.mp4 is shorter than a shot (4.0 s), so ..."])
+    # b.mp4 was left out silently: a 30 s video had room for 2 of 4 clips
+    assert len(notes) == 1 and notes[0].startswith("b.mp4 is not in the video")
+    assert "room for 1 of your clips" in notes[0]
