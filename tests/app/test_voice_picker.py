@@ -98,29 +98,22 @@ def test_speak_again_in_a_chosen_recording(qtbot, window, voiced, tmp_path):
     assert clip.recipe.params[SAMPLE_KEY] == sample and clip.recipe.params["text"] == "Hi there."
     info = sf.info(str(voiced / "assets" / clip.take.asset))
     assert info.samplerate == 48000 and info.frames > 0
-    # the new take shows its voice; another voice clip offers the project's recording too
-    assert picker.choice() == (SAMPLE_KEY, sample)
-    window.timeline.select_clip(voice_clips(window)[1].id)
+    assert picker.choice() == (SAMPLE_KEY, sample)  # the new take shows its voice
+    # another voice clip offers the project's recording; Cancel in the jobs panel adds no take
+    long = voice_clips(window)[1]
+    window.timeline.select_clip(long.id)
     assert picker.voices.itemText(1).startswith("Recording 1") and picker.choice() is None
-    # undo takes the new take back: the recording stays stored (other takes may name it)
-    window.undo.undo()
-    assert len(clip.takes) == 1 and (voiced / "assets" / sample).is_file()
-
-
-def test_cancel_in_the_jobs_panel_adds_no_take(qtbot, window, voiced, tmp_path):
-    assert window.open_project(voiced)
-    wait_jobs(qtbot, window)
-    picker = window.inspector.voice_picker
-    clip = voice_clips(window)[1]
-    window.timeline.select_clip(clip.id)
-    picker.ask_for_recording = lambda _parent: str(chirp(tmp_path / "me.wav"))
-    pick(qtbot, picker.voices, "Use a recording")
+    pick(qtbot, picker.voices, "Recording 1")
+    assert picker.choice() == (SAMPLE_KEY, sample)
     qtbot.mouseClick(picker.speak_again, Qt.LeftButton)
-    row = next(r for r in window.jobs_panel.job_rows() if r.job.clip_id == clip.id)
+    row = next(r for r in window.jobs_panel.job_rows() if r.job.clip_id == long.id)
     qtbot.waitUntil(lambda: row.job.fraction > 0.05, timeout=120_000)
     qtbot.mouseClick(row.button, Qt.LeftButton)
     wait_jobs(qtbot, window)
-    assert row.job.state == "cancelled" and len(clip.takes) == 1
+    assert row.job.state == "cancelled" and len(long.takes) == 1
+    # undo takes the new take back: the recording stays stored (other takes may name it)
+    window.undo.undo()
+    assert len(clip.takes) == 1 and (voiced / "assets" / sample).is_file()
 
 
 def test_bark_offers_its_speakers_of_the_lines_language(qtbot, window, voiced):
