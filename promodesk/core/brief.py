@@ -194,6 +194,22 @@ def _absolute(path: Path, base: Path) -> Path:
     return Path(os.path.abspath(path if path.is_absolute() else base / path))
 
 
+def _convert_hint(path: Path) -> str:
+    """What to do with a picture in a format Pillow cannot open, told by its first bytes
+    (an iPhone HEIC photo, an SVG drawing), or ""."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512)
+    except OSError:
+        return ""
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif"):
+        return "; this is a HEIC/AVIF photo: export it as JPEG first (on an iPhone: Settings > " \
+               "Camera > Formats > Most Compatible)"
+    if b"<svg" in head.lower():
+        return "; this is an SVG drawing: export it as a PNG with a transparent background"
+    return ""
+
+
 def _check_image(path: Path) -> str | None:
     """None if ``path`` is a photo Pillow can decode, else the reason it is not."""
     try:
@@ -213,7 +229,8 @@ def _check_image(path: Path) -> str | None:
         with Image.open(path) as im:
             im.load()
     except UnidentifiedImageError:
-        return f"not an image PromoDesk can read (use JPEG, PNG or WebP): {path}"
+        return (f"not an image PromoDesk can read (use JPEG, PNG or WebP){_convert_hint(path)}: "
+                f"{path}")
     except (OSError, ValueError, SyntaxError) as err:
         return f"the image is damaged or cut short ({err}): {path}"
     except Image.DecompressionBombError:

@@ -67,7 +67,8 @@ def test_a_word_longer_than_a_caption_line_gets_a_line_of_its_own():
 
 
 def test_mixed_chinese_and_english_copy_is_never_cut_inside_an_english_word_or_a_number():
-    copy = "限时优惠 only this week 两只装仅需1,299.00元，限时特惠今天下单明天就到货啦智能温控一触即显温度"
+    copy = ("限时优惠 only this week 两只装仅需1,299.00元，"
+            "限时特惠今天下单明天就到货啦智能温控一触即显温度")
     lines = [c.text for c in caption_lines(split_sentences(copy))]
     assert len(lines) > 1
     # each English word and the price stays whole on one line (was "only t" / "his week",
@@ -155,3 +156,17 @@ def test_more_clips_than_their_shots_each_left_out_clip_is_named_with_the_room_t
     # b.mp4 was left out silently: a 30 s video had room for 2 of 4 clips
     assert len(notes) == 1 and notes[0].startswith("b.mp4 is not in the video")
     assert "room for 1 of your clips" in notes[0]
+
+
+@pytest.mark.parametrize("head, hint", [
+    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC/AVIF photo: export it as JPEG"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>', "SVG drawing: export it")])
+def test_a_heic_photo_or_an_svg_logo_says_how_to_convert_it(tmp_path, head, hint):
+    from promodesk.core.brief import Brief, validate_brief
+
+    picture = tmp_path / "picture.heic"
+    picture.write_bytes(head + bytes(200))
+    problems = validate_brief(Brief(text="A cup. Order today.", images=[picture],
+                                    logo=picture))
+    assert [p.field for p in problems] == ["images", "logo"]
+    assert all(hint in p.message and str(picture) in p.message for p in problems)
