@@ -14,7 +14,9 @@ from promodesk.core.projectfile import load_project  # noqa: E402
 from promodesk.core.timeline import TrackKind  # noqa: E402
 from promodesk.engines.voice.voices import SAMPLE_KEY, read_voice_sample  # noqa: E402
 from tests.e2e.test_make import ROOT  # noqa: E402
+from tests.engines.tiny_models import tiny_bark  # noqa: E402
 from tests.engines.voice.test_voice_choice import chirp  # noqa: E402
+from tests.engines.voice.tiny_bark_speakers import add_bark_speakers  # noqa: E402
 from tests.engines.voice.tiny_vibevoice import tiny_vibevoice  # noqa: E402
 
 PHOTO = str(ROOT / "resources/examples/products/launch.jpg")
@@ -24,6 +26,7 @@ PHOTO = str(ROOT / "resources/examples/products/launch.jpg")
 def models(tmp_path, monkeypatch):
     monkeypatch.setenv("PROMODESK_MODELS", str(tmp_path / "models"))
     tiny_vibevoice(tmp_path / "models" / "vibevoice-1.5b")
+    add_bark_speakers(tiny_bark(tmp_path / "models" / "bark-small"), ["v2/zh_speaker_3"])
     return tmp_path / "models"
 
 
@@ -51,12 +54,16 @@ def test_make_speaks_in_the_given_recording_and_the_project_keeps_it(models, tmp
     (["--voice-sample", "zh={bad}"], "cannot be read as audio"),
     (["--voice-sample", "de={bad}"], "LANGUAGE zh or en"),
     (["--speaker", "zh=v2/zh_speaker_3"], "preset speakers are Bark's"),
+    (["--voice", "bark-small", "--speaker", "zh=v2/zh_speaker_9"],
+     "'v2/zh_speaker_9' is not one of bark-small's zh speakers (v2/zh_speaker_3)"),
+    (["--voice", "bark-small", "--voice-sample", "zh={good}"],
+     "cannot speak in the voice of a recording"),
 ])
 def test_a_bad_choice_stops_make_before_any_work(models, tmp_path, capsys, option, says):
     bad = tmp_path / "notes.wav"
     bad.write_text("not audio", "utf-8")
     code = main(["make", "--text", "新品上市。", "--image", PHOTO, "--seconds", "8",
                  "--project", str(tmp_path / "p.promodesk"), "-o", str(tmp_path / "promo.mp4"),
-                 *[o.format(bad=bad) for o in option]])
+                 *[o.format(bad=bad, good=chirp(tmp_path / "me.wav")) for o in option]])
     assert code != 0 and says in capsys.readouterr().err
     assert not (tmp_path / "p.promodesk").exists() and not (tmp_path / "promo.mp4").exists()

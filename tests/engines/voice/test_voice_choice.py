@@ -187,3 +187,16 @@ def test_pairs_are_read_from_the_option():
                                                                       "en": "b c.mp3"}
     with pytest.raises(ValueError, match="--speaker takes LANGUAGE=VALUE"):
         parse_pairs("fr=v2/fr_speaker_1", "--speaker")
+
+
+def test_the_briefs_voice_table(tmp_path):
+    from promodesk.core.brief import brief_from_dict
+
+    brief, problems = brief_from_dict({"text": "Hi.", "voice": {"zh": "me.wav",
+                                                                "en": "v2/en_speaker_6"}},
+                                      tmp_path)
+    assert not problems
+    assert brief.voice == {"zh": str(tmp_path / "me.wav"), "en": "v2/en_speaker_6"}
+    assert brief.to_dict()["voice"] == brief.voice
+    _, problems = brief_from_dict({"text": "Hi.", "voice": {"fr": "me.wav"}}, tmp_path)
+    assert [p.field for p in problems] == ["voice"] and "zh/en" in problems[0].message
