@@ -31,6 +31,11 @@ def _brief_from_args(args: argparse.Namespace):
     else:
         raise BriefError([BriefProblem("brief", "give a brief file, or the copy with --text")])
     if args.seconds is not None:
+        from promodesk.core.brief import MAX_SECONDS, MIN_SECONDS
+
+        if not MIN_SECONDS <= args.seconds <= MAX_SECONDS:  # the option's fault, not the brief's
+            raise CommandError(f"--seconds {args.seconds:g} is outside {MIN_SECONDS}..{MAX_SECONDS} "
+                               "seconds.")
         brief.seconds = args.seconds
     if args.style:
         brief.style = args.style

@@ -170,3 +170,14 @@ def test_a_heic_photo_or_an_svg_logo_says_how_to_convert_it(tmp_path, head, hint
                                     logo=picture))
     assert [p.field for p in problems] == ["images", "logo"]
     assert all(hint in p.message and str(picture) in p.message for p in problems)
+
+
+def test_seconds_out_of_range_blames_the_option_not_the_brief_file():
+    brief = ROOT / "resources" / "examples" / "briefs"
+    found = sorted(brief.glob("*.toml"))
+    assert found, brief
+    r = subprocess.run([sys.executable, "-m", "promodesk", "make", str(found[0]), "-o",
+                        "/nonexistent-folder-q1/x.mp4", "--seconds", "4"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert "--seconds 4 is outside 5..180" in r.stderr and found[0].name not in r.stderr
