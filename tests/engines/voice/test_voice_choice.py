@@ -200,3 +200,10 @@ def test_the_briefs_voice_table(tmp_path):
     assert brief.to_dict()["voice"] == brief.voice
     _, problems = brief_from_dict({"text": "Hi.", "voice": {"fr": "me.wav"}}, tmp_path)
     assert [p.field for p in problems] == ["voice"] and "zh/en" in problems[0].message
+
+
+def test_an_mp3_recording_is_read(tmp_path):
+    t = np.arange(44100 * 4) / 44100
+    sf.write(tmp_path / "me.mp3", 0.3 * np.sin(2 * np.pi * 440 * t), 44100, format="MP3")
+    audio = read_voice_sample(tmp_path / "me.mp3")
+    assert abs(len(audio) - 4 * MODEL_RATE) < 0.05 * MODEL_RATE and 0.25 < np.abs(audio).max()
