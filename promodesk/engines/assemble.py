@@ -48,18 +48,29 @@ def _wav_asset(folder: Path, audio, sample_rate: int) -> str:
     return add_asset(folder, buf.getvalue(), "wav")
 
 
-def _check_photos(brief: Brief) -> None:
-    """Raise BriefError naming every photo of ``brief`` that cannot be read."""
+SMALL_PHOTO_PX = 480  # a photo shorter than this on its longer side is blurred by every shot
+
+
+def _check_photos(brief: Brief) -> list[str]:
+    """Raise BriefError naming every photo of ``brief`` that cannot be read; returns notes
+    naming each photo too small to look sharp (under SMALL_PHOTO_PX pixels on its longer
+    side: an icon or a thumbnail is blown up to the frame)."""
     from promodesk.engines.visuals.photos import PhotoError, load_photo
 
-    problems = []
+    problems, notes = [], []
     for path in brief.images:
         try:
-            load_photo(path)
+            w, h = load_photo(path).size
         except PhotoError as err:
             problems.append(BriefProblem("images", str(err)))
+            continue
+        if max(w, h) < SMALL_PHOTO_PX:
+            notes.append(f"The photo {Path(path).name} is only {w}x{h} pixels, so it looks "
+                         "blurry when a shot fills the frame with it; use one at least 1080 "
+                         "pixels on its longer side.")
     if problems:
         raise BriefError(problems, brief.source)
+    return notes
 
 
 def _voice_over(board: Storyboard, folder: Path, project: Project, voice, seed: int,
@@ -404,7 +415,7 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     if audience:
         brief = _for_audience(board, brief, audience, rewriter,
                               stage(progress, 0.0, 0.05, audience), cancel)
-    _check_photos(brief)
+    small = _check_photos(brief)
     cancel.check()
 
     # 2. Assets: the engines fill the plan (the composer loads only now: the plan needs no audio).
@@ -435,7 +446,7 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     music_track.clips.append(Clip(start=0, duration=length, name=spec.style,
                                   takes=[Take(music_id, Recipe("composer", spec.to_dict(),
                                                                spec.seed), length)]))
-    notes = list(board.notes)
+    notes = small + list(board.notes)
     source = source_language(brief)
     marked = source if languages else None  # clips record their language only in versions
     others = [lang for lang in dict.fromkeys(languages or []) if lang != source]

@@ -181,3 +181,16 @@ def test_seconds_out_of_range_blames_the_option_not_the_brief_file():
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
     assert "--seconds 4 is outside 5..180" in r.stderr and found[0].name not in r.stderr
+
+
+def test_an_icon_sized_photo_gets_a_note_and_a_product_photo_none(tmp_path):
+    from PIL import Image
+
+    from promodesk.core.brief import Brief
+    from promodesk.engines.assemble import _check_photos
+
+    icon = tmp_path / "icon.png"
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(icon)
+    notes = _check_photos(Brief(text="A cup. Order today.", images=[PHOTO, icon]))
+    # an icon blown up to 1080x1920 was made without a word
+    assert len(notes) == 1 and "icon.png is only 40x40 pixels" in notes[0]
