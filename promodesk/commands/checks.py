@@ -75,11 +75,15 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path],
 
 def refuse_folder_and_suffix(out: Path, suffixes: tuple[str, ...], what: str) -> None:
     """Refuse (exit 2) an output ``out`` whose name is too long, that is an existing folder or
-    whose extension is not one of ``suffixes`` (lower case, with the dot)."""
+    something other than a file (a device such as /dev/null, a pipe), or whose extension is not
+    one of ``suffixes`` (lower case, with the dot)."""
     refuse_long_names([Path(out)])
     if Path(out).is_dir():
         raise CommandError(f"the output {out} is a folder; give a file name such as "
                            f"{Path(out) / ('promo' + suffixes[0])}.")
+    if Path(out).exists() and not Path(out).is_file():  # /dev/null, a pipe, a socket
+        raise CommandError(f"the output {out} is not a regular file (a device or a pipe); "
+                           f"give a file name ending in {suffixes[0]}.")
     if Path(out).suffix.lower() not in suffixes:
         raise CommandError(f"the output must be {what} ({' or '.join(suffixes)}), not "
                            f"{Path(out).name}; choose a name ending in {suffixes[0]}.")

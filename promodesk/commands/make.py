@@ -99,6 +99,11 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
         except ValueError as err:
             raise CommandError(str(err)) from None
     given = Path(args.output).expanduser()
+    if args.output.endswith(("/", os.sep)) and not given.is_dir():  # Path drops the slash
+        raise CommandError(f"the output {args.output} names a folder that does not exist; give "
+                           f"a file name such as {given / 'promo.mp4'} (missing folders are made).")
+    # the name as given (before ".mp4" is added to a bare name): /dev/null, a pipe
+    checks.refuse_folder_and_suffix(given, (".mp4", ""), "an MP4 video")
     if given.suffix == "" and not given.is_dir():
         given = given.with_suffix(".mp4")
     checks.refuse_folder_and_suffix(given, (".mp4",), "an MP4 video")

@@ -194,3 +194,14 @@ def test_an_icon_sized_photo_gets_a_note_and_a_product_photo_none(tmp_path):
     notes = _check_photos(Brief(text="A cup. Order today.", images=[PHOTO, icon]))
     # an icon blown up to 1080x1920 was made without a word
     assert len(notes) == 1 and "icon.png is only 40x40 pixels" in notes[0]
+
+
+@pytest.mark.parametrize("output", ["/dev/null", "{tmp}/new-folder/"])
+def test_an_output_that_is_a_device_or_a_missing_folder_is_refused(tmp_path, output):
+    output = output.format(tmp=tmp_path)
+    r = subprocess.run([sys.executable, "-m", "promodesk", "make", "--text", COPY, "--image",
+                        str(PHOTO), "-o", output, "--seconds", "5", "--scale", "0.1"],
+                       capture_output=True, text=True, timeout=120)
+    # /dev/null made /dev/null.mp4 and /dev/null.promodesk; "new-folder/" made new-folder.mp4
+    assert r.returncode == 2 and f"the output {output}" in r.stderr, r.stderr
+    assert not Path("/dev/null.mp4").exists() and list(tmp_path.iterdir()) == []

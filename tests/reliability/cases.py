@@ -671,7 +671,7 @@ def _patched_child(patch: str):
 def _no_fonts(tmp: Path) -> Run:
     folder = tiny_project(tmp / "p.promodesk")
     (tmp / "nofonts").mkdir()
-    patch = ("from pathlib import Path\nimport promodesk.engines.visuals.typeset as t\n"
+    patch = ("from pathlib import Path\nimport promodesk.engines.visuals.fonts as t\n"
              f"t.FONT_DIR = Path({str(tmp / 'nofonts')!r})\n")
     return Run(["render", str(folder), "-o", str(tmp / "x.mp4"), "--encoder", "libx264"], FAILED,
                ["font", "Reinstall"], protect=[folder], absent=[tmp / "x.mp4"],
