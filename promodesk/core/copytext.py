@@ -353,7 +353,9 @@ def strip_emoji(text: str) -> str:
     kept = "".join(ch for ch in text
                    if not (ord(ch) >= 0x1F000 or 0x2600 <= ord(ch) <= 0x27BF
                            or ch in "\u200d\ufe0f"))
-    return re.sub(r"[ \t]{2,}", " ", kept)
+    kept = re.sub(r"[ \t]{2,}", " ", kept)
+    # the space that stood before an emoji must not stay before the punctuation after it
+    return re.sub(r"[ \t]+(?=[，。！？、；：,.!?;:…)）」』]|$)", "", kept)
 
 
 def _caption_text(line: str) -> str:

@@ -205,3 +205,12 @@ def test_an_output_that_is_a_device_or_a_missing_folder_is_refused(tmp_path, out
     # /dev/null made /dev/null.mp4 and /dev/null.promodesk; "new-folder/" made new-folder.mp4
     assert r.returncode == 2 and f"the output {output}" in r.stderr, r.stderr
     assert not Path("/dev/null.mp4").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_caption_whose_emoji_were_left_out_keeps_no_space_before_its_punctuation():
+    from promodesk.core.copytext import strip_emoji
+
+    # was "安全健康 。" and "only this week ！" on screen and in the SRT
+    assert strip_emoji("316不锈钢内胆，安全健康 ✅。") == "316不锈钢内胆，安全健康。"
+    assert strip_emoji("Keep it hot 🔥 all day! Only this week 🎉!") == \
+        "Keep it hot all day! Only this week!"
