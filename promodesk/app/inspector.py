@@ -193,7 +193,7 @@ class Inspector(QWidget):
 
         self.voice_picker = VoicePicker()
         self.voice_picker.speak.connect(
-            lambda params: self.clip_id and self.regenerate.emit(self.clip_id, params, None))
+            lambda clip_id, params: self.regenerate.emit(clip_id, params, None))
         self.voice_picker.message.connect(self.message)
         inner = QWidget()
         col = QVBoxLayout(inner)

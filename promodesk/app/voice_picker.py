@@ -5,8 +5,9 @@ The choices are the clip's engine's (engines/voice/voices.py): for Bark, its pre
 the line's language; for VibeVoice, the take's own voice, the recordings the project already
 holds, or "Use a recording…" (a WAV, MP3 or FLAC of 3-30 s, checked and stored in the
 project's assets before it is offered; a bad file is named in a message and changes nothing).
-Speaking again emits the clip's recipe parameters with the chosen voice; the inspector turns that
-into the ordinary regenerate job (jobs panel, progress, cancel), whose new take names the voice.
+Speaking again emits the clip's recipe parameters with the chosen voice (or, for the whole
+track, each line of the clip's language on its track); the inspector turns each into the ordinary
+regenerate job (jobs panel, progress, cancel), whose new take names the voice.
 """
 
 from __future__ import annotations
@@ -30,15 +31,17 @@ def _ask_for_recording(parent) -> str:
 
 
 class VoicePicker(QGroupBox):
-    """Shows the voice choices for one voice clip. Signals: ``speak(params)``, the clip's recipe
-    parameters with the chosen voice (for a new take), and ``message(text)``."""
+    """Shows the voice choices for one voice clip. Signals: ``speak(clip id, params)``, a
+    clip's recipe parameters with the chosen voice (for a new take), once per line spoken
+    again, and ``message(text)``."""
 
-    speak = Signal(dict)
+    speak = Signal(str, dict)
     message = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__("Voice", parent)
         self.clip: Clip | None = None
+        self.project: Project | None = None
         self.folder: Path | None = None
         self._shown: tuple | None = None
         self._last = 0  # the item chosen before "Use a recording…" (restored when it fails)
@@ -51,10 +54,15 @@ class VoicePicker(QGroupBox):
         self.note.setObjectName("dim")
         self.note.setWordWrap(True)
         self.speak_again = QPushButton("Speak again with this voice")
-        self.speak_again.clicked.connect(self._speak)
+        self.speak_again.clicked.connect(lambda: self._speak(whole_track=False))
+        self.speak_track = QPushButton("Speak the track's lines again")
+        self.speak_track.setToolTip("Every line of this language on the clip's track, in this "
+                                    "voice (one job each)")
+        self.speak_track.clicked.connect(lambda: self._speak(whole_track=True))
         col = QVBoxLayout(self)
         col.addWidget(self.voices)
         col.addWidget(self.speak_again)
+        col.addWidget(self.speak_track)
         col.addWidget(self.note)
 
     def show_clip(self, project: Project | None, clip: Clip | None, folder: Path | None) -> None:
@@ -62,6 +70,7 @@ class VoicePicker(QGroupBox):
         only when another clip or take is shown, so a pending choice survives other edits."""
         self.folder = Path(folder) if folder else None
         self.setVisible(clip is not None)
+        self.project = project
         if clip is None:
             self.clip, self._shown = None, None
             return
@@ -143,15 +152,29 @@ class VoicePicker(QGroupBox):
         else:
             self.voices.setCurrentIndex(self._last)
 
-    def _speak(self) -> None:
+    def _speak(self, whole_track: bool) -> None:
+        from promodesk.engines.voice.bark import language_of
+        from promodesk.engines.voice.takes import default_voice_model, speech_family
+
         if self.clip is None:
             return
-        params = {k: v for k, v in self.clip.recipe.params.items()
-                  if k not in (SAMPLE_KEY, SPEAKER_KEY)}
+        clips = [self.clip]
+        if whole_track and self.project is not None:
+            # the voice is chosen per language and engine: other lines keep theirs
+            def kind(clip: Clip) -> tuple:
+                params = clip.recipe.params
+                return (language_of(str(params.get("text", ""))),
+                        speech_family(str(params.get("model") or default_voice_model())))
+
+            track, _ = self.project.find_clip(self.clip.id)
+            clips = [c for c in track.clips if kind(c) == kind(self.clip)]
         chosen = self.choice()
-        if chosen:
-            params[chosen[0]] = chosen[1]
-        self.speak.emit(params)
+        for clip in clips:
+            params = {k: v for k, v in clip.recipe.params.items()
+                      if k not in (SAMPLE_KEY, SPEAKER_KEY)}
+            if chosen:
+                params[chosen[0]] = chosen[1]
+            self.speak.emit(clip.id, params)
 
 
 def _recordings(project: Project) -> list[str]:

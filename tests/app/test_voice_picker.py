@@ -1,7 +1,8 @@
 """The inspector's voice picker with real clicks, offscreen, on tiny real voice models run in the
 editor's generation worker: a bad recording is named and changes nothing; a good one is stored
 and a new take is spoken in it (the recipe names it); Bark offers its preset speakers of the
-line's language; speaking again is an ordinary job in the jobs panel, which Cancel stops."""
+line's language; speaking again (a line, or the track's lines of that language and engine) is an
+ordinary job in the jobs panel, which Cancel stops."""
 
 from __future__ import annotations
 
@@ -34,14 +35,15 @@ def models(tmp_path_factory):
 
 @pytest.fixture
 def voiced(project_folder, models, tmp_path):
-    """The test project with a voice track: a VibeVoice line, a long one, and a Bark line."""
+    """The test project with a voice track: a VibeVoice line and a long one, then two Chinese
+    Bark lines and an English one."""
     vibevoice, bark = models
     project = load_project(project_folder)
     speech = add_asset(project_folder, chirp(tmp_path / "take.wav", seconds=1.5))
     project.assets[speech] = Asset(speech, "audio", 1_500_000, {}, "test")
     track = project.add_track(TrackKind.VOICE, "Voice")
     for i, (text, model) in enumerate([("Hi there.", vibevoice), (LONG, vibevoice),
-                                       ("新品上市。", bark)]):
+                                       ("新品上市。", bark), ("立即购买。", bark), ("Hi.", bark)]):
         track.clips.append(Clip(start=i * 2_000_000, duration=1_500_000, name=text[:6],
                                 takes=[Take(speech, Recipe("voice", {"text": text,
                                                                      "model": str(model)}, 1),
@@ -60,6 +62,15 @@ def pick(qtbot, combo, text):
     rect = view.visualRect(view.model().index(i, 0))
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: not view.isVisible())
+
+
+def click(qtbot, window, button):
+    """Scroll the inspector to ``button`` (as a user would) and click it."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window.inspector.findChild(QScrollArea).ensureWidgetVisible(button)
+    qtbot.waitUntil(lambda: not button.visibleRegion().isEmpty())
+    qtbot.mouseClick(button, Qt.LeftButton)
 
 
 def voice_clips(window):
@@ -91,8 +102,9 @@ def test_speak_again_in_a_chosen_recording(qtbot, window, voiced, tmp_path):
     key, sample = picker.choice()
     assert key == SAMPLE_KEY and (voiced / "assets" / sample).read_bytes() == good.read_bytes()
     assert picker.voices.currentText().startswith("anna.flac")
-    qtbot.mouseClick(picker.speak_again, Qt.LeftButton)
-    assert any(row.job.clip_id == clip.id for row in window.jobs_panel.job_rows())
+    click(qtbot, window, picker.speak_again)
+    assert any(row.job.clip_id == clip.id for row in window.jobs_panel.job_rows()), \
+        window.statusBar().currentMessage()
     wait_jobs(qtbot, window, timeout=180_000)
     assert len(clip.takes) == 2 and clip.selected == 1, window.statusBar().currentMessage()
     assert clip.recipe.params[SAMPLE_KEY] == sample and clip.recipe.params["text"] == "Hi there."
@@ -105,7 +117,7 @@ def test_speak_again_in_a_chosen_recording(qtbot, window, voiced, tmp_path):
     assert picker.voices.itemText(1).startswith("Recording 1") and picker.choice() is None
     pick(qtbot, picker.voices, "Recording 1")
     assert picker.choice() == (SAMPLE_KEY, sample)
-    qtbot.mouseClick(picker.speak_again, Qt.LeftButton)
+    click(qtbot, window, picker.speak_again)
     row = next(r for r in window.jobs_panel.job_rows() if r.job.clip_id == long.id)
     qtbot.waitUntil(lambda: row.job.fraction > 0.05, timeout=120_000)
     qtbot.mouseClick(row.button, Qt.LeftButton)
@@ -127,8 +139,16 @@ def test_bark_offers_its_speakers_of_the_lines_language(qtbot, window, voiced):
     assert not picker.note.isVisibleTo(picker)  # no recording: no cloning
     pick(qtbot, picker.voices, "zh speaker 5")
     assert picker.choice() == (SPEAKER_KEY, "v2/zh_speaker_5")
-    qtbot.mouseClick(picker.speak_again, Qt.LeftButton)
+    click(qtbot, window, picker.speak_again)
     wait_jobs(qtbot, window, timeout=180_000)
     assert len(clip.takes) == 2, window.statusBar().currentMessage()
     assert clip.recipe.params[SPEAKER_KEY] == "v2/zh_speaker_5"
     assert picker.voices.currentText() == "zh speaker 5"
+    # the track's lines: the Chinese Bark ones, one job each; the English and VibeVoice ones stay
+    pick(qtbot, picker.voices, "zh speaker 3")
+    click(qtbot, window, picker.speak_track)
+    assert sorted(r.job.clip_id for r in window.jobs_panel.job_rows() if r.job.active) == sorted(
+        c.id for c in voice_clips(window)[2:4])
+    wait_jobs(qtbot, window, timeout=180_000)
+    assert [len(c.takes) for c in voice_clips(window)] == [1, 1, 3, 2, 1]
+    assert all(c.recipe.params[SPEAKER_KEY] == "v2/zh_speaker_3" for c in voice_clips(window)[2:4])
