@@ -214,3 +214,26 @@ def test_a_caption_whose_emoji_were_left_out_keeps_no_space_before_its_punctuati
     assert strip_emoji("316不锈钢内胆，安全健康 ✅。") == "316不锈钢内胆，安全健康。"
     assert strip_emoji("Keep it hot 🔥 all day! Only this week 🎉!") == \
         "Keep it hot all day! Only this week!"
+
+
+def test_a_long_call_to_action_wraps_to_a_second_line_at_a_readable_size():
+    import numpy as np
+
+    from promodesk.engines.visuals import cards
+    from promodesk.engines.visuals.palette import palette_from_colors
+
+    palette = palette_from_colors(["#7a1515", "#c81e1e", "#ffffff"])
+    label = "Tap to buy now and get free shipping worldwide on every order!!"  # 63 characters
+    height = 140  # a 1080x1920 end card's button
+    pill = cards.button(label, palette, 760, height)
+    # was one line set at 12 px on a 1080-pixel frame (a grey smear); now two lines, taller pill
+    assert pill.shape[0] > height and pill.shape[1] <= 760
+    ink = (np.abs(pill[..., :3].astype(int) - np.array(palette.accent)).sum(axis=2) > 200) \
+        & (pill[..., 3] == 255)
+    rows = ink[:, height // 2:-height // 2].any(axis=1).astype(int)  # inside the round ends
+    starts = np.flatnonzero(np.diff(rows) == 1)
+    ends = np.flatnonzero(np.diff(rows) == -1)
+    assert len(starts) == len(ends) == 2, (starts, ends)  # two lines of text
+    assert all(e - s >= 20 for s, e in zip(starts, ends))  # each line's glyphs 20+ px tall
+    short = cards.button("Order now", palette, 760, height)
+    assert short.shape[0] == height  # a label that fits keeps the one-line pill

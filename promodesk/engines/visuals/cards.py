@@ -221,15 +221,23 @@ def _with_shadow(rgba: np.ndarray, pad: int) -> np.ndarray:
 
 
 def button(label: str, palette: Palette, max_width: int, height: int) -> np.ndarray | None:
-    """A rounded call-to-action button in the accent colour sized to ``label``: RGBA uint8."""
+    """A rounded call-to-action button in the accent colour sized to ``label``: RGBA uint8,
+    ``height`` pixels high, or taller when a long label takes a second line."""
     if not label.strip():
         return None
     pad = height // 2
-    layout = typeset.fit_text(label, (max_width - 2 * pad, int(height * 0.56)), max_lines=1,
-                              max_size=int(height * 0.5), min_size=12, weight="bold")
+    least = max(12, int(height * 0.3))  # smaller than this, a label on a phone is hard to read
+    for lines in (1, 2):  # a long call to action wraps rather than shrink to a speck or lose its end
+        layout = typeset.fit_text(label, (max_width - 2 * pad, int(height * 0.56 * lines)),
+                                  max_lines=lines, max_size=int(height * 0.5), min_size=least,
+                                  weight="bold")
+        if not layout.truncated:
+            break
+    radius = height // 2
+    height = max(height, layout.height + int(height * 0.44))
     width = min(max_width, layout.width + 2 * pad)
     shape = _shape((width, height), lambda g, s: g.rounded_rectangle(
-        (0, 0, width * s - 1, height * s - 1), radius=height * s // 2, fill=255))
+        (0, 0, width * s - 1, height * s - 1), radius=radius * s, fill=255))
     pill = _rgba(palette.accent, shape)
     sprite, (dx, dy) = typeset.text_sprite(layout, typeset.TextStyle(fill=tuple(palette.on_accent)))
     paste(pill, sprite, (width - layout.width) // 2 + dx, (height - layout.height) // 2 + dy)
