@@ -15,6 +15,7 @@ import math
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -244,6 +245,10 @@ def validate_brief(brief: Brief) -> list[BriefProblem]:
     if not brief.text.strip():
         problems.append(BriefProblem("text", "the copy is empty; write a sentence or two about "
                                              "the product"))
+    elif not any(unicodedata.category(ch)[0] in "LN" for ch in brief.text):
+        problems.append(BriefProblem("text", "the copy has no words, only emoji, symbols or "
+                                             "punctuation; write a sentence or two about the "
+                                             "product"))
     for name, most in (("text", MAX_TEXT_CHARS), ("title", MAX_FIELD_CHARS),
                        ("price", MAX_FIELD_CHARS), ("cta", MAX_FIELD_CHARS)):
         if len(getattr(brief, name)) > most:

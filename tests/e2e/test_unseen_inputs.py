@@ -237,3 +237,13 @@ def test_a_long_call_to_action_wraps_to_a_second_line_at_a_readable_size():
     assert all(e - s >= 20 for s, e in zip(starts, ends))  # each line's glyphs 20+ px tall
     short = cards.button("Order now", palette, 760, height)
     assert short.shape[0] == height  # a label that fits keeps the one-line pill
+
+
+@pytest.mark.parametrize("copy", ["🔥🔥🔥 ✨✨", "... !!! ???"])
+def test_copy_without_words_is_refused_before_planning_and_says_why(tmp_path, copy):
+    r = subprocess.run([sys.executable, "-m", "promodesk", "make", "--text", copy, "--image",
+                        str(PHOTO), "-o", str(tmp_path / "x.mp4"), "--seconds", "5"],
+                       capture_output=True, text=True, timeout=120)
+    # was "the copy is empty" after planning had started
+    assert r.returncode == 2 and "no words, only emoji" in r.stderr, r.stderr
+    assert "plan" not in r.stderr and list(tmp_path.iterdir()) == []
