@@ -31,7 +31,7 @@ from PySide6.QtGui import QPainter
 from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
 from promodesk.app.media import MediaStore
-from promodesk.app.timeline_canvas import Lane, PlayheadItem, TimelineCanvas
+from promodesk.app.timeline_canvas import Lane, PlayheadItem, TimelineCanvas, lane_heights
 from promodesk.app.timeline_gestures import Gestures, handle_at
 from promodesk.core.beats import BeatGrid, timeline_grid
 from promodesk.core.document import Change, Document
@@ -113,12 +113,7 @@ class TimelineView(pg.GraphicsView):
 
     def refresh(self) -> None:
         """Re-read the project (after any edit): lanes, beat grid, limits; repaint."""
-        y = paint.RULER_H + paint.LANE_GAP
-        self.lanes = []
-        for track in self.project.tracks:
-            h = paint.LANE_HEIGHTS.get(track.kind.value, 60)
-            self.lanes.append(Lane(track, y, h))
-            y += h + paint.LANE_GAP
+        self.lanes = self._lane_layout()
         self.grid = timeline_grid(self.project)
         self._bar_numbers = bar_numbers(self.grid)
         live = {c.id for t in self.project.tracks for c in t.clips}
@@ -190,9 +185,23 @@ class TimelineView(pg.GraphicsView):
                     return lane.track, clip, part
         return None
 
+    def _lane_layout(self) -> list[Lane]:
+        """One lane per track under the ruler, shrunk to the view's height when they would
+        run past it (the view scrolls only in time)."""
+        tracks = self.project.tracks
+        room = self.viewport().height() - paint.RULER_H if self.isVisible() else 1 << 20
+        lanes, y = [], paint.RULER_H + paint.LANE_GAP
+        for track, h in zip(tracks, lane_heights([t.kind.value for t in tracks], room)):
+            lanes.append(Lane(track, y, h))
+            y += h + paint.LANE_GAP
+        return lanes
+
     def _resized(self) -> None:
         self.canvas.prepareGeometryChange()
-        self.canvas.update()
+        if [lane.h for lane in self._lane_layout()] != [lane.h for lane in self.lanes]:
+            self.refresh()  # lanes and headers follow the new height
+        else:
+            self.canvas.update()
 
     # --- view -----------------------------------------------------------------------------------
 

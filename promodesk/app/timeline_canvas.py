@@ -33,6 +33,21 @@ class Lane:
     h: float
 
 
+def lane_heights(kinds: list[str], room: float) -> list[int]:
+    """Pixel heights of lanes of track ``kinds`` (top to bottom) in ``room`` pixels below the
+    ruler: each kind's own height (timeline_paint.LANE_HEIGHTS) while they fit; else each lane
+    keeps its kind's LANE_MIN_HEIGHTS and the room left is shared in proportion to what each
+    gave up (the view has no vertical scroll: a lane past its bottom edge could not be reached).
+    Below the sum of the minimums, the minimums."""
+    natural = [paint.LANE_HEIGHTS.get(k, paint.LANE_HEIGHT_OTHER) for k in kinds]
+    least = [min(paint.LANE_MIN_HEIGHTS.get(k, paint.LANE_MIN_OTHER), n) for k, n in zip(kinds, natural)]
+    spare = room - paint.LANE_GAP * len(kinds)
+    if sum(natural) <= spare:
+        return natural
+    share = max(spare - sum(least), 0) / max(sum(natural) - sum(least), 1)
+    return [lo + int((n - lo) * share) for lo, n in zip(least, natural)]
+
+
 class TimelineCanvas(pg.GraphicsObject):
     """Paints the whole visible timeline and turns mouse gestures into edits.
 

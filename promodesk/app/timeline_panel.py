@@ -15,6 +15,7 @@ from promodesk.core.track_edits import SetTrackGain, SetTrackMute
 from promodesk.core.timeline import seconds_from_us
 
 HEADER_W = 168
+COMPACT_H = 44  # a header lower than this shows its name and mute button only
 _KIND_MARK = {"video": "VIDEO", "music": "MUSIC", "voice": "VOICE", "captions": "CAPTIONS"}
 
 
@@ -45,7 +46,12 @@ class TrackHeader(QFrame):
         self.mute.toggled.connect(self._mute)
         grid.addWidget(name, 0, 0)
         grid.addWidget(self.mute, 0, 1, Qt.AlignRight)
-        grid.addWidget(kind, 1, 0)
+        if height < COMPACT_H:  # a lane shrunk to fit a short timeline: name and mute, one row
+            grid.setContentsMargins(8, 1, 6, 1)
+            self.mute.setFixedHeight(min(self.mute.sizeHint().height(), height - 4))
+            kind.hide()
+        else:
+            grid.addWidget(kind, 1, 0)
         self.gain = None
         if track.kind.value in ("music", "voice", "audio") and height >= 56:
             self.gain = QDoubleSpinBox()
@@ -126,8 +132,8 @@ class TimelinePanel(QWidget):
 
     def rebuild_headers(self) -> None:
         """One header per lane, at the lane's height, under a ruler-high title cell."""
-        tracks = [lane.track for lane in self.view.lanes]
-        if [r.track for r in self._rows] == tracks:
+        tracks = [(lane.track, int(lane.h)) for lane in self.view.lanes]
+        if [(r.track, r.maximumHeight()) for r in self._rows] == tracks:
             for r in self._rows:
                 r.sync()
             return
