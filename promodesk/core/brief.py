@@ -197,7 +197,7 @@ def _absolute(path: Path, base: Path) -> Path:
 
 def _convert_hint(path: Path) -> str:
     """What to do with a picture in a format Pillow cannot open, told by its first bytes
-    (an iPhone HEIC photo, an SVG drawing), or ""."""
+    (an iPhone HEIC photo, a video, an SVG drawing), or ""."""
     try:
         with open(path, "rb") as f:
             head = f.read(512)
@@ -206,6 +206,8 @@ def _convert_hint(path: Path) -> str:
     if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif"):
         return "; this is a HEIC/AVIF photo: export it as JPEG first (on an iPhone: Settings > " \
                "Camera > Formats > Most Compatible)"
+    if head[4:8] == b"ftyp" or head[:4] == b"\x1aE\xdf\xa3" or head[8:11] == b"AVI":
+        return "; this is a video: give it as a clip (--media, or the brief's media), not a photo"
     if b"<svg" in head.lower():
         return "; this is an SVG drawing: export it as a PNG with a transparent background"
     return ""

@@ -160,8 +160,10 @@ def test_more_clips_than_their_shots_each_left_out_clip_is_named_with_the_room_t
 
 @pytest.mark.parametrize("head, hint", [
     (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC/AVIF photo: export it as JPEG"),
-    (b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>', "SVG drawing: export it")])
-def test_a_heic_photo_or_an_svg_logo_says_how_to_convert_it(tmp_path, head, hint):
+    (b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>', "SVG drawing: export it"),
+    (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41", "video: give it as a clip"),
+    (b"\x1aE\xdf\xa3\x9fB\x86\x81\x01webm", "video: give it as a clip")])
+def test_a_heic_photo_an_svg_or_a_video_as_a_photo_says_what_to_do(tmp_path, head, hint):
     from promodesk.core.brief import Brief, validate_brief
 
     picture = tmp_path / "picture.heic"
