@@ -102,7 +102,8 @@ class VoiceTakes:
         are dropped: the engines' voices differ)."""
         from promodesk.engines.voice.bark import language_of
 
-        params, language = params or {}, language_of(str((params or {}).get("text", "")))
+        params = params or {}
+        language = language_of(str(params.get("text", "")))
         family = speech_family(model)
         if family == "vibevoice" and params.get(SAMPLE_KEY):
             from promodesk.engines.voice.vibevoice import VibeVoiceEngine
@@ -126,8 +127,11 @@ class VoiceTakes:
 
     def new_take(self, request: TakeRequest, progress: Progress = no_progress,
                  cancel: CancelToken | None = None) -> NewTake:
-        """Speak the line again with the request's seed; the speech (silence trimmed, then held
-        to at least the clip's length) is stored as a 24-bit WAV in the project's assets/."""
+        """Speak the line again with the request's seed, in the voice its recipe names (else, for
+        VibeVoice, the current take's voice); the speech (silence trimmed, then held to at least
+        the clip's length) is stored as a 24-bit WAV in the project's assets/, and the new take's
+        recipe names the voice it was spoken in. VoiceSampleError when the named recording is
+        not in the project, RequestError for a Bark speaker the model lacks."""
         import numpy as np
         import soundfile as sf
 
