@@ -42,6 +42,7 @@ CAPTION_MODES = ("burn", "soft", "both", "none")
 # Clips are prepared this far ahead of the frame being handed out: more than the ~0.3 s a shot's
 # layout and its caption take on a busy core, so the frames that need them find them ready.
 PREPARE_AHEAD_US = 2_000_000
+PREPARE_AHEAD_CLIPS = 2  # at most this many cuts ahead: prepared clips must outlive the LRU
 HARDWARE_ENCODERS = ("h264_nvenc", "h264_qsv", "h264_videotoolbox")
 
 
@@ -404,11 +405,17 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
                            if t.kind in (TrackKind.VIDEO, TrackKind.CAPTIONS)
                            for c in t.clips if span[0] < c.start < span[1]}))
     prepared: list = []
+    ahead: deque = deque()  # starts prepared that the frames handed out have not reached
     try:
         nxt = 0
         for i in range(n):
-            while starts and starts[0] <= frame_start(first + nxt, fps) + PREPARE_AHEAD_US:
-                prepared.append(pool.submit(renderer.prepare, starts.popleft()))
+            t_next = frame_start(first + nxt, fps)
+            while ahead and ahead[0] <= t_next:
+                ahead.popleft()
+            while starts and starts[0] <= t_next + PREPARE_AHEAD_US \
+                    and len(ahead) < PREPARE_AHEAD_CLIPS:
+                ahead.append(starts.popleft())
+                prepared.append(pool.submit(renderer.prepare, ahead[-1]))
             while nxt < n and len(pending) < 2 * workers + 2:
                 pending.append(pool.submit(_pipe_frame, renderer, frame_start(first + nxt, fps),
                                            pipe_format))
