@@ -82,7 +82,9 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
     if not 1 <= args.variants <= 20:
         raise CommandError("--variants must be between 1 and 20")
     if args.voice_sample or args.speaker:  # a chosen voice asks for a voice-over
-        args.voice = args.voice or "default"
+        # (a recording: VibeVoice, the engine that clones, even when it is not installed yet,
+        # so the message says how to get it)
+        args.voice = args.voice or ("vibevoice-1.5b" if args.voice_sample else "default")
     if args.voice:
         # Before the music is composed: a wrong model name must not cost a minute of work.
         from promodesk.engines.voice.takes import default_voice_model, voice_engine

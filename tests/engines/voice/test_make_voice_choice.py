@@ -67,3 +67,16 @@ def test_a_bad_choice_stops_make_before_any_work(models, tmp_path, capsys, optio
                  *[o.format(bad=bad, good=chirp(tmp_path / "me.wav")) for o in option]])
     assert code != 0 and says in capsys.readouterr().err
     assert not (tmp_path / "p.promodesk").exists() and not (tmp_path / "promo.mp4").exists()
+
+
+def test_a_recording_without_vibevoice_says_how_to_get_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PROMODESK_MODELS", str(tmp_path / "models"))
+    import huggingface_hub.constants as hub
+
+    monkeypatch.setattr(hub, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    tiny_bark(tmp_path / "models" / "bark-small")  # the default voice here: Bark
+    code = main(["make", "--text", "新品上市。", "--image", PHOTO, "--seconds", "8",
+                 "-o", str(tmp_path / "promo.mp4"),
+                 "--voice-sample", f"zh={chirp(tmp_path / 'me.wav')}"])
+    assert code != 0
+    assert "promodesk models download vibevoice-1.5b" in capsys.readouterr().err
