@@ -24,6 +24,10 @@ SNAP = "#ffd24c"
 SAFE_AREA = "#7fe3ff"  # the preview's safe-area guides
 IN_OUT = "#ffb347"     # the export range marked with I and O
 ERROR = "#ff7a7a"
+# a control that cannot be used now: "QWidget { color }" below would otherwise give every
+# disabled field the enabled text colour (the Regenerate dialog's video settings under Motion
+# looked editable)
+DISABLED = "#5d626a"
 
 # Per track kind: clip fill and its lighter edge.
 CLIP_COLORS = {
@@ -69,7 +73,9 @@ QPushButton, QToolButton {{ background: {PANEL_ALT}; border: 1px solid {BORDER};
   padding: 4px 10px; }}
 QPushButton:hover, QToolButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:pressed, QToolButton:checked {{ background: {ACCENT}; color: #0b1320; }}
-QPushButton:disabled {{ color: #5d626a; }}
+QPushButton:disabled {{ color: {DISABLED}; }}
+QLineEdit:disabled, QPlainTextEdit:disabled, QTextEdit:disabled, QAbstractSpinBox:disabled,
+QComboBox:disabled, QListWidget:disabled, QLabel:disabled, QCheckBox:disabled {{ color: {DISABLED}; }}
 QPushButton#segment {{ padding: 2px 8px; border-radius: 3px; }}
 QPushButton#segment:checked {{ background: {ACCENT}; color: #0b1320; font-weight: 600; }}
 QPushButton#primary {{ background: {ACCENT}; color: #0b1320; font-weight: 600; border: none; }}
@@ -121,5 +127,7 @@ def apply_theme(app: QApplication) -> None:
                          (QPalette.HighlightedText, "#0b1320"), (QPalette.ToolTipBase, PANEL),
                          (QPalette.ToolTipText, TEXT), (QPalette.PlaceholderText, TEXT_DIM)):
         pal.setColor(role, QColor(colour))
+    for role in (QPalette.Text, QPalette.WindowText, QPalette.ButtonText):
+        pal.setColor(QPalette.Disabled, role, QColor(DISABLED))
     app.setPalette(pal)
     app.setStyleSheet(STYLE_SHEET.replace("ARROWS", _arrow_folder()))
