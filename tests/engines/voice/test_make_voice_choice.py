@@ -80,3 +80,26 @@ def test_a_recording_without_vibevoice_says_how_to_get_it(tmp_path, monkeypatch,
                  "--voice-sample", f"zh={chirp(tmp_path / 'me.wav')}"])
     assert code != 0
     assert "promodesk models download vibevoice-1.5b" in capsys.readouterr().err
+
+
+def test_each_language_version_speaks_in_its_own_recording(tmp_path):
+    """make_project with language versions (a tiny Qwen3 writing hanzi) and a recording per
+    language: each language's voice clips name that language's stored recording."""
+    from promodesk.core.brief import Brief
+    from promodesk.engines.assemble import make_project
+    from promodesk.engines.text.versions import track_language
+    from promodesk.engines.voice.voices import VoicePick, store_voice_sample
+    from tests.engines.text.tiny_translators import tiny_qwen3
+
+    samples = {"en": chirp(tmp_path / "tom.wav", seconds=3.0),
+               "zh": chirp(tmp_path / "anna.wav", seconds=5.0)}
+    brief = Brief(text="Launch it for $19.", title="Rocket", images=[ROOT / "resources/examples/products/launch.jpg"],
+                  seconds=8, aspect="16:9", language="en")
+    made = make_project(brief, tmp_path / "v.promodesk", seed=2,
+                        voice=VoicePick(str(tiny_vibevoice(tmp_path / "vv")), samples),
+                        languages=["en", "zh"], translator=tiny_qwen3(tmp_path / "q", "zh"))
+    project = load_project(made.folder)
+    spoken = {track_language(t): {c.recipe.params.get(SAMPLE_KEY) for c in t.clips}
+              for t in project.tracks_of(TrackKind.VOICE)}
+    want = {lang: {store_voice_sample(made.folder, path)} for lang, path in samples.items()}
+    assert spoken == want and want["en"] != want["zh"]
