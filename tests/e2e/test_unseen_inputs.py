@@ -249,3 +249,27 @@ def test_copy_without_words_is_refused_before_planning_and_says_why(tmp_path, co
     # was "the copy is empty" after planning had started
     assert r.returncode == 2 and "no words, only emoji" in r.stderr, r.stderr
     assert "plan" not in r.stderr and list(tmp_path.iterdir()) == []
+
+
+def test_a_phone_clip_shorter_than_its_shot_shows_for_its_beats_then_the_photo(tmp_path):
+    from promodesk.core.beats import BeatGrid
+    from promodesk.core.projectfile import load_project
+    from promodesk.core.timeline import TrackKind
+
+    clip = tmp_path / "pour.mp4"
+    _ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=3", "-c:v", "libx264",
+            "-pix_fmt", "yuv420p", str(clip))
+    r = _make(tmp_path, "--media", str(clip), seconds="15")
+    assert r.returncode == 0, r.stderr
+    # was: "pour.mp4 is shorter than a shot (5.6 s), so a photo shot stays there", in any length
+    assert "pour.mp4" not in r.stderr, r.stderr
+    project = load_project(tmp_path / "out" / "promo.promodesk")
+    main = project.tracks_of(TrackKind.VIDEO)[0]
+    footage = [c for c in main.clips if c.name == "footage"]
+    assert len(footage) == 1 and 1_000_000 <= footage[0].duration <= 3_000_000
+    assert footage[0].in_point + footage[0].duration <= project.assets[footage[0].asset].duration
+    after = main.clips[main.clips.index(footage[0]) + 1]
+    assert after.start == footage[0].end and after.recipe.engine == "shots"  # the photo goes on
+    music = project.tracks_of(TrackKind.MUSIC)[0].clips[0]
+    assert footage[0].end in BeatGrid.from_meta(project.assets[music.asset].meta).beats
+    assert all(a.end == b.start for a, b in zip(main.clips, main.clips[1:]))

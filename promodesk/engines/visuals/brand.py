@@ -25,6 +25,7 @@ SAMPLE_US = 200_000        # activity is measured every this many microseconds
 PROBE_SIZE = (64, 36)      # at this size (w, h): enough to see motion, cheap to decode
 KEEP_SHOTS = ("hero", "cta", "offer")  # planned shots that stay photos (product, price, end card)
 LOGO = {"x": 0.86, "y": 0.08, "scale": 0.18, "opacity": 0.95}
+MIN_CLIP_US = 1_000_000    # a clip shown for less than this is a flash, not a shot
 
 
 def activity(path: str | Path, duration_us: int) -> np.ndarray:
@@ -92,6 +93,10 @@ def add_brief_media(project: Project, folder: Path, media: list[Path], logo: Pat
         start = most_active_start(act, shot.duration, asset.duration, used.get(asset.id, []))
         if start is None:
             start = most_active_start(act, shot.duration, asset.duration)  # reuse a stretch
+        if start is None and _cut_at_a_beat(project, shot, asset.duration):
+            # a phone clip shorter than the shot: it shows for the beats it lasts, the photo after
+            start = most_active_start(act, shot.duration, asset.duration, used.get(asset.id, [])) \
+                or 0
         if start is None:
             notes.append(f"{asset.meta['source']} is shorter than a shot "
                          f"({seconds_from_us(shot.duration):.1f} s), so a photo shot stays there.")
@@ -104,6 +109,25 @@ def add_brief_media(project: Project, folder: Path, media: list[Path], logo: Pat
         add_overlay(project, folder, logo, "logo", "top-right", LOGO["scale"], LOGO["opacity"])
         notes += place_brand_overlays(project, folder)
     return notes
+
+
+def _cut_at_a_beat(project: Project, shot: Clip, length_us: int) -> bool:
+    """Split ``shot`` (a main-track clip) at the latest beat of the music that ends at most
+    ``length_us`` after the shot starts and leaves both halves at least MIN_CLIP_US long, so a
+    clip that short can take the first half; returns whether it was split."""
+    from promodesk.core.beats import BeatGrid
+    from promodesk.core.edits import SplitClip
+
+    music = project.tracks_of(TrackKind.MUSIC)
+    if not music or not music[0].clips or music[0].clips[0].asset not in project.assets:
+        return False
+    grid = BeatGrid.from_meta(project.assets[music[0].clips[0].asset].meta)
+    beats = [b for b in grid.beats if shot.start + MIN_CLIP_US <= b <= shot.start + length_us
+             and b <= shot.end - MIN_CLIP_US]
+    if not beats:
+        return False
+    SplitClip(shot.id, beats[-1]).apply(project)
+    return True
 
 
 # --- a brand kit on a project --------------------------------------------------------------------
