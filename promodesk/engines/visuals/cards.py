@@ -226,7 +226,7 @@ def button(label: str, palette: Palette, max_width: int, height: int) -> np.ndar
     if not label.strip():
         return None
     pad = height // 2
-    least = max(12, int(height * 0.3))  # smaller than this, a label on a phone is hard to read
+    least = max(12, int(height * 0.22))  # smaller than this, a label on a phone is hard to read
     for lines in (1, 2):  # a long call to action wraps rather than shrink to a speck or lose its end
         layout = typeset.fit_text(label, (max_width - 2 * pad, int(height * 0.56 * lines)),
                                   max_lines=lines, max_size=int(height * 0.5), min_size=least,
