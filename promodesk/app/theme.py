@@ -79,6 +79,7 @@ QComboBox:disabled, QListWidget:disabled, QLabel:disabled, QCheckBox:disabled {{
 QPushButton#segment {{ padding: 2px 8px; border-radius: 3px; }}
 QPushButton#segment:checked {{ background: {ACCENT}; color: #0b1320; font-weight: 600; }}
 QPushButton#primary {{ background: {ACCENT}; color: #0b1320; font-weight: 600; border: none; }}
+QPushButton#primary:disabled {{ background: {PANEL_ALT}; color: {DISABLED}; border: 1px solid {BORDER}; }}
 QProgressBar {{ background: {BASE}; border: 1px solid {BORDER}; border-radius: 3px; height: 8px;
   text-align: center; font-size: 10px; }}
 QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
@@ -90,6 +91,10 @@ QLabel#dim {{ color: {TEXT_DIM}; }}
 QCheckBox::indicator {{ width: 14px; height: 14px; border: 1px solid {TEXT_DIM}; border-radius: 3px;
   background: {BASE}; }}
 QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
+QAbstractItemView::indicator {{ width: 14px; height: 14px; border: 1px solid {TEXT_DIM};
+  border-radius: 3px; background: {BASE}; }}
+QAbstractItemView::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
+QAbstractItemView::indicator:disabled {{ border-color: {BORDER}; }}
 QLabel#error {{ color: {ERROR}; }}
 QLabel#timecode {{ font-family: monospace; font-size: 15px; }}
 QScrollArea {{ border: none; }}

@@ -140,6 +140,7 @@ class TimelinePanel(QWidget):
         while self._header_layout.count():
             item = self._header_layout.takeAt(0)
             if item.widget():
+                item.widget().hide()  # gone now, not when the event loop next deletes it
                 item.widget().deleteLater()
         title = QLabel("  TRACKS")
         title.setFixedHeight(paint.RULER_H + paint.LANE_GAP)
