@@ -11,13 +11,15 @@ picture-in-picture), a photo on the main track becomes a moving shot.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
+from promodesk.app import theme
 from promodesk.app.jobs import Job
 from promodesk.app.media import pixmap_from_rgb
 from promodesk.core.document import Change
@@ -51,6 +53,24 @@ def describe(asset: Asset) -> str:
     if meta.get("of_video"):
         source = f"sound of {source}"
     return f"{source}\n" + " · ".join(parts)
+
+
+@functools.lru_cache(maxsize=2)  # drawn once each
+def placeholder_icon(sound: bool) -> QIcon:
+    """A THUMB-sized icon for an item with no picture: a sound's (bars in the music lane's
+    colour) or, while a thumbnail is being made, a blank card. Every item then has an icon, so
+    the texts line up in one column."""
+    pixmap = QPixmap(THUMB)
+    pixmap.fill(theme.qcolor(theme.PANEL_ALT))
+    if sound:
+        p = QPainter(pixmap)
+        colour = theme.qcolor(theme.CLIP_COLORS["music"][1])
+        w, h = THUMB.width(), THUMB.height()
+        for i, level in enumerate((0.3, 0.6, 0.9, 0.5, 0.75, 0.4, 0.85, 0.55, 0.3, 0.65, 0.45)):
+            bar = int(h * 0.8 * level)
+            p.fillRect(8 + i * ((w - 16) // 11), (h - bar) // 2, 5, bar, colour)
+        p.end()
+    return QIcon(pixmap)
 
 
 class _AssetList(QListWidget):
@@ -116,8 +136,7 @@ class MediaBin(QWidget):
             item.setData(Qt.UserRole, asset.id)
             item.setToolTip(asset.id)
             icon = self._icon(asset)
-            if icon is not None:
-                item.setIcon(icon)
+            item.setIcon(icon if icon is not None else placeholder_icon(asset.kind == "audio"))
             self.list.addItem(item)
 
     def _icon(self, asset: Asset) -> QIcon | None:
