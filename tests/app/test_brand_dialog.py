@@ -153,3 +153,18 @@ def test_closing_the_dialog_before_the_job_ends_still_applies_the_kit(qtbot, win
     qtbot.waitUntil(lambda: window.undo.count() == 1, timeout=30_000)
     assert "Cafe applied" in window.statusBar().currentMessage()
     assert [t.name for t in window.project.tracks_of(TrackKind.VIDEO)] == ["Shots", "Logo"]
+
+
+def test_the_save_box_title_fits_its_box_at_1366x768(qtbot, window, project_folder, data):
+    """Its title ran past the box's right border; every group box title now fits."""
+    from PySide6.QtWidgets import QGroupBox
+
+    window.resize(1366, 768)
+    assert window.open_project(project_folder)
+    dialog = open_brand_dialog(qtbot, window)
+    qtbot.waitExposed(dialog)
+    for group in dialog.findChildren(QGroupBox):
+        title = group.fontMetrics().horizontalAdvance(group.title())
+        assert title + 24 <= group.width(), (group.title(), title, group.width())
+    assert dialog.frameGeometry().height() <= 768
+    dialog.reject()
