@@ -42,6 +42,8 @@ def _brief_from_args(args: argparse.Namespace):
     brief.media += [Path(os.path.abspath(p)) for p in args.media]
     if args.logo:
         brief.logo = Path(os.path.abspath(args.logo))
+    if args.media_sound:
+        brief.media_sound = args.media_sound
     problems += validate_brief(brief)
     if problems:
         raise BriefError(problems, brief.source)
@@ -443,6 +445,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--media", action="append", default=[],
                    help="your own video clip, cut into the video on the bars (repeatable)")
     p.add_argument("--logo", help="your logo (PNG with transparency), shown over the whole video")
+    p.add_argument("--media-sound", choices=["under", "speech", "mute"], default=None,
+                   help="the clips' own sound: under the music (default), speech (full level, "
+                        "the music ducks under it) or mute")
     p.add_argument("--brand", metavar="NAME",
                    help="use the saved brand kit NAME (`promodesk brand save`): its logo, "
                         "watermark, fonts, colours, caption style and intro/outro clips")

@@ -35,7 +35,9 @@ MAX_IMAGES = 50
 MAX_COLOURS = 16
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FIELDS = ("title", "text", "images", "language", "aspect", "seconds", "style", "price", "cta",
-           "brand_colors", "audience", "media", "logo", "audiences", "voice")
+           "brand_colors", "audience", "media", "logo", "audiences", "voice", "media_sound")
+# how a brief's clips' own sound plays: under the music, as speech the music ducks under, or not
+MEDIA_SOUNDS = ("under", "speech", "mute")
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Brief:
     # the shop's own material: clips (and photos) cut into the video, a logo over it
     media: list[Path] = field(default_factory=list)
     logo: Path | None = None
+    media_sound: str = "under"  # one of MEDIA_SOUNDS
     # the voice-over's voice per language ("zh"/"en"): a recording's absolute path (VibeVoice)
     # or a Bark preset speaker ("v2/zh_speaker_3")
     voice: dict[str, str] = field(default_factory=dict)
@@ -72,6 +75,7 @@ class Brief:
                 "brand_colors": list(self.brand_colors), "audience": self.audience,
                 **({"media": [str(p) for p in self.media]} if self.media else {}),
                 **({"logo": str(self.logo)} if self.logo else {}),
+                **({"media_sound": self.media_sound} if self.media_sound != "under" else {}),
                 **({"audiences": list(self.audiences)} if self.audiences else {}),
                 **({"voice": dict(self.voice)} if self.voice else {})}
 
@@ -176,6 +180,12 @@ def brief_from_dict(d: dict[str, Any], base: Path | None = None) -> tuple[Brief,
     else:
         problems.append(BriefProblem("voice", 'must map zh/en to a recording or a Bark speaker, '
                                               f'e.g. voice = {{zh = "me.wav"}}, not {_show(voice)}'))
+    media_sound = d.get("media_sound", "under")
+    if media_sound in MEDIA_SOUNDS:
+        brief.media_sound = media_sound
+    else:
+        problems.append(BriefProblem("media_sound", f"must be one of {', '.join(MEDIA_SOUNDS)} "
+                                                    f"(the clips' own sound), not {_show(media_sound)}"))
     logo = d.get("logo")
     if isinstance(logo, str) and logo.strip() and "\0" not in logo:
         brief.logo = _absolute(Path(logo).expanduser(), base)

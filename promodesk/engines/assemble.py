@@ -474,7 +474,8 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     if brief.media or brief.logo:  # the shop's own clips cut in on the bars, its logo on top
         from promodesk.engines.visuals.brand import add_brief_media
 
-        notes += add_brief_media(project, folder, brief.media, brief.logo, bool(brief.images))
+        notes += add_brief_media(project, folder, brief.media, brief.logo, bool(brief.images),
+                                 sound=brief.media_sound)
         notes += _unused_clips(project, notes)
     if visuals == "wan":
         notes += _video_takes(project, folder, video_model, video_preset, video_params or {},

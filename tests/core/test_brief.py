@@ -142,3 +142,14 @@ def test_an_image_link_loop_is_named(tmp_path):
     with pytest.raises(BriefError) as err:
         load_brief(tmp_path / "b.toml")
     assert "loop.jpg" in str(err.value) and "points back at itself" in str(err.value)
+
+
+def test_media_sound_field_is_read_checked_and_kept():
+    from promodesk.core.brief import brief_from_dict
+
+    brief, problems = brief_from_dict({"text": "A cup.", "media_sound": "speech"})
+    assert (brief.media_sound, problems) == ("speech", [])
+    assert brief.to_dict()["media_sound"] == "speech"
+    assert "media_sound" not in brief_from_dict({"text": "A cup."})[0].to_dict()  # default: under
+    _, problems = brief_from_dict({"text": "A cup.", "media_sound": "loud"})
+    assert [p.field for p in problems] == ["media_sound"] and "under, speech, mute" in problems[0].message

@@ -99,3 +99,54 @@ def test_a_brief_names_its_clips_and_logo_relative_to_itself(tmp_path):
     brief.media.append(tmp_path / "gone.mp4")
     found = {p.field: str(p) for p in validate_brief(brief)}
     assert "gone.mp4" in found["media"] and "logo" in found
+
+
+def _clip_with_tone(path: Path, hz: int, seconds: float = 8.0) -> Path:
+    src = f"size=320x240:rate=25:duration={seconds}"
+    subprocess.run([ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"testsrc2={src}",
+                    "-f", "lavfi", "-i", f"sine=frequency={hz}:sample_rate=48000:duration={seconds}",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)],
+                   check=True)
+    return path
+
+
+def _tone_level(audio: np.ndarray, sr: int, hz: int) -> float:
+    """Level in dB of the ``hz`` component of mono ``audio`` (Hann-windowed FFT peak)."""
+    spectrum = np.abs(np.fft.rfft(audio * np.hanning(len(audio))))
+    k = int(round(hz * len(audio) / sr))
+    return 20 * np.log10(spectrum[k - 2:k + 3].max() / len(audio) + 1e-12)
+
+
+def test_a_clips_own_sound_plays_linked_to_it_as_the_brief_says(tmp_path):
+    from tests.e2e.media import decode_audio
+
+    clip = _clip_with_tone(tmp_path / "talk.mp4", 1500)
+    levels = {}
+    for how in ("speech", "under", "mute"):
+        out = tmp_path / how / "promo.mp4"
+        r = subprocess.run([sys.executable, "-m", "promodesk", "make", "--text",
+                            "A cup for slow mornings. Thick porcelain keeps it hot. Order today.",
+                            "--image", str(PHOTO), "--media", str(clip), "--media-sound", how,
+                            "--seconds", "10", "--scale", "0.25", "-o", str(out), "--seed", "2",
+                            "--visuals", "motion"],
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stderr
+        project = load_project(next((tmp_path / how).glob("*.promodesk")))
+        shots = {c.id: c for c in project.tracks_of(TrackKind.VIDEO)[0].clips
+                 if c.recipe.engine == "footage"}
+        sounds = [c for t in project.tracks_of(TrackKind.AUDIO) for c in t.clips]
+        if how == "mute":
+            assert shots and not sounds
+        else:  # one sound per cut-in, in step with its picture
+            assert sorted(c.recipe.params["sound_of"] for c in sounds) == sorted(shots)
+            for s in sounds:
+                shot = shots[s.recipe.params["sound_of"]]
+                assert (s.start, s.in_point, s.duration) == (shot.start, shot.in_point, shot.duration)
+                assert (s.gain_db, s.duck_music) == ((0.0, True) if how == "speech" else (-12.0, False))
+        audio, sr = decode_audio(out)
+        mono = audio.mean(axis=1) if audio.ndim == 2 else audio
+        shot = min(shots.values(), key=lambda c: c.start)
+        a, b = int((shot.start / 1e6 + 0.1) * sr), int((shot.end / 1e6 - 0.1) * sr)
+        levels[how] = _tone_level(mono[a:b], sr, 1500)
+    # the tone is heard at full level as speech, lower under the music, not at all when muted
+    assert levels["speech"] > levels["under"] + 6 > levels["mute"] + 12, levels

@@ -68,13 +68,21 @@ def most_active_start(act: np.ndarray, length_us: int, duration_us: int,
     return best
 
 
+# A brief's ``media_sound``: how loud a clip's own sound plays, in dB, and whether the music
+# ducks under it. "under" keeps room tone and product sounds audible below the music (about
+# where editors sit ambience under a music bed); "speech" is someone talking: full level, music
+# ducked as under the voice-over; "mute" leaves the clip's sound out.
+MEDIA_SOUND = {"under": (-12.0, False), "speech": (0.0, True)}
+
+
 def add_brief_media(project: Project, folder: Path, media: list[Path], logo: Path | None,
-                    with_photos: bool = True) -> list[str]:
+                    with_photos: bool = True, sound: str = "under") -> list[str]:
     """Put a brief's clips and logo into a planned ``project`` (assets stored in ``folder``):
     clips replace the middle shots of the main track (every other one when there are photos,
-    all of them when there are none), each showing a stretch of the clip the shot's length;
-    images in ``media`` are left to the photo shots. Returns notes for the user (a clip too
-    short for any shot)."""
+    all of them when there are none), each showing a stretch of the clip the shot's length,
+    with that stretch of the clip's own sound on a linked audio clip as ``sound`` says
+    (:data:`MEDIA_SOUND`, or "mute"); images in ``media`` are left to the photo shots. Returns
+    notes for the user (a clip too short for any shot)."""
     from promodesk.engines.visuals.media import import_media
 
     notes: list[str] = []
@@ -105,6 +113,10 @@ def add_brief_media(project: Project, folder: Path, media: list[Path], logo: Pat
         shot.takes = [Take(asset.id, Recipe("footage", {}), asset.duration,
                            label=asset.meta.get("source", ""))]
         shot.selected, shot.in_point, shot.name = 0, start, "footage"
+        if sound in MEDIA_SOUND:
+            gain_db, duck = MEDIA_SOUND[sound]
+            _linked_sound(project, folder, asset, shot, "Clip sound", gain_db=gain_db,
+                          duck_music=duck)
     if logo is not None:
         add_overlay(project, folder, logo, "logo", "top-right", LOGO["scale"], LOGO["opacity"])
         notes += place_brand_overlays(project, folder)
@@ -237,8 +249,7 @@ def _style_captions(project: Project, style: dict, font_asset: str | None) -> No
 def _brand_clip(project: Project, folder: Path, path: Path, role: str, start: int) -> Clip:
     """The kit's ``role`` video ("intro" or "outro") at ``start`` on the main track, its sound
     on a linked audio clip. Returns the video clip."""
-    from promodesk.core.sound_links import mark_sound_of
-    from promodesk.engines.visuals.media import import_media, sound_asset
+    from promodesk.engines.visuals.media import import_media
 
     asset = import_media(folder, path)
     project.assets[asset.id] = asset
@@ -247,17 +258,32 @@ def _brand_clip(project: Project, folder: Path, path: Path, role: str, start: in
         asset.id, Recipe("footage", {"brand": role}), asset.duration, label=asset.meta["source"])])
     main.clips.append(clip)
     main.sort()
-    sound = sound_asset(folder, asset)
-    if sound is not None:
-        project.assets[sound.id] = sound
-        track = next((t for t in project.tracks_of(TrackKind.AUDIO) if t.name == "Brand sound"),
-                     None) or project.add_track(TrackKind.AUDIO, "Brand sound")
-        piece = Clip(start, min(clip.duration, sound.duration or clip.duration), name=role,
-                     takes=[Take(sound.id, Recipe("footage", {"brand": role}), sound.duration)])
-        mark_sound_of(piece, clip.id)
-        track.clips.append(piece)
-        track.sort()
+    _linked_sound(project, folder, asset, clip, "Brand sound", params={"brand": role})
     return clip
+
+
+def _linked_sound(project: Project, folder: Path, video: Asset, clip: Clip, track_name: str,
+                  params: dict | None = None, gain_db: float = 0.0,
+                  duck_music: bool = False) -> Clip | None:
+    """The stretch of ``video``'s own sound that ``clip`` (showing it from its in-point) plays,
+    as a sound clip linked to it on the audio track ``track_name`` (made when missing), at
+    ``gain_db`` dB; None when the video has no sound there."""
+    from promodesk.core.sound_links import mark_sound_of
+    from promodesk.engines.visuals.media import sound_asset
+
+    sound = sound_asset(folder, video)
+    if sound is None or (sound.duration or 0) <= clip.in_point:
+        return None
+    project.assets[sound.id] = sound
+    track = next((t for t in project.tracks_of(TrackKind.AUDIO) if t.name == track_name),
+                 None) or project.add_track(TrackKind.AUDIO, track_name)
+    piece = Clip(clip.start, min(clip.duration, sound.duration - clip.in_point),
+                 takes=[Take(sound.id, Recipe("footage", dict(params or {})), sound.duration)],
+                 in_point=clip.in_point, name=clip.name, gain_db=gain_db, duck_music=duck_music)
+    mark_sound_of(piece, clip.id)
+    track.clips.append(piece)
+    track.sort()
+    return piece
 
 
 def _shift(project: Project, by: int, keep: Clip) -> None:
