@@ -26,7 +26,7 @@ from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
                                     Progress, RequestError, no_progress)
 from promodesk.engines.models import loading
 from promodesk.engines.models.device import MODELS, with_memory_retry
-from promodesk.engines.voice.voices import SPEAKER_KEY
+from promodesk.engines.voice.voices import SPEAKER_KEY, resample
 
 LICENCE = "MIT (Bark weights by Suno): commercial use allowed"
 # Bark's semantic tokens per second of speech, and how fast each language is read.
@@ -162,20 +162,16 @@ class VoiceEngine:
                 h.remove()
         report(1.0)
         rate = int(net.generation_config.sample_rate)
-        return VoiceLine(text, language, _speech_48k(audio[0].float().cpu().numpy(), rate),
+        return VoiceLine(text, language, speech_48k(audio[0].float().cpu().numpy(), rate),
                          {SPEAKER_KEY: used} if used else {})
 
 
-def _speech_48k(audio: np.ndarray, rate: int) -> np.ndarray:
-    """Mono speech at ``rate`` -> float32 at 48 kHz, leading/trailing silence trimmed (30 ms
-    kept each side), peak at most -1 dBFS."""
-    from math import gcd
-
+def speech_48k(audio: np.ndarray, rate: int) -> np.ndarray:
+    """Mono speech at ``rate`` -> float32 at 48 kHz (soxr), leading/trailing silence trimmed
+    (30 ms kept each side), peak at most -1 dBFS. Every voice engine finishes its lines here."""
     import librosa
-    from scipy.signal import resample_poly
 
-    g = gcd(SAMPLE_RATE, rate)
-    out = resample_poly(audio.astype(np.float64), SAMPLE_RATE // g, rate // g, padtype="line")
+    out = resample(audio, rate, SAMPLE_RATE)
     _, (start, end) = librosa.effects.trim(out, top_db=40)
     keep = int(0.03 * SAMPLE_RATE)
     out = out[max(0, start - keep):min(len(out), end + keep)]

@@ -31,7 +31,7 @@ from promodesk.engines.base import (CancelToken, EngineInfo, EngineUnavailable, 
                                     Progress, no_progress)
 from promodesk.engines.models import loading
 from promodesk.engines.models.device import MODELS, with_memory_retry
-from promodesk.engines.voice.bark import VoiceLine, VoiceOver, language_of
+from promodesk.engines.voice.bark import VoiceLine, VoiceOver, language_of, speech_48k
 from promodesk.engines.voice.voices import MODEL_RATE, SAMPLE_KEY, read_voice_sample, resample
 
 LICENCE = ("MIT (VibeVoice-1.5B weights by Microsoft): commercial use allowed; no real person's "
@@ -196,18 +196,3 @@ def frame_budget(text: str, language: str) -> int:
     at least 1 s, plus a second."""
     guess = max(1.0, len(text) * _SECONDS_PER_CHAR[language])
     return int((2 * guess + 1) * FRAME_HZ) + 2
-
-
-def speech_48k(audio: np.ndarray, rate: int) -> np.ndarray:
-    """Mono speech at ``rate`` -> float32 at 48 kHz, leading/trailing silence trimmed (30 ms
-    kept each side), peak at most -1 dBFS."""
-    import librosa
-
-    out = resample(audio, rate, SAMPLE_RATE)
-    _, (start, end) = librosa.effects.trim(out, top_db=40)
-    keep = int(0.03 * SAMPLE_RATE)
-    out = out[max(0, start - keep):min(len(out), end + keep)]
-    peak = float(np.max(np.abs(out))) if out.size else 0.0
-    if peak > 0.89:
-        out = out * (0.89 / peak)
-    return out.astype(np.float32)
