@@ -28,8 +28,9 @@ BAND_TOP_PX = 22     # a transition band starts this far below its lane's top
 LANE_HEIGHTS = {"video": 84, "music": 92, "voice": 60, "captions": 44}
 LANE_HEIGHT_OTHER = 60  # an audio track (a clip's own sound)
 # lanes shrink to these when the timeline is short (1366x768): thumbnails, waveforms and a
-# caption's text stay readable, and a header keeps its name and mute button
-LANE_MIN_HEIGHTS = {"video": 36, "music": 36, "voice": 28, "captions": 24}
+# caption's text stay readable, a header keeps its name and mute button, and the music's its
+# gain box (timeline_panel.GAIN_MIN_H)
+LANE_MIN_HEIGHTS = {"video": 36, "music": 44, "voice": 28, "captions": 24}
 LANE_MIN_OTHER = 28
 _SECOND_STEPS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
 

@@ -16,6 +16,8 @@ from promodesk.core.timeline import seconds_from_us
 
 HEADER_W = 168
 COMPACT_H = 44  # a header lower than this shows its name and mute button only
+ROOMY_SOUND_H = 72  # a sound track's header shows its kind label above the gain box from here
+GAIN_MIN_H = 44  # and its gain box from here (below: name and mute)
 _KIND_MARK = {"video": "VIDEO", "music": "MUSIC", "voice": "VOICE", "captions": "CAPTIONS"}
 
 
@@ -46,25 +48,30 @@ class TrackHeader(QFrame):
         self.mute.toggled.connect(self._mute)
         grid.addWidget(name, 0, 0)
         grid.addWidget(self.mute, 0, 1, Qt.AlignRight)
-        if height < COMPACT_H:  # a lane shrunk to fit a short timeline: name and mute, one row
-            grid.setContentsMargins(8, 1, 6, 1)
-            self.mute.setFixedHeight(min(self.mute.sizeHint().height(), height - 4))
-            kind.hide()
-        else:
+        sound = track.kind.value in ("music", "voice", "audio")
+        # a lane shrunk to fit a short timeline (1366x768): the kind label (the coloured edge
+        # says it too) goes first, then the gain box; name and mute always stay
+        roomy = height >= (ROOMY_SOUND_H if sound else COMPACT_H)
+        if roomy:
             grid.addWidget(kind, 1, 0)
+        else:
+            grid.setContentsMargins(8, 1, 6, 1)
+            kind.hide()
+        if not roomy:
+            self.mute.setFixedHeight(min(20, height - 4))
         self.gain = None
-        if track.kind.value in ("music", "voice", "audio") and height >= 56:
+        if sound and height >= GAIN_MIN_H:
             self.gain = QDoubleSpinBox()
             self.gain.setRange(-60.0, 12.0)
             self.gain.setSingleStep(1.0)
             self.gain.setDecimals(1)
             self.gain.setSuffix(" dB")
-            self.gain.setMinimumHeight(24)
+            self.gain.setMinimumHeight(22)
             self.gain.setValue(track.gain_db)
             self.gain.setToolTip("Track gain")
             self.gain.valueChanged.connect(self._gain)
             self.gain.editingFinished.connect(self._new_gain_gesture)
-            grid.addWidget(self.gain, 2, 0, 1, 2)
+            grid.addWidget(self.gain, 2 if roomy else 1, 0, 1, 2)
         self._gain_gesture = object()
 
     def contextMenuEvent(self, ev) -> None:

@@ -41,6 +41,11 @@ def test_every_lane_fits_a_1366x768_timeline_and_the_last_takes_a_click(qtbot, w
     qtbot.waitUntil(beside, timeout=5000)
     for row in panel._rows:
         assert row.mute.isVisible() and row.mute.geometry().bottom() < row.height()
+        if row.gain is not None:  # a sound track's gain box, whole, under the name
+            assert row.gain.isVisible() and row.gain.geometry().top() > row.mute.geometry().bottom()
+            assert row.gain.geometry().bottom() < row.height()
+            assert row.gain.height() >= 20
+    assert any(row.gain is not None for row in panel._rows if row.track.kind == TrackKind.MUSIC)
     # a real click on the bottom lane's first caption picks it
     captions = next(lane for lane in view.lanes if lane.track.kind == TrackKind.CAPTIONS)
     cue = captions.track.clips[0]
