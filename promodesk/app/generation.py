@@ -44,6 +44,18 @@ def new_project_folder(title: str, root: Path | None = None) -> Path:
     return folder
 
 
+
+def can_regenerate(window, clip_id: str) -> bool:
+    """Whether a new take of ``clip_id`` may start now: the project has a folder to store it
+    and no job is already making one for that clip (else the status bar says why)."""
+    if window.folder is None:
+        window.show_status("Save the project first: regenerated media is stored in its folder.")
+        return False
+    if clip_id in window.timeline.jobs:
+        window.show_status("This clip is already being regenerated.")
+        return False
+    return True
+
 class Generation(QObject):
     """Starts generation jobs for a main window and applies their results."""
 
@@ -93,11 +105,7 @@ class Generation(QObject):
         the inspector): new seed (``params`` None), edited ``params``, or for music only ``bars``
         (first, last; 1-based). Returns the job, or None when it cannot start."""
         w = self.w
-        if w.folder is None:
-            w.show_status("Save the project first: regenerated media is stored in its folder.")
-            return None
-        if clip_id in w.timeline.jobs:
-            w.show_status("This clip is already being regenerated.")
+        if not can_regenerate(w, clip_id):
             return None
         track, clip = w.project.find_clip(clip_id)
         params = dict(params if params is not None else clip.recipe.params)

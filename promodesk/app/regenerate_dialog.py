@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QFileDialog, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout)
 
 from promodesk.app import tasks
+from promodesk.app.generation import can_regenerate
 from promodesk.app.jobs import Job
 from promodesk.core.edits import AddTake, EditError
 from promodesk.core.timeline import Project, TrackKind
@@ -157,11 +158,7 @@ def regenerate_with(window, clip_id: str, engine_name: str, params: dict) -> Job
     the shot's photo, as the editor's other regenerations do (one at a time per clip, in the
     generation worker, the take added as one undoable edit). Returns the job, or None when it
     cannot start (the status bar says why)."""
-    if window.folder is None:
-        window.show_status("Save the project first: regenerated media is stored in its folder.")
-        return None
-    if clip_id in window.timeline.jobs:
-        window.show_status("This clip is already being regenerated.")
+    if not can_regenerate(window, clip_id):
         return None
     track, clip = window.project.find_clip(clip_id)
     request = registry.take_request(window.project, window.folder, clip_id,
