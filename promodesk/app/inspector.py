@@ -263,6 +263,8 @@ class Inspector(QWidget):
         self.regen_seed.setText({"shots": "New take: next layout and move",
                                  "captions": "New take: another line break"}.get(
                                      clip.recipe.engine, "Regenerate (new seed)"))
+        # the user's own file (a clip, a logo, their sound): a new seed would give the same take
+        self.regen_seed.setVisible(clip.recipe.engine != "footage")
         if abs(self.duration.value() - seconds_from_us(clip.duration)) > 1e-6:
             self.duration.blockSignals(True)
             self.duration.setValue(seconds_from_us(clip.duration))

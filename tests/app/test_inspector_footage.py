@@ -1,0 +1,34 @@
+"""The inspector of the user's own file (a logo placed from the bin) offers no "Regenerate (new
+seed)": a seed changes nothing in a file, so the button only made identical takes. Its
+settings can still be applied as a take."""
+
+from __future__ import annotations
+
+from PIL import Image
+from PySide6.QtCore import QPoint, Qt
+
+from promodesk.core.timeline import TrackKind
+from promodesk.engines.visuals.media import import_media
+
+
+def test_a_placed_logo_has_no_new_seed_button(qtbot, window, project_folder, tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (120, 60), (255, 140, 0, 255)).save(logo)
+    assert window.open_project(project_folder)
+    asset = import_media(project_folder, logo)
+    window.project.assets[asset.id] = asset
+    track = window.media_bin.add_overlay_track()
+    clip = window.media_bin.place(asset.id, track, 0)
+    assert clip is not None
+    view = window.timeline
+    view.fit()
+    lane = view.lane_of(track)
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton,
+                     pos=QPoint(int(view.x_of(clip.start + clip.duration // 2)), int(lane.y + lane.h / 2)))
+    qtbot.waitUntil(lambda: view.selected == clip.id, timeout=3000)
+    inspector = window.inspector
+    qtbot.waitUntil(lambda: inspector.regen_params.isVisible(), timeout=3000)
+    assert not inspector.regen_seed.isVisible()
+    shot = window.project.tracks_of(TrackKind.VIDEO)[0].clips[0]
+    view.select_clip(shot.id)  # a generated shot: the button is back
+    qtbot.waitUntil(lambda: inspector.regen_seed.isVisible(), timeout=3000)
