@@ -3,8 +3,8 @@
 Frames are rendered by a pool of worker threads (the heavy steps, OpenCV warps and numpy blends,
 release the GIL) while ffmpeg (imageio-ffmpeg's binary) encodes: the main thread hands finished
 frames to ffmpeg's stdin in order, so rendering and encoding overlap and every core works. Each
-clip is prepared (a shot's layout, a caption) :data:`PREPARE_AHEAD_US` before its first frame is
-due, on the same pool, so the threads drawing the current clip never wait for the next one. A
+shot is laid out :data:`PREPARE_AHEAD_US` before its first frame is due, on the same pool, so the
+threads drawing the current clip do not wait for the next one's layout. A
 hardware H.264 encoder (NVENC, Quick Sync, VideoToolbox) is used when ffmpeg has one that really
 opens on this machine; otherwise, or when it fails, libx264. The MP4 is written to a temporary
 file in the target folder and renamed at the end: a cancelled or failed export leaves no file.
@@ -39,8 +39,8 @@ from promodesk.render.mix import TARGET_LUFS
 from promodesk.render.subtitles import Cue, cues_from_project, write_srt, write_vtt
 
 CAPTION_MODES = ("burn", "soft", "both", "none")
-# Clips are prepared this far ahead of the frame being handed out: more than the ~0.3 s a shot's
-# layout and its caption take on a busy core, so the frames that need them find them ready.
+# Shots are laid out this far ahead of the frame being handed out: more than the ~0.2 s a shot's
+# layout takes on a busy core, so the frames that need it find it ready.
 PREPARE_AHEAD_US = 2_000_000
 PREPARE_AHEAD_CLIPS = 2  # at most this many cuts ahead: prepared clips must outlive the LRU
 HARDWARE_ENCODERS = ("h264_nvenc", "h264_qsv", "h264_videotoolbox")

@@ -10,7 +10,7 @@ reads its source at ``clip.in_point + (t - clip.start)``.
 Captions tracks draw on top. Frames may be requested from several threads at once (the exporter
 does); preparing a clip (a shot's layout, a caption) takes one lock, so preparations run one at a
 time, while frames of clips already prepared keep drawing on the other threads: the exporter
-prepares the next clips ahead (:meth:`FrameRenderer.prepare`) while the current ones draw.
+lays out the next shots ahead (:meth:`FrameRenderer.prepare`) while the current ones draw.
 
 A project is rendered at whatever size is asked for: shots re-frame the photo for that aspect and
 captions re-layout in that aspect's safe area.
@@ -90,16 +90,15 @@ class FrameRenderer:
         return img
 
     def prepare(self, time_us: int) -> None:
-        """Prepare (and cache) what the frame at ``time_us`` draws: every video clip's frame
-        source and every caption showing then, without drawing the frame. Errors are left for
-        :meth:`frame` to raise."""
+        """Prepare (and cache) the frame source of every video clip showing at ``time_us`` (a
+        shot's layout), without drawing. Captions are not: laying one out samples frames at its
+        cue's start, middle and end, which would move a footage decoder away from the frames
+        being drawn (measured: more decoding, not less). Errors are left for :meth:`frame`."""
         try:
             for track in self.project.tracks_of(TrackKind.VIDEO):
                 clip = None if track.mute else track.clip_at(time_us)
                 if clip is not None and registry.known(clip.recipe.engine):
                     self._shot(clip)
-            if self.draw_captions:
-                self.captions_at(time_us)
         except Exception:  # noqa: BLE001 - the frame that needs the clip raises it
             pass
 

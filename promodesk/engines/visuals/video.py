@@ -32,10 +32,6 @@ from promodesk.engines.base import GenerationError
 # Decoding forward is cheaper than seeking when the wanted frame is this close ahead (and no
 # further than the keyframe spacing seen: past the next keyframe a seek lands nearer).
 FORWARD_US = 2_000_000
-# 8-bit layouts whose frames PyAV's own rgb24 conversion (one swscale pass, ~0.7 ms a 1080p
-# frame) gives bit for bit as the ffmpeg command line's filter graph does (~5 ms): checked again
-# on the first frame of each layout, and by tests/render/test_video.py. 10-bit differs.
-FAST_RGB = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p")
 CACHE_FRAMES = 48
 RECENT_FRAMES = 24  # decoded (YUV) frames kept behind the decoder
 
@@ -143,7 +139,6 @@ class VideoDecoder:
         self._end_us = None       # pts of the last frame, once reached
         self.rotation = 0
         self._graph = None        # (frame layout, rgb24 filter graph)
-        self._fast: dict[tuple, bool] = {}  # frame layout -> PyAV's conversion gives the same
         self._last_key_us = None  # pts of the last keyframe decoded since the last seek
         self._gop_us = None       # widest keyframe spacing seen (None: one keyframe so far)
 
@@ -243,17 +238,11 @@ class VideoDecoder:
     def _to_rgb(self, frame) -> np.ndarray:
         """``frame`` as upright 8-bit RGB through FFmpeg's own conversion."""
         key = (frame.width, frame.height, frame.format.name)
-        if self._fast.get(key):
-            rgb = frame.to_ndarray(format="rgb24")
-        else:
-            if self._graph is None or self._graph[0] != key:
-                self._graph = (key, _rgb_graph(frame, self._tb))
-            graph = self._graph[1]
-            graph.push(frame)
-            rgb = graph.pull().to_ndarray()
-            if key not in self._fast:
-                self._fast[key] = frame.format.name in FAST_RGB and np.array_equal(
-                    rgb, frame.to_ndarray(format="rgb24"))
+        if self._graph is None or self._graph[0] != key:
+            self._graph = (key, _rgb_graph(frame, self._tb))
+        graph = self._graph[1]
+        graph.push(frame)
+        rgb = graph.pull().to_ndarray()
         k = _rotation(frame) // 90
         if k:
             rgb = np.rot90(rgb, -k)
