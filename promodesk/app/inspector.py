@@ -46,8 +46,13 @@ def _editor(key: str, value, editable: bool) -> QWidget:
     elif isinstance(value, str):
         w = QLineEdit(value)
     else:
-        w = QLineEdit(json.dumps(value, ensure_ascii=False))
+        # floats shown to 4 places (an overlay's x 0.7898148148148149 reads as 0.7898); left
+        # as shown, the field gives back the exact value
+        shown = json.dumps(_rounded(value), ensure_ascii=False)
+        w = QLineEdit(shown)
         w.setProperty("json", True)
+        w.setProperty("shown", shown)
+        w.setProperty("exact", json.dumps(value, ensure_ascii=False))
         w.setCursorPosition(0)  # show the start of long values
         w.setToolTip(w.text())
     w.setEnabled(editable)
@@ -55,6 +60,17 @@ def _editor(key: str, value, editable: bool) -> QWidget:
     w.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
     w.setMinimumWidth(60)
     return w
+
+
+def _rounded(value):
+    """``value`` (JSON data) with every float rounded to 4 decimal places, for display."""
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
 
 
 def _value(w: QWidget):
@@ -65,7 +81,7 @@ def _value(w: QWidget):
     if isinstance(w, (QSpinBox, QDoubleSpinBox)):
         return w.value()
     if w.property("json"):
-        return json.loads(w.text())
+        return json.loads(w.property("exact") if w.text() == w.property("shown") else w.text())
     return w.text()
 
 

@@ -32,3 +32,28 @@ def test_a_placed_logo_has_no_new_seed_button(qtbot, window, project_folder, tmp
     shot = window.project.tracks_of(TrackKind.VIDEO)[0].clips[0]
     view.select_clip(shot.id)  # a generated shot: the button is back
     qtbot.waitUntil(lambda: inspector.regen_seed.isVisible(), timeout=3000)
+
+
+def test_a_logo_placement_reads_short_and_keeps_its_exact_value(qtbot, window, project_folder, tmp_path):
+    """The overlay's place shows floats to 4 places, not 0.7898148148148149; applying the
+    settings untouched keeps the exact numbers, and a typed value is taken."""
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (120, 60), (255, 140, 0, 255)).save(logo)
+    assert window.open_project(project_folder)
+    asset = import_media(project_folder, logo)
+    window.project.assets[asset.id] = asset
+    track = window.media_bin.add_overlay_track()
+    clip = window.media_bin.place(asset.id, track, 0)
+    _, clip = window.project.find_clip(clip.id)  # the project's own clip
+    clip.recipe.params["overlay"] = {**clip.recipe.params["overlay"], "x": 0.7898148148148149}
+    exact = dict(clip.recipe.params["overlay"])
+    window.document.replace(window.project, window.folder)  # as a drag in the preview leaves it
+    window.timeline.select_clip(clip.id)
+    inspector = window.inspector
+    field = inspector._editors["overlay"]
+    qtbot.waitUntil(field.isVisible, timeout=3000)
+    assert '"x": 0.7898,' in field.text() and "0.78981" not in field.text()
+    assert inspector.edited_params()["overlay"] == exact  # untouched: the exact value
+    field.selectAll()
+    qtbot.keyClicks(field, field.text().replace('"x": 0.7898', '"x": 0.5'))
+    assert inspector.edited_params()["overlay"]["x"] == 0.5  # typed: taken as typed
