@@ -50,7 +50,8 @@ from promodesk.core.timeline import Project, seconds_from_us
 AUTOSAVE_MS = 60_000
 TIMELINE_MIN_H = 300  # the timeline keeps at least this much height, even at 1366x768
 SIDE_DOCK_W = (330, 350)  # brief, inspector widths on a wide screen
-NARROW_DOCK_W = (292, 270)  # below 1500 px: the brief's fields and buttons still fit uncut
+NARROW_DOCK_W = (292, 290)  # below 1500 px: the brief's fields and the inspector's buttons
+# still fit uncut beside its scroll bar (at 270 the Duration arrows were cut off)
 
 
 def write_autosave(inputs, _progress, _cancel) -> None:

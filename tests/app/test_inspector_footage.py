@@ -57,3 +57,31 @@ def test_a_logo_placement_reads_short_and_keeps_its_exact_value(qtbot, window, p
     field.selectAll()
     qtbot.keyClicks(field, field.text().replace('"x": 0.7898', '"x": 0.5'))
     assert inspector.edited_params()["overlay"]["x"] == 0.5  # typed: taken as typed
+
+
+def test_the_inspector_shows_whole_at_1366x768(qtbot, window, project_folder, tmp_path):
+    """At 1366x768 the inspector of a clip's sound scrolls down but is never cut on the right
+    (at 270 px its Duration arrows were under the scroll bar)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.render.clips import make_clip
+
+    window.resize(1366, 768)
+    assert window.open_project(project_folder)
+    asset = import_media(project_folder, make_clip(tmp_path / "c.mp4", size=(320, 180), seconds=1.0,
+                                                   tone_hz=440))
+    window.project.assets[asset.id] = asset
+    from promodesk.engines.visuals.media import sound_asset
+    window.project.assets[asset.meta["sound"]] = sound_asset(project_folder, asset)
+    main = window.project.tracks_of(TrackKind.VIDEO)[0]
+    window.media_bin.place(asset.id, main.id, window.project.duration)
+    sound = window.project.tracks_of(TrackKind.AUDIO)[0].clips[0]
+    window.timeline.select_clip(sound.id)
+    area = window.inspector.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: window.inspector.sound_box.isVisible() and window.inspector_dock.width() < 300,
+                    timeout=5000)
+    qtbot.wait(50)
+    assert area.widget().width() <= area.viewport().width()
+    spin = window.inspector.duration
+    right = spin.mapTo(area.viewport(), spin.rect().topRight()).x()
+    assert right < area.viewport().width()
