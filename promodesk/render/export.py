@@ -2,9 +2,7 @@
 
 Frames are rendered by a pool of worker threads (the heavy steps, OpenCV warps and numpy blends,
 release the GIL) while ffmpeg (imageio-ffmpeg's binary) encodes: the main thread hands finished
-frames to ffmpeg's stdin in order, so rendering and encoding overlap and every core works. Each
-shot is laid out :data:`PREPARE_AHEAD_US` before its first frame is due, on the same pool, so the
-threads drawing the current clip do not wait for the next one's layout. A
+frames to ffmpeg's stdin in order, so rendering and encoding overlap and every core works. A
 hardware H.264 encoder (NVENC, Quick Sync, VideoToolbox) is used when ffmpeg has one that really
 opens on this machine; otherwise, or when it fails, libx264. The MP4 is written to a temporary
 file in the target folder and renamed at the end: a cancelled or failed export leaves no file.
@@ -39,10 +37,6 @@ from promodesk.render.mix import TARGET_LUFS
 from promodesk.render.subtitles import Cue, cues_from_project, write_srt, write_vtt
 
 CAPTION_MODES = ("burn", "soft", "both", "none")
-# Shots are laid out this far ahead of the frame being handed out: more than the ~0.2 s a shot's
-# layout takes on a busy core, so the frames that need it find it ready.
-PREPARE_AHEAD_US = 2_000_000
-PREPARE_AHEAD_CLIPS = 2  # at most this many cuts ahead: prepared clips must outlive the LRU
 HARDWARE_ENCODERS = ("h264_nvenc", "h264_qsv", "h264_videotoolbox")
 
 
@@ -400,22 +394,9 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
     cv2.setNumThreads(1)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="render")
     pending: deque = deque()
-    # where a clip starts (video or caption) within the span: prepared ahead, in order
-    starts = deque(sorted({c.start for t in project.tracks
-                           if t.kind in (TrackKind.VIDEO, TrackKind.CAPTIONS)
-                           for c in t.clips if span[0] < c.start < span[1]}))
-    prepared: list = []
-    ahead: deque = deque()  # starts prepared that the frames handed out have not reached
     try:
         nxt = 0
         for i in range(n):
-            t_next = frame_start(first + nxt, fps)
-            while ahead and ahead[0] <= t_next:
-                ahead.popleft()
-            while starts and starts[0] <= t_next + PREPARE_AHEAD_US \
-                    and len(ahead) < PREPARE_AHEAD_CLIPS:
-                ahead.append(starts.popleft())
-                prepared.append(pool.submit(renderer.prepare, ahead[-1]))
             while nxt < n and len(pending) < 2 * workers + 2:
                 pending.append(pool.submit(_pipe_frame, renderer, frame_start(first + nxt, fps),
                                            pipe_format))
@@ -436,7 +417,7 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
         proc.wait()
         raise
     finally:
-        for f in [*pending, *prepared]:
+        for f in pending:
             f.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
         cv2.setNumThreads(cv_threads)

@@ -8,9 +8,7 @@ topmost full-frame clip at a time is the base and only the overlays above it are
 ``transition_in`` blends the previous clip into it over ``[start - d/2, start + d/2)``. Footage
 reads its source at ``clip.in_point + (t - clip.start)``.
 Captions tracks draw on top. Frames may be requested from several threads at once (the exporter
-does); preparing a clip (a shot's layout, a caption) takes one lock, so preparations run one at a
-time, while frames of clips already prepared keep drawing on the other threads: the exporter
-lays out the next shots ahead (:meth:`FrameRenderer.prepare`) while the current ones draw.
+does); preparing a clip takes a lock, drawing a frame does not.
 
 A project is rendered at whatever size is asked for: shots re-frame the photo for that aspect and
 captions re-layout in that aspect's safe area.
@@ -50,8 +48,7 @@ class FrameRenderer:
         self.proxies = proxies  # the preview draws footage from its proxies; export never does
         self.draw_captions = captions
         self.size = tuple(size) if size else (project.width, project.height)
-        self._lock = threading.RLock()      # the caches: held only to look up and store
-        self._prepare = threading.RLock()   # making a clip's frame source or a caption
+        self._lock = threading.RLock()
         self._shots: OrderedDict[tuple, object] = OrderedDict()
         self._captions: dict[tuple, Caption] = {}
         self._photos: dict[str, object] = {}  # asset -> PIL image or VideoDecoder
@@ -89,19 +86,6 @@ class FrameRenderer:
             self._draw_overlay(img, clip, time_us)
         return img
 
-    def prepare(self, time_us: int) -> None:
-        """Prepare (and cache) the frame source of every video clip showing at ``time_us`` (a
-        shot's layout), without drawing. Captions are not: laying one out samples frames at its
-        cue's start, middle and end, which would move a footage decoder away from the frames
-        being drawn (measured: more decoding, not less). Errors are left for :meth:`frame`."""
-        try:
-            for track in self.project.tracks_of(TrackKind.VIDEO):
-                clip = None if track.mute else track.clip_at(time_us)
-                if clip is not None and registry.known(clip.recipe.engine):
-                    self._shot(clip)
-        except Exception:  # noqa: BLE001 - the frame that needs the clip raises it
-            pass
-
     def captions_at(self, time_us: int) -> list[tuple[Caption, int]]:
         """(prepared caption, cue start in microseconds) of every cue showing at ``time_us``."""
         out = []
@@ -123,11 +107,12 @@ class FrameRenderer:
         # a regenerated take may break the line elsewhere (while the cue's text is unchanged)
         text = caption_lines(clip.recipe.params, clip.cue.text) or clip.cue.text
         style = caption_style(clip.cue)
-        keep_out = self.text_boxes(clip.start, clip.end)
+        with self._lock:
+            keep_out = self.text_boxes(clip.start, clip.end)
         key = (clip.id, text, style, clip.start, clip.duration, keep_out)
         found = self._captions.get(key)
         if found is None:
-            with self._prepare:
+            with self._lock:
                 found = self._captions.get(key)
                 if found is None:
                     font_file = (asset_path(self.folder, style.font)
@@ -166,10 +151,7 @@ class FrameRenderer:
         a quarter of the frame (a border): a caption cannot keep clear of those."""
         key = (clip.id, clip.selected, clip.asset,
                json.dumps(clip.recipe.params, sort_keys=True, default=str))
-        found = self._inked.get(key, self)
-        if found is not self:
-            return found
-        with self._prepare:
+        with self._lock:
             if key not in self._inked:
                 shot, box = self._shot(clip), None
                 if getattr(shot, "still", False):
@@ -251,20 +233,14 @@ class FrameRenderer:
             if shot is not None:
                 self._shots.move_to_end(key)
                 return shot
-        with self._prepare:  # one preparation at a time; frames of prepared clips go on
-            with self._lock:
-                shot = self._shots.get(key)
-            if shot is not None:
-                return shot
             from promodesk.engines.visuals.shots import with_font_file  # a kit's font asset
 
             shot = engine.frame_source(with_font_file(params, self.folder),
                                        self._media(clip.asset), self.size, clip.duration,
                                        clip.recipe.seed)
-            with self._lock:
-                self._shots[key] = shot
-                while len(self._shots) > self._keep:
-                    self._shots.popitem(last=False)
+            self._shots[key] = shot
+            while len(self._shots) > self._keep:
+                self._shots.popitem(last=False)
             return shot
 
     def _media(self, asset: str | None):
@@ -272,7 +248,7 @@ class FrameRenderer:
         per file, shared by its clips), None without a file."""
         if asset is None:
             return None
-        with self._prepare:
+        with self._lock:
             if asset not in self._photos:
                 entry = self.project.assets.get(asset)
                 if entry is not None and entry.kind == "video":

@@ -1,6 +1,7 @@
-"""The shortcuts export and scrubbing take for speed draw exactly what the slow paths drew:
-seeking instead of decoding forward in an all-intra proxy, and shots laid out ahead on the export's
-threads (against a fresh renderer per frame, as ``render_frame`` makes)."""
+"""Speed paths draw what the plain paths draw: scrubbing an all-intra proxy seeks instead of
+decoding forward and still finds ffmpeg's frames; the exporter's threads sharing one renderer (its
+per-clip caches) give the pixels of ``render_frame`` (a fresh renderer per frame, the preview's
+single path)."""
 
 from __future__ import annotations
 
@@ -32,16 +33,15 @@ def test_scrubbing_an_all_intra_proxy_seeks_and_finds_the_right_frames(tmp_path)
     assert source._forward_us() == 2_000_000
 
 
-def test_frames_drawn_by_export_threads_with_clips_prepared_ahead_equal_render_frame(tmp_path):
-    """The exporter's way (one renderer, four threads, each clip prepared ahead on the pool) and
-    the preview's single path (``render_frame``: a fresh renderer per frame) give the same
-    pixels, footage, logo, transitions and captions included."""
+def test_frames_drawn_by_export_threads_equal_render_frame(tmp_path):
+    """The exporter's way (one renderer shared by four threads) and the preview's single path
+    (``render_frame``: a fresh renderer per frame) give the same pixels, footage, logo,
+    transitions and captions included."""
     from concurrent.futures import ThreadPoolExecutor
 
     from promodesk.core.projectfile import save_project
     from promodesk.core.timeline import Clip, Recipe, Take, TrackKind, frame_start
     from promodesk.engines.visuals.media import import_media
-    from promodesk.render.export import PREPARE_AHEAD_US
     from promodesk.render.frame import FrameRenderer, render_frame
     from tests.render.clips import make_logo
     from tests.render.media import shot_project
@@ -64,11 +64,7 @@ def test_frames_drawn_by_export_threads_with_clips_prepared_ahead_equal_render_f
 
     renderer = FrameRenderer(project, tmp_path, size)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        ahead = [pool.submit(renderer.prepare, s) for s in (600_000, 1_200_000)]
         exported = list(pool.map(renderer.frame, times))
-        for f in ahead:
-            f.result()
-    assert PREPARE_AHEAD_US > 0
     for i in (0, 5, 17, 18, 20, 25, 36, 37, 40, 53):  # shots, transitions, footage, fades
         assert np.array_equal(exported[i], render_frame(project, times[i], size, tmp_path)), i
     # the footage really shows (not the shot before it), and so does the logo over it
