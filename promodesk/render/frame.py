@@ -69,6 +69,16 @@ class FrameRenderer:
 
     def video_frame(self, time_us: int) -> np.ndarray:
         """The frame at ``time_us`` without captions (a new, writable array)."""
+        return self._compose(time_us, sample=False)
+
+    def sample_frame(self, time_us: int) -> np.ndarray:
+        """Roughly the frame at ``time_us`` without captions, cheaply (a new uint8 (h, w, 3)
+        array): composited as :meth:`video_frame`, but footage shows its keyframe at or before
+        the time (one decode on a side container; the decoder export reads is not moved); shots
+        and images are exact. What a caption samples to choose its look."""
+        return self._compose(time_us, sample=True)
+
+    def _compose(self, time_us: int, sample: bool) -> np.ndarray:
         w, h = self.size
         tracks = [t for t in self.project.tracks_of(TrackKind.VIDEO) if not t.mute]
         img, overlays = None, []
@@ -77,13 +87,13 @@ class FrameRenderer:
             if clip is not None and overlay_params(clip.recipe.params) is not None:
                 overlays.append(clip)
                 continue
-            img = self._track_frame(track, time_us)
+            img = self._track_frame(track, time_us, sample)
             if img is not None:
                 break
         if img is None:
             img = np.zeros((h, w, 3), np.uint8)
         for clip in reversed(overlays):  # bottom to top
-            self._draw_overlay(img, clip, time_us)
+            self._draw_overlay(img, clip, time_us, sample)
         return img
 
     def captions_at(self, time_us: int) -> list[tuple[Caption, int]]:
@@ -118,7 +128,7 @@ class FrameRenderer:
                     font_file = (asset_path(self.folder, style.font)
                                  if style.font in self.project.assets else None)
                     found = Caption(text, style, self.size, clip.duration,
-                                    lambda u, s=clip.start: self.video_frame(s + u),
+                                    lambda u, s=clip.start: self.sample_frame(s + u),
                                     font_file=font_file, keep_out=keep_out)
                     self._captions[key] = found
         return found
@@ -176,7 +186,7 @@ class FrameRenderer:
 
     # --- video ---------------------------------------------------------------------------------
 
-    def _track_frame(self, track: Track, t: int) -> np.ndarray | None:
+    def _track_frame(self, track: Track, t: int, sample: bool = False) -> np.ndarray | None:
         clips = track.clips
         for i, clip in enumerate(clips):
             d = _transition_us(clip)
@@ -185,16 +195,17 @@ class FrameRenderer:
                     and clip.start - d // 2 <= t < clip.start + d - d // 2:
                 from promodesk.engines.visuals.transitions import blend
 
-                a = self._shot_frame(prev, t)
-                b = self._shot_frame(clip, t)
+                a = self._shot_frame(prev, t, sample)
+                b = self._shot_frame(clip, t, sample)
                 kind = clip.recipe.params.get("transition_in", {}).get("kind", "cut")
                 progress = (t - (clip.start - d // 2)) / d
                 return np.ascontiguousarray(blend(a, b, kind, progress), dtype=np.uint8)
         clip = track.clip_at(t)
-        return None if clip is None else self._shot_frame(clip, t)
+        return None if clip is None else self._shot_frame(clip, t, sample)
 
-    def _draw_overlay(self, img: np.ndarray, clip: Clip, t: int) -> None:
-        """Blend overlay ``clip`` at time ``t`` onto ``img`` in place."""
+    def _draw_overlay(self, img: np.ndarray, clip: Clip, t: int, sample: bool = False) -> None:
+        """Blend overlay ``clip`` at time ``t`` onto ``img`` in place (``sample``: a video
+        overlay shows its keyframe, see :meth:`sample_frame`)."""
         settings = overlay_params(clip.recipe.params)
         opacity = opacity_at(settings, t - clip.start, clip.duration)
         if opacity <= 0:
@@ -211,12 +222,15 @@ class FrameRenderer:
                     while len(self._placed) > self._keep:
                         self._placed.popitem(last=False)
         else:
-            placed = place(shot.sprite(local), settings, self.size)
+            sprite = getattr(shot, "sample_sprite", shot.sprite) if sample else shot.sprite
+            placed = place(sprite(local), settings, self.size)
         blend(img, placed, opacity)
 
-    def _shot_frame(self, clip: Clip, t: int) -> np.ndarray:
+    def _shot_frame(self, clip: Clip, t: int, sample: bool = False) -> np.ndarray:
         shot = self._shot(clip)
-        frame = shot.frame(_source_time(shot, clip, t))
+        # sampling: footage answers from a keyframe; sources without a cheap path draw exactly
+        draw = getattr(shot, "sample_frame", shot.frame) if sample else shot.frame
+        frame = draw(_source_time(shot, clip, t))
         # a renderer may hand back an array it keeps; captions draw in place, so own a copy
         if not frame.flags.writeable or frame.base is not None:
             frame = frame.copy()

@@ -60,7 +60,9 @@ class FootageSource:
 
     ``frame(t_us)`` gives the full-frame picture at source time ``t_us`` (uint8 (h, w, 3));
     ``sprite(t_us)`` the picture at its own size with alpha (uint8 (h, w, 4), not
-    premultiplied), for overlays. ``still`` says whether the picture never changes."""
+    premultiplied), for overlays. ``still`` says whether the picture never changes.
+    ``sample_frame`` / ``sample_sprite`` are the cheap rough versions (a video's keyframe at or
+    before the time) for sampling what is under a caption."""
 
     source_time = True
 
@@ -81,6 +83,22 @@ class FootageSource:
             return self._sprite
         rgb = self.media.frame(t_us)
         return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+
+    def sample_sprite(self, t_us: int) -> np.ndarray:
+        """Like :meth:`sprite`, but a video shows its keyframe at or before ``t_us`` (one
+        decode, leaving the decoder :meth:`sprite` reads where it is)."""
+        if self._sprite is not None:
+            return self._sprite
+        rgb = self.media.keyframe(t_us)
+        return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+
+    def sample_frame(self, t_us: int) -> np.ndarray:
+        """Like :meth:`frame`, but a video shows its keyframe at or before source time
+        ``t_us``: roughly the picture then, for sampling (a caption's background), at one decode
+        and without moving the decoder :meth:`frame` reads."""
+        if self.still:
+            return self.frame(t_us)
+        return fit_frame(self.media.keyframe(t_us), self.size, self.fit)
 
     def frame(self, t_us: int) -> np.ndarray:
         """The picture filling the frame at source time ``t_us`` (transparency over black)."""

@@ -8,9 +8,12 @@ counting frames) and the display-matrix side data phones use to say "this is por
 
 A frame is "the one showing at t": the last frame whose pts is at or before t. Frames come out
 upright (rotation applied), 8-bit RGB whatever the source layout (10-bit, 4:2:2, odd sizes) via
-FFmpeg's own conversion (the same pixels the ffmpeg command line gives). Decoded frames are kept in a small LRU, so playback and export (which ask for
-nearby times, slightly out of order from several threads) decode each frame once. A time ahead of
-the last decoded frame is reached by decoding forward only while that is cheaper than a seek: up to
+FFmpeg's own conversion (the same pixels the ffmpeg command line gives). ``keyframe(t)`` is the
+cheap, rough look at a time (a caption sizing its outline to what is under it): the keyframe at or
+before t, one decode on a second container, so the frames being drawn are not disturbed.
+Decoded frames are kept in a small LRU, so playback and export (which ask for nearby times,
+slightly out of order from several threads) decode each frame once. A time ahead of the last
+decoded frame is reached by decoding forward only while that is cheaper than a seek: up to
 the keyframe spacing seen so far (an all-intra proxy seeks to every scrubbed frame), at most
 :data:`FORWARD_US`.
 """
@@ -141,11 +144,20 @@ class VideoDecoder:
         self._graph = None        # (frame layout, rgb24 filter graph)
         self._last_key_us = None  # pts of the last keyframe decoded since the last seek
         self._gop_us = None       # widest keyframe spacing seen (None: one keyframe so far)
+        self.seeks = 0            # seeks frame() has made (each costs a decode run from a keyframe)
+        # keyframe(): its own container (opened when first asked), lock and conversion graph
+        self._key_lock = threading.Lock()
+        self._keys = None         # (container, stream) decoding keyframes only
+        self._key_graph = None
 
     def close(self) -> None:
         """Release the file."""
         with self._lock:
             self._container.close()
+        with self._key_lock:
+            if self._keys is not None:
+                self._keys[0].close()
+                self._keys = None
 
     def frame(self, t_us: int) -> np.ndarray:
         """The frame showing at ``t_us`` (see the class)."""
@@ -161,6 +173,44 @@ class VideoDecoder:
             else:
                 self._cache.move_to_end(pts_us)
             return found
+
+    def keyframe(self, t_us: int) -> np.ndarray:
+        """The upright uint8 (h, w, 3) RGB keyframe at or before ``t_us`` microseconds into the
+        file (the first frame for earlier times): roughly what shows at ``t_us``, for sampling
+        (a caption's background), not for drawing. One seek and one decode on a second container
+        that skips every other frame, so :meth:`frame`'s decoder stays where it is. A new
+        array."""
+        import av
+
+        t_us = max(0, int(t_us))
+        with self._key_lock:
+            if self._keys is None:
+                container = _open(self.path)
+                stream = container.streams.video[0]
+                stream.codec_context.skip_frame = "NONKEY"
+                self._keys = (container, stream)
+            container, stream = self._keys
+            try:
+                frame = self._first_key(container, stream, t_us)
+                if frame is not None and t_us > 0 and self._pts_us(frame) > t_us:
+                    frame = self._first_key(container, stream, 0)  # a keyframe table that lies
+            except av.FFmpegError as exc:
+                raise VideoError(f"The video {self.path.name} is damaged ({exc}). Export it "
+                                 "again and import it again.") from None
+            if frame is None:
+                raise VideoError(f"The video {self.path.name} has no frame at "
+                                 f"{t_us / US:.2f} s; it may be damaged.")
+            key = (frame.width, frame.height, frame.format.name)
+            if self._key_graph is None or self._key_graph[0] != key:
+                self._key_graph = (key, _rgb_graph(frame, self._tb))
+            return _upright_rgb(frame, self._key_graph[1])
+
+    def _first_key(self, container, stream, t_us: int):
+        """The first keyframe decoded after seeking ``container`` to the keyframe at or before
+        ``t_us`` (None when nothing decodes)."""
+        target = int(Fraction(t_us, US) / self._tb) if t_us > 0 else 0
+        container.seek(target, stream=stream, backward=True, any_frame=False)
+        return next(container.decode(stream), None)
 
     # --- decoding ------------------------------------------------------------------------------
 
@@ -188,6 +238,7 @@ class VideoDecoder:
     def _seek(self, t_us: int) -> None:
         target = int(Fraction(t_us, US) / self._tb) if t_us > 0 else 0
         self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
+        self.seeks += 1
         self._frames = self._container.decode(self._stream)
         self._recent, self._pending, self._last_key_us = [], None, None
 
@@ -240,13 +291,17 @@ class VideoDecoder:
         key = (frame.width, frame.height, frame.format.name)
         if self._graph is None or self._graph[0] != key:
             self._graph = (key, _rgb_graph(frame, self._tb))
-        graph = self._graph[1]
-        graph.push(frame)
-        rgb = graph.pull().to_ndarray()
-        k = _rotation(frame) // 90
-        if k:
-            rgb = np.rot90(rgb, -k)
-        return np.ascontiguousarray(rgb)
+        return _upright_rgb(frame, self._graph[1])
+
+
+def _upright_rgb(frame, graph) -> np.ndarray:
+    """``frame`` through rgb24 filter ``graph``, turned upright: uint8 (h, w, 3)."""
+    graph.push(frame)
+    rgb = graph.pull().to_ndarray()
+    k = _rotation(frame) // 90
+    if k:
+        rgb = np.rot90(rgb, -k)
+    return np.ascontiguousarray(rgb)
 
 
 def _rgb_graph(frame, time_base):
