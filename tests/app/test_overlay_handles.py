@@ -17,6 +17,7 @@ from promodesk.engines.visuals import safearea
 from promodesk.engines.visuals.media import import_media
 from promodesk.render.frame import render_frame
 from tests.render.clips import make_logo
+from tests.render.test_overlays import project_with
 
 GREY = (90, 90, 90)
 RED = (230, 20, 20)
@@ -262,18 +263,9 @@ def test_targets_are_where_the_renderer_draws_titles_and_logos_topmost_first(tmp
     black = tmp_path / "black.png"
     Image.new("RGB", (32, 32), (0, 0, 0)).save(black)
     logo = make_logo(tmp_path / "logo.png", size=(200, 120), colour=RED, feather=1)
-    project = Project.for_aspect(aspect)
     layers = [(black, {}), (None, {"text": "Summer sale", "overlay": {"x": 0.5, "y": 0.3, "scale": 0.6}}),
               (logo, {"overlay": {"x": 0.5, "y": 0.32, "scale": 0.2}})]
-    for i, (path, params) in enumerate(layers):
-        asset = None
-        if path is not None:
-            entry = import_media(folder, path)
-            project.assets[entry.id] = entry
-            asset = entry.id
-        track = project.add_track(TrackKind.VIDEO, f"V{i}")
-        track.clips.append(Clip(0, 1_000_000, [Take(asset, Recipe("footage", params))]))
-    save_project(project, folder)
+    project = project_with(folder, layers, project=Project.for_aspect(aspect), duration=1_000_000)
     canvas = ASPECTS[aspect]
     found = overlay_targets(project, folder, 500_000, canvas, SpriteCache())
     logo_box, title_box = (t.box for t in found)  # topmost (the logo) first

@@ -24,10 +24,11 @@ def solid(folder, name, colour, size=(64, 64)):
     return path
 
 
-def project_with(folder, layers, size=(360, 360)) -> Project:
-    """A project whose video tracks (bottom first) each hold one 2 s clip: (file or None,
-    params) per layer."""
-    project = Project(width=size[0], height=size[1], aspect="1:1", fps_num=25)
+def project_with(folder, layers, size=(360, 360), project: Project | None = None,
+                 duration: int = 2_000_000) -> Project:
+    """A project (``project``, else a new 1:1 one of ``size``) whose video tracks (bottom first)
+    each hold one clip of ``duration`` microseconds: (file or None, params) per layer."""
+    project = project or Project(width=size[0], height=size[1], aspect="1:1", fps_num=25)
     for i, (path, params) in enumerate(layers):
         asset = None
         if path is not None:
@@ -35,7 +36,7 @@ def project_with(folder, layers, size=(360, 360)) -> Project:
             project.assets[entry.id] = entry
             asset = entry.id
         track = project.add_track(TrackKind.VIDEO, f"V{i + 1}")
-        track.clips.append(Clip(0, 2_000_000, [Take(asset, Recipe("footage", params))]))
+        track.clips.append(Clip(0, duration, [Take(asset, Recipe("footage", params))]))
     save_project(project, folder)
     return project
 
