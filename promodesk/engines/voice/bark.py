@@ -100,9 +100,7 @@ class VoiceEngine:
                  cancel: CancelToken | None = None, seed: int = 0) -> VoiceOver:
         """Speak each caption line; a VoiceOver whose ``lines`` match ``lines`` one to one."""
         cancel = cancel or CancelToken()
-        texts = [t.strip() for t in lines]
-        if not texts or not all(texts):
-            raise GenerationError("Every voice-over line needs some text.")
+        texts = spoken_lines(lines)
         progress(0.0, "loading the voice model")
         loaded = self._load()
         spoken = []
@@ -164,6 +162,15 @@ class VoiceEngine:
         rate = int(net.generation_config.sample_rate)
         return VoiceLine(text, language, speech_48k(audio[0].float().cpu().numpy(), rate),
                          {SPEAKER_KEY: used} if used else {})
+
+
+def spoken_lines(lines: list[str]) -> list[str]:
+    """The caption lines to speak, stripped; raises GenerationError when there are none or one
+    is empty (every voice engine checks its lines here)."""
+    texts = [t.strip() for t in lines]
+    if not texts or not all(texts):
+        raise GenerationError("Every voice-over line needs some text.")
+    return texts
 
 
 def speech_48k(audio: np.ndarray, rate: int) -> np.ndarray:

@@ -31,7 +31,8 @@ from promodesk.engines.base import (CancelToken, EngineInfo, EngineUnavailable, 
                                     Progress, no_progress)
 from promodesk.engines.models import loading
 from promodesk.engines.models.device import MODELS, with_memory_retry
-from promodesk.engines.voice.bark import VoiceLine, VoiceOver, language_of, speech_48k
+from promodesk.engines.voice.bark import (VoiceLine, VoiceOver, language_of, speech_48k,
+                                          spoken_lines)
 from promodesk.engines.voice.voices import MODEL_RATE, SAMPLE_KEY, read_voice_sample, resample
 
 LICENCE = ("MIT (VibeVoice-1.5B weights by Microsoft): commercial use allowed; no real person's "
@@ -116,9 +117,7 @@ class VibeVoiceEngine:
         keep for every line; without it each language's voice comes from ``voices``, the model
         folder, or the first line spoken in that language."""
         cancel = cancel or CancelToken()
-        texts = [t.strip() for t in lines]
-        if not texts or not all(texts):
-            raise GenerationError("Every voice-over line needs some text.")
+        texts = spoken_lines(lines)
         progress(0.0, "loading the voice model")
         loaded = self._load()
         given = None if reference is None else resample(reference, SAMPLE_RATE, MODEL_RATE)
