@@ -11,14 +11,20 @@ from promodesk.core.timeline import TrackKind
 from promodesk.engines.visuals.media import import_media
 
 
-def test_a_placed_logo_has_no_new_seed_button(qtbot, window, project_folder, tmp_path):
+def placed_logo(window, project_folder, tmp_path):
+    """Open the project and place an orange logo at 0 on a new overlay track through the bin;
+    returns (track, clip)."""
     logo = tmp_path / "logo.png"
     Image.new("RGBA", (120, 60), (255, 140, 0, 255)).save(logo)
     assert window.open_project(project_folder)
     asset = import_media(project_folder, logo)
     window.project.assets[asset.id] = asset
     track = window.media_bin.add_overlay_track()
-    clip = window.media_bin.place(asset.id, track, 0)
+    return track, window.media_bin.place(asset.id, track, 0)
+
+
+def test_a_placed_logo_has_no_new_seed_button(qtbot, window, project_folder, tmp_path):
+    track, clip = placed_logo(window, project_folder, tmp_path)
     assert clip is not None
     view = window.timeline
     view.fit()
@@ -37,13 +43,7 @@ def test_a_placed_logo_has_no_new_seed_button(qtbot, window, project_folder, tmp
 def test_a_logo_placement_reads_short_and_keeps_its_exact_value(qtbot, window, project_folder, tmp_path):
     """The overlay's place shows floats to 4 places, not 0.7898148148148149; applying the
     settings untouched keeps the exact numbers, and a typed value is taken."""
-    logo = tmp_path / "logo.png"
-    Image.new("RGBA", (120, 60), (255, 140, 0, 255)).save(logo)
-    assert window.open_project(project_folder)
-    asset = import_media(project_folder, logo)
-    window.project.assets[asset.id] = asset
-    track = window.media_bin.add_overlay_track()
-    clip = window.media_bin.place(asset.id, track, 0)
+    track, clip = placed_logo(window, project_folder, tmp_path)
     _, clip = window.project.find_clip(clip.id)  # the project's own clip
     clip.recipe.params["overlay"] = {**clip.recipe.params["overlay"], "x": 0.7898148148148149}
     exact = dict(clip.recipe.params["overlay"])
