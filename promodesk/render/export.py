@@ -25,7 +25,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from promodesk.core.script import has_han
 from promodesk.core.atomic import sweep_stale_temps, temp_prefix
 from promodesk.core.timeline import (ASPECTS, Project, SAMPLE_RATE, TrackKind, US_PER_SECOND,
                                      frame_at, frame_start, seconds_from_us)
@@ -34,7 +33,8 @@ from promodesk.render.frame import FrameRenderer
 from promodesk.render.licences import (check_commercial, metadata_args, project_licences,
                                        sidecar_path, write_sidecar)
 from promodesk.render.mix import TARGET_LUFS
-from promodesk.render.subtitles import Cue, cues_from_project, write_srt, write_vtt
+from promodesk.render.subtitles import (Cue, cues_from_project, subtitle_language, write_srt,
+                                        write_vtt)
 
 CAPTION_MODES = ("burn", "soft", "both", "none")
 HARDWARE_ENCODERS = ("h264_nvenc", "h264_qsv", "h264_videotoolbox")
@@ -178,7 +178,7 @@ def frame_count(project: Project, span: tuple[int, int] | None = None) -> int:
 def cues_in_span(cues: list[Cue], span: tuple[int, int]) -> list[Cue]:
     """``cues`` cut to ``span`` (microseconds) and moved so that the span starts at 0."""
     a, b = span
-    return [Cue(max(c.start, a) - a, min(c.end, b) - a, c.text) for c in cues
+    return [Cue(max(c.start, a) - a, min(c.end, b) - a, c.text, c.look) for c in cues
             if c.end > a and c.start < b]
 
 
@@ -259,7 +259,8 @@ def export_video(project: Project, folder: Path, out_path: Path,
     if span[1] <= span[0]:
         raise ExportError("The in/out range is empty: set the out point after the in point.")
     cues = cues_in_span(cues_from_project(project), span) if captions != "none" else []
-    renderer = FrameRenderer(project, Path(folder), size, captions=captions in ("burn", "both"))
+    renderer = FrameRenderer(project, Path(folder), size, captions=captions in ("burn", "both"),
+                             decode_threads=False)
     temps: list[Path] = []
     try:
         progress(0.0, "mixing the audio")
@@ -370,7 +371,7 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
             *(["-threads", str(encoder_threads)] if encoder_threads else []),
             "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE)]
     if srt is not None:
-        lang = "chi" if any(has_han(c.text) for c in cues) else "eng"
+        lang = subtitle_language(cues)
         cmd += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={lang}"]
     cmd += [*metadata, "-t", f"{seconds_from_us(span[1] - span[0]):.6f}", "-movflags",
             "+faststart", str(video)]

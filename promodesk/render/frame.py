@@ -43,9 +43,14 @@ class FrameRenderer:
     ``frame(t_us)`` returns a new uint8 (h, w, 3) RGB array."""
 
     def __init__(self, project: Project, folder: Path, size: tuple[int, int] | None = None,
-                 captions: bool = True, keep_shots: int = 8, proxies: bool = False):
+                 captions: bool = True, keep_shots: int = 8, proxies: bool = False,
+                 decode_threads: bool = True):
         self.project, self.folder = project, Path(folder)
         self.proxies = proxies  # the preview draws footage from its proxies; export never does
+        # the preview decodes footage on frame threads (a scrub lands sooner); export decodes
+        # each file on one thread: its render threads already keep every core busy, and frame
+        # threading costs about 20% more CPU a frame (bench/bench_export.py --footage)
+        self.decode_threads = decode_threads
         self.draw_captions = captions
         self.size = tuple(size) if size else (project.width, project.height)
         self._lock = threading.RLock()
@@ -271,7 +276,7 @@ class FrameRenderer:
                     path = proxy_path(self.folder, asset) if self.proxies else None
                     if path is None or not path.is_file():
                         path = asset_path(self.folder, asset)
-                    self._photos[asset] = VideoDecoder(path)
+                    self._photos[asset] = VideoDecoder(path, threads=self.decode_threads)
                 else:
                     from promodesk.engines.visuals.photos import load_photo
 

@@ -188,3 +188,37 @@ def test_big_footage_gets_a_proxy_the_preview_uses_and_export_does_not(tmp_path)
     assert export._photos[asset.id].path == asset_path(folder, asset.id)
     small = import_media(folder, make_clip(tmp_path / "small.mp4", seconds=0.5))
     assert not proxy_path(folder, small.id).exists()  # 1080p and under: no proxy
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_cropped_frame_is_the_same_part_of_the_whole_frame(clips, name):
+    """Export asks the decoder for just the part of a frame that shows (a 16:9 clip in 9:16):
+    it is the part cut from the whole frame, at odd and even offsets, upright or turned."""
+    decoder = VideoDecoder(clips[name])
+    whole = decoder.frame(500_000).copy()
+    h, w = whole.shape[:2]
+    for x, y, cw, ch in [(0, 0, w, h), (w // 3, 0, w // 3, h), (w // 3 + 1, 3, w // 3 + 1, h - 7),
+                         (5, 1, 17, 9), (0, h // 8, w, h // 2 + 1), (1, 0, w - 1, h)]:
+        part = decoder.frame(500_000, crop=(x, y, cw, ch))
+        assert part.shape == (ch, cw, 3)
+        cut = whole[y:y + ch, x:x + cw]
+        if name in ("plain", "rotated", "vfr"):  # 8-bit 4:2:0: the same conversion, bit for bit
+            assert np.array_equal(part, cut), (name, x, y)
+        else:  # 10-bit: the scaler's chroma filter sees fewer neighbours at the cut's edges
+            assert psnr(part, cut) >= 40, (name, x, y)
+    # a crop that no longer fits (the file changed size) gives the whole frame back
+    assert decoder.frame(500_000, crop=(0, 0, w + 2, h)).shape == whole.shape
+    decoder.close()
+
+
+def test_footage_filling_another_shape_draws_as_before(tmp_path, clips):
+    """A clip covering a frame of another shape converts only the part that shows, and draws
+    the same pixels as scaling the whole decoded frame (fit_frame)."""
+    from promodesk.engines.visuals.footage import FootageSource
+
+    for size in [(90, 160), (160, 160), (400, 224)]:
+        source = FootageSource({}, VideoDecoder(clips["plain"]), size)
+        reference = VideoDecoder(clips["plain"])
+        for t in (0, 300_000, 310_000, 1_500_000):
+            expected = fit_frame(reference.frame(t), size)
+            assert np.array_equal(source.frame(t), expected), (size, t)

@@ -64,6 +64,7 @@ class PhotoCamera:
         self._plan(seconds)
         self._prepare_source(rgb)
         self.backdrop = self._make_backdrop(rgb)
+        self._still = None  # the one picture of a camera that does not move
 
     # --- framing and moves ----------------------------------------------------------------------
 
@@ -200,11 +201,16 @@ class PhotoCamera:
         size = (max(1, round((cx1 - cx0) * top_scale)), max(1, round((cy1 - cy0) * top_scale)))
         part = rgb[cy0:cy1, cx0:cx1]
         shrink = size[0] < part.shape[1]
+        # scaled by exactly top_scale (OpenCV keeps an explicit factor as given, the size being
+        # rounded), so a frame at the top scale (every frame of a pan) is a pure shift
+        scaled = cv2.resize(part, None, fx=top_scale, fy=top_scale,
+                            interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
         # kept with a fourth channel: OpenCV's 4-channel warp is about twice as fast as its
         # 3-channel one (bench/bench_shots.py), and the frame is the same to the bit
-        self._source = cv2.cvtColor(cv2.resize(part, size, interpolation=cv2.INTER_AREA if shrink
-                                               else cv2.INTER_CUBIC), cv2.COLOR_RGB2RGBA)
-        self._source_scale = (size[0] / (cx1 - cx0), size[1] / (cy1 - cy0))
+        # and a pixel of its edge repeated around it, so a shift's 2x2 window always fits
+        self._source = cv2.copyMakeBorder(cv2.cvtColor(scaled, cv2.COLOR_RGB2RGBA), 1, 1, 1, 1,
+                                          cv2.BORDER_REPLICATE)
+        self._source_scale = (top_scale, top_scale)
 
     def _make_backdrop(self, rgb: np.ndarray) -> np.ndarray | None:
         """The region-sized backdrop for the bands (None when the photo always covers the region)."""
@@ -226,7 +232,14 @@ class PhotoCamera:
         return cv2.resize(dimmed, (rw, rh), interpolation=cv2.INTER_CUBIC)
 
     def render(self, u: float) -> np.ndarray:
-        """The region's pixels at progress ``u``: uint8 RGB (h, w, 3)."""
+        """The region's pixels at progress ``u``: uint8 RGB (h, w, 3), a new array."""
+        if self.keys[0] == self.keys[1]:  # a still camera: every frame is the same picture
+            if self._still is None:
+                self._still = self._render(0.0)
+            return self._still.copy()
+        return self._render(u)
+
+    def _render(self, u: float) -> np.ndarray:
         scale, cx, cy = self.place(u)
         rw, rh = self.region
         # warp only the rows and columns the photo reaches; the backdrop fills the rest
@@ -235,19 +248,40 @@ class PhotoCamera:
         cb, rb = min(rw, math.ceil(right)), min(rh, math.ceil(bottom))
         k = scale / self._source_scale[0], scale / self._source_scale[1]
         # photo point p lands at region x = rw/2 + scale * (p - cx); the source pixel i has its
-        # centre at crop coordinate (i + 0.5) / source scale, the region pixel j at j + 0.5
-        ox = rw / 2 - scale * (cx - self._crop[0]) + 0.5 * k[0] - 0.5 - ca
-        oy = rh / 2 - scale * (cy - self._crop[1]) + 0.5 * k[1] - 0.5 - ra
-        matrix = np.array([[k[0], 0.0, ox], [0.0, k[1], oy]])
-        photo = cv2.cvtColor(cv2.warpAffine(self._source, matrix, (cb - ca, rb - ra),
-                                            flags=cv2.INTER_LINEAR,
-                                            borderMode=cv2.BORDER_REPLICATE), cv2.COLOR_RGBA2RGB)
+        # centre at crop coordinate (i + 0.5) / source scale, the region pixel j at j + 0.5; the
+        # source's border pixel comes first (i = -1)
+        ox = rw / 2 - scale * (cx - self._crop[0]) + 0.5 * k[0] - 0.5 - ca - k[0]
+        oy = rh / 2 - scale * (cy - self._crop[1]) + 0.5 * k[1] - 0.5 - ra - k[1]
+        photo = cv2.cvtColor(_resample(self._source, k, (ox, oy), (cb - ca, rb - ra)),
+                             cv2.COLOR_RGBA2RGB)
         if self.backdrop is None:
             return photo
         out = np.empty((rh, rw, 3), np.uint8)
         out[ra:rb, ca:cb] = photo
         _fill_bands(out, self.backdrop, (left, top, right, bottom))
         return out
+
+
+def _resample(source: np.ndarray, k: tuple[float, float], offset: tuple[float, float],
+              size: tuple[int, int]) -> np.ndarray:
+    """``source`` scaled by ``k`` (x, y) and moved by ``offset`` (x, y pixels) into ``size``
+    (w, h): bilinear, edges replicated, as ``cv2.warpAffine`` with the matrix
+    [[kx, 0, ox], [0, ky, oy]]. At scale 1 (a pan, a still) it is a sub-pixel shift: the four
+    neighbours' weights are the same for every pixel, so it is one 2x2 ``cv2.filter2D`` over
+    the source's window, about half the time of the general warp (bench/bench_shots.py)."""
+    w, h = size
+    if k == (1.0, 1.0):
+        # output pixel (x, y) reads source (x - ox, y - oy): whole part and fraction
+        ix, iy = math.floor(-offset[0]), math.floor(-offset[1])
+        fx, fy = -offset[0] - ix, -offset[1] - iy
+        if ix >= 0 and iy >= 0 and ix + w + 1 <= source.shape[1] and iy + h + 1 <= source.shape[0]:
+            kernel = np.float32([[(1 - fx) * (1 - fy), fx * (1 - fy)], [(1 - fx) * fy, fx * fy]])
+            window = source[iy:iy + h + 1, ix:ix + w + 1]
+            return cv2.filter2D(window, -1, kernel, anchor=(0, 0),
+                                borderType=cv2.BORDER_REPLICATE)[:h, :w]
+    matrix = np.array([[k[0], 0.0, offset[0]], [0.0, k[1], offset[1]]])
+    return cv2.warpAffine(source, matrix, size, flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
 
 
 def _flatten(photo: np.ndarray, flat_color):

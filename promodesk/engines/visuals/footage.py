@@ -29,6 +29,15 @@ from promodesk.engines.visuals import safearea
 FITS = ("cover", "contain")
 
 
+def cover_box(source: tuple[int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The part (x, y, w, h pixels) of a ``source`` (w, h) picture that fills ``size`` (w, h)
+    when scaled to cover it: the centre, cut to the frame's shape."""
+    (sw, sh), (w, h) = source, size
+    scale = max(w / sw, h / sh)
+    cw, ch = min(sw, max(1, round(w / scale))), min(sh, max(1, round(h / scale)))
+    return (sw - cw) // 2, (sh - ch) // 2, cw, ch
+
+
 def fit_frame(rgb: np.ndarray, size: tuple[int, int], fit: str = "cover") -> np.ndarray:
     """``rgb`` (h, w, 3) scaled to fill ``size`` (w, h pixels): "cover" crops the overflow
     around the centre, "contain" letterboxes on black. Returns a new uint8 array."""
@@ -36,14 +45,8 @@ def fit_frame(rgb: np.ndarray, size: tuple[int, int], fit: str = "cover") -> np.
     sh, sw = rgb.shape[:2]
     if fit == "cover":
         # crop the source to the frame's shape first, so only what shows is resampled
-        scale = max(w / sw, h / sh)
-        cw, ch = min(sw, max(1, round(w / scale))), min(sh, max(1, round(h / scale)))
-        x, y = (sw - cw) // 2, (sh - ch) // 2
-        crop = rgb[y:y + ch, x:x + cw]
-        if (cw, ch) == (w, h):
-            return crop.copy()
-        interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-        return cv2.resize(np.ascontiguousarray(crop), (w, h), interpolation=interp)
+        x, y, cw, ch = cover_box((sw, sh), size)
+        return _scaled(rgb[y:y + ch, x:x + cw], size)
     scale = min(w / sw, h / sh)
     nw, nh = max(1, round(sw * scale)), max(1, round(sh * scale))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
@@ -52,6 +55,15 @@ def fit_frame(rgb: np.ndarray, size: tuple[int, int], fit: str = "cover") -> np.
     x, y = (w - nw) // 2, (h - nh) // 2
     out[y:y + nh, x:x + nw] = scaled
     return out
+
+
+def _scaled(crop: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``crop`` (already the frame's shape, from :func:`cover_box`) resized to ``size`` (w, h):
+    area-averaged when shrinking, bicubic when enlarging. A new array."""
+    if crop.shape[1::-1] == tuple(size):
+        return crop.copy()
+    interp = cv2.INTER_AREA if crop.shape[1] > size[0] else cv2.INTER_CUBIC
+    return cv2.resize(np.ascontiguousarray(crop), tuple(size), interpolation=interp)
 
 
 class FootageSource:
@@ -76,6 +88,7 @@ class FootageSource:
         self.media = media
         self.still = not isinstance(media, VideoDecoder)
         self._sprite = None if not self.still else _still_sprite(self.params, media, self.size)
+        self._cover = None  # the part of a video that fills the frame, once its size is seen
 
     def sprite(self, t_us: int) -> np.ndarray:
         """The picture at source time ``t_us`` with its alpha channel (see the class)."""
@@ -105,8 +118,17 @@ class FootageSource:
         if self.still:
             rgba = self._sprite.astype(np.float32)
             rgb = (rgba[..., :3] * (rgba[..., 3:] / 255.0)).round().astype(np.uint8)
+        elif self.fit == "cover" and self._cover is not None:
+            # the decoder converts only the part that shows (the same pixels, a third the work
+            # for 16:9 footage in a 9:16 frame)
+            rgb = self.media.frame(t_us, crop=self._cover)
+            if rgb.shape[1::-1] == self._cover[2:]:
+                return _scaled(rgb, self.size)
+            self._cover = cover_box(rgb.shape[1::-1], self.size)  # the file changed size
         else:
             rgb = self.media.frame(t_us)
+            if self.fit == "cover":
+                self._cover = cover_box(rgb.shape[1::-1], self.size)
         return fit_frame(rgb, self.size, self.fit)
 
 

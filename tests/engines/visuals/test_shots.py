@@ -146,7 +146,9 @@ def test_push_in_glides_by_sub_pixel_steps():
     # the green disc sits left of and above the zoom centre: it moves up-left, every frame
     assert (steps < 0).all() and (np.diff(measured[:, 1]) < 0).all()
     assert np.abs(steps).max() < 1.0                                   # sub-pixel per frame
-    assert np.abs(np.diff(steps)).max() < 0.25                          # no integer jitter
+    # no integer jitter: a second difference adds up three frames' position errors (about
+    # 0.07 px each here, checked below; OpenCV's warp places pixels to 1/32 px)
+    assert np.abs(np.diff(steps)).max() < 0.3
     # and it is where the camera's float transform says, to a small fraction of a pixel
     # (the disc's centre is photo point (760.5, 350.5); pixel centres sit at index + 0.5)
     expected = []
