@@ -96,6 +96,14 @@ def _check(args: argparse.Namespace, brief) -> tuple[list[str], Path, dict, list
         why = voice_engine(args.voice).availability()
         if why:
             raise CommandError(f"--voice {args.voice}: {why}")
+        from promodesk.engines.assemble import source_language
+        from promodesk.engines.voice.takes import speech_family
+
+        if speech_family(args.voice) == "vibevoice" and "ja" in (source_language(brief),
+                                                                  *_languages(args)):
+            raise CommandError(f"--voice {args.voice}: VibeVoice speaks only Chinese and English, "
+                               "and this video has Japanese copy. Use --voice bark-small (it "
+                               "speaks Japanese), or make the video without a voice-over.")
         from promodesk.engines.voice.voices import pick_voice
 
         try:  # the voice per language (--voice-sample, --speaker, the brief's voice), checked

@@ -24,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from promodesk.core.timeline import ASPECTS
 
-LANGUAGES = ("auto", "zh", "en", "mixed")
+LANGUAGES = ("auto", "zh", "ja", "en", "mixed")
 MIN_SECONDS, MAX_SECONDS = 5, 180
 # Bounds a brief must keep, so that a huge or crafted file is refused with a message instead of
 # hours of work: the file, the copy, each short field, the photos and colours.

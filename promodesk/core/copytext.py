@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from promodesk.core.script import count_han, is_cjk
+from promodesk.core.script import count_han, count_kana, is_cjk, looks_japanese
 from promodesk.core.timeline import us_from_seconds
 
 MIN_LINE_US = 1_200_000
@@ -29,6 +29,11 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _SENTENCE_END = re.compile(r"([。！？!?；;…]+|\.(?=\s|$))([”’」』）)\]》\"']*)")
 # not the comma of "1,299", the colon of "10:30" or of "https://"
 _CLAUSE_END = re.compile(r"((?:[，、：—]|[,:](?![\d/]))+)")
+# The bundled caption font (Noto Sans CJK SC) draws every kana and kanji, in Chinese shapes.
+JAPANESE_FONT_NOTE = ("Japanese copy: the captions are set in the bundled Noto Sans CJK SC, which "
+                      "draws all kana and kanji but gives a few kanji their Chinese shapes (直, "
+                      "骨, 今); for Japanese shapes, set the captions in a Japanese font file "
+                      "(caption style, font).")
 _ZH_LEAD_VERBS = ("采用", "拥有", "具有", "带来", "选用", "配备", "支持", "全新")
 
 
@@ -77,14 +82,21 @@ class CopyAnalysis:
 
 
 def detect_language(text: str) -> str:
-    """"zh", "en" or "mixed" by the share of Chinese characters against English words (an
-    English word weighs about two hanzi of reading). Text with neither counts as "en"."""
-    han = count_han(text)
+    """"zh", "ja", "en" or "mixed" (Chinese with English) by the share of Chinese and Japanese
+    characters against English words (an English word weighs about two hanzi of reading). Kana
+    decide Japanese (:func:`~promodesk.core.script.looks_japanese`): Japanese copy is "ja"
+    unless English words make it mostly English; kanji alone stay "zh". Text with neither
+    counts as "en"."""
+    cjk = count_han(text) + count_kana(text)
     words = 2 * len(_LATIN_WORD.findall(text))
-    if han + words == 0:
+    if cjk + words == 0:
         return "en"
-    share = han / (han + words)
-    return "zh" if share >= 0.75 else "en" if share <= 0.25 else "mixed"
+    share = cjk / (cjk + words)
+    if share <= 0.25:
+        return "en"
+    if looks_japanese(text):
+        return "ja"
+    return "zh" if share >= 0.75 else "mixed"
 
 
 def _clean(text: str) -> str:
@@ -123,6 +135,7 @@ def split_clauses(sentence: str) -> list[str]:
 
 
 def _is_zh(s: str) -> bool:
+    """Whether ``s`` is read and cut as Chinese or Japanese (by characters, not words)."""
     return detect_language(s) != "en"
 
 
@@ -247,8 +260,8 @@ def caption_lines(sentences: list[str]) -> list[CaptionLine]:
 _ZH_NUM = "一二两三四五六七八九十"
 _PRICE_PATTERNS = [
     re.compile(r"(?:仅需|只要|只需|到手价?|特价|券后|低至)\s*([¥￥]?\s*\d+(?:\.\d+)?\s*元?)"),
-    re.compile(r"([¥￥]\s*\d+(?:\.\d+)?)"),
-    re.compile(r"(\d+(?:\.\d+)?\s*元)"),
+    re.compile(r"([¥￥]\s*\d+(?:,\d{3})*(?:\.\d+)?)"),
+    re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?\s*[元円])"),
     re.compile(r"([$€£]\s*\d+(?:[.,]\d+)?)"),
     re.compile(r"(\d+(?:\.\d+)?\s*(?:dollars|usd|euros?))", re.I),
 ]
@@ -269,6 +282,8 @@ _BUNDLE = [
 _CTA = [
     re.compile(r"(立即抢购|马上抢购|立即购买|马上购买|立即下单|马上下单|点击购买|快来抢购|快来选购|"
                r"立即预订|马上预订|赶快下单|速来抢购|即刻购买|立即入手)"),
+    re.compile(r"(今すぐ(?:購入|ご購入|注文|ご注文|予約|ご予約|チェック|お試し)|ご購入はこちら|"
+               r"お求めはこちら|お買い求めはお早めに)"),
     re.compile(r"\b(order (?:now|today|yours)|buy (?:now|today|it now)|shop (?:now|today)|"
                r"get (?:yours|it) (?:now|today)|pre-?order (?:now|today)|add to cart|"
                r"grab (?:yours|one)(?: now| today)?|learn more|sign up (?:now|today))\b", re.I),
@@ -372,7 +387,9 @@ def analyze_copy(text: str, language: str = "auto", cta: str = "") -> CopyAnalys
         if cleaned != text and strip_emoji(text.replace(" ", "")) != text.replace(" ", "") else []
     text = cleaned
     sentences = split_sentences(text)
-    lang = language if language in ("zh", "en", "mixed") else detect_language(text)
+    lang = language if language in ("zh", "ja", "en", "mixed") else detect_language(text)
+    if lang == "ja":
+        notes.append(JAPANESE_FONT_NOTE)
     found_cta = find_cta(text)
     offer_sentences = [i for i, s in enumerate(sentences) if find_offer(s)]
     cta_sentence = next((i for i, s in enumerate(sentences) if find_cta(s)), None)

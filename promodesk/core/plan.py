@@ -39,7 +39,7 @@ VOICE_GAP_US = 200_000
 # A photo dropped on the timeline becomes a detail shot that crossfades in.
 DROPPED_PHOTO_TRANSITION = {"kind": "crossfade", "duration_us": 300_000}
 
-DEFAULT_CTA = {"zh": "立即抢购", "en": "Shop now", "mixed": "立即抢购"}
+DEFAULT_CTA = {"zh": "立即抢购", "ja": "今すぐ購入", "en": "Shop now", "mixed": "立即抢购"}
 
 
 @dataclass

@@ -114,7 +114,7 @@ def source_language(brief: Brief) -> str:
     (copy mixing Chinese and English counts as Chinese, as its captions are set)."""
     from promodesk.core.copytext import detect_language
 
-    found = brief.language if brief.language in ("zh", "en") else detect_language(brief.text)
+    found = brief.language if brief.language in ("zh", "ja", "en") else detect_language(brief.text)
     return "zh" if found == "mixed" else found
 
 

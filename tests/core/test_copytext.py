@@ -128,4 +128,4 @@ def test_one_rule_for_chinese_characters():
     assert all(is_cjk(ch) for ch in "晨，。ぁカ한！𠀀")       # but a line may break around them
     assert not any(is_cjk(ch) for ch in "aZ9 ,.!é")
     assert count_han("99元两只装 Sale") == 4 and has_han("Only 99元") and not has_han("Only $9")
-    assert detect_language("晨光意式浓缩杯") == "zh" and detect_language("カップ") == "en"
+    assert detect_language("晨光意式浓缩杯") == "zh" and detect_language("カップ") == "ja"

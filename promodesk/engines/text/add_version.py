@@ -42,7 +42,7 @@ def source_language(project: Project) -> str:
     from promodesk.core.copytext import detect_language
 
     given = str((project.brief or {}).get("language") or "")
-    if given in ("zh", "en"):
+    if given in ("zh", "ja", "en"):
         return given
     own = [t for t in project.tracks_of(TrackKind.CAPTIONS) if not _translated(t)]
     marked = [track_language(t) for t in own if track_language(t)]

@@ -1,8 +1,8 @@
 """Line breaking for captions and shot text, independent of fonts: ``measure(line)`` gives a
-line's width. Chinese breaks between characters with kinsoku rules (no line starts with closing
-punctuation ，。！？、；：”）》 nor ends with opening punctuation “（《), English between words;
-lines can be balanced to even lengths. :mod:`promodesk.engines.visuals.typeset` measures with the bundled
-fonts and is what callers use.
+line's width. Chinese and Japanese break between characters with kinsoku rules (no line starts
+with closing punctuation ，。！？、；：”）》 or a small kana っゃュ, nor ends with opening
+punctuation “（《), English between words; lines can be balanced to even lengths.
+:mod:`promodesk.engines.visuals.typeset` measures with the bundled fonts and is what callers use.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from promodesk.core.script import is_cjk  # noqa: F401  (also what typeset re-ex
 Measure = Callable[[str], float]
 
 # Kinsoku: a line may not start with CLOSING nor end with OPENING punctuation.
-CLOSING = set("，。！？、；：”’）》」』】〕〉〗〙｝］｠…‥·・ー～％‰℃" ",.!?;:)]}%")
+CLOSING = set("，。！？、；：”’）》」』】〕〉〗〙｝］｠…‥·・ー～％‰℃" ",.!?;:)]}%"
+              "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々ゝゞヽヾ")
 OPENING = set("“‘（《「『【〔〈〖〘｛［｟" "([{¥￥$£€")
 
 # C0 and C1 control characters except tab and newline, and DEL: NUL, BEL, ESC and their kind

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from promodesk.core.script import has_han
+from promodesk.core.script import has_han, looks_japanese
 from promodesk.core.timeline import SAMPLE_RATE, us_from_samples
 from promodesk.engines.base import (CancelToken, EngineInfo, GenerationError,
                                     Progress, RequestError, no_progress)
@@ -31,8 +31,8 @@ from promodesk.engines.voice.voices import SPEAKER_KEY, resample
 LICENCE = "MIT (Bark weights by Suno): commercial use allowed"
 # Bark's semantic tokens per second of speech, and how fast each language is read.
 _SEMANTIC_HZ = 49.9
-_SECONDS_PER_CHAR = {"zh": 0.26, "en": 0.075}
-_VOICES = {"zh": "v2/zh_speaker_4", "en": "v2/en_speaker_6"}
+_SECONDS_PER_CHAR = {"zh": 0.26, "ja": 0.17, "en": 0.075}
+_VOICES = {"zh": "v2/zh_speaker_4", "ja": "v2/ja_speaker_2", "en": "v2/en_speaker_6"}
 
 
 @dataclass
@@ -65,8 +65,9 @@ class VoiceOver:
 
 
 def language_of(text: str) -> str:
-    """"zh" when the line has Chinese characters, else "en"."""
-    return "zh" if has_han(text) else "en"
+    """"ja" when the line is Japanese (it has kana), "zh" when it has Chinese characters,
+    else "en"."""
+    return "ja" if looks_japanese(text) else "zh" if has_han(text) else "en"
 
 
 class VoiceEngine:

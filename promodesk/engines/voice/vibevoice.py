@@ -28,7 +28,7 @@ import numpy as np
 
 from promodesk.core.timeline import SAMPLE_RATE
 from promodesk.engines.base import (CancelToken, EngineInfo, EngineUnavailable, GenerationError,
-                                    Progress, no_progress)
+                                    Progress, RequestError, no_progress)
 from promodesk.engines.models import loading
 from promodesk.engines.models.device import MODELS, with_memory_retry
 from promodesk.engines.voice.bark import (VoiceLine, VoiceOver, language_of, speech_48k,
@@ -118,6 +118,7 @@ class VibeVoiceEngine:
         folder, or the first line spoken in that language."""
         cancel = cancel or CancelToken()
         texts = spoken_lines(lines)
+        refuse_japanese(texts)
         progress(0.0, "loading the voice model")
         loaded = self._load()
         given = None if reference is None else resample(reference, SAMPLE_RATE, MODEL_RATE)
@@ -188,6 +189,17 @@ class VibeVoiceEngine:
                                   "(a new take), or reword the line.")
         report(1.0)
         return audio[0].reshape(-1).float().cpu().numpy()
+
+
+def refuse_japanese(texts: list[str]) -> None:
+    """RequestError naming the first Japanese line: VibeVoice was trained on Mandarin and
+    English only and reads Japanese as garbled speech, so it is refused before loading."""
+    for n, text in enumerate(texts, 1):
+        if language_of(text) == "ja":
+            raise RequestError(f"VibeVoice speaks only Chinese and English, and voice-over line "
+                               f"{n} is Japanese ({text[:20]!r}). Choose the Bark voice model "
+                               "(bark-small speaks Japanese) or make the video without a "
+                               "voice-over.")
 
 
 def frame_budget(text: str, language: str) -> int:
