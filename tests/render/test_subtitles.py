@@ -6,8 +6,8 @@ import pytest
 
 from promodesk.core.timeline import CaptionCue, Clip, Project, Recipe, Take, TrackKind
 from promodesk.render.subtitles import (
-    Cue, SubtitleError, cues_from_project, parse_srt, parse_vtt, srt_text, vtt_text, write_srt,
-    write_vtt,
+    Cue, SubtitleError, cues_from_project, parse_srt, parse_vtt, srt_text, subtitle_language,
+    vtt_text, write_srt, write_vtt,
 )
 
 CUES = [Cue(0, 1_500_000, "每一个清晨，都值得一杯好咖啡。"),
@@ -78,3 +78,18 @@ def test_cues_from_project_strip_control_characters():
     track.clips = [Clip(0, 1_000_000, take, cue=CaptionCue("Buy\x1b now\x00")),
                    Clip(1_000_000, 1_000_000, take, cue=CaptionCue("\x07"))]
     assert cues_from_project(p) == [Cue(0, 1_000_000, "Buy now")]
+
+
+def test_vtt_writes_markup_characters_as_entities():
+    # a bare "<" starts a tag in WebVTT: players dropped the rest of the cue
+    text = vtt_text([Cue(0, 1_000_000, "AT&T <b>2 > 1</b>")])
+    assert text == "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nAT&amp;T &lt;b&gt;2 &gt; 1&lt;/b&gt;\n"
+    assert parse_vtt(text) == [Cue(0, 1_000_000, "AT&T <b>2 > 1</b>")]
+
+
+def test_subtitle_language_tags_japanese_chinese_and_english():
+    ja = [Cue(0, 1, "新発売"), Cue(1, 2, "毎朝の一杯を、もっと美味しく。")]  # kana anywhere decide
+    assert subtitle_language(ja) == "jpn"
+    assert subtitle_language([Cue(0, 1, "新発売"), Cue(1, 2, "Only 99元")]) == "chi"
+    assert subtitle_language([Cue(0, 1, "夏日の冰咖啡，清爽一夏")]) == "chi"  # a borrowed の
+    assert subtitle_language([Cue(0, 1, "Shop now")]) == "eng"
