@@ -156,11 +156,15 @@ def _max_chars(s: str) -> int:
 
 
 def _split_long(piece: str, limit: int) -> list[str]:
-    """Cut a clause longer than ``limit``: English at word boundaries, Chinese into even runs."""
+    """Cut a clause longer than ``limit``: English at word boundaries, Chinese into even runs,
+    Japanese into even runs moved to the nearest phrase boundary."""
     if _is_zh(piece):
         n = -(-text_length(piece) // limit)
         size = -(-len(piece) // n)
-        chunks = [piece[a:b].strip() for a, b in _even_cuts(piece, size)]
+        cuts = _even_cuts(piece, size)
+        if looks_japanese(piece):
+            cuts = _phrase_cuts(piece, cuts, limit)
+        chunks = [piece[a:b].strip() for a, b in cuts]
         # Never leave punctuation alone at the start of a chunk.
         for i in range(1, len(chunks)):
             while chunks[i] and not _has_content(chunks[i][0]):
@@ -193,6 +197,32 @@ def _even_cuts(piece: str, size: int) -> list[tuple[int, int]]:
         if bounds[-1] < back < len(piece):
             bounds.append(back)
     bounds.append(len(piece))
+    return list(zip(bounds, bounds[1:]))
+
+
+def _is_hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+# How far (characters) a Japanese cut may move from its even place to a phrase boundary.
+_PHRASE_REACH = 3
+
+
+def _phrase_cuts(piece: str, cuts: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """``cuts`` ((start, end) runs of ``piece``) with each inner cut moved to the nearest
+    Japanese phrase boundary within :data:`_PHRASE_REACH` characters (after hiragana, before a
+    kanji, katakana or Latin letter: "職人が|一つずつ|仕上げた|磁器の|カップ"), so a line does not
+    end inside a word like 仕上|げた; a cut stays where it is when no boundary near it keeps both
+    runs within ``limit`` characters."""
+    bounds = [0] + [b for _, b in cuts]
+    for i in range(1, len(bounds) - 1):
+        at, before, after = bounds[i], bounds[i - 1], bounds[i + 1]
+        near = [p for p in range(at - _PHRASE_REACH, at + _PHRASE_REACH + 1)
+                if before < p < after and p - before <= limit and after - p <= limit
+                and _is_hiragana(piece[p - 1]) and not _is_hiragana(piece[p])
+                and _has_content(piece[p]) and piece[p] not in "ーッャュョァィゥェォ"]
+        if near:
+            bounds[i] = min(near, key=lambda p: abs(p - at))
     return list(zip(bounds, bounds[1:]))
 
 

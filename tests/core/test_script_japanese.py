@@ -53,6 +53,15 @@ def test_japanese_copy_is_cut_into_caption_lines_like_chinese():
     assert JAPANESE_FONT_NOTE not in analyze_copy("晨光意式浓缩杯，温润如玉。").notes
 
 
+def test_a_long_japanese_clause_is_cut_at_a_phrase_boundary():
+    # even runs alone cut after 仕上 (職人が一つずつ仕上|げた磁器のカップ): inside the verb
+    lines = [line.text for line in analyze_copy("職人が一つずつ仕上げた磁器のカップ。").lines]
+    assert lines == ["職人が一つずつ", "仕上げた磁器のカップ。"]
+    # Chinese keeps its even runs
+    zh = [line.text for line in analyze_copy("晨光意式浓缩杯采用高温烧制的骨瓷工艺打造温润如玉。").lines]
+    assert zh == ["晨光意式浓缩杯采用高温烧制", "的骨瓷工艺打造温润如玉。"]
+
+
 def test_a_katakana_line_is_not_cut_as_english():
     # before kana counted, a long katakana run read as English and had no spaces to cut at
     analysis = analyze_copy("スペシャルエディションコーヒーカップセットプレミアムコレクション")
