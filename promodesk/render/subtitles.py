@@ -19,7 +19,7 @@ Captions in their preset's look write exactly what they always did.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from promodesk.core.atomic import atomic_write_bytes
@@ -46,7 +46,7 @@ class SubtitleError(ValueError):
 
 def cues_from_project(project: Project) -> list[Cue]:
     """The caption cues of ``project``'s unmuted captions tracks, sorted by start time, each
-    with its caption's look when that is not its preset's."""
+    with its caption's look when that differs from its preset's in what subtitles can carry."""
     cues = [Cue(c.start, c.end, clean_text(c.cue.text), _own_look(c.cue))
             for t in project.tracks_of(TrackKind.CAPTIONS) if not t.mute
             for c in t.clips if c.cue is not None and clean_text(c.cue.text)]
@@ -54,8 +54,12 @@ def cues_from_project(project: Project) -> list[Cue]:
 
 
 def _own_look(cue) -> CaptionStyle | None:
+    """The cue's style when it differs from its preset's in what subtitles can carry (colours,
+    box, outline, shadow, position; not the font, size or karaoke highlight), else None."""
     style = caption_style(cue)
-    return None if style.is_preset_default() else style
+    preset = CaptionStyle.for_preset(style.preset)
+    carried = replace(style, font=preset.font, size=preset.size, highlight=preset.highlight)
+    return None if carried == preset else style
 
 
 def subtitle_language(cues: list[Cue]) -> str:

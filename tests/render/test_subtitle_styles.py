@@ -131,6 +131,11 @@ def test_captions_in_their_presets_look_write_the_files_they_always_did():
     SetCaptionStyle([p.tracks[0].clips[0].id], {"colour": GOLD}).apply(p)
     SetCaptionStyle([p.tracks[0].clips[0].id], {"colour": "#FFFFFF"}).apply(p)
     assert cues_from_project(p) == cues
+    # nor do a font, a size or a karaoke highlight, which subtitle files cannot carry
+    SetCaptionStyle([c.id for c in p.tracks[0].clips],
+                    {"font": "DejaVu Sans", "size": 0.05, "highlight": "#00FF00"}).apply(p)
+    assert all(c.cue.look is not None for c in p.tracks[0].clips)
+    assert cues_from_project(p) == cues
 
 
 def test_vtt_carries_each_looks_colours_and_each_placed_captions_position(tmp_path):
