@@ -289,7 +289,7 @@ def caption_lines(sentences: list[str]) -> list[CaptionLine]:
 
 _ZH_NUM = "一二两三四五六七八九十"
 _PRICE_PATTERNS = [
-    re.compile(r"(?:仅需|只要|只需|到手价?|特价|券后|低至)\s*([¥￥]?\s*\d+(?:\.\d+)?\s*元?)"),
+    re.compile(r"(?:仅需|只要|只需|到手价?|特价|券后|低至)\s*([¥￥]?\s*\d+(?:,\d{3})*(?:\.\d+)?\s*元?)"),
     re.compile(r"([¥￥]\s*\d+(?:,\d{3})*(?:\.\d+)?)"),
     re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?\s*[元円])"),
     re.compile(r"([$€£]\s*\d+(?:[.,]\d+)?)"),

@@ -75,3 +75,11 @@ def test_brief_may_say_japanese_and_the_plan_calls_to_action_in_japanese():
     board = plan_video(brief, music_spec(brief))
     assert "今すぐ購入" in [s.cta for s in board.shots if s.cta]
     assert JAPANESE_FONT_NOTE in board.notes
+
+
+@pytest.mark.parametrize("text, price", [("限定価格1,980円（税込）", "1,980円"),
+                                         ("仅需1,299元", "1,299元"), ("特价¥2,499.50", "¥2,499.50")])
+def test_prices_keep_their_thousands_separators(text, price):
+    from promodesk.core.copytext import find_offer
+
+    assert find_offer(text).price == price  # was "980円", "1", "¥2"

@@ -193,7 +193,8 @@ class VibeVoiceEngine:
 
 def refuse_japanese(texts: list[str]) -> None:
     """RequestError naming the first Japanese line: VibeVoice was trained on Mandarin and
-    English only and reads Japanese as garbled speech, so it is refused before loading."""
+    English only (its model card warns that other languages come out wrong), so a Japanese
+    line is refused before the model loads."""
     for n, text in enumerate(texts, 1):
         if language_of(text) == "ja":
             raise RequestError(f"VibeVoice speaks only Chinese and English, and voice-over line "
