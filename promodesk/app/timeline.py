@@ -2,8 +2,9 @@
 (video thumbnail strips, music waveform with beats, bars and sections, voice waveform, caption
 text blocks), on pyqtgraph.
 
-pyqtgraph's ViewBox owns the visible time range (x in seconds; wheel zooms, dragging empty space
-pans). Everything is painted by one :class:`TimelineCanvas` in pixel coordinates, visible parts
+pyqtgraph's ViewBox owns the visible time range (x in seconds; Ctrl-wheel zooms, Shift-wheel and
+dragging empty space pan). The lanes scroll up and down under the ruler (the wheel, the panel's
+scroll bar, a clip dragged to the top or bottom edge) when they do not fit. Everything is painted by one :class:`TimelineCanvas` in pixel coordinates, visible parts
 only. The view follows the window's :class:`~promodesk.core.document.Document` through its change
 events. It only translates pixels to microseconds: what a drag does (snapping included) is
 :mod:`promodesk.core.gestures`, every change an edit on the
@@ -12,7 +13,7 @@ the ruler with is :func:`promodesk.core.beats.timeline_grid`. A drag is one gest
 step. Holding Shift while dragging turns snapping off.
 
 Selecting: a click selects a clip; Shift- or Ctrl-click adds or removes one; dragging over empty
-lane space draws a marquee (the view pans with the wheel and Shift-wheel). Dragging a shot on the
+lane space draws a marquee. Dragging a shot on the
 main track is magnetic (:class:`~promodesk.core.gestures.ClipDrag`); holding Alt overwrites. A
 right click opens the clip, track or ruler menu of :mod:`promodesk.app.context_menus`. The squares
 at a sound clip's top corners are its fade handles; the sides of a transition's bow tie drag its
@@ -39,6 +40,7 @@ from promodesk.core.gestures import bar_numbers, bar_span
 from promodesk.core.timeline import Clip, Project, Track, US_PER_SECOND, seconds_from_us
 
 EDGE_PX = 6   # grabbing a clip this close to an edge trims it
+WHEEL_PX = 40  # the lanes scroll this far per wheel notch (about half a lane)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 
 
@@ -46,7 +48,11 @@ class TimelineView(pg.GraphicsView):
     """The timeline widget of ``document``, editing through ``undo``. Emits
     ``selection_changed(clip id or None)``, ``playhead_changed(us)``,
     ``bar_range_changed((first_bar, last_bar) or None)`` (1-based, inclusive), ``message(text)``
-    for the status bar, ``photos_dropped(paths, track id, us)`` and ``lanes_changed()``."""
+    for the status bar, ``photos_dropped(paths, track id, us)``, ``lanes_changed()`` and
+    ``lanes_scrolled()`` (the lanes moved up or down, or how far they can scroll changed).
+
+    Lanes' ``y`` are viewport pixels: the lanes' own layout moved up by :attr:`v_offset`, the
+    pixels scrolled past; those under the ruler are hidden by it."""
 
     selection_changed = Signal(object)
     playhead_changed = Signal(int)
@@ -55,6 +61,7 @@ class TimelineView(pg.GraphicsView):
     photos_dropped = Signal(list, str, int)
     transition_dropped = Signal(str, str)  # incoming clip id of the cut, transition kind
     lanes_changed = Signal()
+    lanes_scrolled = Signal()
 
     def __init__(self, media: MediaStore, document: Document, undo, parent=None):
         super().__init__(parent, background=theme.BASE)
@@ -86,6 +93,8 @@ class TimelineView(pg.GraphicsView):
         self.gestures = Gestures(self)
         self.snap_shown: tuple[int, str] | None = None  # (time, what) while a drag is snapped
         self.lanes: list[Lane] = []
+        self.v_offset = 0  # pixels of the lanes scrolled up past the ruler
+        self.lanes_height = 0  # the lanes' whole height with their gaps (pixels)
         self.grid: BeatGrid | None = None
         document.events.changed.connect(self._document_changed)
         self._show_new_project()
@@ -105,7 +114,7 @@ class TimelineView(pg.GraphicsView):
     def _show_new_project(self) -> None:
         """Another project was put in place: nothing selected, playhead at 0, all of it in view."""
         self.selected, self.bar_range, self.jobs = None, None, {}
-        self.selection = []
+        self.selection, self.v_offset = [], 0
         self.in_out[:] = [None, None]
         self.refresh()
         self.fit()
@@ -124,6 +133,7 @@ class TimelineView(pg.GraphicsView):
         length = max(seconds_from_us(self.project.duration), 5.0)
         self.vb.setLimits(xMin=-0.5, xMax=length * 1.25 + 2, minXRange=0.05, maxXRange=length * 1.5 + 2)
         self.lanes_changed.emit()
+        self.lanes_scrolled.emit()
         self.canvas.update()
 
     @property
@@ -158,7 +168,24 @@ class TimelineView(pg.GraphicsView):
         return self.xmap().x(us)
 
     def lane_at(self, y: float) -> Lane | None:
+        """The lane under viewport row ``y`` (None on the ruler, which hides lanes scrolled
+        under it, and between lanes)."""
+        if y < paint.RULER_H:
+            return None
         return next((lane for lane in self.lanes if lane.y <= y < lane.y + lane.h), None)
+
+    def lane_for_drag(self, y: float) -> Lane | None:
+        """The lane a clip dragged at viewport row ``y`` goes to: the one under it; past the
+        top or bottom of the lanes in view (where the drag scrolls them) the nearest in view."""
+        shown = [lane for lane in self.lanes
+                 if lane.y + lane.h > paint.RULER_H and lane.y < self.vb.height()]
+        if not shown:
+            return None
+        if y < paint.RULER_H:
+            return shown[0]
+        if y >= min(shown[-1].y + shown[-1].h, self.vb.height()):
+            return shown[-1]
+        return self.lane_at(y)
 
     def lane_of(self, track_id: str) -> Lane:
         return next(lane for lane in self.lanes if lane.track.id == track_id)
@@ -185,23 +212,77 @@ class TimelineView(pg.GraphicsView):
                     return lane.track, clip, part
         return None
 
-    def _lane_layout(self) -> list[Lane]:
-        """One lane per track under the ruler, shrunk to the view's height when they would
-        run past it (the view scrolls only in time)."""
+    @staticmethod
+    def clip_rect(xm: paint.XMap, lane: Lane, clip: Clip) -> QRectF:
+        """The box a clip on ``lane`` is drawn in (viewport pixels, ``xm`` the view's time
+        mapping): 2 px inside the lane's top and bottom, at least 2 px wide."""
+        return QRectF(xm.x(clip.start), lane.y + 2, max(clip.duration * xm.scale, 2), lane.h - 4)
+
+    def _lane_heights(self) -> list[int]:
+        """Each track's lane height in pixels: shrunk towards its kind's minimum when the lanes
+        would run past the view's bottom (:func:`lane_heights`); past that the lanes scroll."""
         tracks = self.project.tracks
         room = self.viewport().height() - paint.RULER_H if self.isVisible() else 1 << 20
-        lanes, y = [], paint.RULER_H + paint.LANE_GAP
-        for track, h in zip(tracks, lane_heights([t.kind.value for t in tracks], room)):
+        return lane_heights([t.kind.value for t in tracks], room)
+
+    def _lane_layout(self, heights: list[int] | None = None) -> list[Lane]:
+        """One lane per track under the ruler, in viewport pixels, scrolled up by
+        :attr:`v_offset` (kept within what there is to scroll)."""
+        heights = self._lane_heights() if heights is None else heights
+        self.lanes_height = sum(h + paint.LANE_GAP for h in heights) + paint.LANE_GAP
+        self.v_offset = min(self.v_offset, self.v_max())
+        lanes, y = [], paint.RULER_H + paint.LANE_GAP - self.v_offset
+        for track, h in zip(self.project.tracks, heights):
             lanes.append(Lane(track, y, h))
             y += h + paint.LANE_GAP
         return lanes
 
     def _resized(self) -> None:
         self.canvas.prepareGeometryChange()
-        if [lane.h for lane in self._lane_layout()] != [lane.h for lane in self.lanes]:
+        heights = self._lane_heights()
+        if heights != [lane.h for lane in self.lanes]:
             self.refresh()  # lanes and headers follow the new height
-        else:
+        else:  # the same lanes; how far they scroll (and may be scrolled) changes
+            self.lanes = self._lane_layout(heights)
+            self.lanes_scrolled.emit()
             self.canvas.update()
+
+    # --- scrolling the lanes --------------------------------------------------------------------
+
+    def v_max(self) -> int:
+        """How far the lanes can scroll up, in pixels (0: they all fit under the ruler)."""
+        return max(paint.RULER_H + self.lanes_height - self.viewport().height(), 0)
+
+    def lanes_bottom(self) -> float:
+        """Viewport row where the lanes end (or the view's bottom, when they run past it)."""
+        bottom = self.lanes[-1].y + self.lanes[-1].h if self.lanes else self.vb.height()
+        return min(bottom, self.vb.height())
+
+    def set_v_offset(self, px: float) -> None:
+        """Scroll the lanes so that ``px`` pixels of them are above the view (clamped to what
+        there is to scroll); the ruler stays where it is."""
+        px = int(min(max(px, 0), self.v_max()))
+        delta = px - self.v_offset
+        if delta == 0:
+            return
+        self.v_offset = px
+        for lane in self.lanes:  # the heights stay: only the lanes' places move
+            lane.y -= delta
+        self.gestures.lanes_scrolled(delta)
+        self.canvas.update()
+        self.lanes_scrolled.emit()
+
+    def scroll_lanes(self, px: float) -> None:
+        """Scroll the lanes by ``px`` pixels (positive: down the track list)."""
+        self.set_v_offset(self.v_offset + px)
+
+    @staticmethod
+    def wheel_px(ev) -> float:
+        """Pixels a wheel event scrolls the lanes (positive: down): a trackpad's own pixels,
+        else :data:`WHEEL_PX` a notch."""
+        if not ev.pixelDelta().isNull():
+            return -ev.pixelDelta().y()
+        return -ev.angleDelta().y() / 120 * WHEEL_PX
 
     # --- view -----------------------------------------------------------------------------------
 
@@ -220,11 +301,17 @@ class TimelineView(pg.GraphicsView):
         self.vb.translateBy(x=(x1 - x0) * fraction)
 
     def wheelEvent(self, ev) -> None:
-        if ev.modifiers() & Qt.ShiftModifier:
-            self.scroll_by(-0.1 if ev.angleDelta().y() > 0 else 0.1)
-            ev.accept()
+        """Wheel: scroll the lanes up and down. Shift-wheel (or a sideways wheel): scroll in
+        time. Ctrl-wheel: zoom in time around the mouse (pyqtgraph's ViewBox)."""
+        dx, dy = ev.angleDelta().x(), ev.angleDelta().y()
+        if ev.modifiers() & Qt.ShiftModifier or (dx and not dy):
+            self.scroll_by(-0.1 if (dy or dx) > 0 else 0.1)
+        elif ev.modifiers() & Qt.ControlModifier:
+            super().wheelEvent(ev)
             return
-        super().wheelEvent(ev)
+        else:
+            self.scroll_lanes(self.wheel_px(ev))
+        ev.accept()
 
     def set_playhead(self, us: int, follow: bool = False) -> None:
         """Move the playhead to ``us`` (clamped at 0); with ``follow`` scroll to keep it in view."""
@@ -370,16 +457,16 @@ class TimelineView(pg.GraphicsView):
         gesture, the playhead (the bench's whole-timeline repaint)."""
         self.paint_static(p)
         self.paint_overlays(p)
-        bottom = self.lanes[-1].y + self.lanes[-1].h if self.lanes else self.vb.height()
-        paint.paint_playhead(p, self.x_of(self.playhead), bottom)
+        paint.paint_playhead(p, self.x_of(self.playhead), self.lanes_bottom())
 
     def paint_overlays(self, p: QPainter) -> None:
         """What a gesture draws over the picture: the marquee and the snap line."""
-        if self.marquee is not None:
-            p.fillRect(self.marquee.normalized(), theme.qcolor(theme.ACCENT, 40))
+        if self.marquee is not None:  # on the lanes only: the ruler stays clear
+            lanes = QRectF(0, paint.RULER_H, self.vb.width(), self.vb.height() - paint.RULER_H)
+            p.fillRect(self.marquee.normalized().intersected(lanes), theme.qcolor(theme.ACCENT, 40))
         if self.snap_shown:
-            bottom = self.lanes[-1].y + self.lanes[-1].h if self.lanes else self.vb.height()
-            paint.paint_snap(p, self.x_of(self.snap_shown[0]), bottom, self.snap_shown[1])
+            paint.paint_snap(p, self.x_of(self.snap_shown[0]), self.lanes_bottom(),
+                             self.snap_shown[1])
 
     def paint_static(self, p: QPainter) -> None:
         """Lanes, clips, ruler, markers and the in/out range: the cached picture."""
@@ -388,14 +475,19 @@ class TimelineView(pg.GraphicsView):
         p.fillRect(QRectF(0, 0, xm.width, height), theme.qcolor(theme.BASE))
         beats, bars, numbers = self.beats, self.bars, self.bar_numbers
         sections = self.grid.sections if self.grid else ()
-        for i, lane in enumerate(self.lanes):
+        # lanes scrolled up pass under the ruler (drawn last, over them); only those in view
+        shown = [(i, lane) for i, lane in enumerate(self.lanes)
+                 if lane.y + lane.h > paint.RULER_H and lane.y < height]
+        p.save()
+        p.setClipRect(QRectF(0, paint.RULER_H, xm.width, height - paint.RULER_H))
+        for i, lane in shown:
             p.fillRect(QRectF(0, lane.y, xm.width, lane.h),
                        theme.qcolor(theme.PANEL if i % 2 == 0 else theme.PANEL_ALT))
-        bottom = self.lanes[-1].y + self.lanes[-1].h if self.lanes else height
+        bottom = self.lanes_bottom()
         paint.paint_grid(p, xm, paint.RULER_H, bottom, bars)
         span = self.bar_span_us()
-        visible = QRectF(0, 0, xm.width, height)
-        for lane in self.lanes:
+        visible = QRectF(0, paint.RULER_H, xm.width, height - paint.RULER_H)
+        for _, lane in shown:
             kind = lane.track.kind.value
             clips = lane.track.clips
             lo = bisect.bisect_right(clips, xm.us0, key=lambda c: c.end)
@@ -403,7 +495,7 @@ class TimelineView(pg.GraphicsView):
             for clip in clips[lo:]:
                 if clip.start > xm.us1:
                     break
-                rect = QRectF(xm.x(clip.start), lane.y + 2, max(clip.duration * xm.scale, 2), lane.h - 4)
+                rect = self.clip_rect(xm, lane, clip)
                 if (rect.width() < 12 and len(clip.takes) == 1 and clip.id not in self.jobs
                         and clip.id != self.selected and clip.id not in self.selection):
                     small.append(rect)
@@ -415,6 +507,7 @@ class TimelineView(pg.GraphicsView):
                            theme.qcolor(theme.ACCENT, 60))
             if lane.track.mute:
                 p.fillRect(QRectF(0, lane.y, xm.width, lane.h), theme.qcolor("#000000", 110))
+        p.restore()
         paint.paint_ruler(p, xm, bars, numbers, span)
         paint.paint_markers(p, xm, [(m.time, m.name, m.colour) for m in self.project.markers],
                             bottom)
@@ -438,16 +531,17 @@ class TimelineView(pg.GraphicsView):
                                  t0 + seconds_from_us(clip.duration), colour)
             if kind == "music":
                 paint.paint_beats(p, xm, rect, beats, bars)
-                paint.paint_sections(p, xm, rect, sections)
+                paint.paint_sections(p, xm, rect, sections,  # names clear of the fade handles
+                                     paint.between_fade_handles(xm, rect, clip))
                 label = ""
         elif kind == "captions":
             paint.paint_caption(p, rect, clip.cue.text if clip.cue else clip.name)
             label = ""
         if len(clip.takes) > 1:
             label = f"{label}  take {clip.selected + 1}/{len(clip.takes)}".strip()
-        # music shows its section names along the top, so its label goes to the bottom
-        paint.clip_label(p, rect.adjusted(0, rect.height() - 20, 0, 0) if kind == "music" else rect, label)
-        if kind in ("music", "voice", "audio"):  # over the label: a handle at 0 stays in sight
+        area, between = paint.label_area(xm, rect, kind, clip)  # clear of the fade handles
+        paint.clip_label(p, area, label, between)
+        if kind in ("music", "voice", "audio"):
             paint.paint_fades(p, xm, rect, clip)
         job = self.jobs.get(clip.id)
         if job is not None:

@@ -37,8 +37,8 @@ def lane_heights(kinds: list[str], room: float) -> list[int]:
     """Pixel heights of lanes of track ``kinds`` (top to bottom) in ``room`` pixels below the
     ruler: each kind's own height (timeline_paint.LANE_HEIGHTS) while they fit; else each lane
     keeps its kind's LANE_MIN_HEIGHTS and the room left is shared in proportion to what each
-    gave up (the view has no vertical scroll: a lane past its bottom edge could not be reached).
-    Below the sum of the minimums, the minimums."""
+    gave up. Below the sum of the minimums, the minimums: a lane stays usable (thumbnails,
+    waveform, a header's name and mute button) and the view scrolls the lanes instead."""
     natural = [paint.LANE_HEIGHTS.get(k, paint.LANE_HEIGHT_OTHER) for k in kinds]
     least = [min(paint.LANE_MIN_HEIGHTS.get(k, paint.LANE_MIN_OTHER), n) for k, n in zip(kinds, natural)]
     spare = room - paint.LANE_GAP * len(kinds)
@@ -148,9 +148,10 @@ class PlayheadItem(QGraphicsItem):
         paint.paint_playhead(p, 0.0, self.height)
 
     def follow(self) -> None:
-        """Stand at the view's playhead, as tall as its lanes."""
+        """Stand at the view's playhead, as tall as its lanes (or the view, when they run
+        past it)."""
         view = self.view
-        height = view.lanes[-1].y + view.lanes[-1].h if view.lanes else view.vb.height()
+        height = view.lanes_bottom()
         if height != self.height:
             self.prepareGeometryChange()
             self.height = height

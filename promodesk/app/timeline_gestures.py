@@ -2,13 +2,14 @@
 is a :class:`~promodesk.core.gestures.ClipDrag` (moving, trimming and snapping happen there);
 the upper half of the ruler scrubs the playhead, the lower half picks a bar range
 (:func:`~promodesk.core.gestures.pick_bars`); a drag from empty lane space draws a marquee that
-selects the clips it touches. A sound clip's fade handles and a transition band's edges
+selects the clips it touches; a clip or marquee dragged near the lanes' top or bottom edge
+scrolls them (:class:`EdgeScroll`). A sound clip's fade handles and a transition band's edges
 (:func:`handle_at`) are dragged through :data:`~promodesk.core.gestures.HANDLE_DRAGS`. Pixels
 become microseconds here and nowhere else."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, QTimer
 
 from promodesk.app import timeline_paint as paint
 from promodesk.core.edits import EditError
@@ -16,6 +17,8 @@ from promodesk.core.gestures import HANDLE_DRAGS, ClipDrag, pick_bars
 from promodesk.core.transitions import transition_of
 
 SNAP_PX = 10  # snapping reach in pixels
+EDGE_SCROLL_PX = 24  # a clip or marquee dragged this close to the lanes' top or bottom scrolls them
+EDGE_SCROLL_MS = 30  # how often, while the mouse stays there
 SOUND_LANES = ("audio", "voice", "music")
 
 
@@ -48,6 +51,17 @@ def handle_at(view, lane, pos: QPointF):
     return None
 
 
+def edge_scroll_speed(y: float, top: float, bottom: float) -> int:
+    """Pixels the lanes scroll per tick with a drag at viewport row ``y``, the lanes shown
+    between rows ``top`` and ``bottom``: negative (up) near the top, positive near the bottom,
+    faster the deeper in (or past the edge), 0 elsewhere."""
+    if y < top + EDGE_SCROLL_PX:
+        return -min(2 + int((top + EDGE_SCROLL_PX - y) / 2), 40)
+    if y > bottom - EDGE_SCROLL_PX:
+        return min(2 + int((y - bottom + EDGE_SCROLL_PX) / 2), 40)
+    return 0
+
+
 class Gestures:
     """The drag state of one :class:`~promodesk.app.timeline.TimelineView`: ``drag`` is None,
     "scrub", "bars" (with ``down_us``, where the button went down), "marquee" (from
@@ -58,6 +72,11 @@ class Gestures:
         self.drag: ClipDrag | str | None = None
         self.down_us = 0
         self.down_pos = QPointF()
+        self._last: tuple[QPointF, bool, bool] | None = None  # the drag's last move (see move)
+        self._speed = 0
+        self._edge = QTimer()  # scrolls while a drag is held at the lanes' edge
+        self._edge.setInterval(EDGE_SCROLL_MS)
+        self._edge.timeout.connect(self._edge_tick)
 
     def begin(self, pos: QPointF) -> bool:
         """Start a drag at ``pos`` (viewport pixels); False when nothing there can be dragged
@@ -90,6 +109,13 @@ class Gestures:
         (or the selected clips) as one gesture; ``overwrite`` (Alt) for a main-track shot."""
         v, d = self.view, self.drag
         now = v.us_at(pos.x())
+        if d == "marquee" or isinstance(d, ClipDrag):  # both may reach lanes out of view
+            self._last = (QPointF(pos), snapping, overwrite)
+            self._speed = edge_scroll_speed(pos.y(), paint.RULER_H, v.vb.height())
+            if self._speed and not self._edge.isActive():
+                self._edge.start()
+            elif not self._speed:
+                self._edge.stop()
         if d == "marquee":
             v.marquee = QRectF(self.down_pos, pos)
             v.select_many(v.clips_in(v.marquee))
@@ -105,7 +131,7 @@ class Gestures:
                 v.set_bar_range(bars)
             return
         reach = int(SNAP_PX / v.xmap().scale) if snapping else -1
-        lane = v.lane_at(pos.y())
+        lane = v.lane_for_drag(pos.y())
         edit, snapped = d.step(v.project, now, reach, lane.track.id if lane else None,
                                overwrite=overwrite)
         v.snap_shown = (snapped.target.time, snapped.target.kind) if snapped.target else None
@@ -117,5 +143,25 @@ class Gestures:
 
     def end(self) -> None:
         """The button was released: the drag (one undo step) is done."""
+        self._edge.stop()
         self.drag, self.view.snap_shown, self.view.marquee = None, None, None
+        self._last = None
         self.view.canvas.update()
+
+    def lanes_scrolled(self, delta: float) -> None:
+        """The lanes moved up by ``delta`` pixels: a marquee keeps its corner on the lanes."""
+        if self.drag == "marquee":
+            self.down_pos.setY(self.down_pos.y() - delta)
+
+    def _edge_tick(self) -> None:
+        """The drag is held at the lanes' edge: scroll them, then move the drag again at the
+        same mouse position (it is over another place in the lanes now)."""
+        if self.drag is None or self._last is None:
+            self._edge.stop()
+            return
+        before = self.view.v_offset
+        self.view.scroll_lanes(self._speed)
+        if self.view.v_offset == before:  # at the end: nothing more to scroll
+            self._edge.stop()
+            return
+        self.move(*self._last)

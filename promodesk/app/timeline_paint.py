@@ -160,10 +160,33 @@ def fade_handle_xs(xm: XMap, clip) -> tuple[float, float]:
     return xm.x(clip.start + clip.fade_in), xm.x(clip.end - clip.fade_out)
 
 
+def fades_shown(rect: QRectF) -> bool:
+    """Whether a sound clip drawn in ``rect`` is wide enough to show its fades and handles."""
+    return rect.width() >= 3 * HANDLE_PX
+
+
+def fade_handle_rects(xm: XMap, rect: QRectF, clip) -> tuple[QRectF, QRectF]:
+    """The squares of a sound clip's fade-in and fade-out handles (pixels) when drawn in
+    ``rect``: at its top, inside the fade-in's end and the fade-out's start."""
+    x_in, x_out = fade_handle_xs(xm, clip)
+    side = HANDLE_PX - 1
+    return (QRectF(x_in, rect.top() + 1, side, side),
+            QRectF(x_out - HANDLE_PX + 1, rect.top() + 1, side, side))
+
+
+def between_fade_handles(xm: XMap, rect: QRectF, clip) -> tuple[float, float] | None:
+    """Pixel columns (left, right) between a sound clip's fade handles, clear of their
+    outlines, where its label goes; None when the handles are not drawn."""
+    if not fades_shown(rect):
+        return None
+    fade_in, fade_out = fade_handle_rects(xm, rect, clip)
+    return fade_in.right() + 3, fade_out.left() - 3
+
+
 def paint_fades(p: QPainter, xm: XMap, rect: QRectF, clip) -> None:
     """A sound clip's fades: a shaded ramp from its bottom corner up to each handle, and the
-    handles themselves (small squares at its top corners, inside the clip)."""
-    if rect.width() < 3 * HANDLE_PX:
+    handles themselves (:func:`fade_handle_rects`)."""
+    if not fades_shown(rect):
         return
     x_in, x_out = fade_handle_xs(xm, clip)
     top, bottom = rect.top(), rect.bottom()
@@ -176,8 +199,7 @@ def paint_fades(p: QPainter, xm: XMap, rect: QRectF, clip) -> None:
                        QPointF(rect.right(), bottom)])
     p.setBrush(theme.qcolor("#ffffff", 220))
     p.setPen(QPen(theme.qcolor("#1b1d21"), 1))
-    p.drawRect(QRectF(x_in, top + 1, HANDLE_PX - 1, HANDLE_PX - 1))
-    p.drawRect(QRectF(x_out - HANDLE_PX + 1, top + 1, HANDLE_PX - 1, HANDLE_PX - 1))
+    p.drawRects(list(fade_handle_rects(xm, rect, clip)))
 
 
 def paint_transition(p: QPainter, xm: XMap, rect: QRectF, cut_us: int, length_us: int,
@@ -251,17 +273,49 @@ def clip_body(p: QPainter, rect: QRectF, kind: str, selected: bool) -> None:
     p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
 
 
-def clip_label(p: QPainter, rect: QRectF, text: str) -> None:
-    """The clip's name on a dark strip at its top-left, elided to fit."""
-    if rect.width() < 30 or not text:
+def clip_label_rect(rect: QRectF, text: str,
+                    between: tuple[float, float] | None = None) -> tuple[QRectF, str] | None:
+    """Where a clip's label goes: (its dark strip in pixels, the text elided to fit in it) at
+    the top-left of ``rect``, or from the left of the columns ``between`` (left, right) when
+    given (a sound clip's fade handles: :func:`between_fade_handles`); None when there is no
+    text or under 30 px of room."""
+    left, right = rect.left() + 2, rect.right() - 2
+    if between is not None:
+        left, right = max(left, between[0]), min(right, between[1])
+    if right - left < 28 or not text:
+        return None
+    fm = _font_and_metrics(11, bold=True)[1]
+    shown = fm.elidedText(text, Qt.ElideRight, int(right - left - 8))
+    if not shown:
+        return None
+    return QRectF(left, rect.top() + 2, fm.horizontalAdvance(shown) + 8, 16), shown
+
+
+def label_area(xm: XMap, rect: QRectF, kind: str, clip) -> tuple[QRectF, tuple[float, float] | None]:
+    """Where a clip of track ``kind`` drawn in ``rect`` puts its label: (the area whose top-left
+    the strip starts at, the columns between its fade handles or None) for
+    :func:`clip_label_rect`. Music shows its section names along the top, so its label goes to
+    the bottom; a voice or sound clip's fade handles stand at its top corners, so its label
+    goes between them."""
+    if kind == "music":
+        return rect.adjusted(0, rect.height() - 20, 0, 0), None
+    if kind in ("voice", "audio"):
+        return rect, between_fade_handles(xm, rect, clip)
+    return rect, None
+
+
+def clip_label(p: QPainter, rect: QRectF, text: str,
+               between: tuple[float, float] | None = None) -> None:
+    """The clip's name on a dark strip at its top-left (see :func:`clip_label_rect`), elided
+    to fit."""
+    placed = clip_label_rect(rect, text, between)
+    if placed is None:
         return
-    font, fm = _font_and_metrics(11, bold=True)
-    p.setFont(font)
-    shown = fm.elidedText(text, Qt.ElideRight, int(rect.width() - 10))
-    w = fm.horizontalAdvance(shown) + 8
-    p.fillRect(QRectF(rect.left() + 2, rect.top() + 2, w, 16), theme.qcolor("#000000", 150))
+    strip, shown = placed
+    p.setFont(_font(11, bold=True))
+    p.fillRect(strip, theme.qcolor("#000000", 150))
     p.setPen(theme.qcolor(theme.TEXT))
-    p.drawText(QPointF(rect.left() + 6, rect.top() + 14), shown)
+    p.drawText(QPointF(strip.left() + 4, strip.top() + 12), shown)
 
 
 def paint_thumbnails(p: QPainter, rect: QRectF, visible: QRectF, frames: list[QPixmap]) -> None:
@@ -340,21 +394,39 @@ def paint_beats(p: QPainter, xm: XMap, rect: QRectF, beats: list[int], bars: lis
     _vlines(p, xm, bars, lo_t, hi_t, rect.top() + 18, rect.bottom() - 2)
 
 
-def paint_sections(p: QPainter, xm: XMap, rect: QRectF, sections) -> None:
-    """Section names (intro, verse, ...; :class:`~promodesk.core.beats.Section` spans in
-    microseconds) in a band at the top of the music clip."""
-    font, fm = _font_and_metrics(11, bold=True)
-    p.setFont(font)
+def section_bands(xm: XMap, rect: QRectF, sections,
+                  between: tuple[float, float] | None = None) -> list[tuple[QRectF, QRectF, str]]:
+    """Where a music clip drawn in ``rect`` shows its section names (intro, verse, ...;
+    :class:`~promodesk.core.beats.Section` spans in microseconds): (the dark band along the
+    clip's top, the text's box inside it, the name elided to fit) for each section wide enough;
+    the text keeps to the columns ``between`` the clip's fade handles when given
+    (:func:`between_fade_handles`)."""
+    fm = _font_and_metrics(11, bold=True)[1]
+    lo, hi = between if between is not None else (-math.inf, math.inf)
+    placed = []
     for section in sections:
-        name = section.name
         x0, x1 = max(xm.x(section.start), rect.left()), min(xm.x(section.end), rect.right())
         if x1 - x0 < 12:
             continue
         band = QRectF(x0 + 1, rect.top() + 2, x1 - x0 - 2, 15)
+        left, right = max(band.left() + 4, lo), min(band.right() - 2, hi)
+        if right - left < 8:
+            placed.append((band, QRectF(), ""))
+            continue
+        shown = fm.elidedText(section.name, Qt.ElideRight, int(right - left))
+        placed.append((band, QRectF(left, band.top(), fm.horizontalAdvance(shown), band.height()), shown))
+    return placed
+
+
+def paint_sections(p: QPainter, xm: XMap, rect: QRectF, sections,
+                   between: tuple[float, float] | None = None) -> None:
+    """Section names in a band at the top of the music clip (:func:`section_bands`)."""
+    p.setFont(_font(11, bold=True))
+    p.setPen(theme.qcolor("#bff0d8"))
+    for band, box, shown in section_bands(xm, rect, sections, between):
         p.fillRect(band, theme.qcolor("#000000", 110))
-        p.setPen(theme.qcolor("#bff0d8"))
-        p.drawText(band.adjusted(4, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft,
-                   fm.elidedText(name, Qt.ElideRight, int(band.width() - 6)))
+        if shown:
+            p.drawText(box, Qt.AlignVCenter | Qt.AlignLeft, shown)
 
 
 def paint_caption(p: QPainter, rect: QRectF, text: str) -> None:

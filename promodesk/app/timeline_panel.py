@@ -1,11 +1,13 @@
-"""The timeline panel: track headers (name, mute, gain) beside the :class:`TimelineView`, and a
-scroll bar under it that follows the view's time range."""
+"""The timeline panel: track headers (name, mute, gain) beside the :class:`TimelineView`, a scroll
+bar under it that follows the view's time range and one beside it, shown when the lanes do not
+fit, that scrolls them. Each header stands beside its lane, wherever the lanes are scrolled to;
+the ruler and the headers' title cell stay at the top."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QScrollBar, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QGridLayout, QLabel, QScrollBar,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
@@ -15,10 +17,26 @@ from promodesk.core.track_edits import SetTrackGain, SetTrackMute
 from promodesk.core.timeline import seconds_from_us
 
 HEADER_W = 168
+WHEEL_STEP_PX = 20  # the vertical scroll bar's arrows move the lanes this far
 COMPACT_H = 44  # a header lower than this shows its name and mute button only
 ROOMY_SOUND_H = 72  # a sound track's header shows its kind label above the gain box from here
 GAIN_MIN_H = 44  # and its gain box from here (below: name and mute)
 _KIND_MARK = {"video": "VIDEO", "music": "MUSIC", "voice": "VOICE", "captions": "CAPTIONS"}
+
+
+class GainBox(QDoubleSpinBox):
+    """A track's gain in dB that the wheel changes only once it has the focus (clicked or
+    tabbed into): a wheel passing over the headers scrolls the lanes instead."""
+
+    def __init__(self):
+        super().__init__()
+        self.setFocusPolicy(Qt.StrongFocus)
+
+    def wheelEvent(self, ev) -> None:
+        if self.hasFocus():
+            super().wheelEvent(ev)
+        else:
+            ev.ignore()  # on to the header column, which scrolls
 
 
 class TrackHeader(QFrame):
@@ -61,7 +79,7 @@ class TrackHeader(QFrame):
             self.mute.setFixedHeight(min(20, height - 4))
         self.gain = None
         if sound and height >= GAIN_MIN_H:
-            self.gain = QDoubleSpinBox()
+            self.gain = GainBox()
             self.gain.setRange(-60.0, 12.0)
             self.gain.setSingleStep(1.0)
             self.gain.setDecimals(1)
@@ -104,32 +122,56 @@ class TrackHeader(QFrame):
             self.gain.blockSignals(False)
 
 
+class HeaderColumn(QWidget):
+    """The track headers' column, as tall as the view: a fixed title cell over the ruler and the
+    headers under it, placed by hand at their lanes' rows (headers scrolled up pass under the
+    title). The wheel over it scrolls the lanes, as over the lanes themselves."""
+
+    def __init__(self, view: TimelineView):
+        super().__init__()
+        self.view = view
+        self.setFixedWidth(HEADER_W)
+        self.title = QLabel("  TRACKS", self)
+        self.title.setGeometry(0, 0, HEADER_W, paint.RULER_H)
+        self.title.setStyleSheet(f"background: {theme.PANEL}; color: {theme.TEXT_DIM}; font-size: 11px;"
+                                 f"border-bottom: 1px solid {theme.BORDER};")
+
+    def wheelEvent(self, ev) -> None:
+        self.view.scroll_lanes(self.view.wheel_px(ev))
+        ev.accept()
+
+
 class TimelinePanel(QWidget):
-    """Headers + timeline + scroll bar. ``view`` is the :class:`TimelineView`."""
+    """Headers + timeline + scroll bars. ``view`` is the :class:`TimelineView`."""
 
     def __init__(self, view: TimelineView, parent=None):
         super().__init__(parent)
         self.view = view
-        self.headers = QWidget()
-        self.headers.setFixedWidth(HEADER_W)
-        self._header_layout = QVBoxLayout(self.headers)
-        self._header_layout.setContentsMargins(0, 0, 0, 0)
-        self._header_layout.setSpacing(0)
+        self.headers = HeaderColumn(view)
         self.scroll = QScrollBar(Qt.Horizontal)
         self.scroll.valueChanged.connect(self._scrolled)
-        right = QVBoxLayout()
-        right.setContentsMargins(0, 0, 0, 0)
-        right.setSpacing(0)
-        right.addWidget(view, 1)
-        right.addWidget(self.scroll)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(self.headers)
-        row.addLayout(right, 1)
+        self.v_scroll = QScrollBar(Qt.Vertical)
+        self.v_scroll.valueChanged.connect(view.set_v_offset)
+        self.v_scroll_column = QWidget()  # the bar runs beside the lanes, not the ruler
+        column = QVBoxLayout(self.v_scroll_column)
+        column.setContentsMargins(0, paint.RULER_H, 0, 0)
+        column.addWidget(self.v_scroll)
+        self.v_scroll_column.hide()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(0)
+        grid.addWidget(self.headers, 0, 0)
+        grid.addWidget(view, 0, 1)
+        grid.addWidget(self.v_scroll_column, 0, 2)
+        grid.addWidget(self.scroll, 1, 1)
+        grid.setRowStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         view.lanes_changed.connect(self.rebuild_headers)
+        view.lanes_scrolled.connect(self._lanes_scrolled)
         view.vb.sigXRangeChanged.connect(self._range_changed)
         self._rows: list[TrackHeader] = []
+        self.rebuild_headers()
+        self._lanes_scrolled()
 
     def do(self, edit) -> None:
         try:
@@ -138,30 +180,44 @@ class TimelinePanel(QWidget):
             self.view.message.emit(str(err))
 
     def rebuild_headers(self) -> None:
-        """One header per lane, at the lane's height, under a ruler-high title cell."""
+        """One header per lane, at the lane's height and row, under the title cell."""
         tracks = [(lane.track, int(lane.h)) for lane in self.view.lanes]
         if [(r.track, r.maximumHeight()) for r in self._rows] == tracks:
             for r in self._rows:
                 r.sync()
             return
-        while self._header_layout.count():
-            item = self._header_layout.takeAt(0)
-            if item.widget():
-                item.widget().hide()  # gone now, not when the event loop next deletes it
-                item.widget().deleteLater()
-        title = QLabel("  TRACKS")
-        title.setFixedHeight(paint.RULER_H + paint.LANE_GAP)
-        title.setStyleSheet(f"background: {theme.PANEL}; color: {theme.TEXT_DIM}; font-size: 11px;"
-                            f"border-bottom: 1px solid {theme.BORDER};")
-        self._header_layout.addWidget(title)
+        for row in self._rows:
+            row.hide()  # gone now, not when the event loop next deletes it
+            row.deleteLater()
         self._rows = []
         for lane in self.view.lanes:
             row = TrackHeader(self, lane.track, int(lane.h))
+            row.setParent(self.headers)
+            row.show()
             self._rows.append(row)
-            self._header_layout.addWidget(row)
-            self._header_layout.addSpacing(paint.LANE_GAP)
-        self._header_layout.addStretch(1)
+        self._place_headers()
         self._range_changed()
+
+    def _place_headers(self) -> None:
+        """Each header beside its lane (viewport rows: the header column is level with the
+        view), the title cell over any scrolled under it."""
+        for row, lane in zip(self._rows, self.view.lanes):
+            row.setGeometry(0, int(lane.y), HEADER_W, int(lane.h))
+        self.headers.title.raise_()
+
+    def _lanes_scrolled(self) -> None:
+        """The lanes moved or how far they scroll changed: the headers and the vertical scroll
+        bar follow; the bar shows only when there is something to scroll."""
+        view, bar = self.view, self.v_scroll
+        top = view.v_max()
+        bar.blockSignals(True)
+        bar.setRange(0, top)
+        bar.setPageStep(max(view.viewport().height() - paint.RULER_H, 1))
+        bar.setSingleStep(WHEEL_STEP_PX)
+        bar.setValue(view.v_offset)
+        bar.blockSignals(False)
+        self.v_scroll_column.setVisible(top > 0)
+        self._place_headers()
 
     def _range_changed(self, *_) -> None:
         project = self.view.project

@@ -1,6 +1,7 @@
 """A short timeline (1366x768) with six tracks: the lanes shrink to the view's height so every
-track, the last one too, stays in sight and clickable (the view scrolls only in time; lanes past
-its bottom edge could not be reached); the headers follow the lanes."""
+track, the last one too, stays in sight and clickable with no scrolling (down to each kind's
+minimum height; past that the lanes scroll: test_timeline_scroll.py); the headers follow the
+lanes."""
 
 from __future__ import annotations
 
