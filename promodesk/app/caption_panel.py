@@ -20,7 +20,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+                               QScrollArea, QSizePolicy, QStyle, QStyleOptionComboBox,
+                               QStylePainter, QVBoxLayout, QWidget)
 
 from promodesk.core.captionstyle import (BUNDLED_FONTS, FONT_ASSET, HEX, PRESETS, CaptionStyle,
                                          SetCaptionStyle, caption_style)
@@ -102,6 +103,32 @@ class ColourField(QWidget):
             self.edited.emit()
 
 
+class ElidedCombo(QComboBox):
+    """A combo box showing its current text whole where it fits, and where it does not (a long
+    font file's name in a narrow dock), elided in the middle with "…"; the whole text is always
+    its tooltip. (A plain QComboBox cuts the text off at its arrow: "Default (N".)"""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.currentTextChanged.connect(self.setToolTip)
+
+    def shown_text(self) -> str:
+        """The text painted in the box: the current text, elided to the box's text field."""
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        field = self.style().subControlRect(QStyle.CC_ComboBox, opt,
+                                            QStyle.SC_ComboBoxEditField, self)
+        return self.fontMetrics().elidedText(opt.currentText, Qt.ElideMiddle, field.width())
+
+    def paintEvent(self, _event) -> None:
+        painter = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        painter.drawComplexControl(QStyle.CC_ComboBox, opt)
+        opt.currentText = self.shown_text()
+        painter.drawControl(QStyle.CE_ComboBoxLabel, opt)
+
+
 def _spin(lo: float, hi: float, step: float, decimals: int, special: str = "", suffix: str = ""):
     w = QDoubleSpinBox()
     w.setRange(lo, hi)
@@ -132,8 +159,8 @@ class CaptionPanel(QWidget):
         self.heading.setWordWrap(True)
         self.preset = QComboBox()
         self.preset.addItems(list(PRESETS))
-        self.font = QComboBox()
-        self.add_font = QPushButton("Add…")
+        self.font = ElidedCombo()
+        self.add_font = QPushButton("Add font file…")
         self.add_font.setToolTip("Add a font file (.ttf, .otf) to the project and use it")
         for combo in (self.preset, self.font):  # fit a narrow dock instead of the longest name
             combo.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
@@ -169,11 +196,10 @@ class CaptionPanel(QWidget):
     def _build(self) -> None:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        font_row = QHBoxLayout()
-        font_row.addWidget(self.font, 1)
-        font_row.addWidget(self.add_font)
         form.addRow("Preset", self.preset)
-        form.addRow("Font", font_row)
+        # the font box gets the whole field (at 290 px a button beside it left "Default (N")
+        form.addRow("Font", self.font)
+        form.addRow("", self.add_font)
         form.addRow("Size", self.size)
         form.addRow("Colour", self.colour)
         form.addRow("Outline", self.outline)

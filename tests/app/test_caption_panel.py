@@ -134,3 +134,50 @@ def test_an_edit_elsewhere_keeps_the_panels_unapplied_changes(qtbot, window, pro
     assert caption_style(captions[0].cue).colour == "#00FF00"
     assert captions[1].cue.look is None
     assert panel.changes() != {"colour": "#00FF00"}  # applied: the panel shows the caption again
+
+
+def _in_view(area, widget) -> bool:
+    """Whether ``widget`` lies whole, left to right, inside scroll area ``area``'s viewport."""
+    left = widget.mapTo(area.viewport(), widget.rect().topLeft()).x()
+    right = widget.mapTo(area.viewport(), widget.rect().topRight()).x()
+    return 0 <= left and right < area.viewport().width()
+
+
+def test_the_font_box_shows_its_whole_name_at_1366x768(qtbot, window, project_folder, tmp_path):
+    """At 1366x768 (the caption dock 290 px wide) the font box shows "Default (Noto Sans)" and
+    each bundled family whole (it read "Default (N" beside its button); a font file's long name
+    is elided in the middle and whole in the tooltip; nothing is cut on the right."""
+    import shutil
+
+    from PySide6.QtWidgets import QScrollArea
+
+    from promodesk.core.captionstyle import BUNDLED_FONTS
+    from promodesk.engines.visuals.typeset import FONT_DIR
+
+    window.resize(1366, 768)
+    assert window.open_project(project_folder)
+    captions = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips
+    window.captions_dock.raise_()
+    _select(qtbot, window, captions[1])
+    panel = window.caption_panel
+    qtbot.waitUntil(lambda: panel.font.isVisible() and window.captions_dock.width() < 300,
+                    timeout=5000)
+    area = panel.findChild(QScrollArea)
+    assert area.widget().width() <= area.viewport().width()
+    assert _in_view(area, panel.font) and _in_view(area, panel.add_font)
+    assert panel.font.shown_text() == "Default (Noto Sans)" == panel.font.toolTip()
+    fm = panel.font.fontMetrics()
+    assert panel.add_font.width() >= fm.horizontalAdvance(panel.add_font.text())
+    panel.font.setFocus()
+    for family in BUNDLED_FONTS:  # chosen with the keyboard, as a user steps through them
+        qtbot.keyClick(panel.font, Qt.Key_Down)
+        assert panel.font.currentText() == family and panel.font.shown_text() == family
+    long_name = "Northwind Corporate Display Typeface Condensed Bold"
+    font_file = tmp_path / f"{long_name}.ttf"
+    shutil.copy(FONT_DIR / "DejaVuSans-Bold.ttf", font_file)
+    asset_id = panel.add_font_file(font_file)
+    assert panel.font.currentData() == asset_id and panel.font.currentText() == long_name
+    shown = panel.font.shown_text()
+    assert "…" in shown and shown.startswith("Northwind") and shown.endswith("Bold")
+    assert panel.font.toolTip() == long_name
+    assert _in_view(area, panel.font) and area.widget().width() <= area.viewport().width()
