@@ -6,8 +6,9 @@ window runs the generation job. When a project that carries its brief is put in 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImageReader, QPixmap
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
@@ -18,6 +19,7 @@ from promodesk.core.document import Change, Document
 from promodesk.core.timeline import ASPECTS
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
+NAME_ROLE = Qt.UserRole + 1  # a photo item's name before repeats are numbered
 
 
 def _styles() -> list[tuple[str, str]]:
@@ -42,10 +44,14 @@ def _style_name(style: str) -> str:
 
 
 class PhotoList(QListWidget):
-    """Product photos as thumbnails; accepts image files dropped from the file manager."""
+    """Product photos as thumbnails; accepts image files dropped from the file manager. Each is
+    labelled with the name the user knows it by: ``name_of(path)`` (a project's copy of a photo,
+    stored under its content hash, gives the file's original name) or the file's own name;
+    a name shown twice gets " (2)". The full path is in the tooltip."""
 
-    def __init__(self):
+    def __init__(self, name_of: Callable[[Path], str | None] = lambda _path: None):
         super().__init__()
+        self.name_of = name_of
         self.setViewMode(QListWidget.IconMode)
         self.setIconSize(QSize(72, 72))
         self.setFixedHeight(104)
@@ -67,12 +73,33 @@ class PhotoList(QListWidget):
         if size.isValid():
             reader.setScaledSize(size.scaled(144, 144, Qt.KeepAspectRatio))
         image = reader.read()
+        name = self.name_of(path) or path.name
         item = QListWidgetItem(QIcon(QPixmap.fromImage(image)) if not image.isNull() else QIcon(),
-                               path.name)
+                               name)
         item.setData(Qt.UserRole, str(path))
+        item.setData(NAME_ROLE, name)
         item.setToolTip(str(path))
         self.addItem(item)
+        self._number_repeats()
         return True
+
+    def names(self) -> list[str]:
+        """The labels shown, in order."""
+        return [self.item(i).text() for i in range(self.count())]
+
+    def _number_repeats(self) -> None:
+        # two different files both called photo.jpg: "photo.jpg", "photo.jpg (2)" (skipping a
+        # number a project photo of that name already shows)
+        shown: set[str] = set()
+        for i in range(self.count()):
+            item = self.item(i)
+            name = label = item.data(NAME_ROLE)
+            n = 1
+            while label in shown:
+                n += 1
+                label = f"{name} ({n})"
+            shown.add(label)
+            item.setText(label)
 
     def dragEnterEvent(self, ev) -> None:
         if ev.mimeData().hasUrls():
@@ -94,10 +121,18 @@ class PhotoList(QListWidget):
                 self.add_photo(url.toLocalFile())
         ev.acceptProposedAction()
 
+    def event(self, ev) -> bool:
+        # Delete here removes a photo, not the selected clip (the window's Delete shortcut)
+        if ev.type() == QEvent.ShortcutOverride and ev.key() in (Qt.Key_Delete, Qt.Key_Backspace):
+            ev.accept()
+            return True
+        return super().event(ev)
+
     def keyPressEvent(self, ev) -> None:
         if ev.key() in (Qt.Key_Delete, Qt.Key_Backspace):
             for item in self.selectedItems():
                 self.takeItem(self.row(item))
+            self._number_repeats()
             return
         super().keyPressEvent(ev)
 
@@ -122,7 +157,7 @@ class BriefPanel(QWidget):
         self.title.setPlaceholderText("Product name")
         self.copy = QPlainTextEdit()
         self.copy.setPlaceholderText("Paste the product copy here (Chinese or English)")
-        self.photos = PhotoList()
+        self.photos = PhotoList(self._asset_name)
         add = QPushButton("Add photos...")
         add.clicked.connect(self._browse)
         self.aspect = QComboBox()
@@ -181,6 +216,19 @@ class BriefPanel(QWidget):
         self.seconds.valueChanged.connect(self._user_edit)
         self.photos.model().rowsInserted.connect(self._user_edit)
         self.photos.model().rowsRemoved.connect(self._user_edit)
+
+    def _asset_name(self, path: Path) -> str | None:
+        """The original name of ``path`` when it is one of the project's assets (stored under
+        its content hash; the media bin's name for it), else None."""
+        doc = self.document
+        if doc is None or doc.folder is None or path.name not in doc.project.assets:
+            return None
+        from promodesk.app.media_bin import asset_names
+        from promodesk.core.projectfile import ASSETS_DIR
+
+        if path.resolve().parent != (Path(doc.folder) / ASSETS_DIR).resolve():
+            return None
+        return asset_names(doc.project.assets.values())[path.name]
 
     def _user_edit(self, *_args) -> None:
         # A brief typed into an empty, never-saved window is what Generate makes a new project

@@ -171,11 +171,12 @@ class Generation(QObject):
         length = (bars[2] - bars[0]) if len(bars) > 2 else DROPPED_SHOT_US
         for i, path in enumerate(paths):
             job = Job(f"Import {Path(path).name}", regen.import_photo, (path, w.folder), lane="cpu")
-            job.succeeded.connect(lambda asset_id, s=start + i * length: self._place(asset_id, track_id, s, length))
+            job.succeeded.connect(lambda asset_id, s=start + i * length, name=Path(path).name:
+                                  self._place(asset_id, track_id, s, length, name))
             job.failed.connect(lambda msg: w.show_status(msg))
             w.jobs.submit(job)
 
-    def _place(self, asset_id: str, track_id: str, start: int, length: int) -> None:
+    def _place(self, asset_id: str, track_id: str, start: int, length: int, name: str = "") -> None:
         w = self.w
         params = photo_shot_params()
         track = w.project.track(track_id)
@@ -184,7 +185,8 @@ class Generation(QObject):
         clip = Clip(start=start, duration=length, name="photo",
                     takes=[Take(asset_id, Recipe("shots", params, new_seed(0)))])
         try:
-            w.undo.do(AddClip(track_id, clip, asset=Asset(asset_id, "image", None, {},
+            w.undo.do(AddClip(track_id, clip, asset=Asset(asset_id, "image", None,
+                                                          {"source": name} if name else {},
                                                           "supplied by the user")))
         except EditError as err:
             w.show_status(str(err))

@@ -62,6 +62,19 @@ def _editor(key: str, value, editable: bool) -> QWidget:
     return w
 
 
+def _named(name: str, value: str) -> QWidget:
+    """A read-only field showing ``name`` for a recipe value that is an id (an asset's hash, a
+    clip's id): the id is in the tooltip and is what the field gives back."""
+    w = QLineEdit(name)
+    w.setReadOnly(True)
+    w.setProperty("ref", value)
+    w.setToolTip(f"{name}\nstored as {value}")
+    w.setCursorPosition(0)
+    w.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+    w.setMinimumWidth(60)
+    return w
+
+
 def _rounded(value):
     """``value`` (JSON data) with every float rounded to 4 decimal places, for display."""
     if isinstance(value, float):
@@ -74,6 +87,8 @@ def _rounded(value):
 
 
 def _value(w: QWidget):
+    if w.property("ref") is not None:
+        return w.property("ref")
     if isinstance(w, QComboBox):
         return w.currentText()
     if isinstance(w, QCheckBox):
@@ -98,6 +113,7 @@ class Inspector(QWidget):
     duration_set = Signal(str, int)  # clip id, new duration in microseconds
     sound_set = Signal(str, dict, object)  # clip id, {gain_db, duck_music}, spin-box session
     regenerate_with = Signal(str)  # clip id: choose the shot's engine (app/regenerate_dialog.py)
+    edit_requested = Signal(object)  # an edit to apply as it is (a voice recording's entry)
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
@@ -211,11 +227,19 @@ class Inspector(QWidget):
         self.voice_picker.speak.connect(
             lambda clip_id, params: self.regenerate.emit(clip_id, params, None))
         self.voice_picker.message.connect(self.message)
+        self.voice_picker.edit_requested.connect(self.edit_requested)
+        for box in (self.caption_box, self.params_box, self.engine_box, self.bars_box,
+                    self.takes_box, self.sound_box, self.voice_picker):
+            box.layout().setContentsMargins(8, 4, 8, 6)  # the style's 11 px: a laptop's rows
         inner = QWidget()
         col = QVBoxLayout(inner)
-        col.setContentsMargins(8, 8, 8, 8)
-        for w in (self.title, self.info, duration_row, self.caption_box, self.takes_box, self.engine_box,
-                  self.sound_box, self.voice_picker, self.bars_box, self.params_box):
+        col.setContentsMargins(8, 6, 8, 6)
+        col.setSpacing(4)  # a clip sound's whole inspector fits 360 px (its dock at 1366x768)
+        # what a clip is (length, sound, voice) above how it was made (takes, recipe), so a
+        # sound's fields are in sight without scrolling at 1366x768
+        for w in (self.title, self.info, duration_row, self.caption_box, self.sound_box,
+                  self.voice_picker, self.takes_box, self.engine_box, self.bars_box,
+                  self.params_box):
             col.addWidget(w)
         col.addStretch(1)
         scroll = QScrollArea()
@@ -309,14 +333,23 @@ class Inspector(QWidget):
             self.takes.addItem(f"Take {i + 1} · seed {take.recipe.seed}{extra}")
         self.takes.setCurrentRow(clip.selected)
         self.takes.blockSignals(False)
+        self._fit_takes()
         # an overlay moved by hand in the preview: its editor must not keep the old place
-        shown = (clip.id, clip.selected, len(clip.takes), repr(clip.recipe.params.get("overlay")))
+        # (and a recording newly registered: its field shows the file's name)
+        shown = (clip.id, clip.selected, len(clip.takes), repr(clip.recipe.params.get("overlay")),
+                 len(self.project.assets))
         if shown != self._shown_take:
             self._shown_take = shown
             if kind == "music":
                 self.set_music_engine(str(clip.recipe.params.get("model", "composer"))
                                       if clip.recipe.engine == "musicgen" else "composer")
             self._build_params(kind, clip)
+
+    def _fit_takes(self) -> None:
+        # as high as its takes, 1 to 4 rows (a fixed 96 px pushed a sound's fields off a laptop)
+        rows = min(max(self.takes.count(), 1), 4)
+        row_h = self.takes.sizeHintForRow(0) if self.takes.count() else self.fontMetrics().height()
+        self.takes.setFixedHeight(rows * max(row_h, 1) + 2 * self.takes.frameWidth() + 2)
 
     def _build_params(self, kind: str, clip: Clip) -> None:
         while self.params_form.rowCount():
@@ -327,9 +360,27 @@ class Inspector(QWidget):
                 editable = key in MUSIC_EDITABLE
             else:
                 editable = kind != "captions" or key not in ("sentence",)
-            w = _editor(key, value, editable)
+            named = self._name_of(key, value)
+            w = _named(named, value) if named else _editor(key, value, editable)
             self._editors[key] = w
             self.params_form.addRow(key.replace("_", " "), w)
+
+    def _name_of(self, key: str, value) -> str | None:
+        """What a user calls the asset or clip a recipe value names (a voice recording's file
+        name, the clip a sound comes from), or None when ``value`` names neither."""
+        if not isinstance(value, str) or not value or self.project is None:
+            return None
+        if value in self.project.assets:
+            from promodesk.app.media_bin import asset_names
+
+            return asset_names(self.project.assets.values())[value]
+        if key == "sound_of":
+            try:
+                _, video = self.project.find_clip(value)
+            except KeyError:
+                return None
+            return video.name or None
+        return None
 
     def show_bars(self, bars: tuple[int, int] | None) -> None:
         """Mirror the bar range chosen on the timeline."""

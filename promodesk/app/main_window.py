@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         self.inspector.take_chosen.connect(lambda cid, i: self.do(SelectTake(cid, i)))
         self.inspector.caption_edited.connect(lambda cid, text, style: self.do(EditCaption(cid, text, style)))
         self.inspector.message.connect(self.show_status)
+        self.inspector.edit_requested.connect(self.do)
         self.inspector.duration_set.connect(
             lambda cid, us: self.arranging.set_duration(cid, seconds_from_us(us)))
         self.inspector.sound_set.connect(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Iterable
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt
 from PySide6.QtGui import QIcon, QPainter, QPixmap
@@ -38,21 +39,44 @@ LOGO = {"x": 0.86, "y": 0.08, "scale": 0.2}     # where a dropped image overlay 
 PIP = {"x": 0.72, "y": 0.3, "scale": 0.42}      # where a dropped clip overlay starts
 
 
-def describe(asset: Asset) -> str:
-    """One line for the bin: kind, duration, resolution and the file it came from."""
+def origin(asset: Asset) -> str:
+    """Where ``asset`` came from, in the user's words: the file's own name ("photo.jpg"), the
+    engine that made it, or "your photo" / "generated" when the project recorded neither."""
+    meta = asset.meta or {}
+    # a brief's photos from before names were kept carry no meta, only the licence they got
+    supplied = "supplied by the user" in (asset.licence or "")
+    source = meta.get("source") or meta.get("name") or meta.get("engine") or (
+        "your photo" if supplied else "generated")
+    return f"sound of {source}" if meta.get("of_video") else str(source)
+
+
+def asset_names(assets: Iterable[Asset]) -> dict[str, str]:
+    """Asset id -> a name a user knows (:func:`origin`), unique among ``assets``: a name shared
+    by several gets " (2)", " (3)"... on the later ones, in the order given (the project's,
+    which saving keeps)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for asset in assets:
+        name = label = origin(asset)
+        n = 1
+        while label in taken:  # (a file itself called "photo.jpg (2)" is skipped)
+            n += 1
+            label = f"{name} ({n})"
+        names[asset.id] = label
+        taken.add(label)
+    return names
+
+
+def describe(asset: Asset, name: str | None = None) -> str:
+    """Two lines for the bin: ``name`` (default: where it came from), then kind, duration and
+    resolution."""
     parts = [asset.kind]
     if asset.duration:
         parts.append(f"{seconds_from_us(asset.duration):.1f} s")
     meta = asset.meta or {}
     if meta.get("width") and meta.get("height"):
         parts.append(f"{meta['width']}x{meta['height']}")
-    # a brief's photos carry no meta, only the licence make_project gives them
-    supplied = "supplied by the user" in (asset.licence or "")
-    source = meta.get("source") or meta.get("engine") or (
-        "your photo" if supplied else "generated")
-    if meta.get("of_video"):
-        source = f"sound of {source}"
-    return f"{source}\n" + " · ".join(parts)
+    return f"{name or origin(asset)}\n" + " · ".join(parts)
 
 
 @functools.lru_cache(maxsize=2)  # drawn once each
@@ -131,8 +155,9 @@ class MediaBin(QWidget):
         self.list.clear()
         assets = sorted(self.w.project.assets.values(),
                         key=lambda a: ("source" not in (a.meta or {}), a.kind, describe(a)))
+        names = asset_names(self.w.project.assets.values())
         for asset in assets:
-            item = QListWidgetItem(describe(asset))
+            item = QListWidgetItem(describe(asset, names[asset.id]))
             item.setData(Qt.UserRole, asset.id)
             item.setToolTip(asset.id)
             icon = self._icon(asset)

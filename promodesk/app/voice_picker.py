@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QLabel, QPushButton, QVBoxLayout
 
-from promodesk.core.timeline import Clip, Project
+from promodesk.app.media_bin import asset_names
+from promodesk.core.media_edits import ImportAssets
+from promodesk.core.timeline import Asset, Clip, Project
 from promodesk.engines.voice.voices import CONSENT, SAMPLE_KEY, SPEAKER_KEY
 
 BROWSE = "browse"  # the item's data for "Use a recording…"
@@ -31,12 +33,15 @@ def _ask_for_recording(parent) -> str:
 
 
 class VoicePicker(QGroupBox):
-    """Shows the voice choices for one voice clip. Signals: ``speak(clip id, params)``, a
-    clip's recipe parameters with the chosen voice (for a new take), once per line spoken
-    again, and ``message(text)``."""
+    """Shows the voice choices for one voice clip, recordings by their files' names (the hash
+    they are stored under in the tooltip). Signals: ``speak(clip id, params)``, a clip's recipe
+    parameters with the chosen voice (for a new take), once per line spoken again,
+    ``edit_requested(edit)`` (a recording newly stored in the project, registered with its
+    file's name) and ``message(text)``."""
 
     speak = Signal(str, dict)
     message = Signal(str)
+    edit_requested = Signal(object)  # ImportAssets: a recording's entry, with its file's name
 
     def __init__(self, parent=None):
         super().__init__("Voice", parent)
@@ -50,6 +55,7 @@ class VoicePicker(QGroupBox):
         self.voices.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.voices.setMinimumContentsLength(12)
         self.voices.activated.connect(self._picked)
+        self.voices.currentIndexChanged.connect(self._show_tooltip)
         self.note = QLabel(CONSENT)
         self.note.setObjectName("dim")
         self.note.setWordWrap(True)
@@ -92,9 +98,10 @@ class VoicePicker(QGroupBox):
         if speech_family(model) == "vibevoice":
             self.voices.addItem("This take's voice", None)
             held = _recordings(project) if project is not None else []
+            names = asset_names(project.assets.values()) if project is not None else {}
             for n, asset_id in enumerate(held):
-                self.voices.addItem(f"Recording {n + 1} ({asset_id[:8]})",
-                                    f"{SAMPLE_KEY}={asset_id}")
+                # the file's name when the project recorded it; the hash only in the tooltip
+                self._add_recording(names.get(asset_id) or f"Recording {n + 1}", asset_id)
             self.voices.addItem("Use a recording…", BROWSE)
             self.note.setVisible(True)
         else:
@@ -109,6 +116,16 @@ class VoicePicker(QGroupBox):
         found = self.voices.findData(current) if current else 0
         self.voices.setCurrentIndex(max(0, found))
         self._last = self.voices.currentIndex()
+
+    def _add_recording(self, name: str, asset_id: str, at: int | None = None) -> int:
+        """List recording ``asset_id`` as ``name`` (at index ``at``, default last); its index."""
+        at = self.voices.count() if at is None else at
+        self.voices.insertItem(at, name, f"{SAMPLE_KEY}={asset_id}")
+        self.voices.setItemData(at, f"{name}\nstored as {asset_id}", Qt.ToolTipRole)
+        return at
+
+    def _show_tooltip(self, index: int) -> None:
+        self.voices.setToolTip(str(self.voices.itemData(index, Qt.ToolTipRole) or ""))
 
     def choice(self) -> tuple[str, str] | None:
         """The chosen voice: (recipe key, value), or None for the engine's own voice."""
@@ -133,11 +150,15 @@ class VoicePicker(QGroupBox):
             self.message.emit(str(err))
             self.voices.setCurrentIndex(self._last)
             return False
+        asset = self.project.assets.get(asset_id) if self.project is not None else None
+        if asset is None:  # the project records the file's name, as an import would
+            asset = _recording_asset(self.folder, Path(path), asset_id)
+            self.edit_requested.emit(ImportAssets([asset]))
         i = self.voices.findData(f"{SAMPLE_KEY}={asset_id}")
         if i < 0:
-            i = self.voices.count() - 1  # before "Use a recording…"
-            self.voices.insertItem(i, f"{Path(path).name} ({asset_id[:8]})",
-                                   f"{SAMPLE_KEY}={asset_id}")
+            others = list(self.project.assets.values()) if self.project is not None else []
+            name = asset_names([a for a in others if a.id != asset_id] + [asset])[asset_id]
+            i = self._add_recording(name, asset_id, self.voices.count() - 1)  # before "Use…"
         self.voices.setCurrentIndex(i)
         self._last = i
         return True
@@ -175,6 +196,20 @@ class VoicePicker(QGroupBox):
             if chosen:
                 params[chosen[0]] = chosen[1]
             self.speak.emit(clip.id, params)
+
+
+def _recording_asset(folder: Path, path: Path, asset_id: str) -> Asset:
+    """The project's entry for the recording at ``path``, stored as ``asset_id``: the media
+    bin's import entry (duration, rate, the file's name as ``source``)."""
+    from promodesk.engines.visuals.media import MediaError, import_media
+
+    try:
+        asset = import_media(folder, path)
+    except (MediaError, RuntimeError):  # read by the voice engine, not by the bin's probe
+        asset = None
+    if asset is None or asset.id != asset_id:
+        return Asset(asset_id, "audio", None, {"source": path.name}, "")
+    return asset
 
 
 def _recordings(project: Project) -> list[str]:

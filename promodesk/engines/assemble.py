@@ -425,8 +425,9 @@ def make_project(brief: Brief, folder: Path, *, seed: int = 0, variant: int = 0,
     photo_ids = [add_asset(folder, p) for p in brief.images]
     # the brief travels with the project; its photos are the project's copies, which move with it
     project.brief = {**brief.to_dict(), "images": [f"{ASSETS_DIR}/{pid}" for pid in photo_ids]}
-    for pid in photo_ids:
-        project.assets[pid] = Asset(pid, "image", None, {}, "supplied by the user")
+    for pid, path in zip(photo_ids, brief.images):  # the file's name: what the editor shows
+        project.assets[pid] = Asset(pid, "image", None, {"source": Path(path).name},
+                                    "supplied by the user")
     music_end = 0.6 if voice else 0.9
     music = ComposerEngine().generate(spec, stage(progress, 0.05, music_end, "music"), cancel)
     length = BeatGrid.from_spec(spec).length

@@ -5,6 +5,7 @@ an opened project, or typing a brief into an empty window, is not."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
@@ -84,3 +85,43 @@ def test_a_brief_typed_into_an_empty_window_is_no_unsaved_project(qtbot, tmp_pat
     assert w.brief_panel.title.text() == "Espresso cup" and w.undo.isClean()
     w.close()
     assert asked == [] and not w.isVisible()
+
+
+def test_the_briefs_photos_are_listed_by_their_files_names(qtbot, window, tmp_path):
+    """A generated project stores its photos under their content hashes; the brief panel and
+    the media bin list them by the files' own names (two photo.png from two folders: "photo.png"
+    and "photo.png (2)"), the hash only in the tooltip. Deleting one with the Delete key
+    renumbers the other."""
+    from PIL import Image
+
+    from promodesk.core.brief import Brief
+    from promodesk.engines.assemble import make_project
+    from tests.app.conftest import PHOTO
+
+    photos = [PHOTO]
+    for folder, colour in (("shoot-a", (200, 60, 40)), ("shoot-b", (40, 90, 200))):
+        (tmp_path / folder).mkdir()
+        Image.new("RGB", (640, 640), colour).save(tmp_path / folder / "photo.png")
+        photos.append(tmp_path / folder / "photo.png")
+    brief = Brief(text="Thick bone china keeps your espresso hot. Order today.", title="Dawn cup",
+                  images=photos, aspect="1:1", seconds=5)
+    project_folder = tmp_path / "dawn.promodesk"
+    make_project(brief, project_folder)
+    assert window.open_project(project_folder)
+    listed = window.brief_panel.photos
+    assert listed.names() == ["espresso-cup.png", "photo.png", "photo.png (2)"]
+    for i in range(listed.count()):  # the project's copy, named by its hash, in the tooltip
+        stored = listed.item(i).data(Qt.UserRole)
+        assert stored.startswith(str(project_folder / "assets")) and stored in listed.item(i).toolTip()
+        assert Path(stored).stem not in listed.item(i).text()
+    bin_names = {window.media_bin.list.item(i).text().split("\n")[0]
+                 for i in range(window.media_bin.list.count())}
+    assert {"espresso-cup.png", "photo.png", "photo.png (2)"} <= bin_names
+    second = listed.item(1)
+    qtbot.mouseClick(listed.viewport(), Qt.LeftButton, pos=listed.visualItemRect(second).center())
+    assert listed.selectedItems() == [second]
+    qtbot.keyClick(listed, Qt.Key_Delete)
+    assert listed.names() == ["espresso-cup.png", "photo.png (2)"]
+    for photo in photos[1:]:
+        assert listed.add_photo(photo)
+    assert listed.names() == ["espresso-cup.png", "photo.png (2)", "photo.png", "photo.png (3)"]

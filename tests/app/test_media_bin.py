@@ -131,3 +131,38 @@ def test_a_briefs_photo_is_named_as_the_users_not_generated():
     assert describe(Asset("a.jpg", "image", None, {}, "supplied by the user")).startswith("your photo")
     assert describe(Asset("m.wav", "audio", 8_000_000, {"engine": "composer"}, "MIT")).startswith(
         "composer")
+
+
+def test_assets_are_named_by_their_files_and_repeats_are_numbered():
+    from promodesk.app.media_bin import asset_names
+    from promodesk.core.timeline import Asset
+
+    assets = [Asset("a1.jpg", "image", None, {"source": "photo.jpg"}, ""),
+              Asset("b2.wav", "audio", 1_000_000, {"source": "photo.jpg", "of_video": "v.mp4"}, ""),
+              Asset("c3.jpg", "image", None, {"source": "photo.jpg"}, ""),
+              Asset("d4.jpg", "image", None, {"source": "photo.jpg (2)"}, ""),
+              Asset("e5.ttf", "font", None, {"name": "Brand Sans"}, ""),
+              Asset("f6.png", "image", None, {}, "supplied by the user")]
+    assert asset_names(assets) == {"a1.jpg": "photo.jpg", "b2.wav": "sound of photo.jpg",
+                                   "c3.jpg": "photo.jpg (2)", "d4.jpg": "photo.jpg (2) (2)",
+                                   "e5.ttf": "Brand Sans", "f6.png": "your photo"}
+
+
+def test_a_photo_dropped_on_the_timeline_is_listed_by_its_files_name(qtbot, window, project_folder,
+                                                                     tmp_path):
+    """A photo dropped from the file manager is stored under its hash; the bin names it by the
+    file (the hash only in the tooltip)."""
+    from PIL import Image
+
+    photo = tmp_path / "mug on the table.png"
+    Image.new("RGB", (640, 480), (90, 140, 60)).save(photo)
+    assert window.open_project(project_folder)
+    track = window.project.tracks_of(TrackKind.VIDEO)[0]
+    count = len(track.clips)
+    window.generation.add_photos([str(photo)], track.id, 10_000_000)
+    wait_jobs(qtbot, window)
+    qtbot.waitUntil(lambda: len(track.clips) > count, timeout=5000)
+    placed = max(track.clips, key=lambda c: c.start)
+    items = [window.media_bin.list.item(i) for i in range(window.media_bin.list.count())]
+    item = next(i for i in items if i.data(Qt.UserRole) == placed.take.asset)
+    assert item.text().split("\n")[0] == photo.name and placed.take.asset in item.toolTip()

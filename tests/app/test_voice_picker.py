@@ -101,7 +101,9 @@ def test_speak_again_in_a_chosen_recording(qtbot, window, voiced, tmp_path):
     pick(qtbot, picker.voices, "Use a recording")
     key, sample = picker.choice()
     assert key == SAMPLE_KEY and (voiced / "assets" / sample).read_bytes() == good.read_bytes()
-    assert picker.voices.currentText().startswith("anna.flac")
+    # shown by the file's name (the project records it, as an import would), the hash in the tooltip
+    assert picker.voices.currentText() == "anna.flac" and sample in picker.voices.toolTip()
+    assert window.project.assets[sample].meta["source"] == "anna.flac"
     click(qtbot, window, picker.speak_again)
     assert any(row.job.clip_id == clip.id for row in window.jobs_panel.job_rows()), \
         window.statusBar().currentMessage()
@@ -111,11 +113,13 @@ def test_speak_again_in_a_chosen_recording(qtbot, window, voiced, tmp_path):
     info = sf.info(str(voiced / "assets" / clip.take.asset))
     assert info.samplerate == 48000 and info.frames > 0
     assert picker.choice() == (SAMPLE_KEY, sample)  # the new take shows its voice
+    named = window.inspector._editors[SAMPLE_KEY]  # the recipe names the recording too
+    assert named.text() == "anna.flac" and sample in named.toolTip()
     # another voice clip offers the project's recording; Cancel in the jobs panel adds no take
     long = voice_clips(window)[1]
     window.timeline.select_clip(long.id)
-    assert picker.voices.itemText(1).startswith("Recording 1") and picker.choice() is None
-    pick(qtbot, picker.voices, "Recording 1")
+    assert picker.voices.itemText(1) == "anna.flac" and picker.choice() is None
+    pick(qtbot, picker.voices, "anna.flac")
     assert picker.choice() == (SAMPLE_KEY, sample)
     click(qtbot, window, picker.speak_again)
     row = next(r for r in window.jobs_panel.job_rows() if r.job.clip_id == long.id)
@@ -126,6 +130,12 @@ def test_speak_again_in_a_chosen_recording(qtbot, window, voiced, tmp_path):
     # undo takes the new take back: the recording stays stored (other takes may name it)
     window.undo.undo()
     assert len(clip.takes) == 1 and (voiced / "assets" / sample).is_file()
+    # another recording of the same file name, from another folder: told apart by a number
+    (tmp_path / "second").mkdir()
+    other = chirp(tmp_path / "second" / "anna.flac", seconds=5.0)
+    picker.ask_for_recording = lambda _parent: str(other)
+    pick(qtbot, picker.voices, "Use a recording")
+    assert picker.voices.currentText() == "anna.flac (2)" and picker.choice()[1] != sample
 
 
 def test_bark_offers_its_speakers_of_the_lines_language(qtbot, window, voiced):
