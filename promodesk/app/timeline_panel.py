@@ -26,17 +26,19 @@ _KIND_MARK = {"video": "VIDEO", "music": "MUSIC", "voice": "VOICE", "captions": 
 
 class GainBox(QDoubleSpinBox):
     """A track's gain in dB that the wheel changes only once it has the focus (clicked or
-    tabbed into): a wheel passing over the headers scrolls the lanes instead."""
+    tabbed into): a wheel passing over the headers scrolls the lanes instead (``column``,
+    the :class:`HeaderColumn`, takes it)."""
 
-    def __init__(self):
+    def __init__(self, column: QWidget):
         super().__init__()
+        self.column = column
         self.setFocusPolicy(Qt.StrongFocus)
 
     def wheelEvent(self, ev) -> None:
         if self.hasFocus():
             super().wheelEvent(ev)
         else:
-            ev.ignore()  # on to the header column, which scrolls
+            self.column.wheelEvent(ev)
 
 
 class TrackHeader(QFrame):
@@ -79,7 +81,7 @@ class TrackHeader(QFrame):
             self.mute.setFixedHeight(min(20, height - 4))
         self.gain = None
         if sound and height >= GAIN_MIN_H:
-            self.gain = GainBox()
+            self.gain = GainBox(panel.headers)
             self.gain.setRange(-60.0, 12.0)
             self.gain.setSingleStep(1.0)
             self.gain.setDecimals(1)
@@ -125,7 +127,8 @@ class TrackHeader(QFrame):
 class HeaderColumn(QWidget):
     """The track headers' column, as tall as the view: a fixed title cell over the ruler and the
     headers under it, placed by hand at their lanes' rows (headers scrolled up pass under the
-    title). The wheel over it scrolls the lanes, as over the lanes themselves."""
+    title). The wheel over it scrolls the lanes and Shift-wheel pans in time, as over the lanes
+    themselves."""
 
     def __init__(self, view: TimelineView):
         super().__init__()
@@ -137,7 +140,10 @@ class HeaderColumn(QWidget):
                                  f"border-bottom: 1px solid {theme.BORDER};")
 
     def wheelEvent(self, ev) -> None:
-        self.view.scroll_lanes(self.view.wheel_px(ev))
+        if ev.modifiers() & Qt.ShiftModifier:
+            self.view.wheelEvent(ev)
+        else:
+            self.view.scroll_lanes(self.view.wheel_px(ev))
         ev.accept()
 
 

@@ -62,13 +62,14 @@ def _open(qtbot, window, folder):
     return view
 
 
-def _wheel(view, notches: int, modifiers=Qt.NoModifier) -> None:
-    """A real wheel turn over the middle of the lanes (negative: towards the user, down)."""
-    vp = view.viewport()
-    pos = QPointF(vp.width() / 2, vp.height() / 2)
-    ev = QWheelEvent(pos, QPointF(vp.mapToGlobal(pos.toPoint())), QPoint(0, 0),
+def _wheel(view, notches: int, modifiers=Qt.NoModifier, over=None) -> None:
+    """A real wheel turn over the middle of the lanes, or of the widget ``over`` (negative
+    ``notches``: towards the user, down)."""
+    target = over if over is not None else view.viewport()
+    pos = QPointF(target.width() / 2, target.height() / 2)
+    ev = QWheelEvent(pos, QPointF(target.mapToGlobal(pos.toPoint())), QPoint(0, 0),
                      QPoint(0, 120 * notches), Qt.NoButton, modifiers, Qt.NoScrollPhase, False)
-    QApplication.sendEvent(vp, ev)
+    QApplication.sendEvent(target, ev)
 
 
 def _middle(view, lane, clip) -> QPoint:
@@ -101,6 +102,19 @@ def test_ten_tracks_scroll_with_the_wheel_and_the_bar_and_the_bottom_clip_takes_
                      pos=QPoint(round(view.x_of(clip.start + S)), height - 2))
     assert view.selected != clip.id
     assert _headers_beside_lanes(panel, view)
+    # the wheel over a header's gain box scrolls the lanes; the gain changes only once focused
+    music = next(row for row in panel._rows if row.track.kind == TrackKind.MUSIC)
+    _wheel(view, -1, over=music.gain)
+    assert view.v_offset > 0 and music.track.gain_db == 0.0 and window.undo.count() == 0
+    _wheel(view, 1, over=music.gain)
+    assert view.v_offset == 0
+    qtbot.mouseClick(music.gain, Qt.LeftButton, pos=QPoint(8, music.gain.height() // 2))
+    qtbot.waitUntil(music.gain.hasFocus, timeout=2000)
+    _wheel(view, 1, over=music.gain)  # clicked into: now the wheel steps its gain
+    assert music.track.gain_db == 1.0 and view.v_offset == 0
+    window.undo.undo()
+    assert music.track.gain_db == 0.0
+    bottom = view.lanes[-1]  # the edits laid the lanes out again
 
     x0 = view.vb.viewRange()[0]
     for _ in range(40):  # the wheel, turned towards the user, scrolls down to the end
@@ -114,7 +128,7 @@ def test_ten_tracks_scroll_with_the_wheel_and_the_bar_and_the_bottom_clip_takes_
     qtbot.waitUntil(lambda: _headers_beside_lanes(panel, view), timeout=3000)
     first = panel._rows[0]  # scrolled up under the title cell, which stays on top
     assert first.mapTo(panel, QPoint(0, first.height())).y() <= paint.RULER_H
-    assert panel.headers.title.geometry().top() == 0
+    assert panel.headers.childAt(40, paint.RULER_H // 2) is panel.headers.title
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=_middle(view, bottom, clip))
     qtbot.waitUntil(lambda: view.selected == clip.id, timeout=3000)
     # the ruler stays at the top: a click on it moves the playhead, wherever the lanes are
