@@ -94,6 +94,7 @@ class TimelineView(pg.GraphicsView):
         self.snap_shown: tuple[int, str] | None = None  # (time, what) while a drag is snapped
         self.lanes: list[Lane] = []
         self.v_offset = 0  # pixels of the lanes scrolled up past the ruler
+        self._track_ids: set[str] = set()  # the tracks shown, to spot one added
         self.lanes_height = 0  # the lanes' whole height with their gaps (pixels)
         self.grid: BeatGrid | None = None
         document.events.changed.connect(self._document_changed)
@@ -114,15 +115,18 @@ class TimelineView(pg.GraphicsView):
     def _show_new_project(self) -> None:
         """Another project was put in place: nothing selected, playhead at 0, all of it in view."""
         self.selected, self.bar_range, self.jobs = None, None, {}
-        self.selection, self.v_offset = [], 0
+        self.selection, self.v_offset, self._track_ids = [], 0, set()
         self.in_out[:] = [None, None]
         self.refresh()
         self.fit()
         self.set_playhead(0)
 
     def refresh(self) -> None:
-        """Re-read the project (after any edit): lanes, beat grid, limits; repaint."""
+        """Re-read the project (after any edit): lanes, beat grid, limits; repaint. A track
+        added (by an edit, not a new project) is scrolled into view."""
         self.lanes = self._lane_layout()
+        added = [lane for lane in self.lanes if lane.track.id not in self._track_ids]
+        known, self._track_ids = self._track_ids, {lane.track.id for lane in self.lanes}
         self.grid = timeline_grid(self.project)
         self._bar_numbers = bar_numbers(self.grid)
         live = {c.id for t in self.project.tracks for c in t.clips}
@@ -133,6 +137,8 @@ class TimelineView(pg.GraphicsView):
         length = max(seconds_from_us(self.project.duration), 5.0)
         self.vb.setLimits(xMin=-0.5, xMax=length * 1.25 + 2, minXRange=0.05, maxXRange=length * 1.5 + 2)
         self.lanes_changed.emit()
+        if known and added:
+            self.reveal_lane(added[-1])
         self.lanes_scrolled.emit()
         self.canvas.update()
 
@@ -271,6 +277,16 @@ class TimelineView(pg.GraphicsView):
         self.gestures.lanes_scrolled(delta)
         self.canvas.update()
         self.lanes_scrolled.emit()
+
+    def reveal_lane(self, lane: Lane) -> None:
+        """Scroll the least that shows ``lane`` whole under the ruler (its top, if it is
+        taller than the view)."""
+        top = paint.RULER_H + paint.LANE_GAP
+        bottom = self.viewport().height() - paint.LANE_GAP
+        if lane.y < top:
+            self.scroll_lanes(lane.y - top)
+        elif lane.y + lane.h > bottom:
+            self.scroll_lanes(min(lane.y + lane.h - bottom, lane.y - top))
 
     def scroll_lanes(self, px: float) -> None:
         """Scroll the lanes by ``px`` pixels (positive: down the track list)."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from promodesk.app import timeline_paint as paint
 from promodesk.app.main_window import TIMELINE_MIN_H
+from promodesk.core.media_edits import AddTrack
 from promodesk.core.projectfile import add_asset, load_project, save_project
 from promodesk.core.timeline import Asset, Clip, Recipe, Take, TrackKind
 from tests.app.conftest import shot_params
@@ -232,3 +233,14 @@ def test_a_sound_clips_label_stands_clear_of_its_fade_handles(qtbot, window, pro
             assert view.hit(fade_out.center())[1:] == (clip, "fade_out")
             checked += 1
     assert checked >= 5
+
+
+def test_a_track_added_below_the_view_is_scrolled_into_it(qtbot, window, project_folder):
+    view = _open(qtbot, window, project_folder)
+    assert view.v_offset == 0
+    window.undo.do(AddTrack(TrackKind.AUDIO, "Sound 4"))
+    lane = view.lanes[-1]
+    assert lane.track.name == "Sound 4" and view.v_offset == view.v_max() > 0
+    assert paint.RULER_H <= lane.y and lane.y + lane.h <= view.viewport().height()
+    assert _headers_beside_lanes(window.timeline_panel, view)
+    assert window.timeline_panel._rows[-1].track is lane.track
