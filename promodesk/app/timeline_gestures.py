@@ -51,21 +51,23 @@ def handle_at(view, lane, pos: QPointF):
     return None
 
 
-def edge_scroll_speed(y: float, top: float, bottom: float) -> int:
-    """Pixels the lanes scroll per tick with a drag at viewport row ``y``, the lanes shown
-    between rows ``top`` and ``bottom``: negative (up) near the top, positive near the bottom,
-    faster the deeper in (or past the edge), 0 elsewhere."""
-    if y < top + EDGE_SCROLL_PX:
+def edge_scroll_speed(y: float, top: float, bottom: float, down_y: float) -> int:
+    """Pixels the lanes scroll per tick with a drag at viewport row ``y`` that began at row
+    ``down_y``, the lanes shown between rows ``top`` and ``bottom``: negative (up) near the
+    top, positive near the bottom, faster the deeper in (or past the edge); 0 elsewhere, and
+    while the drag has not moved towards that edge (a clip grabbed near it stays put)."""
+    if y < top + EDGE_SCROLL_PX and y < down_y:
         return -min(2 + int((top + EDGE_SCROLL_PX - y) / 2), 40)
-    if y > bottom - EDGE_SCROLL_PX:
+    if y > bottom - EDGE_SCROLL_PX and y > down_y:
         return min(2 + int((y - bottom + EDGE_SCROLL_PX) / 2), 40)
     return 0
 
 
 class Gestures:
     """The drag state of one :class:`~promodesk.app.timeline.TimelineView`: ``drag`` is None,
-    "scrub", "bars" (with ``down_us``, where the button went down), "marquee" (from
-    ``down_pos``), a :class:`ClipDrag` or a handle's drag (FadeDrag, TransitionDrag)."""
+    "scrub", "bars", "marquee", a :class:`ClipDrag` or a handle's drag (FadeDrag,
+    TransitionDrag). Where the button went down: ``down_us`` (time) and ``down_pos`` (viewport
+    pixels, moving with the lanes as they scroll: a marquee's corner)."""
 
     def __init__(self, view):
         self.view = view
@@ -82,7 +84,7 @@ class Gestures:
         """Start a drag at ``pos`` (viewport pixels); False when nothing there can be dragged
         (the view pans instead)."""
         v = self.view
-        self.down_us = v.us_at(pos.x())
+        self.down_us, self.down_pos = v.us_at(pos.x()), QPointF(pos)
         if pos.y() < paint.RULER_H:
             self.drag = "scrub" if pos.y() < paint.RULER_H / 2 else "bars"
             return True
@@ -90,7 +92,7 @@ class Gestures:
         if hit is None:
             if v.lane_at(pos.y()) is None:
                 return False
-            self.drag, self.down_pos = "marquee", QPointF(pos)
+            self.drag = "marquee"
             return True
         _, clip, part = hit
         if clip.id not in v.selection:
@@ -111,7 +113,8 @@ class Gestures:
         now = v.us_at(pos.x())
         if d == "marquee" or isinstance(d, ClipDrag):  # both may reach lanes out of view
             self._last = (QPointF(pos), snapping, overwrite)
-            self._speed = edge_scroll_speed(pos.y(), paint.RULER_H, v.vb.height())
+            self._speed = edge_scroll_speed(pos.y(), paint.RULER_H, v.vb.height(),
+                                            self.down_pos.y())
             if self._speed and not self._edge.isActive():
                 self._edge.start()
             elif not self._speed:
@@ -149,9 +152,9 @@ class Gestures:
         self.view.canvas.update()
 
     def lanes_scrolled(self, delta: float) -> None:
-        """The lanes moved up by ``delta`` pixels: a marquee keeps its corner on the lanes."""
-        if self.drag == "marquee":
-            self.down_pos.setY(self.down_pos.y() - delta)
+        """The lanes moved up by ``delta`` pixels: where the drag began (a marquee's corner)
+        moves with them."""
+        self.down_pos.setY(self.down_pos.y() - delta)
 
     def _edge_tick(self) -> None:
         """The drag is held at the lanes' edge: scroll them, then move the drag again at the

@@ -17,7 +17,7 @@ from promodesk.core.track_edits import SetTrackGain, SetTrackMute
 from promodesk.core.timeline import seconds_from_us
 
 HEADER_W = 168
-WHEEL_STEP_PX = 20  # the vertical scroll bar's arrows move the lanes this far
+BAR_STEP_PX = 20  # the vertical scroll bar's arrows move the lanes this far
 COMPACT_H = 44  # a header lower than this shows its name and mute button only
 ROOMY_SOUND_H = 72  # a sound track's header shows its kind label above the gain box from here
 GAIN_MIN_H = 44  # and its gain box from here (below: name and mute)
@@ -219,7 +219,7 @@ class TimelinePanel(QWidget):
         bar.blockSignals(True)
         bar.setRange(0, top)
         bar.setPageStep(max(view.viewport().height() - paint.RULER_H, 1))
-        bar.setSingleStep(WHEEL_STEP_PX)
+        bar.setSingleStep(BAR_STEP_PX)
         bar.setValue(view.v_offset)
         bar.blockSignals(False)
         self.v_scroll_column.setVisible(top > 0)

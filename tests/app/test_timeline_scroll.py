@@ -183,11 +183,21 @@ def test_a_clip_held_at_the_bottom_edge_scrolls_the_lanes_and_lands_on_the_last_
         qtbot, window, project_folder):
     view = _open(qtbot, window, project_folder)
     tracks = view.project.tracks
+    vp = view.viewport()
+    # a clip grabbed in the edge zone and dragged along it, not towards the edge, stays put
+    low = view.lane_at(vp.height() - 10)
+    near = low.track.clips[0]
+    grab = QPoint(round(view.x_of(near.start + near.duration // 2)), vp.height() - 10)
+    start = near.start
+    _drag(qtbot, view, grab, grab + QPoint(round(view.x_of(S // 2) - view.x_of(0)), 0),
+          Qt.ShiftModifier)
+    assert view.v_offset == 0 and near.start > start and near in low.track.clips
+    window.undo.undo()
+
     sound1, sound3 = next(t for t in tracks if t.name == "Sound 1"), tracks[-1]
     clip = sound1.clips[0]
     lane = view.lane_of(sound1.id)
     assert view.v_offset == 0 and lane.y + lane.h <= view.viewport().height()
-    vp = view.viewport()
     grab = _middle(view, lane, clip)
     edge = QPoint(grab.x(), vp.height() - 1)  # the view's last row: the edge zone
     qtbot.mousePress(vp, Qt.LeftButton, Qt.NoModifier, grab)
@@ -198,7 +208,7 @@ def test_a_clip_held_at_the_bottom_edge_scrolls_the_lanes_and_lands_on_the_last_
     assert view.lane_for_drag(edge.y()).track is sound3  # the last lane, now in view
     qtbot.mouseRelease(vp, Qt.LeftButton, Qt.NoModifier, edge)
     assert view.project.find_clip(clip.id)[0] is sound3
-    assert window.undo.count() == 1
+    assert window.undo.count() == 1  # one step (the drag undone above is dropped)
 
 
 def test_a_sound_clips_label_stands_clear_of_its_fade_handles(qtbot, window, project_folder):
