@@ -252,13 +252,12 @@ class PhotoCamera:
         # source's border pixel comes first (i = -1)
         ox = rw / 2 - scale * (cx - self._crop[0]) + 0.5 * k[0] - 0.5 - ca - k[0]
         oy = rh / 2 - scale * (cy - self._crop[1]) + 0.5 * k[1] - 0.5 - ra - k[1]
-        photo = cv2.cvtColor(_resample(self._source, k, (ox, oy), (cb - ca, rb - ra)),
-                             cv2.COLOR_RGBA2RGB)
-        if self.backdrop is None:
-            return photo
         out = np.empty((rh, rw, 3), np.uint8)
-        out[ra:rb, ca:cb] = photo
-        _fill_bands(out, self.backdrop, (left, top, right, bottom))
+        # the photo's pixels go straight into their place in the frame (no copy)
+        cv2.cvtColor(_resample(self._source, k, (ox, oy), (cb - ca, rb - ra)),
+                     cv2.COLOR_RGBA2RGB, dst=out[ra:rb, ca:cb])
+        if self.backdrop is not None:
+            _fill_bands(out, self.backdrop, (left, top, right, bottom))
         return out
 
 
