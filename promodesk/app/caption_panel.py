@@ -20,9 +20,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QScrollArea, QSizePolicy, QStyle, QStyleOptionComboBox,
-                               QStylePainter, QVBoxLayout, QWidget)
+                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
+from promodesk.app.elided_combo import ElidedCombo
 from promodesk.core.captionstyle import (BUNDLED_FONTS, FONT_ASSET, HEX, PRESETS, CaptionStyle,
                                          SetCaptionStyle, caption_style)
 from promodesk.core.document import Change, Document
@@ -101,32 +101,6 @@ class ColourField(QWidget):
             self._colour = chosen.name().upper()
             self._show()
             self.edited.emit()
-
-
-class ElidedCombo(QComboBox):
-    """A combo box showing its current text whole where it fits, and where it does not (a long
-    font file's name in a narrow dock), elided in the middle with "…"; the whole text is always
-    its tooltip. (A plain QComboBox cuts the text off at its arrow: "Default (N".)"""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.currentTextChanged.connect(self.setToolTip)
-
-    def shown_text(self) -> str:
-        """The text painted in the box: the current text, elided to the box's text field."""
-        opt = QStyleOptionComboBox()
-        self.initStyleOption(opt)
-        field = self.style().subControlRect(QStyle.CC_ComboBox, opt,
-                                            QStyle.SC_ComboBoxEditField, self)
-        return self.fontMetrics().elidedText(opt.currentText, Qt.ElideMiddle, field.width())
-
-    def paintEvent(self, _event) -> None:
-        painter = QStylePainter(self)
-        opt = QStyleOptionComboBox()
-        self.initStyleOption(opt)
-        painter.drawComplexControl(QStyle.CC_ComboBox, opt)
-        opt.currentText = self.shown_text()
-        painter.drawControl(QStyle.CE_ComboBoxLabel, opt)
 
 
 def _spin(lo: float, hi: float, step: float, decimals: int, special: str = "", suffix: str = ""):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QPushButton, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout,
                                QWidget)
 
+from promodesk.app.elided_combo import ElidedCombo
 from promodesk.core.document import Change, Document
 from promodesk.core.timeline import Clip, Project, Track, seconds_from_us, us_from_seconds
 
@@ -144,8 +145,8 @@ class Inspector(QWidget):
         self.params_form = QFormLayout(self.params_box)
         self.params_form.setLabelAlignment(self.params_form.labelAlignment())
         self.engine_box = QGroupBox("Music engine")
-        self.music_engine = QComboBox()
-        # long model names must not widen the inspector (the full name is in the drop-down)
+        self.music_engine = ElidedCombo(text_tooltip=False)
+        # long model names must not widen the inspector (elided; the full name is in the drop-down)
         self.music_engine.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.music_engine.setMinimumContentsLength(12)
         self.music_engine.setToolTip("What makes the new music when you regenerate it. MusicGen "
@@ -344,6 +345,7 @@ class Inspector(QWidget):
                 self.set_music_engine(str(clip.recipe.params.get("model", "composer"))
                                       if clip.recipe.engine == "musicgen" else "composer")
             self._build_params(kind, clip)
+        self.params_box.setVisible(self.params_form.rowCount() > 0)  # no empty "Recipe" frame
 
     def _fit_takes(self) -> None:
         # as high as its takes, 1 to 4 rows (a fixed 96 px pushed a sound's fields off a laptop)

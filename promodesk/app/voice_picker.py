@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QLabel, QPushButton, QVBoxLayout
 
+from promodesk.app.elided_combo import ElidedCombo
 from promodesk.app.media_bin import asset_names
 from promodesk.core.media_edits import ImportAssets
 from promodesk.core.timeline import Asset, Clip, Project
@@ -51,7 +52,7 @@ class VoicePicker(QGroupBox):
         self._shown: tuple | None = None
         self._last = 0  # the item chosen before "Use a recording…" (restored when it fails)
         self.ask_for_recording = _ask_for_recording  # the file dialog (a test answers it)
-        self.voices = QComboBox()
+        self.voices = ElidedCombo(text_tooltip=False)  # its tooltip: the recording's hash
         self.voices.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.voices.setMinimumContentsLength(12)
         self.voices.activated.connect(self._picked)

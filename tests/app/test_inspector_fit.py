@@ -88,3 +88,11 @@ def test_every_field_of_a_music_clip_is_reachable_at_1366x768(qtbot, window, pro
     for w in fields:
         area.ensureWidgetVisible(w)
         assert _inside(area, w), (w, [k for k, v in inspector._editors.items() if v is w])
+    engine = inspector.music_engine  # a long model title: whole, or elided in the middle
+    shown, whole = engine.shown_text(), engine.currentText()
+    assert shown == whole or ("…" in shown and shown[-4:] == whole[-4:]), shown
+    assert engine.fontMetrics().horizontalAdvance(shown) < engine.width()
+    caption = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips[0]
+    _click_clip(qtbot, window, caption)  # a recipe with nothing in it: no empty "Recipe" frame
+    qtbot.waitUntil(lambda: inspector.caption_box.isVisible(), timeout=3000)
+    assert not caption.recipe.params and not inspector.params_box.isVisible()
