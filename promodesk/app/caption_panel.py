@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDoubleSpinBo
                                QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from promodesk.app.elided_combo import ElidedCombo
+from promodesk.app.media_bin import origin
 from promodesk.core.captionstyle import (BUNDLED_FONTS, FONT_ASSET, HEX, PRESETS, CaptionStyle,
                                          SetCaptionStyle, caption_style)
 from promodesk.core.document import Change, Document
@@ -253,12 +254,25 @@ class CaptionPanel(QWidget):
         self.font.addItem("Default (Noto Sans)", "")
         for family in BUNDLED_FONTS:
             self.font.addItem(family, family)
+        taken = {self.font.itemText(i) for i in range(self.font.count())}
         for asset in self.document.project.assets.values():
             if asset.kind == "font" or FONT_ASSET.fullmatch(asset.id):
-                self.font.addItem(asset.meta.get("name") or asset.id, asset.id)
+                # the font's name (else its file's), numbered when two share it; hash in the tooltip
+                name = label = asset.meta.get("name") or origin(asset)
+                n = 1
+                while label in taken:
+                    n += 1
+                    label = f"{name} ({n})"
+                taken.add(label)
+                self.font.addItem(label, asset.id)
+                self.font.setItemData(self.font.count() - 1, f"{label}\nstored as {asset.id}",
+                                      Qt.ToolTipRole)
         index = self.font.findData(current)
         if index < 0:  # a font the project names but no longer holds
-            self.font.addItem(f"{current} (missing)", current)
+            missing = current if current in BUNDLED_FONTS or not FONT_ASSET.fullmatch(current) \
+                else "A font file"
+            self.font.addItem(f"{missing} (missing)", current)
+            self.font.setItemData(self.font.count() - 1, current, Qt.ToolTipRole)
             index = self.font.count() - 1
         self.font.setCurrentIndex(index)
 

@@ -292,7 +292,7 @@ class Inspector(QWidget):
         self.title.setText(f"{clip.name or kind.capitalize()}  ·  {track.name}")
         self.info.setText(f"starts {seconds_from_us(clip.start):.2f} s, "
                           f"lasts {seconds_from_us(clip.duration):.2f} s"
-                          f"  ·  engine {clip.recipe.engine}, seed {clip.recipe.seed}")
+                          f"  ·  engine\u00a0{clip.recipe.engine}, seed\u00a0{clip.recipe.seed}")
         if "product changed" in (clip.take.label or ""):  # the engine's fidelity check failed
             self.info.setText(self.info.text() + "\nProduct changed: this generated take no "
                               "longer shows the product as in the photo (fidelity "

@@ -181,3 +181,11 @@ def test_the_font_box_shows_its_whole_name_at_1366x768(qtbot, window, project_fo
     assert "…" in shown and shown.startswith("Northwind") and shown.endswith("Bold")
     assert panel.font.toolTip() == long_name
     assert _in_view(area, panel.font) and area.widget().width() <= area.viewport().width()
+    # another file of that name (another font): told apart by a number, the hash in the tooltip
+    (tmp_path / "other").mkdir()
+    other = tmp_path / "other" / font_file.name
+    shutil.copy(FONT_DIR / "DejaVuSans.ttf", other)
+    other_id = panel.add_font_file(other)
+    assert other_id != asset_id and panel.font.currentText() == f"{long_name} (2)"
+    i = panel.font.currentIndex()
+    assert other_id in panel.font.itemData(i, Qt.ToolTipRole) and other_id not in panel.font.currentText()
