@@ -147,17 +147,19 @@ def cpu_seconds(who: int) -> float:
     return use.ru_utime + use.ru_stime
 
 
-def ours(project, folder: Path, pipe_format: str) -> tuple[float, str, float]:
-    """(wall seconds, encoder, CPU seconds of this process and its ffmpeg)."""
+def ours(project, folder: Path, pipe_format: str) -> tuple[float, str, float, float]:
+    """(wall seconds, encoder, CPU seconds of this process and its ffmpeg, CPU seconds of its
+    ffmpeg alone)."""
     from promodesk.render.export import export_video
 
-    cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
+    own, child = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     result = export_video(project, folder, folder / "ours.mp4", size=SIZE, captions="burn",
                           pipe_format=pipe_format)
     wall = time.perf_counter() - t
-    cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
-    return wall, result.encoder, cpu
+    own = cpu_seconds(resource.RUSAGE_SELF) - own
+    child = cpu_seconds(resource.RUSAGE_CHILDREN) - child
+    return wall, result.encoder, own + child, child
 
 
 def floor(project, folder: Path, pipe_format: str) -> tuple[float, float]:
@@ -262,7 +264,7 @@ def main() -> None:
           f"(load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; "
           f"{os.cpu_count()} cores):")
     for fmt, runs in rows:
-        t_ours, encoder, _ = min(r[0] for r in runs)
+        t_ours, encoder = min(r[0] for r in runs)[:2]
         t_floor = min(r[1][0] for r in runs)
         print(f"  [{fmt} pipe]")
         print(f"  ours (export_video, {encoder}):      {t_ours:7.1f} s")
@@ -306,6 +308,10 @@ def _cpu_ratio(runs) -> float:
 def _runs_line(runs) -> None:
     print("  each run, wall ours/floor (CPU s ours/floor): " + ", ".join(
         f"{o[0]:.1f}/{f[0]:.1f} s ({o[2]:.1f}/{f[1]:.1f})" for o, f in runs))
+    # where our CPU went: rendering (this process) and encoding (its ffmpeg, against the
+    # floor's, which encodes the same frames alone: the difference is sharing the cores)
+    print("  each run, CPU s of ours: render / its ffmpeg (floor's ffmpeg): " + ", ".join(
+        f"{o[2] - o[3]:.1f} / {o[3]:.1f} ({f[1]:.1f})" for o, f in runs))
 
 if __name__ == "__main__":
     main()

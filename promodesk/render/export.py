@@ -336,6 +336,17 @@ def _write_problem(err: OSError, out_path: Path) -> str:
     return f"Could not write {where} ({err.strerror or err}); check the disk and try again."
 
 
+PREPARE_AHEAD_US = 1_000_000  # clips and captions are prepared this far ahead of their frames
+
+
+def _starts(project: Project, span: tuple[int, int]) -> deque:
+    """Start times (microseconds, ascending, each once) of the video clips and captions that
+    begin after the start of ``span`` and before its end."""
+    times = {c.start for t in project.tracks if t.kind in (TrackKind.VIDEO, TrackKind.CAPTIONS)
+             for c in t.clips if span[0] < c.start < span[1]}
+    return deque(sorted(times))
+
+
 def _pipe_frame(renderer: FrameRenderer, t_us: int, pipe_format: str) -> memoryview:
     return pipe_bytes(renderer.frame(t_us), pipe_format)
 
@@ -395,12 +406,18 @@ def _encode(renderer: FrameRenderer, project: Project, size: tuple[int, int], en
     cv2.setNumThreads(1)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="render")
     pending: deque = deque()
+    starts = _starts(project, span)  # where clips and captions begin: prepared ahead
     try:
         nxt = 0
         for i in range(n):
             while nxt < n and len(pending) < 2 * workers + 2:
-                pending.append(pool.submit(_pipe_frame, renderer, frame_start(first + nxt, fps),
-                                           pipe_format))
+                t = frame_start(first + nxt, fps)
+                while starts and starts[0] <= t + PREPARE_AHEAD_US:
+                    # a cue's caption (it renders frames to choose its look) and a shot's
+                    # layout are made on a render thread before their first frame is wanted;
+                    # a failure shows again, with its message, when that frame is drawn
+                    pool.submit(renderer.prepare, starts.popleft())
+                pending.append(pool.submit(_pipe_frame, renderer, t, pipe_format))
                 nxt += 1
             frame = pending.popleft().result()
             cancel.check()

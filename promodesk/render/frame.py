@@ -56,6 +56,7 @@ class FrameRenderer:
         self._lock = threading.RLock()
         self._shots: OrderedDict[tuple, object] = OrderedDict()
         self._captions: dict[tuple, Caption] = {}
+        self._making: dict[tuple, threading.Event] = {}  # captions a thread is making now
         self._photos: dict[str, object] = {}  # asset -> PIL image or VideoDecoder
         self._placed: OrderedDict[tuple, object] = OrderedDict()  # still overlays, placed once
         self._inked: dict[tuple, tuple | None] = {}  # still overlays' ink boxes (captions avoid)
@@ -125,18 +126,44 @@ class FrameRenderer:
         with self._lock:
             keep_out = self.text_boxes(clip.start, clip.end)
         key = (clip.id, text, style, clip.start, clip.duration, keep_out)
-        found = self._captions.get(key)
-        if found is None:
+        while True:
+            found = self._captions.get(key)
+            if found is not None:
+                return found
             with self._lock:
                 found = self._captions.get(key)
-                if found is None:
-                    font_file = (asset_path(self.folder, style.font)
-                                 if style.font in self.project.assets else None)
-                    found = Caption(text, style, self.size, clip.duration,
-                                    lambda u, s=clip.start: self.sample_frame(s + u),
-                                    font_file=font_file, keep_out=keep_out)
-                    self._captions[key] = found
-        return found
+                if found is not None:
+                    return found
+                making = self._making.get(key)
+                if making is None:  # this thread makes it
+                    making = self._making[key] = threading.Event()
+                    break
+            # another thread is making it: wait for it (and try again if that one failed)
+            making.wait()
+        try:
+            # made outside the renderer's lock (it renders the frames under the caption to
+            # choose its look): the other threads draw frames meanwhile
+            font_file = (asset_path(self.folder, style.font)
+                         if style.font in self.project.assets else None)
+            found = Caption(text, style, self.size, clip.duration,
+                            lambda u, s=clip.start: self.sample_frame(s + u),
+                            font_file=font_file, keep_out=keep_out)
+            self._captions[key] = found
+            return found
+        finally:
+            with self._lock:
+                del self._making[key]
+            making.set()
+
+    def prepare(self, time_us: int) -> None:
+        """Prepare, without drawing, every clip and caption showing at ``time_us``: the exporter
+        calls it a little ahead, so a cue's first frame does not wait for its caption."""
+        for track in self.project.tracks_of(TrackKind.VIDEO):
+            clip = track.clip_at(time_us)
+            if clip is not None and not track.mute and registry.known(clip.recipe.engine):
+                self._shot(clip)
+        if self.draw_captions:
+            self.captions_at(time_us)
 
     def text_boxes(self, start: int, end: int) -> tuple[tuple[int, int, int, int], ...]:
         """Pixel boxes (left, top, right, bottom) of the text every shot showing in ``[start,

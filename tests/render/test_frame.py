@@ -91,6 +91,24 @@ def test_frames_are_the_same_from_any_thread_and_any_renderer(tmp_path):
         assert np.array_equal(a, b)
 
 
+def test_a_caption_asked_for_by_many_threads_at_once_is_made_once(tmp_path):
+    """Captions are made outside the renderer's lock (they render frames to choose a look):
+    threads asking for the same cue together all get the one caption, and prepare() makes
+    ahead of time what a frame then draws."""
+    project = shot_project(tmp_path)
+    renderer = FrameRenderer(project, tmp_path, SIZE)
+    cue = project.tracks_of(TrackKind.CAPTIONS)[0].clips[1]
+    with ThreadPoolExecutor(6) as pool:
+        made = list(pool.map(lambda _: renderer.caption(cue), range(12)))
+    assert all(c is made[0] for c in made)
+    assert not renderer._making  # nothing left marked as being made
+    other = FrameRenderer(project, tmp_path, SIZE)
+    other.prepare(cue.start)
+    (ready, start), = [(c, s) for c, s in other.captions_at(cue.start)]
+    assert start == cue.start and ready is other.caption(cue)
+    assert np.array_equal(other.frame(cue.start + 40_000), renderer.frame(cue.start + 40_000))
+
+
 def test_a_clip_naming_an_unknown_engine_is_a_clear_error_not_a_shot(tmp_path):
     project = shot_project(tmp_path, shot_us=1_000_000)
     first, second = project.tracks_of(TrackKind.VIDEO)[0].clips
