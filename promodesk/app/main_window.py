@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         self._action(e, "Delete", lambda: self.delete(False), "Delete")
         self._action(e, "Ripple Delete", lambda: self.delete(True), "Shift+Delete")
         e.addSeparator()
-        self._action(e, "Regenerate Selection", self.regenerate_selection, "R")
+        self._action(e, "Regenerate Selection", a.regenerate, "R")
         self.markers_menu = bar.addMenu("&Markers")
         self.markers_menu.aboutToShow.connect(lambda: a.fill_markers_menu(self.markers_menu))
         a.fill_markers_menu(self.markers_menu)
@@ -350,10 +350,6 @@ class MainWindow(QMainWindow):
                 marks[1 - which] = None  # the other end is on the wrong side now
             self.show_status("In/out set: Export offers this range.")
         self.timeline.canvas.update()
-
-    def regenerate_selection(self) -> None:
-        """R: the picked bars when bars are picked on the ruler, else the selected clip."""
-        self.arranging.regenerate()
 
     # --- files --------------------------------------------------------------------------------
 

@@ -4,13 +4,15 @@ text blocks), on pyqtgraph.
 
 pyqtgraph's ViewBox owns the visible time range (x in seconds; Ctrl-wheel zooms, Shift-wheel and
 dragging empty space pan). The lanes scroll up and down under the ruler (the wheel, the panel's
-scroll bar, a clip dragged to the top or bottom edge) when they do not fit. Everything is painted by one :class:`TimelineCanvas` in pixel coordinates, visible parts
-only. The view follows the window's :class:`~promodesk.core.document.Document` through its change
-events. It only translates pixels to microseconds: what a drag does (snapping included) is
-:mod:`promodesk.core.gestures`, every change an edit on the
-:class:`~promodesk.app.undo.ProjectUndo` stack, and the beat grid it snaps to, draws and numbers
-the ruler with is :func:`promodesk.core.beats.timeline_grid`. A drag is one gesture, so one undo
-step. Holding Shift while dragging turns snapping off.
+scroll bar, a clip dragged to the top or bottom edge) when they do not fit. Everything is painted
+by one :class:`TimelineCanvas` in pixel coordinates, visible parts only
+(:mod:`promodesk.app.timeline_picture`); photos and transitions dropped on the view are
+:mod:`promodesk.app.timeline_drops`. The view follows the window's
+:class:`~promodesk.core.document.Document` through its change events. It only translates pixels
+to microseconds: what a drag does (snapping included) is :mod:`promodesk.core.gestures`, every
+change an edit on the :class:`~promodesk.app.undo.ProjectUndo` stack, and the beat grid it snaps
+to, draws and numbers the ruler with is :func:`promodesk.core.beats.timeline_grid`. A drag is one
+gesture, so one undo step. Holding Shift while dragging turns snapping off.
 
 Selecting: a click selects a clip; Shift- or Ctrl-click adds or removes one; dragging over empty
 lane space draws a marquee. Dragging a shot on the
@@ -22,18 +24,16 @@ length.
 
 from __future__ import annotations
 
-import bisect
-from pathlib import Path
-
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter
 
 from promodesk.app import theme
 from promodesk.app import timeline_paint as paint
 from promodesk.app.media import MediaStore
 from promodesk.app.timeline_canvas import Lane, PlayheadItem, TimelineCanvas, lane_heights
+from promodesk.app.timeline_drops import TimelineDrops
 from promodesk.app.timeline_gestures import Gestures, handle_at
+from promodesk.app.timeline_picture import TimelinePicture
 from promodesk.core.beats import BeatGrid, timeline_grid
 from promodesk.core.document import Change, Document
 from promodesk.core.gestures import bar_numbers, bar_span
@@ -41,10 +41,9 @@ from promodesk.core.timeline import Clip, Project, Track, US_PER_SECOND, seconds
 
 EDGE_PX = 6   # grabbing a clip this close to an edge trims it
 WHEEL_PX = 40  # the lanes scroll this far per wheel notch (about half a lane)
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 
 
-class TimelineView(pg.GraphicsView):
+class TimelineView(TimelineDrops, TimelinePicture, pg.GraphicsView):
     """The timeline widget of ``document``, editing through ``undo``. Emits
     ``selection_changed(clip id or None)``, ``playhead_changed(us)``,
     ``bar_range_changed((first_bar, last_bar) or None)`` (1-based, inclusive), ``message(text)``
@@ -403,162 +402,8 @@ class TimelineView(pg.GraphicsView):
             job.progressed.connect(lambda *_: self.canvas.update())
         self.canvas.update()
 
-    # --- photos dropped on the video lane -----------------------------------------------------
-
-    @staticmethod
-    def _photo_paths(mime) -> list[str]:
-        if not mime.hasUrls():
-            return []
-        return [u.toLocalFile() for u in mime.urls()
-                if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in IMAGE_SUFFIXES]
-
-    def _cut_under(self, ev):
-        """The cut (its incoming clip) a transition dragged over ``ev``'s position lands on:
-        the nearest within 40 px on the video lane under it, or None."""
-        from promodesk.app.transitions_panel import MIME
-        from promodesk.core.transitions import cut_near
-
-        if not ev.mimeData().hasFormat(MIME):
-            return None
-        lane = self.lane_at(ev.position().y())
-        if lane is None or lane.track.kind.value != "video":
-            return None
-        clip = cut_near(self.project, self.us_at(ev.position().x()), int(40 / self.xmap().scale))
-        return clip if clip is not None and clip in lane.track.clips else None
-
-    def dragEnterEvent(self, ev) -> None:
-        from promodesk.app.transitions_panel import MIME
-
-        if self._photo_paths(ev.mimeData()) or ev.mimeData().hasFormat(MIME):
-            ev.acceptProposedAction()
-        else:
-            ev.ignore()
-
-    def dragMoveEvent(self, ev) -> None:
-        lane = self.lane_at(ev.position().y())
-        if lane and lane.track.kind.value == "video" and (self._photo_paths(ev.mimeData())
-                                                          or self._cut_under(ev) is not None):
-            ev.acceptProposedAction()
-        else:
-            ev.ignore()
-
-    def dropEvent(self, ev) -> None:
-        from promodesk.app.transitions_panel import MIME
-
-        if ev.mimeData().hasFormat(MIME):
-            clip = self._cut_under(ev)
-            if clip is None:
-                ev.ignore()
-                self.message.emit("Drop a transition on a cut: where one shot meets the next.")
-                return
-            ev.acceptProposedAction()
-            self.transition_dropped.emit(clip.id, bytes(ev.mimeData().data(MIME)).decode())
-            return
-        lane = self.lane_at(ev.position().y())
-        paths = self._photo_paths(ev.mimeData())
-        if lane is None or lane.track.kind.value != "video" or not paths:
-            ev.ignore()
-            return
-        ev.acceptProposedAction()
-        self.photos_dropped.emit(paths, lane.track.id, self.us_at(ev.position().x()))
-
     # --- painting ---------------------------------------------------------------------------
 
     def _view_changed(self) -> None:
         """The visible range or size changed: everything is drawn again."""
         self.canvas.update()
-
-    def paint_all(self, p: QPainter) -> None:
-        """Everything the timeline shows, in one go: the static picture, the overlays of a
-        gesture, the playhead (the bench's whole-timeline repaint)."""
-        self.paint_static(p)
-        self.paint_overlays(p)
-        paint.paint_playhead(p, self.x_of(self.playhead), self.lanes_bottom())
-
-    def paint_overlays(self, p: QPainter) -> None:
-        """What a gesture draws over the picture: the marquee and the snap line."""
-        if self.marquee is not None:  # on the lanes only: the ruler stays clear
-            lanes = QRectF(0, paint.RULER_H, self.vb.width(), self.vb.height() - paint.RULER_H)
-            p.fillRect(self.marquee.normalized().intersected(lanes), theme.qcolor(theme.ACCENT, 40))
-        if self.snap_shown:
-            paint.paint_snap(p, self.x_of(self.snap_shown[0]), self.lanes_bottom(),
-                             self.snap_shown[1])
-
-    def paint_static(self, p: QPainter) -> None:
-        """Lanes, clips, ruler, markers and the in/out range: the cached picture."""
-        xm = self.xmap()
-        height = self.vb.height()
-        p.fillRect(QRectF(0, 0, xm.width, height), theme.qcolor(theme.BASE))
-        beats, bars, numbers = self.beats, self.bars, self.bar_numbers
-        sections = self.grid.sections if self.grid else ()
-        # lanes scrolled up pass under the ruler (drawn last, over them); only those in view
-        shown = [(i, lane) for i, lane in enumerate(self.lanes)
-                 if lane.y + lane.h > paint.RULER_H and lane.y < height]
-        p.save()
-        p.setClipRect(QRectF(0, paint.RULER_H, xm.width, height - paint.RULER_H))
-        for i, lane in shown:
-            p.fillRect(QRectF(0, lane.y, xm.width, lane.h),
-                       theme.qcolor(theme.PANEL if i % 2 == 0 else theme.PANEL_ALT))
-        bottom = self.lanes_bottom()
-        paint.paint_grid(p, xm, paint.RULER_H, bottom, bars)
-        span = self.bar_span_us()
-        visible = QRectF(0, paint.RULER_H, xm.width, height - paint.RULER_H)
-        for _, lane in shown:
-            kind = lane.track.kind.value
-            clips = lane.track.clips
-            lo = bisect.bisect_right(clips, xm.us0, key=lambda c: c.end)
-            small = []  # zoomed far out: boxes alone, drawn in one call
-            for clip in clips[lo:]:
-                if clip.start > xm.us1:
-                    break
-                rect = self.clip_rect(xm, lane, clip)
-                if (rect.width() < 12 and len(clip.takes) == 1 and clip.id not in self.jobs
-                        and clip.id != self.selected and clip.id not in self.selection):
-                    small.append(rect)
-                    continue
-                self._paint_clip(p, xm, rect, visible, kind, clip, beats, bars, sections)
-            paint.small_clip_bodies(p, small, kind)
-            if kind == "music" and span:
-                p.fillRect(QRectF(xm.x(span[0]), lane.y, xm.x(span[1]) - xm.x(span[0]), lane.h),
-                           theme.qcolor(theme.ACCENT, 60))
-            if lane.track.mute:
-                p.fillRect(QRectF(0, lane.y, xm.width, lane.h), theme.qcolor("#000000", 110))
-        p.restore()
-        paint.paint_ruler(p, xm, bars, numbers, span)
-        paint.paint_markers(p, xm, [(m.time, m.name, m.colour) for m in self.project.markers],
-                            bottom)
-        paint.paint_in_out(p, xm, self.in_out, bottom)
-
-    def _paint_clip(self, p, xm, rect, visible, kind, clip, beats, bars, sections) -> None:
-        paint.clip_body(p, rect, kind, clip.id == self.selected or clip.id in self.selection)
-        label = clip.name
-        if kind == "video":
-            paint.paint_thumbnails(p, rect, visible, self.media.thumbnails(self.project, clip))
-            tr = clip.recipe.params.get("transition_in") or {}
-            if tr.get("kind", "cut") != "cut":
-                paint.paint_transition(p, xm, rect, clip.start, int(tr.get("duration_us", 0)),
-                                       tr["kind"])
-        elif kind in ("music", "voice", "audio"):
-            peaks = self.media.peaks(clip.asset)
-            t0 = seconds_from_us(clip.in_point)
-            colour = theme.CLIP_COLORS.get(kind, theme.CLIP_COLORS["voice"])[1]
-            inner = rect.adjusted(0, 16 if kind == "music" else 0, 0, 0)
-            paint.paint_waveform(p, inner, visible, peaks, t0,
-                                 t0 + seconds_from_us(clip.duration), colour)
-            if kind == "music":
-                paint.paint_beats(p, xm, rect, beats, bars)
-                paint.paint_sections(p, xm, rect, sections,  # names clear of the fade handles
-                                     paint.between_fade_handles(xm, rect, clip))
-                label = ""
-        elif kind == "captions":
-            paint.paint_caption(p, rect, clip.cue.text if clip.cue else clip.name)
-            label = ""
-        if len(clip.takes) > 1:
-            label = f"{label}  take {clip.selected + 1}/{len(clip.takes)}".strip()
-        area, between = paint.label_area(xm, rect, kind, clip)  # clear of the fade handles
-        paint.clip_label(p, area, label, between)
-        if kind in ("music", "voice", "audio"):
-            paint.paint_fades(p, xm, rect, clip)
-        job = self.jobs.get(clip.id)
-        if job is not None:
-            paint.paint_job(p, rect, job.fraction, job.message or job.title)
