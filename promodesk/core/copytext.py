@@ -29,11 +29,6 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _SENTENCE_END = re.compile(r"([。！？!?；;…]+|\.(?=\s|$))([”’」』）)\]》\"']*)")
 # not the comma of "1,299", the colon of "10:30" or of "https://"
 _CLAUSE_END = re.compile(r"((?:[，、：—]|[,:](?![\d/]))+)")
-# The bundled caption font (Noto Sans CJK SC) draws every kana and kanji, in Chinese shapes.
-JAPANESE_FONT_NOTE = ("Japanese copy: the captions are set in the bundled Noto Sans CJK SC, which "
-                      "draws all kana and kanji but gives a few kanji their Chinese shapes (直, "
-                      "骨, 今); for Japanese shapes, set the captions in a Japanese font file "
-                      "(caption style, font).")
 _ZH_LEAD_VERBS = ("采用", "拥有", "具有", "带来", "选用", "配备", "支持", "全新")
 
 
@@ -418,8 +413,6 @@ def analyze_copy(text: str, language: str = "auto", cta: str = "") -> CopyAnalys
     text = cleaned
     sentences = split_sentences(text)
     lang = language if language in ("zh", "ja", "en", "mixed") else detect_language(text)
-    if lang == "ja":
-        notes.append(JAPANESE_FONT_NOTE)
     found_cta = find_cta(text)
     offer_sentences = [i for i, s in enumerate(sentences) if find_offer(s)]
     cta_sentence = next((i for i, s in enumerate(sentences) if find_cta(s)), None)

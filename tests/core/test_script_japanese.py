@@ -1,14 +1,14 @@
 """Japanese copy is told from Chinese by its kana: detected as "ja", cut into caption lines by
 characters like Chinese, its call to action and yen price found, the default call to action in
-Japanese, and a note on how the bundled font draws it. Kanji alone stay Chinese."""
+Japanese. Kanji alone stay Chinese. (The captions draw the kanji in their Japanese forms:
+tests/engines/visuals/test_japanese_forms.py.)"""
 
 from __future__ import annotations
 
 import pytest
 
 from promodesk.core.brief import Brief, validate_brief
-from promodesk.core.copytext import (JAPANESE_FONT_NOTE, ZH_MAX_CHARS, analyze_copy,
-                                     detect_language, text_length)
+from promodesk.core.copytext import ZH_MAX_CHARS, analyze_copy, detect_language, text_length
 from promodesk.core.plan import music_spec, plan_video
 from promodesk.core.script import count_kana, is_kana, looks_japanese
 
@@ -49,8 +49,6 @@ def test_japanese_copy_is_cut_into_caption_lines_like_chinese():
         .replace("，", "").replace("！", "") == JA_COPY.replace("。", "").replace("、", "") \
         .replace("！", "")  # nothing lost, nothing cut at spaces (there are none)
     assert analysis.cta == "今すぐ購入" and analysis.offer.price == "1,980円"
-    assert JAPANESE_FONT_NOTE in analysis.notes
-    assert JAPANESE_FONT_NOTE not in analyze_copy("晨光意式浓缩杯，温润如玉。").notes
 
 
 def test_a_long_japanese_clause_is_cut_at_a_phrase_boundary():
@@ -74,7 +72,6 @@ def test_brief_may_say_japanese_and_the_plan_calls_to_action_in_japanese():
     assert validate_brief(brief) == []
     board = plan_video(brief, music_spec(brief))
     assert "今すぐ購入" in [s.cta for s in board.shots if s.cta]
-    assert JAPANESE_FONT_NOTE in board.notes
 
 
 @pytest.mark.parametrize("text, price", [("限定価格1,980円（税込）", "1,980円"),

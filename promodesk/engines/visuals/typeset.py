@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from promodesk.core.script import looks_japanese
 from promodesk.engines.visuals import bidi, linebreak
 # the fonts live in their own module; these names stay importable from here
 from promodesk.engines.visuals.fonts import (FONT_DIR, FONT_FILES, RAQM, FontChain,  # noqa: F401
@@ -225,15 +226,27 @@ def line_x(layout: TextLayout, index: int, align: str) -> float:
     return {"left": 0.0, "center": free / 2, "right": free}[align]
 
 
+def text_language(layout: TextLayout) -> str | None:
+    """The OpenType language to set ``layout`` in: "ja" for Japanese (kana decide, see
+    :func:`~promodesk.core.script.looks_japanese`), so the CJK font draws the Japanese forms of
+    the kanji whose Japanese and Chinese shapes differ (直, 骨, 今); None for everything else
+    (the font's own, Simplified Chinese, forms), and without raqm layout."""
+    return "ja" if RAQM and looks_japanese("".join(layout.lines)) else None
+
+
 def _draw_runs(draw: ImageDraw.ImageDraw, layout: TextLayout, ox: float, oy: float, align: str,
                fill, stroke: int = 0, stroke_fill=None) -> None:
     chain = font_chain(layout.weight)
+    language = text_language(layout)
     for i, line in enumerate(layout.lines):
         x = ox + line_x(layout, i, align)
         y = oy + layout.ascent + i * layout.line_height
         for idx, run, rtl in chain.directed_runs(line):
-            font = chain.font(idx, layout.size, shaped=rtl)
+            # shaped by raqm for right-to-left runs and for a language's forms (its locl)
+            font = chain.font(idx, layout.size, shaped=rtl or language is not None)
             extra = {"direction": "rtl"} if rtl else {}
+            if language is not None:
+                extra["language"] = language
             draw.text((x, y), run, font=font, fill=fill, anchor="ls",
                       stroke_width=stroke, stroke_fill=stroke_fill, **extra)
             x += _run_length(chain, idx, layout.size, run, rtl)
