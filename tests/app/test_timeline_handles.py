@@ -4,10 +4,7 @@ frames, one undo step, the crossfade rendered over the new length)."""
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-import soundfile as sf
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from promodesk.core.projectfile import add_asset, save_project
@@ -17,6 +14,7 @@ from promodesk.render.frame import FrameRenderer
 from promodesk.render.mix import mix_project
 from tests.app.conftest import PHOTO, shot_params
 from tests.app.test_timeline_edit import _drag
+from tests.render.media import tone_asset
 
 S = 1_000_000
 SR = 48_000
@@ -34,11 +32,7 @@ def _handles_project(folder) -> Project:
     params = shot_params("cta", "Buy")
     params["transition_in"] = {"kind": "crossfade", "duration_us": 400_000}
     video.clips.append(Clip(2 * S, 2 * S, [Take(None, Recipe("shots", params, 2))], name="cta"))
-    t = np.arange(4 * SR) / SR
-    x = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-    buf = io.BytesIO()
-    sf.write(buf, np.stack([x, x], axis=1), SR, format="WAV", subtype="FLOAT")
-    tone = add_asset(folder, buf.getvalue(), "wav")
+    tone = tone_asset(folder, 4, 440, 0.3)
     project.assets[tone] = Asset(tone, "audio", 4 * S)
     project.add_track(TrackKind.AUDIO, "Sound").clips.append(
         Clip(0, 4 * S, [Take(tone, Recipe("footage"), 4 * S)], name="tone"))

@@ -5,10 +5,6 @@ label (and the music's section names) sit clear of its fade handles."""
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
-import soundfile as sf
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
@@ -16,24 +12,20 @@ from PySide6.QtWidgets import QApplication
 from promodesk.app import timeline_paint as paint
 from promodesk.app.main_window import TIMELINE_MIN_H
 from promodesk.core.media_edits import AddTrack
-from promodesk.core.projectfile import add_asset, load_project, save_project
+from promodesk.core.projectfile import load_project, save_project
 from promodesk.core.timeline import Asset, Clip, Recipe, Take, TrackKind
 from tests.app.conftest import shot_params
 from tests.app.test_timeline_edit import _drag
+from tests.render.media import tone_asset
 
 S = 1_000_000
-SR = 48_000
 
 
 def _ten_tracks(folder) -> None:
     """The fixture project (shots, music, captions) and seven more tracks below it: sounds and
     voices holding a 2 s tone each, two more video tracks; the last track is a sound."""
     project = load_project(folder)
-    t = np.arange(2 * SR) / SR
-    x = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-    buf = io.BytesIO()
-    sf.write(buf, np.stack([x, x], axis=1), SR, format="WAV", subtype="FLOAT")
-    tone = add_asset(folder, buf.getvalue(), "wav")
+    tone = tone_asset(folder, 2, 440, 0.3)
     project.assets[tone] = Asset(tone, "audio", 2 * S)
     photo = next(a for a in project.assets.values() if a.kind == "image").id
     for i, (kind, name) in enumerate([(TrackKind.AUDIO, "Sound 1"), (TrackKind.VOICE, "Voice 1"),

@@ -81,3 +81,17 @@ def shot_project(folder: Path, aspect: str = "9:16", shot_us: int = 1_000_000,
         video.clips.append(Clip(i * shot_us, shot_us, [Take(asset, Recipe("shots", params, i))]))
     save_project(p, folder)
     return p
+
+
+def tone_asset(folder, seconds: float, freq: float, amp: float = 0.2) -> str:
+    """A stereo 48 kHz float WAV of a ``freq`` Hz sine at ``amp`` lasting ``seconds``, added
+    to project ``folder``'s assets; returns its asset id."""
+    import io
+
+    import soundfile as sf
+
+    t = np.arange(int(seconds * 48000)) / 48000
+    x = (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    buf = io.BytesIO()
+    sf.write(buf, np.stack([x, x], axis=1), 48000, format="WAV", subtype="FLOAT")
+    return add_asset(folder, buf.getvalue(), "wav")

@@ -14,7 +14,7 @@ from promodesk.render.export import ExportError, export_video, working_hardware_
 from promodesk.render.frame import FrameRenderer
 from promodesk.render.subtitles import cues_from_project, parse_srt, parse_vtt
 
-from tests.render.media import caption_project, decode, probe, psnr, shot_project
+from tests.render.media import caption_project, decode, probe, psnr, shot_project, tone_asset
 
 SMALL = (270, 480)
 
@@ -110,19 +110,6 @@ def test_cli_renders_several_aspects(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
-def _tone_asset(folder, seconds: float, freq: float, amp: float = 0.2) -> str:
-    import io
-
-    import soundfile as sf
-
-    from promodesk.core.projectfile import add_asset
-
-    t = np.arange(int(seconds * 48000)) / 48000
-    x = (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
-    buf = io.BytesIO()
-    sf.write(buf, np.stack([x, x], axis=1), 48000, format="WAV", subtype="FLOAT")
-    return add_asset(folder, buf.getvalue(), "wav")
-
 
 def _audio_of(path) -> np.ndarray:
     """The MP4's audio track as float32 (n, 2) at 48 kHz, decoded by ffmpeg."""
@@ -150,10 +137,10 @@ def _music_voice_project(folder, music_gain_db: float):
     project = caption_project(cue_us=1_250_000)
     music = project.add_track(TrackKind.MUSIC)
     music.gain_db = music_gain_db
-    m = _tone_asset(folder, 3.0, 220)
+    m = tone_asset(folder, 3.0, 220)
     music.clips.append(Clip(0, 3_000_000, [Take(m, Recipe("composer"), 3_000_000)]))
     voice = project.add_track(TrackKind.VOICE)
-    v = _tone_asset(folder, 0.9, 1000)
+    v = tone_asset(folder, 0.9, 1000)
     voice.clips.append(Clip(1_600_000, 900_000, [Take(v, Recipe("voice"), 900_000)]))
     return project
 
