@@ -203,14 +203,18 @@ class PhotoCamera:
         shrink = size[0] < part.shape[1]
         # scaled by exactly top_scale (OpenCV keeps an explicit factor as given, the size being
         # rounded), so a frame at the top scale (every frame of a pan) is a pure shift
-        scaled = cv2.resize(part, None, fx=top_scale, fy=top_scale,
-                            interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+        interpolation = cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
+        if min(size) >= 2:
+            scaled = cv2.resize(part, None, fx=top_scale, fy=top_scale, interpolation=interpolation)
+            self._source_scale = (top_scale, top_scale)
+        else:  # a sliver (a region a pixel high): to its size, a factor would round to nothing
+            scaled = cv2.resize(part, size, interpolation=interpolation)
+            self._source_scale = (size[0] / (cx1 - cx0), size[1] / (cy1 - cy0))
         # kept with a fourth channel: OpenCV's 4-channel warp is about twice as fast as its
-        # 3-channel one (bench/bench_shots.py), and the frame is the same to the bit
-        # and a pixel of its edge repeated around it, so a shift's 2x2 window always fits
+        # 3-channel one (bench/bench_shots.py), and the frame is the same to the bit; and with
+        # a pixel of its edge repeated around it, so a shift's 2x2 window always fits
         self._source = cv2.copyMakeBorder(cv2.cvtColor(scaled, cv2.COLOR_RGB2RGBA), 1, 1, 1, 1,
                                           cv2.BORDER_REPLICATE)
-        self._source_scale = (top_scale, top_scale)
 
     def _make_backdrop(self, rgb: np.ndarray) -> np.ndarray | None:
         """The region-sized backdrop for the bands (None when the photo always covers the region)."""

@@ -66,3 +66,16 @@ def test_a_still_camera_draws_the_same_fresh_picture_every_frame():
     assert np.array_equal(first, later)
     first[:] = 0  # a caller draws on its frame: the next one is untouched
     assert camera.render(0.9).any()
+
+
+@pytest.mark.parametrize("shape, region", [((300, 12000, 3), (1080, 1920)), ((1, 1, 3), (96, 54)),
+                                           ((4000, 3000, 3), (3, 2)), ((5, 7, 4), (64, 36))])
+@pytest.mark.parametrize("move", ["push_in", "pan_left", "pan_up", "still"])
+def test_odd_photos_and_regions_still_frame(shape, region, move):
+    """A panorama, a single pixel, a sliver of a region, a tiny cut-out: every move renders a
+    frame of the region's size (the source is scaled to a size, not a factor, when a factor
+    would round to nothing)."""
+    photo = np.random.default_rng(3).integers(0, 256, shape, dtype=np.uint8)
+    camera = PhotoCamera(photo, (0, 0, shape[1], shape[0]), region, move)
+    for u in (0.0, 0.5, 1.0):
+        assert camera.render(u).shape == (region[1], region[0], 3)
