@@ -21,6 +21,7 @@ import multiprocessing
 import pickle
 import queue
 import sys
+import time
 import traceback
 import weakref
 from typing import Any, Callable
@@ -29,6 +30,9 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from promodesk.app import worker_process
 from promodesk.engines.base import Cancelled, CancelToken, throttle
+
+# Seconds a cancelled job in a worker process gets to stop by itself before its process is ended
+CANCEL_GRACE_S = 2.0
 
 JobFunction = Callable[[Any, Callable[[float, str], None], CancelToken], Any]
 
@@ -61,7 +65,9 @@ class Job(QObject):
         self._done.connect(self._finish)
 
     def cancel(self) -> None:
-        """Ask the job to stop; it ends with ``cancelled`` within about a second."""
+        """Ask the job to stop; it ends with ``cancelled`` within about a second (a job in a
+        worker process that does not stop within :data:`CANCEL_GRACE_S`, such as one loading a
+        model, ends with its process)."""
         self.token.cancel()
 
     @property
@@ -157,10 +163,19 @@ class _ProcessWorker(_Worker):
         self._count += 1
         number = self._count
         self._inbox.put((number, job.title, job.fn, job.inputs))
-        answer = None
+        answer, cancelled_at = None, None
         while answer is None:
             if job.token.cancelled:
                 self._flag.value = number
+                cancelled_at = cancelled_at or time.monotonic()
+                if time.monotonic() - cancelled_at > CANCEL_GRACE_S:
+                    # the job has not looked at its token for a while: it is inside a long call
+                    # that never reports (loading model weights). End the process; the next job
+                    # starts a fresh one, and outputs are written atomically, so nothing half
+                    # written is left in place.
+                    self._end_process()
+                    answer = ("cancelled",)
+                    continue
             try:
                 msg = self._outbox.get(timeout=0.1)
             except queue.Empty:
@@ -180,6 +195,15 @@ class _ProcessWorker(_Worker):
             job._done.emit("cancelled", None)
         else:
             job._done.emit("failed", answer[1])
+
+    def _end_process(self) -> None:
+        """End the worker process now (terminate, then kill); the next job starts another."""
+        self._proc.terminate()
+        self._proc.join(2)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join(2)
+        self._proc = None
 
     def stop(self) -> None:
         """Ask the process to finish (cancelling its job) and end it if it does not."""

@@ -165,6 +165,31 @@ def test_the_ui_thread_keeps_turning_while_a_job_runs(qtbot, window, tmp_path, l
     assert job.result == f"tick {ticks.index('running') + 1}"
 
 
+def deaf_to_cancel(inputs, progress, cancel):
+    """A job inside one long call that never looks at its token (a model's weights loading)."""
+    progress(0.0, "loading the model")
+    time.sleep(600)
+    return "loaded"
+
+
+def answer(inputs, progress, cancel):
+    return f"answered {inputs}"
+
+
+def test_cancel_ends_a_job_stuck_in_a_long_call_and_the_next_job_runs(qtbot, window):
+    """A generation job that cannot hear its token (loading model weights) is cancelled
+    anyway: after a short grace its worker process is ended, and the next job gets a new one."""
+    job = window.jobs.submit(Job("Load a model", deaf_to_cancel, None, lane="gpu"))
+    qtbot.waitUntil(lambda: job.state == "running" and job.message == "loading the model",
+                    timeout=60_000)
+    job.cancel()
+    qtbot.waitUntil(lambda: not job.active, timeout=60_000)
+    assert job.state == "cancelled" and job.result is None
+    after = window.jobs.submit(Job("Next", answer, 7, lane="gpu"))
+    qtbot.waitUntil(lambda: not after.active, timeout=60_000)
+    assert after.state == "done" and after.result == "answered 7"
+
+
 def test_damaged_project_shows_an_error_dialog(qtbot, window, project_folder, dialogs):
     (project_folder / "project.json").write_text('{"schema": 1, "tracks": [')
     assert window.open_project(project_folder) is False
