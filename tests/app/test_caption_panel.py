@@ -34,17 +34,23 @@ def _type(qtbot, line_edit, text: str) -> None:
     qtbot.keyClick(line_edit, Qt.Key_Return)
 
 
+def _open_on(qtbot, window, project_folder, index: int):
+    """Open the project, click its caption number ``index`` on the timeline and show the
+    Captions tab: (the captions, the panel)."""
+    assert window.open_project(project_folder)
+    captions = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips
+    _select(qtbot, window, captions[index])
+    window.captions_dock.raise_()
+    return captions, window.caption_panel
+
+
 def _red(frame) -> int:
     r, g, b = (frame[..., i].astype(int) for i in range(3))
     return int(((r > 200) & (g < 60) & (b < 60)).sum())
 
 
 def test_colour_and_size_applied_to_all_are_drawn_and_undone(qtbot, window, project_folder):
-    assert window.open_project(project_folder)
-    captions = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips
-    _select(qtbot, window, captions[0])
-    window.captions_dock.raise_()
-    panel = window.caption_panel
+    captions, panel = _open_on(qtbot, window, project_folder, 0)
     assert panel.heading.text().startswith("1 caption selected of 2")
     times = [c.start + 500_000 for c in captions]
     before = [FrameRenderer(window.project, window.folder, SIZE).frame(t) for t in times]
@@ -79,12 +85,8 @@ def test_colour_and_size_applied_to_all_are_drawn_and_undone(qtbot, window, proj
 
 
 def test_a_typed_in_time_moves_the_caption_and_undo_puts_it_back(qtbot, window, project_folder):
-    assert window.open_project(project_folder)
-    captions = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips
+    captions, panel = _open_on(qtbot, window, project_folder, 1)
     clip = captions[1]  # 3.0 .. 5.0 s
-    _select(qtbot, window, clip)
-    window.captions_dock.raise_()
-    panel = window.caption_panel
     assert panel.in_time.value() == 3.0 and panel.out_time.value() == 5.0
     _type(qtbot, panel.in_time.lineEdit(), "3.5")
     assert (clip.start, clip.end) == (3_500_000, 5_500_000)
@@ -121,11 +123,7 @@ def test_a_user_font_file_is_copied_in_and_draws_the_caption(qtbot, window, proj
 def test_an_edit_elsewhere_keeps_the_panels_unapplied_changes(qtbot, window, project_folder):
     from promodesk.core.edits import MoveClip
 
-    assert window.open_project(project_folder)
-    captions = window.project.tracks_of(TrackKind.CAPTIONS)[0].clips
-    _select(qtbot, window, captions[0])
-    window.captions_dock.raise_()
-    panel = window.caption_panel
+    captions, panel = _open_on(qtbot, window, project_folder, 0)
     _type(qtbot, panel.colour.text, "#00ff00")
     shot = window.project.tracks[0].clips[3]
     assert window.do(MoveClip(shot.id, shot.start + 100_000))  # another clip changes
